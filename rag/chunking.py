@@ -1,0 +1,123 @@
+"""Sentence-aware chunking of documents into passages.
+
+Sentences are packed greedily into passages of about ``chunk_words`` words; consecutive passages
+share ``overlap_sentences`` sentences. A sentence is never cut: one longer than the target becomes
+a passage of its own. Passages do not cross section boundaries (a PDF page break inside a
+paragraph is the exception: pages are joined first, so the page range is kept instead).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from rag.sentences import split_sentences
+from rag.types import Document, Passage
+
+SECTION_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkingParams:
+    """Chunking parameters, recorded in the index manifest."""
+
+    chunk_words: int = 120
+    overlap_sentences: int = 1
+
+    def __post_init__(self) -> None:
+        if self.chunk_words < 1:
+            raise ValueError("chunk_words must be at least 1")
+        if self.overlap_sentences < 0:
+            raise ValueError("overlap_sentences must be zero or more")
+
+
+def full_text(doc: Document) -> str:
+    """The document's text as stored: its sections joined by blank lines."""
+    return SECTION_SEPARATOR.join(s.text for s in doc.sections)
+
+
+def passage_id(doc_id: str, ordinal: int) -> str:
+    """The stable id of a document's ``ordinal``-th passage."""
+    return f"{doc_id}#{ordinal}"
+
+
+def chunk_document(doc: Document, params: ChunkingParams = ChunkingParams()) -> list[Passage]:
+    """Cut ``doc`` into passages of whole sentences (see module docstring)."""
+    text = full_text(doc)
+    units = _sentence_units(doc)  # (start, end, page, label) in full-text coordinates
+    passages: list[Passage] = []
+    i = 0
+    while i < len(units):
+        label = units[i][3]
+        j = i
+        words = 0
+        while j < len(units) and units[j][3] == label:
+            n = len(text[units[j][0] : units[j][1]].split())
+            if j > i and words + n > params.chunk_words:
+                break
+            words += n
+            j += 1
+        group = units[i:j]
+        start, end = group[0][0], group[-1][1]
+        pages = [u[2] for u in group if u[2] is not None]
+        passages.append(
+            Passage(
+                passage_id=passage_id(doc.doc_id, len(passages)),
+                doc_id=doc.doc_id,
+                ordinal=len(passages),
+                text=text[start:end],
+                char_start=start,
+                char_end=end,
+                page_start=min(pages) if pages else None,
+                page_end=max(pages) if pages else None,
+                sentences=tuple((s - start, e - start) for s, e, _, _ in group),
+                section=label,
+                sentence_pages=tuple(u[2] for u in group),
+            )
+        )
+        if j >= len(units):
+            break
+        same_section = units[j][3] == label
+        back = params.overlap_sentences if same_section else 0
+        i = max(j - back, i + 1)
+    return passages
+
+
+def _sentence_units(doc: Document) -> list[tuple[int, int, int | None, str | None]]:
+    """Sentences as ``(start, end, page, label)`` in full-text coordinates.
+
+    Sections are split one by one (no sentence crosses an abstract label or a paragraph), except
+    PDF pages (unlabelled sections with page numbers), which are split as one stream so that a
+    sentence running over a page break stays whole; its page is the page it starts on.
+    """
+    bounds: list[tuple[int, int | None, str | None]] = []  # (start offset, page, label)
+    offset = 0
+    for section in doc.sections:
+        bounds.append((offset, section.page, section.label))
+        offset += len(section.text) + len(SECTION_SEPARATOR)
+    if all(s.label is None and s.page is not None for s in doc.sections):
+        # Page separators are blanked (same length, so offsets hold) to let sentences cross pages.
+        text = full_text(doc).replace(SECTION_SEPARATOR, " " * len(SECTION_SEPARATOR))
+        return [(s, e, _page_at(bounds, s), None) for s, e in split_sentences(text)]
+    units: list[tuple[int, int, int | None, str | None]] = []
+    for (start, page, label), section in zip(bounds, doc.sections, strict=True):
+        units.extend((start + s, start + e, page, label) for s, e in split_sentences(section.text))
+    return units
+
+
+def _page_at(bounds: list[tuple[int, int | None, str | None]], offset: int) -> int | None:
+    page = None
+    for start, p, _ in bounds:
+        if start > offset:
+            break
+        page = p
+    return page
+
+
+def content_hash(*parts: str) -> str:
+    """A short SHA-256 hex digest of the given strings (used for ids and change detection)."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()[:16]

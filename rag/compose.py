@@ -1,0 +1,188 @@
+"""Extractive answer composition (no LLM).
+
+Candidate sentences come from the top retrieved passages. Each is scored against the question as
+``DENSE_WEIGHT * cosine(question, sentence) + (1 - DENSE_WEIGHT) * term overlap`` (share of the
+question's stemmed content words found in the sentence). Sentences are then picked greedily, best
+first, skipping near-duplicates (cosine above ``DUPLICATE_COSINE`` to one already picked) and
+anything scoring more than ``MARGIN`` below the best, up to ``max_sentences``. Each sentence keeps
+its citation; references are numbered by first appearance.
+
+When the best sentence's cosine is below ``min_cosine`` the evidence is judged insufficient: the
+answer says so and lists the closest sources. The threshold is calibrated on data by
+``benchmarks/calibrate_threshold.py`` (see README, "Answers").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from rag.embed import Embedder
+from rag.references import make_reference
+from rag.types import Answer, Citation, Hit, Reference
+
+DISCLAIMER = (
+    "For health professionals, for educational and reference use only. This summary is assembled "
+    "automatically from passages of the indexed literature; it is not medical advice and does not "
+    "replace clinical judgment. Verify every statement against the cited primary sources."
+)
+INSUFFICIENT = "The indexed literature does not contain enough evidence to answer this question."
+MIN_COSINE = 0.45
+DENSE_WEIGHT = 0.8
+DUPLICATE_COSINE = 0.9
+MARGIN = 0.15
+MAX_SENTENCES = 4
+TOP_PASSAGES = 8
+MIN_WORDS = 5
+MAX_WORDS = 80
+
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_STOP = frozenset(
+    """a an the of in on for to and or with without by from at as is are was were be been being do does did
+    what which who whom whose when where why how there their this that these those it its into than then
+    any all some can could should would may might must will shall not no yes about between among versus vs
+    patients patient study studies""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    hit: Hit
+    index: int  # sentence number within the passage
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.hit.text[self.start : self.end]
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def content_terms(text: str) -> set[str]:
+    """Stemmed, lower-cased words of ``text`` without stopwords."""
+    words = [w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1]
+    return set(_stemmer().stemWords(words))
+
+
+def candidates(hits: Sequence[Hit], *, top_passages: int = TOP_PASSAGES) -> list[Candidate]:
+    """Sentences of the top passages worth quoting (5–80 words, not mostly numbers)."""
+    out = []
+    for hit in hits[:top_passages]:
+        for i, (start, end) in enumerate(hit.sentences or ((0, len(hit.text)),)):
+            text = hit.text[start:end]
+            if not MIN_WORDS <= len(text.split()) <= MAX_WORDS:
+                continue
+            digits = sum(c.isdigit() for c in text)
+            if digits > 0.3 * len(text):
+                continue
+            out.append(Candidate(hit=hit, index=i, start=start, end=end))
+    return out
+
+
+def compose(
+    question: str,
+    hits: Sequence[Hit],
+    embedder: Embedder,
+    *,
+    max_sentences: int = MAX_SENTENCES,
+    min_cosine: float = MIN_COSINE,
+    top_passages: int = TOP_PASSAGES,
+    mode: str = "hybrid",
+) -> Answer:
+    """Build an ``Answer`` from retrieved ``hits`` (see module docstring)."""
+    pool = candidates(hits, top_passages=top_passages)
+    if not pool:
+        return _answer(question, [], insufficient=True, mode=mode, top=None)
+    vectors = embedder.embed([question] + [c.text for c in pool])
+    cosines = vectors[1:] @ vectors[0]
+    q_terms = content_terms(question)
+    overlap = np.array(
+        [len(q_terms & content_terms(c.text)) / len(q_terms) if q_terms else 0.0 for c in pool]
+    )
+    scores = DENSE_WEIGHT * cosines + (1 - DENSE_WEIGHT) * overlap
+    order = np.argsort(-scores, kind="stable")
+    best = int(order[0])
+    if float(cosines[best]) < min_cosine:
+        closest = _closest_per_document(pool, order, limit=3)
+        return _answer(question, [(pool[i], float(scores[i])) for i in closest], insufficient=True, mode=mode,
+                       top=float(cosines[best]))
+    chosen: list[int] = []
+    for i in order:
+        if len(chosen) >= max_sentences or scores[i] < scores[best] - MARGIN:
+            break
+        if any(float(vectors[1 + i] @ vectors[1 + j]) > DUPLICATE_COSINE for j in chosen):
+            continue
+        chosen.append(int(i))
+    return _answer(question, [(pool[i], float(scores[i])) for i in chosen], insufficient=False, mode=mode,
+                   top=float(cosines[best]))
+
+
+def _closest_per_document(pool: list[Candidate], order: np.ndarray, *, limit: int) -> list[int]:
+    seen: set[str] = set()
+    picked = []
+    for i in order:
+        doc = pool[int(i)].hit.doc_id
+        if doc not in seen:
+            seen.add(doc)
+            picked.append(int(i))
+        if len(picked) == limit:
+            break
+    return picked
+
+
+def _answer(
+    question: str, chosen: list[tuple[Candidate, float]], *, insufficient: bool, mode: str, top: float | None
+) -> Answer:
+    numbers: dict[str, int] = {}
+    references: list[Reference] = []
+    citations: list[Citation] = []
+    statements: list[str] = []
+    for cand, score in chosen:
+        hit = cand.hit
+        if hit.doc_id not in numbers:
+            numbers[hit.doc_id] = len(numbers) + 1
+            references.append(
+                make_reference(numbers[hit.doc_id], doc_id=hit.doc_id, title=hit.title, journal=hit.journal,
+                               year=hit.year, pmid=hit.pmid, doi=hit.doi)
+            )
+        n = numbers[hit.doc_id]
+        page = hit.sentence_pages[cand.index] if cand.index < len(hit.sentence_pages) else hit.page_start
+        citations.append(
+            Citation(n=n, doc_id=hit.doc_id, passage_id=hit.passage_id, page=page, quote=cand.text,
+                     score=round(score, 4))
+        )
+        statements.append(cite_sentence(cand.text, [n]))
+    if insufficient:
+        marks = "".join(f"[{n}]" for n in numbers.values())
+        tail = (
+            f" The closest passages found are {marks}; none of them addresses the question directly."
+            if marks
+            else " No related passage was found."
+        )
+        text = INSUFFICIENT + tail
+    else:
+        text = " ".join(statements)
+    return Answer(
+        question=question, answer=text, citations=citations, references=references,
+        insufficient_evidence=insufficient, disclaimer=DISCLAIMER, mode=mode,
+        top_score=None if top is None else round(top, 4),
+    )
+
+
+def cite_sentence(sentence: str, numbers: Sequence[int]) -> str:
+    """``"Finding."`` + [1, 2] → ``"Finding [1][2]."`` (the marker goes before the final stop)."""
+    marks = "".join(f"[{n}]" for n in numbers)
+    text = sentence.rstrip()
+    if text and text[-1] in ".!?":
+        return f"{text[:-1]} {marks}{text[-1]}"
+    return f"{text} {marks}."

@@ -1,0 +1,33 @@
+"""The one configuration tree, read only at the edges (CLI and API) from ``RAG_*`` variables.
+
+Library functions take plain keyword arguments; only ``rag.cli`` and ``api`` build a ``Settings``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rag.compose import MAX_SENTENCES, MIN_COSINE
+from rag.embed import DEFAULT_MODEL
+
+
+class Settings(BaseSettings):
+    """Service configuration; every field can be set as ``RAG_<FIELD>`` (e.g. ``RAG_INDEX``)."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", env_file=".env", extra="ignore")
+
+    index: Path = Field(default=Path("indexes/demo"), description="index directory")
+    model: str = Field(default=DEFAULT_MODEL, description="embedding model: name or path (new indexes)")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    mode: str = Field(default="hybrid", description="default retrieval mode: bm25, dense or hybrid")
+    fusion: str = Field(default="rrf", description="hybrid fusion: rrf or weighted")
+    chunk_words: int = Field(default=120, ge=1, description="target passage size in words")
+    overlap_sentences: int = Field(default=1, ge=0, description="sentences shared by neighbouring passages")
+    embed_batch: int = Field(default=64, ge=1)
+    max_sentences: int = Field(default=MAX_SENTENCES, ge=1, le=10)
+    min_cosine: float = Field(default=MIN_COSINE, description="below this, evidence is insufficient")
+    answer_passages: int = Field(default=10, ge=1, le=50)

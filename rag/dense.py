@@ -1,0 +1,54 @@
+"""Dense vectors in FAISS: inner product over L2-normalised vectors (= cosine), ids = passage row ids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+DEFAULT_FACTORY = "Flat"
+
+
+class DenseIndex:
+    """A FAISS ``IndexIDMap2`` (Flat by default) whose ids are the store's passage row ids."""
+
+    def __init__(self, index: faiss.Index) -> None:
+        self.index = index
+
+    @classmethod
+    def create(cls, dimension: int, factory: str = DEFAULT_FACTORY) -> DenseIndex:
+        inner = faiss.index_factory(dimension, factory, faiss.METRIC_INNER_PRODUCT)
+        return cls(faiss.IndexIDMap2(inner))
+
+    @classmethod
+    def load(cls, path: Path) -> DenseIndex:
+        return cls(faiss.read_index(str(path)))
+
+    def save(self, path: Path) -> None:
+        faiss.write_index(self.index, str(path))
+
+    @property
+    def dimension(self) -> int:
+        return int(self.index.d)
+
+    def __len__(self) -> int:
+        return int(self.index.ntotal)
+
+    def add(self, row_ids: list[int], vectors: np.ndarray) -> None:
+        if len(row_ids) != len(vectors):
+            raise ValueError("one vector per row id")
+        if len(row_ids):
+            self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(row_ids, dtype=np.int64))
+
+    def remove(self, row_ids: list[int]) -> None:
+        if row_ids:
+            self.index.remove_ids(np.asarray(row_ids, dtype=np.int64))
+
+    def ids(self) -> list[int]:
+        return sorted(int(i) for i in faiss.vector_to_array(self.index.id_map))
+
+    def search(self, query_vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-``k`` ``(scores, row_ids)`` per query; missing slots have id -1."""
+        k = max(1, min(k, len(self))) if len(self) else 1
+        return self.index.search(np.ascontiguousarray(query_vectors, dtype=np.float32), k)

@@ -1,0 +1,49 @@
+"""PDF reader (pypdf): one section per page, normalised, reference list cut."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from rag.errors import ReaderError
+from rag.normalize import clean_inline, normalize_pages
+from rag.readers.meta import build_document
+from rag.types import Document, Section
+
+MIN_TEXT_CHARS = 200
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+def read_pdf(path: Path, meta: dict[str, Any] | None = None) -> Document:
+    """Read a PDF; ``meta`` (from a sidecar manifest) overrides what the PDF says about itself."""
+    meta = dict(meta or {})
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ReaderError(str(path), "the PDF is encrypted; save a decrypted copy and ingest that")
+        raw_pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata
+    except ReaderError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise ReaderError(str(path), f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    except Exception as exc:  # pypdf raises many internal types on damaged files
+        raise ReaderError(str(path), f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    pages = normalize_pages(raw_pages)
+    if sum(len(p) for p in pages) < MIN_TEXT_CHARS:
+        raise ReaderError(
+            str(path), "the PDF has no extractable text (a scanned image?); run OCR on it first"
+        )
+    if not meta.get("title") and info is not None and info.title:
+        meta["title"] = clean_inline(str(info.title))
+    if not meta.get("title"):
+        meta["title"] = path.stem
+    sections = tuple(Section(text=text, page=i + 1) for i, text in enumerate(pages) if text)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return build_document(meta, sections, source=str(path), fallback_id=f"sha256:{digest}")

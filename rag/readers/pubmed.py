@@ -1,0 +1,110 @@
+"""PubMed/MEDLINE XML (``PubmedArticleSet`` as NCBI efetch returns it), parsed as a stream.
+
+Per article: PMID, title, abstract with its section labels, journal, year (``PubDate/Year`` or
+parsed from ``MedlineDate``), authors (collective names included), DOI, MeSH headings and
+publication types. Inline markup (``<i>``, ``<sup>``) is flattened to its text.
+"""
+
+from __future__ import annotations
+
+import gzip
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from rag.errors import ReaderError
+from rag.normalize import clean_inline
+from rag.readers.meta import build_document, parse_year
+from rag.types import Document, Section
+
+_ARTICLE_TAGS = {"PubmedArticle", "MedlineCitation"}
+
+
+def read_pubmed(path: Path) -> Iterator[Document]:
+    """Yield the articles of a PubMed XML file (``.xml`` or ``.xml.gz``) that have a title and text."""
+    opener: IO[bytes]
+    opener = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+    depth = 0
+    try:
+        with opener as fh:
+            for event, elem in ET.iterparse(fh, events=("start", "end")):
+                if event == "start":
+                    if elem.tag in _ARTICLE_TAGS:
+                        depth += 1
+                    continue
+                if elem.tag in _ARTICLE_TAGS:
+                    depth -= 1
+                    if depth == 0:
+                        doc = _article(elem, str(path))
+                        elem.clear()
+                        if doc is not None:
+                            yield doc
+    except ET.ParseError as exc:
+        raise ReaderError(str(path), f"malformed XML ({exc})") from exc
+    except (OSError, EOFError) as exc:
+        raise ReaderError(str(path), f"cannot read the file ({exc})") from exc
+
+
+def _text(elem: ET.Element | None) -> str:
+    return clean_inline("".join(elem.itertext())) if elem is not None else ""
+
+
+def _article(elem: ET.Element, source: str) -> Document | None:
+    citation = elem if elem.tag == "MedlineCitation" else elem.find("MedlineCitation")
+    if citation is None:
+        return None
+    article = citation.find("Article")
+    pmid = _text(citation.find("PMID"))
+    if article is None or not pmid:
+        return None
+    title = _text(article.find("ArticleTitle")) or _text(article.find("VernacularTitle"))
+    sections = tuple(
+        Section(text=_text(part), label=(part.get("Label") or None))
+        for part in article.findall("Abstract/AbstractText")
+        if _text(part)
+    )
+    if not sections:
+        if not title:
+            return None
+        sections = (Section(text=title, label="TITLE"),)
+    journal = article.find("Journal")
+    pub_date = journal.find("JournalIssue/PubDate") if journal is not None else None
+    year = None
+    if pub_date is not None:
+        year = parse_year(_text(pub_date.find("Year"))) or parse_year(_text(pub_date.find("MedlineDate")))
+    doi = _doi(elem, article)
+    meta = {
+        "pmid": pmid,
+        "title": title,
+        "journal": _text(journal.find("Title")) if journal is not None else None,
+        "journal_abbrev": _text(journal.find("ISOAbbreviation")) if journal is not None else None,
+        "year": year,
+        "doi": doi,
+        "authors": tuple(_authors(article)),
+        "mesh": [_text(m) for m in citation.findall("MeshHeadingList/MeshHeading/DescriptorName")],
+        "publication_types": [_text(p) for p in article.findall("PublicationTypeList/PublicationType")],
+    }
+    return build_document(meta, sections, source=source, fallback_id=pmid)
+
+
+def _doi(elem: ET.Element, article: ET.Element) -> str | None:
+    for loc in article.findall("ELocationID"):
+        if loc.get("EIdType") == "doi" and _text(loc):
+            return _text(loc)
+    for aid in elem.findall("PubmedData/ArticleIdList/ArticleId"):
+        if aid.get("IdType") == "doi" and _text(aid):
+            return _text(aid)
+    return None
+
+
+def _authors(article: ET.Element) -> Iterator[str]:
+    for author in article.findall("AuthorList/Author"):
+        collective = _text(author.find("CollectiveName"))
+        if collective:
+            yield collective
+            continue
+        last = _text(author.find("LastName"))
+        initials = _text(author.find("Initials"))
+        if last:
+            yield f"{last} {initials}".strip()

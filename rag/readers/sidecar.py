@@ -1,0 +1,35 @@
+"""Sidecar manifests: per-file metadata from a CSV or JSON file.
+
+CSV columns (as in a typical PDF manifest): ``file, doi, title, journal, year, pmid, authors, ...``.
+JSON: a list of such objects, or an object mapping file name to its metadata.
+Rows are matched to files by base name.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from rag.errors import ReaderError
+
+
+def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
+    """Read a manifest; returns ``{file base name: metadata}``."""
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(path.read_text(encoding="utf-8"))
+            rows = [dict(v, file=k) for k, v in data.items()] if isinstance(data, dict) else data
+        else:
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                rows = list(csv.DictReader(fh))
+    except (OSError, ValueError, csv.Error) as exc:
+        raise ReaderError(str(path), f"cannot read the manifest ({exc})") from exc
+    out: dict[str, dict[str, Any]] = {}
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict) or not row.get("file"):
+            raise ReaderError(str(path), f"row {i + 1} has no 'file' column naming the document")
+        clean = {str(k).strip().lower(): (v.strip() if isinstance(v, str) else v) for k, v in row.items()}
+        out[Path(str(clean["file"])).name] = clean
+    return out

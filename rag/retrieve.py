@@ -1,0 +1,125 @@
+"""Retrievers: ``search(query, k) -> list[Hit]`` over BM25, dense vectors, or both fused."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from rag.embed import Embedder
+from rag.errors import InvalidInput
+from rag.fusion import RRF_K, rrf, weighted_sum
+from rag.index import IndexVersion
+from rag.types import Hit
+
+MODES = ("bm25", "dense", "hybrid")
+FUSIONS = ("rrf", "weighted")
+CANDIDATES = 100
+
+
+class Retriever(Protocol):
+    def search(self, query: str, k: int = 10) -> list[Hit]: ...
+
+
+def _check_query(query: str) -> str:
+    query = query.strip()
+    if not query:
+        raise InvalidInput("the query is empty; type a question or keywords")
+    return query
+
+
+def _hits(index: IndexVersion, ranked: Sequence[tuple[int, float]]) -> list[Hit]:
+    stored = index.store.passages_by_row(r for r, _ in ranked)
+    hits = []
+    for row_id, score in ranked:
+        sp = stored.get(row_id)
+        if sp is None:
+            continue
+        p = sp.passage
+        hits.append(
+            Hit(
+                passage_id=p.passage_id, doc_id=p.doc_id, rank=len(hits) + 1, score=float(score), text=p.text,
+                title=sp.title, journal=sp.journal, year=sp.year, pmid=sp.pmid, doi=sp.doi,
+                page_start=p.page_start, page_end=p.page_end, section=p.section,
+                sentences=p.sentences, sentence_pages=p.sentence_pages,
+            )
+        )
+    return hits
+
+
+class BM25Retriever:
+    def __init__(self, index: IndexVersion) -> None:
+        self.index = index
+
+    def ranked(self, query: str, k: int) -> list[tuple[int, float]]:
+        return self.index.lexical.search(_check_query(query), k)
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        return _hits(self.index, self.ranked(query, k))
+
+
+class DenseRetriever:
+    def __init__(self, index: IndexVersion, embedder: Embedder) -> None:
+        self.index = index
+        self.embedder = embedder
+
+    def ranked(self, query: str, k: int) -> list[tuple[int, float]]:
+        vector = self.embedder.embed([_check_query(query)])
+        scores, ids = self.index.dense.search(vector, k)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        return _hits(self.index, self.ranked(query, k))
+
+
+class HybridRetriever:
+    """BM25 and dense candidates fused by RRF (default) or a weighted sum of min-max scores."""
+
+    def __init__(
+        self,
+        index: IndexVersion,
+        embedder: Embedder,
+        *,
+        fusion: str = "rrf",
+        weights: Sequence[float] | None = None,
+        rrf_k: int = RRF_K,
+        candidates: int = CANDIDATES,
+    ) -> None:
+        if fusion not in FUSIONS:
+            raise InvalidInput(f"unknown fusion {fusion!r}; choose one of {', '.join(FUSIONS)}")
+        self.index = index
+        self.parts = (BM25Retriever(index), DenseRetriever(index, embedder))
+        self.fusion = fusion
+        self.weights = weights
+        self.rrf_k = rrf_k
+        self.candidates = candidates
+
+    def ranked(self, query: str, k: int) -> list[tuple[int, float]]:
+        depth = max(k, self.candidates)
+        runs = [part.ranked(query, depth) for part in self.parts]
+        if self.fusion == "rrf":
+            fused = rrf([[r for r, _ in run] for run in runs], k=self.rrf_k, weights=self.weights)
+        else:
+            fused = weighted_sum([dict(run) for run in runs], weights=self.weights)
+        return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        return _hits(self.index, self.ranked(query, k))
+
+
+def make_retriever(
+    index: IndexVersion,
+    embedder: Embedder,
+    mode: str = "hybrid",
+    *,
+    fusion: str = "rrf",
+    weights: Sequence[float] | None = None,
+    rrf_k: int = RRF_K,
+) -> BM25Retriever | DenseRetriever | HybridRetriever:
+    """The retriever for ``mode`` (``bm25``, ``dense`` or ``hybrid``)."""
+    if mode == "bm25":
+        return BM25Retriever(index)
+    if mode == "dense":
+        return DenseRetriever(index, embedder)
+    if mode == "hybrid":
+        return HybridRetriever(index, embedder, fusion=fusion, weights=weights, rrf_k=rrf_k)
+    raise InvalidInput(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")

@@ -1,0 +1,126 @@
+"""Flat, frozen value types that flow through the pipeline.
+
+read → ``Document`` → chunk → ``Passage`` → retrieve → ``Hit`` → compose → ``Answer``
+(with ``Citation`` and ``Reference``). A citation is only the link from a passage to its document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A piece of a document's text: one PDF page, or one labelled abstract section."""
+
+    text: str
+    page: int | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed source document with its bibliographic metadata."""
+
+    doc_id: str
+    title: str
+    sections: tuple[Section, ...]
+    journal: str | None = None
+    year: int | None = None
+    pmid: str | None = None
+    doi: str | None = None
+    authors: tuple[str, ...] = ()
+    source: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A chunk of a document: whole sentences, with page range and character offsets.
+
+    ``char_start``/``char_end`` index into the document's full text (its sections joined by
+    blank lines); ``sentences`` are ``(start, end)`` spans relative to ``text``.
+    """
+
+    passage_id: str
+    doc_id: str
+    ordinal: int
+    text: str
+    char_start: int
+    char_end: int
+    page_start: int | None
+    page_end: int | None
+    sentences: tuple[tuple[int, int], ...]
+    section: str | None = None
+    sentence_pages: tuple[int | None, ...] = ()
+
+    def page_of(self, sentence: int) -> int | None:
+        """The page the ``sentence``-th sentence starts on (``page_start`` if unknown)."""
+        if sentence < len(self.sentence_pages) and self.sentence_pages[sentence] is not None:
+            return self.sentence_pages[sentence]
+        return self.page_start
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Hit(_Frozen):
+    """One retrieved passage with its score, rank and document metadata."""
+
+    passage_id: str
+    doc_id: str
+    rank: int
+    score: float
+    text: str
+    title: str
+    journal: str | None = None
+    year: int | None = None
+    pmid: str | None = None
+    doi: str | None = None
+    page_start: int | None = None
+    page_end: int | None = None
+    section: str | None = None
+    sentences: tuple[tuple[int, int], ...] = ()
+    sentence_pages: tuple[int | None, ...] = ()
+
+
+class Citation(_Frozen):
+    """A quote backing a statement: the exact source sentence(s) of one passage."""
+
+    n: int
+    doc_id: str
+    passage_id: str
+    page: int | None
+    quote: str
+    score: float
+
+
+class Reference(_Frozen):
+    """A numbered entry of the reference list, formatted as ``Title. Journal, Year.``."""
+
+    n: int
+    doc_id: str
+    title: str
+    journal: str | None
+    year: int | None
+    pmid: str | None
+    doi: str | None
+    url: str | None
+    formatted: str
+
+
+class Answer(_Frozen):
+    """An extractive answer whose every statement carries numbered citations."""
+
+    question: str
+    answer: str
+    citations: list[Citation]
+    references: list[Reference]
+    insufficient_evidence: bool
+    disclaimer: str
+    mode: str = "hybrid"
+    top_score: float | None = None
