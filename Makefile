@@ -35,7 +35,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check rag api tests benchmarks
-	$(BIN)/mypy rag api
+	$(BIN)/mypy -p rag -p api
 
 clean-index:
 	rm -rf $(INDEX)

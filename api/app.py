@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -19,11 +20,12 @@ from rag.errors import IndexNotFound, RagError
 from rag.types import Answer
 
 STATIC = Path(__file__).parent / "static"
-ERRORS = {422: {"model": ErrorBody}, 503: {"model": ErrorBody}}
+ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorBody}, 503: {"model": ErrorBody}}
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None,
-               strict_model: bool = False) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, engine: Engine | None = None, strict_model: bool = False
+) -> FastAPI:
     """Build the app. ``engine`` may be injected (tests); otherwise it is loaded at start-up."""
     settings = settings or Settings()
 
@@ -33,11 +35,16 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.state.load_error = None
         if engine is None:
             try:
-                options = AnswerOptions(mode=settings.mode, fusion=settings.fusion,
-                                        max_sentences=settings.max_sentences, min_cosine=settings.min_cosine,
-                                        passages=settings.answer_passages)
-                app.state.engine = Engine(settings.index, model=settings.model if strict_model else None,
-                                          options=options)
+                options = AnswerOptions(
+                    mode=settings.mode,
+                    fusion=settings.fusion,
+                    max_sentences=settings.max_sentences,
+                    min_cosine=settings.min_cosine,
+                    passages=settings.answer_passages,
+                )
+                app.state.engine = Engine(
+                    settings.index, model=settings.model if strict_model else None, options=options
+                )
                 app.state.engine.embedder.embed(["warm-up"])  # load the model before the first request
             except RagError as exc:
                 app.state.load_error = exc
@@ -52,12 +59,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @app.exception_handler(RagError)
     async def rag_error(_: Request, exc: RagError) -> JSONResponse:
-        return JSONResponse(status_code=exc.status_code, content={"error": type(exc).__name__, "detail": str(exc)})
+        return JSONResponse(
+            status_code=exc.status_code, content={"error": type(exc).__name__, "detail": str(exc)}
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse(status_code=422, content={"error": "InvalidInput",
-                                                      "detail": jsonable_encoder(exc.errors())})
+        return JSONResponse(
+            status_code=422, content={"error": "InvalidInput", "detail": jsonable_encoder(exc.errors())}
+        )
 
     def get_engine(request: Request) -> Engine:
         engine_ = request.app.state.engine
@@ -69,19 +79,31 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     def health(request: Request) -> Health | JSONResponse:
         engine_ = request.app.state.engine
         if engine_ is None:
-            body = Health(status="unavailable", index=str(settings.index), detail=str(request.app.state.load_error))
+            body = Health(
+                status="unavailable", index=str(settings.index), detail=str(request.app.state.load_error)
+            )
             return JSONResponse(status_code=503, content=body.model_dump())
         index = engine_.index
         counts = index.manifest.counts
-        return Health(status="ok", index=str(engine_.index_dir), index_version=index.version,
-                      model=index.manifest.model, documents=counts["documents"], passages=counts["passages"])
+        return Health(
+            status="ok",
+            index=str(engine_.index_dir),
+            index_version=index.version,
+            model=index.manifest.model,
+            documents=counts["documents"],
+            passages=counts["passages"],
+        )
 
     @app.post("/v1/search", response_model=SearchResponse, responses=ERRORS)
     def search(body: SearchRequest, engine_: Engine = Depends(get_engine)) -> SearchResponse:
         index = engine_.index
         hits = engine_.search(body.query, k=body.k, mode=body.mode)
-        return SearchResponse(query=body.query, mode=body.mode, index_version=index.version,
-                              hits=[SearchHit.of(h) for h in hits])
+        return SearchResponse(
+            query=body.query,
+            mode=body.mode,
+            index_version=index.version,
+            hits=[SearchHit.of(h) for h in hits],
+        )
 
     @app.post("/v1/ask", response_model=Answer, responses=ERRORS)
     def ask(body: AskRequest, engine_: Engine = Depends(get_engine)) -> Answer:

@@ -22,7 +22,9 @@ def _not_blank(value: str) -> str:
 class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    query: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, examples=["DVT prophylaxis complications"])
+    query: str = Field(
+        min_length=1, max_length=MAX_QUESTION_CHARS, examples=["DVT prophylaxis complications"]
+    )
     k: int = Field(default=10, ge=1, le=MAX_K)
     mode: Mode = "hybrid"
 

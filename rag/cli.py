@@ -7,16 +7,25 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rag.errors import RagError
 
+if TYPE_CHECKING:
+    from rag.engine import Engine
 
-def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+
+def _engine(args: argparse.Namespace) -> Engine:
     from rag.engine import AnswerOptions, Engine
 
     s = args.settings
-    options = AnswerOptions(mode=s.mode, fusion=s.fusion, max_sentences=s.max_sentences,
-                            min_cosine=s.min_cosine, passages=s.answer_passages)
+    options = AnswerOptions(
+        mode=s.mode,
+        fusion=s.fusion,
+        max_sentences=s.max_sentences,
+        min_cosine=s.min_cosine,
+        passages=s.answer_passages,
+    )
     return Engine(args.index, model=args.model, options=options)
 
 
@@ -28,10 +37,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     s = args.settings
     model = args.model or _existing_model(args.index) or s.model
-    chunking = ChunkingParams(chunk_words=args.chunk_words or s.chunk_words,
-                              overlap_sentences=s.overlap_sentences if args.overlap is None else args.overlap)
-    report = ingest(read_paths(args.paths, args.manifest), args.index, make_embedder(model, batch_size=s.embed_batch),
-                    chunking=chunking, progress=not args.quiet)
+    chunking = ChunkingParams(
+        chunk_words=args.chunk_words or s.chunk_words,
+        overlap_sentences=s.overlap_sentences if args.overlap is None else args.overlap,
+    )
+    report = ingest(
+        read_paths(args.paths, args.manifest),
+        args.index,
+        make_embedder(model, batch_size=s.embed_batch),
+        chunking=chunking,
+        progress=not args.quiet,
+    )
     data = report.to_dict()
     if args.report:
         args.report.write_text(json.dumps(data, indent=2) + "\n")
@@ -64,8 +80,15 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(json.dumps([h.model_dump(exclude={"sentences", "sentence_pages"}) for h in hits], indent=2))
         return 0
     for h in hits:
-        pages = f", p. {h.page_start}" + (f"–{h.page_end}" if h.page_end != h.page_start else "") if h.page_start else ""
-        print(f"{h.rank:>3}. [{h.score:.4f}] {h.title} ({h.journal or '?'}, {h.year or '?'}{pages}) {h.passage_id}")
+        pages = (
+            f", p. {h.page_start}" + (f"–{h.page_end}" if h.page_end != h.page_start else "")
+            if h.page_start
+            else ""
+        )
+        print(
+            f"{h.rank:>3}. [{h.score:.4f}] {h.title} ({h.journal or '?'}, {h.year or '?'}{pages})"
+            f" {h.passage_id}"
+        )
         print(f"     {h.text[:240]}{'…' if len(h.text) > 240 else ''}")
     return 0
 
@@ -114,8 +137,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = args.settings.model_copy(update={"index": args.index})
     if args.model:
         settings = settings.model_copy(update={"model": args.model})
-    uvicorn.run(create_app(settings, strict_model=bool(args.model)), host=args.host or settings.host,
-                port=args.port or settings.port, log_level="info")
+    uvicorn.run(
+        create_app(settings, strict_model=bool(args.model)),
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        log_level="info",
+    )
     return 0
 
 
@@ -124,8 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser, *, json_flag: bool = True) -> None:
-        p.add_argument("--index", type=Path, default=None, help="index directory (default: RAG_INDEX or indexes/demo)")
-        p.add_argument("--model", default=None, help="embedding model name or path (default: the index's own)")
+        p.add_argument(
+            "--index", type=Path, default=None, help="index directory (default: RAG_INDEX or indexes/demo)"
+        )
+        p.add_argument(
+            "--model", default=None, help="embedding model name or path (default: the index's own)"
+        )
         if json_flag:
             p.add_argument("--json", action="store_true", help="print JSON")
 

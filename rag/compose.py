@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -42,10 +43,78 @@ MAX_WORDS = 80
 
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _STOP = frozenset(
-    """a an the of in on for to and or with without by from at as is are was were be been being do does did
-    what which who whom whose when where why how there their this that these those it its into than then
-    any all some can could should would may might must will shall not no yes about between among versus vs
-    patients patient study studies""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "for",
+        "to",
+        "and",
+        "or",
+        "with",
+        "without",
+        "by",
+        "from",
+        "at",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "there",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "into",
+        "than",
+        "then",
+        "any",
+        "all",
+        "some",
+        "can",
+        "could",
+        "should",
+        "would",
+        "may",
+        "might",
+        "must",
+        "will",
+        "shall",
+        "not",
+        "no",
+        "yes",
+        "about",
+        "between",
+        "among",
+        "versus",
+        "vs",
+        "patients",
+        "patient",
+        "study",
+        "studies",
+    ]
 )
 
 
@@ -62,7 +131,7 @@ class Candidate:
 
 
 @lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
+def _stemmer() -> Any:
     import Stemmer
 
     return Stemmer.Stemmer("english")
@@ -114,8 +183,13 @@ def compose(
     best = int(order[0])
     if float(cosines[best]) < min_cosine:
         closest = _closest_per_document(pool, order, limit=3)
-        return _answer(question, [(pool[i], float(scores[i])) for i in closest], insufficient=True, mode=mode,
-                       top=float(cosines[best]))
+        return _answer(
+            question,
+            [(pool[i], float(scores[i])) for i in closest],
+            insufficient=True,
+            mode=mode,
+            top=float(cosines[best]),
+        )
     chosen: list[int] = []
     for i in order:
         if len(chosen) >= max_sentences or scores[i] < scores[best] - MARGIN:
@@ -123,8 +197,13 @@ def compose(
         if any(float(vectors[1 + i] @ vectors[1 + j]) > DUPLICATE_COSINE for j in chosen):
             continue
         chosen.append(int(i))
-    return _answer(question, [(pool[i], float(scores[i])) for i in chosen], insufficient=False, mode=mode,
-                   top=float(cosines[best]))
+    return _answer(
+        question,
+        [(pool[i], float(scores[i])) for i in chosen],
+        insufficient=False,
+        mode=mode,
+        top=float(cosines[best]),
+    )
 
 
 def _closest_per_document(pool: list[Candidate], order: np.ndarray, *, limit: int) -> list[int]:
@@ -152,14 +231,27 @@ def _answer(
         if hit.doc_id not in numbers:
             numbers[hit.doc_id] = len(numbers) + 1
             references.append(
-                make_reference(numbers[hit.doc_id], doc_id=hit.doc_id, title=hit.title, journal=hit.journal,
-                               year=hit.year, pmid=hit.pmid, doi=hit.doi)
+                make_reference(
+                    numbers[hit.doc_id],
+                    doc_id=hit.doc_id,
+                    title=hit.title,
+                    journal=hit.journal,
+                    year=hit.year,
+                    pmid=hit.pmid,
+                    doi=hit.doi,
+                )
             )
         n = numbers[hit.doc_id]
         page = hit.sentence_pages[cand.index] if cand.index < len(hit.sentence_pages) else hit.page_start
         citations.append(
-            Citation(n=n, doc_id=hit.doc_id, passage_id=hit.passage_id, page=page, quote=cand.text,
-                     score=round(score, 4))
+            Citation(
+                n=n,
+                doc_id=hit.doc_id,
+                passage_id=hit.passage_id,
+                page=page,
+                quote=cand.text,
+                score=round(score, 4),
+            )
         )
         statements.append(cite_sentence(cand.text, [n]))
     if insufficient:
@@ -173,8 +265,13 @@ def _answer(
     else:
         text = " ".join(statements)
     return Answer(
-        question=question, answer=text, citations=citations, references=references,
-        insufficient_evidence=insufficient, disclaimer=DISCLAIMER, mode=mode,
+        question=question,
+        answer=text,
+        citations=citations,
+        references=references,
+        insufficient_evidence=insufficient,
+        disclaimer=DISCLAIMER,
+        mode=mode,
         top_score=None if top is None else round(top, 4),
     )
 

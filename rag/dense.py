@@ -39,14 +39,17 @@ class DenseIndex:
         if len(row_ids) != len(vectors):
             raise ValueError("one vector per row id")
         if len(row_ids):
-            self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(row_ids, dtype=np.int64))
+            self.index.add_with_ids(
+                np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(row_ids, dtype=np.int64)
+            )
 
     def remove(self, row_ids: list[int]) -> None:
         if row_ids:
-            self.index.remove_ids(np.asarray(row_ids, dtype=np.int64))
+            self.index.remove_ids(np.asarray(row_ids, dtype=np.int64))  # type: ignore[arg-type]
 
     def ids(self) -> list[int]:
-        return sorted(int(i) for i in faiss.vector_to_array(self.index.id_map))
+        id_map = self.index.id_map  # type: ignore[attr-defined]
+        return sorted(int(i) for i in faiss.vector_to_array(id_map))
 
     def search(self, query_vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-``k`` ``(scores, row_ids)`` per query; missing slots have id -1."""

@@ -24,7 +24,9 @@ class Embedder(Protocol):
     """Maps texts to unit-length vectors; ``name`` and ``dimension`` go into the manifest."""
 
     name: str
-    dimension: int
+
+    @property
+    def dimension(self) -> int: ...
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray: ...
 
@@ -74,7 +76,7 @@ class SentenceTransformerEmbedder:
             return self._model
 
     @property
-    def dimension(self) -> int:  # type: ignore[override]
+    def dimension(self) -> int:
         model = self._load()
         getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         dim = getter()

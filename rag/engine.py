@@ -50,8 +50,14 @@ def validate_mode(mode: str) -> str:
 class Engine:
     """Loaded index + embedder. ``reload()`` switches to the live version without a restart."""
 
-    def __init__(self, index_dir: Path, *, model: str | None = None, embedder: Embedder | None = None,
-                 options: AnswerOptions = AnswerOptions()) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        *,
+        model: str | None = None,
+        embedder: Embedder | None = None,
+        options: AnswerOptions = AnswerOptions(),
+    ) -> None:
         self.index_dir = index_dir
         self.options = options
         self._lock = threading.Lock()
@@ -73,20 +79,38 @@ class Engine:
                 self._index = fresh  # in-flight requests keep their reference to the old version
             return self._index.version
 
-    def search(self, query: str, *, k: int = 10, mode: str = "hybrid", fusion: str | None = None,
-               weights: Sequence[float] | None = None) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        mode: str = "hybrid",
+        fusion: str | None = None,
+        weights: Sequence[float] | None = None,
+    ) -> list[Hit]:
         query = validate_question(query, what="query")
         validate_mode(mode)
         if not 1 <= k <= MAX_K:
             raise InvalidInput(f"k must be between 1 and {MAX_K}, got {k}")
         index = self._index
-        retriever = make_retriever(index, self.embedder, mode, fusion=fusion or self.options.fusion,
-                                   weights=weights or self.options.weights)
+        retriever = make_retriever(
+            index,
+            self.embedder,
+            mode,
+            fusion=fusion or self.options.fusion,
+            weights=weights or self.options.weights,
+        )
         return retriever.search(query, k)
 
     def ask(self, question: str, *, mode: str | None = None) -> Answer:
         question = validate_question(question)
         mode = validate_mode(mode or self.options.mode)
         hits = self.search(question, k=self.options.passages, mode=mode)
-        return compose(question, hits, self.embedder, max_sentences=self.options.max_sentences,
-                       min_cosine=self.options.min_cosine, mode=mode)
+        return compose(
+            question,
+            hits,
+            self.embedder,
+            max_sentences=self.options.max_sentences,
+            min_cosine=self.options.min_cosine,
+            mode=mode,
+        )

@@ -7,7 +7,9 @@ from collections.abc import Mapping, Sequence
 RRF_K = 60
 
 
-def rrf(rankings: Sequence[Sequence[str | int]], *, k: int = RRF_K, weights: Sequence[float] | None = None) -> dict:
+def rrf(
+    rankings: Sequence[Sequence[str | int]], *, k: int = RRF_K, weights: Sequence[float] | None = None
+) -> dict:
     """Reciprocal rank fusion (Cormack, Clarke & Büttcher, SIGIR 2009).
 
     ``score(d) = Σ_i w_i / (k + rank_i(d))`` with 1-based ranks; each ranking lists ids best

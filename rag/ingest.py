@@ -25,7 +25,7 @@ from rag.chunking import ChunkingParams, chunk_document, content_hash, full_text
 from rag.dense import DEFAULT_FACTORY, DenseIndex
 from rag.embed import Embedder
 from rag.errors import IndexMismatch
-from rag.lexical import B, K1, LexicalIndex
+from rag.lexical import K1, B, LexicalIndex
 from rag.manifest import Manifest, file_digest
 from rag.readers import ReadResult
 from rag.store import Store, index_text
@@ -111,8 +111,14 @@ def ingest(
             dimension=dense.dimension,
             faiss_factory=base.faiss_factory if base else faiss_factory,
             chunking=asdict(chunking),
-            bm25={"library": "bm25s", "method": "lucene", "k1": K1, "b": B, "stemmer": "snowball-english",
-                  "stopwords": "en"},
+            bm25={
+                "library": "bm25s",
+                "method": "lucene",
+                "k1": K1,
+                "b": B,
+                "stemmer": "snowball-english",
+                "stopwords": "en",
+            },
             counts=counts,
             files={name: file_digest(tmp / name) for name in _index_files(tmp)},
             documents_hash=documents_hash,

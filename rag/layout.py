@@ -87,7 +87,9 @@ def prune(index_dir: Path, keep: int) -> list[str]:
     live = current_version(index_dir)
     for tmp in root.glob(".tmp-*"):
         shutil.rmtree(tmp, ignore_errors=True)
-    versions = sorted((p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")), reverse=True)
+    versions = sorted(
+        (p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")), reverse=True
+    )
     removed = [v for v in versions[max(keep, 1) :] if v != live]
     for name in removed:
         shutil.rmtree(root / name, ignore_errors=True)

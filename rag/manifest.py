@@ -76,4 +76,6 @@ def check_files(directory: Path, manifest: Manifest, *, full: bool = False) -> N
         if not path.exists():
             raise IndexCorrupt(f"{path} is missing; rebuild the index with `rag ingest`")
         if path.stat().st_size != expected["bytes"] or (full and file_digest(path) != expected):
-            raise IndexCorrupt(f"{path} does not match its manifest entry; rebuild the index with `rag ingest`")
+            raise IndexCorrupt(
+                f"{path} does not match its manifest entry; rebuild the index with `rag ingest`"
+            )

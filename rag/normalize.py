@@ -82,11 +82,7 @@ def _cut_references(pages: list[list[str]]) -> list[list[str]]:
 def _is_heading(line: str) -> bool:
     """A short line without closing punctuation that starts with a capital or a section number."""
     words = line.split()
-    return (
-        0 < len(words) <= 6
-        and line[-1] not in ".,;:?!)-"
-        and (line[0].isupper() or line[0].isdigit())
-    )
+    return 0 < len(words) <= 6 and line[-1] not in ".,;:?!)-" and (line[0].isupper() or line[0].isdigit())
 
 
 def _join_lines(lines: list[str]) -> str:

@@ -22,9 +22,23 @@ def format_reference(title: str, journal: str | None, year: int | None) -> str:
 
 
 def make_reference(
-    n: int, *, doc_id: str, title: str, journal: str | None, year: int | None, pmid: str | None, doi: str | None
+    n: int,
+    *,
+    doc_id: str,
+    title: str,
+    journal: str | None,
+    year: int | None,
+    pmid: str | None,
+    doi: str | None,
 ) -> Reference:
     return Reference(
-        n=n, doc_id=doc_id, title=title, journal=journal, year=year, pmid=pmid, doi=doi,
-        url=reference_url(pmid, doi), formatted=format_reference(title, journal, year),
+        n=n,
+        doc_id=doc_id,
+        title=title,
+        journal=journal,
+        year=year,
+        pmid=pmid,
+        doi=doi,
+        url=reference_url(pmid, doi),
+        formatted=format_reference(title, journal, year),
     )

@@ -29,7 +29,7 @@ def _check_query(query: str) -> str:
 
 def _hits(index: IndexVersion, ranked: Sequence[tuple[int, float]]) -> list[Hit]:
     stored = index.store.passages_by_row(r for r, _ in ranked)
-    hits = []
+    hits: list[Hit] = []
     for row_id, score in ranked:
         sp = stored.get(row_id)
         if sp is None:
@@ -37,10 +37,21 @@ def _hits(index: IndexVersion, ranked: Sequence[tuple[int, float]]) -> list[Hit]
         p = sp.passage
         hits.append(
             Hit(
-                passage_id=p.passage_id, doc_id=p.doc_id, rank=len(hits) + 1, score=float(score), text=p.text,
-                title=sp.title, journal=sp.journal, year=sp.year, pmid=sp.pmid, doi=sp.doi,
-                page_start=p.page_start, page_end=p.page_end, section=p.section,
-                sentences=p.sentences, sentence_pages=p.sentence_pages,
+                passage_id=p.passage_id,
+                doc_id=p.doc_id,
+                rank=len(hits) + 1,
+                score=float(score),
+                text=p.text,
+                title=sp.title,
+                journal=sp.journal,
+                year=sp.year,
+                pmid=sp.pmid,
+                doi=sp.doi,
+                page_start=p.page_start,
+                page_end=p.page_end,
+                section=p.section,
+                sentences=p.sentences,
+                sentence_pages=p.sentence_pages,
             )
         )
     return hits

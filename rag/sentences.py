@@ -11,9 +11,60 @@ from __future__ import annotations
 import re
 
 _ABBREVIATIONS = frozenset(
-    """al fig figs eq eqs ref refs e.g i.e vs etc approx ca cf dr mr mrs ms prof no nos vol pp
-    jan feb mar apr jun jul aug sep sept oct nov dec st inc ltd co corp resp min max mg ml
-    dept univ suppl table tab sec ch""".split()
+    [
+        "al",
+        "fig",
+        "figs",
+        "eq",
+        "eqs",
+        "ref",
+        "refs",
+        "e.g",
+        "i.e",
+        "vs",
+        "etc",
+        "approx",
+        "ca",
+        "cf",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "prof",
+        "no",
+        "nos",
+        "vol",
+        "pp",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "st",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "resp",
+        "min",
+        "max",
+        "mg",
+        "ml",
+        "dept",
+        "univ",
+        "suppl",
+        "table",
+        "tab",
+        "sec",
+        "ch",
+    ]
 )
 _BOUNDARY = re.compile(r"[.?!][\"'”’)\]]*(?=\s+[\"'“(\[]?[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")

@@ -105,9 +105,17 @@ class Store:
             "INSERT INTO documents (doc_id, title, journal, year, pmid, doi, authors, source, extra, text,"
             " content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
-                doc.doc_id, doc.title, doc.journal, doc.year, doc.pmid, doc.doi,
-                json.dumps(list(doc.authors)), doc.source, json.dumps(doc.extra, default=str),
-                full_text(doc), content_hash,
+                doc.doc_id,
+                doc.title,
+                doc.journal,
+                doc.year,
+                doc.pmid,
+                doc.doi,
+                json.dumps(list(doc.authors)),
+                doc.source,
+                json.dumps(doc.extra, default=str),
+                full_text(doc),
+                content_hash,
             ),
         )
         ids = []
@@ -116,8 +124,15 @@ class Store:
                 "INSERT INTO passages (passage_id, doc_id, ordinal, text, char_start, char_end, page_start,"
                 " page_end, section, sentences) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
-                    p.passage_id, p.doc_id, p.ordinal, p.text, p.char_start, p.char_end,
-                    p.page_start, p.page_end, p.section,
+                    p.passage_id,
+                    p.doc_id,
+                    p.ordinal,
+                    p.text,
+                    p.char_start,
+                    p.char_end,
+                    p.page_start,
+                    p.page_end,
+                    p.section,
                     json.dumps({"spans": p.sentences, "pages": p.sentence_pages}),
                 ),
             )
@@ -145,7 +160,8 @@ class Store:
     def iter_index_texts(self, batch: int = 10_000) -> Iterator[tuple[list[int], list[str]]]:
         """``(row_ids, texts to index)`` in row order, in batches (title + passage text)."""
         cur = self._conn().execute(
-            "SELECT p.row_id, d.title, p.text FROM passages p JOIN documents d USING(doc_id) ORDER BY p.row_id"
+            "SELECT p.row_id, d.title, p.text FROM passages p JOIN documents d USING(doc_id)"
+            " ORDER BY p.row_id"
         )
         while rows := cur.fetchmany(batch):
             yield [r[0] for r in rows], [index_text(r[1], r[2]) for r in rows]
@@ -155,21 +171,29 @@ class Store:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self._conn().execute(
-            "SELECT p.row_id, p.passage_id, p.doc_id, p.ordinal, p.text, p.char_start, p.char_end,"
-            " p.page_start, p.page_end, p.sentences, p.section, d.title, d.journal, d.year, d.pmid, d.doi"
-            f" FROM passages p JOIN documents d USING(doc_id) WHERE p.row_id IN ({marks})",
-            ids,
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT p.row_id, p.passage_id, p.doc_id, p.ordinal, p.text, p.char_start, p.char_end,"
+                " p.page_start, p.page_end, p.sentences, p.section, d.title, d.journal, d.year, d.pmid, d.doi"
+                f" FROM passages p JOIN documents d USING(doc_id) WHERE p.row_id IN ({marks})",
+                ids,
+            )
+            .fetchall()
+        )
         return {r[0]: _stored(r) for r in rows}
 
     def passages_of(self, doc_id: str) -> list[StoredPassage]:
-        rows = self._conn().execute(
-            "SELECT p.row_id, p.passage_id, p.doc_id, p.ordinal, p.text, p.char_start, p.char_end,"
-            " p.page_start, p.page_end, p.sentences, p.section, d.title, d.journal, d.year, d.pmid, d.doi"
-            " FROM passages p JOIN documents d USING(doc_id) WHERE p.doc_id=? ORDER BY p.ordinal",
-            (doc_id,),
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT p.row_id, p.passage_id, p.doc_id, p.ordinal, p.text, p.char_start, p.char_end,"
+                " p.page_start, p.page_end, p.sentences, p.section, d.title, d.journal, d.year, d.pmid, d.doi"
+                " FROM passages p JOIN documents d USING(doc_id) WHERE p.doc_id=? ORDER BY p.ordinal",
+                (doc_id,),
+            )
+            .fetchall()
+        )
         return [_stored(r) for r in rows]
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
@@ -199,8 +223,18 @@ def index_text(title: str, text: str) -> str:
 def _stored(r: tuple) -> StoredPassage:
     sentences = json.loads(r[9])
     passage = Passage(
-        passage_id=r[1], doc_id=r[2], ordinal=r[3], text=r[4], char_start=r[5], char_end=r[6],
-        page_start=r[7], page_end=r[8], sentences=tuple((int(a), int(b)) for a, b in sentences["spans"]),
-        section=r[10], sentence_pages=tuple(sentences["pages"]),
+        passage_id=r[1],
+        doc_id=r[2],
+        ordinal=r[3],
+        text=r[4],
+        char_start=r[5],
+        char_end=r[6],
+        page_start=r[7],
+        page_end=r[8],
+        sentences=tuple((int(a), int(b)) for a, b in sentences["spans"]),
+        section=r[10],
+        sentence_pages=tuple(sentences["pages"]),
     )
-    return StoredPassage(row_id=r[0], passage=passage, title=r[11], journal=r[12], year=r[13], pmid=r[14], doi=r[15])
+    return StoredPassage(
+        row_id=r[0], passage=passage, title=r[11], journal=r[12], year=r[13], pmid=r[14], doi=r[15]
+    )

@@ -21,9 +21,7 @@ def read_jsonl(path: Path) -> Iterator[Document]:
                 row = json.loads(line)
                 doc_id = str(row["_id"] if "_id" in row else row["id"])
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise ReaderError(
-                    f"{path}:{lineno}", f"not a BEIR JSONL record with an _id ({exc})"
-                ) from exc
+                raise ReaderError(f"{path}:{lineno}", f"not a BEIR JSONL record with an _id ({exc})") from exc
             text = str(row.get("text") or "").strip()
             if not text:
                 continue

@@ -23,8 +23,7 @@ _ARTICLE_TAGS = {"PubmedArticle", "MedlineCitation"}
 
 def read_pubmed(path: Path) -> Iterator[Document]:
     """Yield the articles of a PubMed XML file (``.xml`` or ``.xml.gz``) that have a title and text."""
-    opener: IO[bytes]
-    opener = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+    opener: IO[bytes] = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")  # type: ignore[assignment]
     depth = 0
     try:
         with opener as fh:

@@ -1,0 +1,94 @@
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from rag.config import Settings
+from rag.embed import HashingEmbedder
+from rag.engine import AnswerOptions, Engine
+
+
+@pytest.fixture(scope="module")
+def client(fake_index: Path):  # type: ignore[no-untyped-def]
+    engine = Engine(fake_index, embedder=HashingEmbedder(), options=AnswerOptions(min_cosine=0.05))
+    with TestClient(create_app(Settings(index=fake_index), engine=engine)) as c:
+        yield c
+
+
+def test_health(client: TestClient) -> None:
+    body = client.get("/v1/health").json()
+    assert body["status"] == "ok" and body["documents"] == 16 and body["model"] == "hashing-256"
+
+
+def test_search(client: TestClient) -> None:
+    r = client.post("/v1/search", json={"query": "gluten tolerance celiac", "k": 3, "mode": "bm25"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["hits"][0]["doc_id"] == "18403944" and len(body["hits"]) == 3
+    assert set(body["hits"][0]) >= {
+        "passage_id",
+        "score",
+        "rank",
+        "text",
+        "title",
+        "journal",
+        "year",
+        "page_start",
+    }
+
+
+def test_ask_shape(client: TestClient) -> None:
+    r = client.post("/v1/ask", json={"question": "Does topical ropivacaine reduce pain after tonsillectomy?"})
+    assert r.status_code == 200
+    a = r.json()
+    assert set(a) >= {"question", "answer", "citations", "references", "insufficient_evidence", "disclaimer"}
+    numbers = {int(n) for n in re.findall(r"\[(\d+)\]", a["answer"])}
+    assert numbers == {ref["n"] for ref in a["references"]}
+    assert set(a["citations"][0]) >= {"n", "doc_id", "passage_id", "page", "quote", "score"}
+    assert set(a["references"][0]) >= {"n", "title", "journal", "year", "pmid", "doi", "url", "formatted"}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/v1/ask", {"question": ""}, "question"),
+        ("/v1/ask", {"question": "   "}, "question"),
+        ("/v1/ask", {"question": "x" * 1001}, "question"),
+        ("/v1/ask", {}, "question"),
+        ("/v1/ask", {"question": "ok", "mode": "magic"}, "mode"),
+        ("/v1/search", {"query": "ok", "mode": "magic"}, "mode"),
+        ("/v1/search", {"query": "ok", "k": 0}, "k"),
+        ("/v1/search", {"query": "ok", "surprise": 1}, "surprise"),
+    ],
+)
+def test_bad_input_is_422_naming_the_field(client: TestClient, path: str, body: dict, field: str) -> None:
+    r = client.post(path, json=body)
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert r.json()["error"] == "InvalidInput"
+    assert any(field in [str(x) for x in d["loc"]] for d in detail)
+
+
+def test_not_json_is_422(client: TestClient) -> None:
+    r = client.post("/v1/ask", content=b"not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422
+
+
+def test_missing_index_is_a_clear_503(tmp_path: Path) -> None:
+    with TestClient(create_app(Settings(index=tmp_path / "none"))) as c:
+        health = c.get("/v1/health")
+        assert health.status_code == 503 and "rag ingest" in health.json()["detail"]
+        r = c.post("/v1/ask", json={"question": "anything"})
+        assert r.status_code == 503
+        assert r.json()["error"] == "IndexNotFound" and "rag ingest" in r.json()["detail"]
+
+
+def test_page_and_docs_are_served_without_cdn(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and 'id="question"' in page.text
+    assert "http" not in page.text  # no external scripts or styles
+    js = client.get("/static/app.js").text
+    assert set(re.findall(r"https?://[^/`\"]+", js)) <= {"https://pubmed.ncbi.nlm.nih.gov", "https://doi.org"}
+    assert client.get("/openapi.json").json()["paths"].keys() >= {"/v1/ask", "/v1/search", "/v1/health"}

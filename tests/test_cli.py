@@ -1,0 +1,79 @@
+"""The console script, run through its entry point in a subprocess."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ABSTRACTS, PUBMED
+
+RAG = [sys.executable, "-m", "rag.cli"]
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1"}
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*RAG, *args], capture_output=True, text=True, env=ENV, timeout=300)
+
+
+def test_console_script_is_installed() -> None:
+    exe = Path(sys.executable).parent / "rag"
+    r = subprocess.run([str(exe), "--help"], capture_output=True, text=True)
+    assert r.returncode == 0 and "ingest" in r.stdout
+
+
+def test_ingest_info_search_ask(tmp_path: Path) -> None:
+    idx = tmp_path / "idx"
+    r = run(
+        "ingest",
+        str(ABSTRACTS),
+        str(PUBMED),
+        "--index",
+        str(idx),
+        "--model",
+        "hashing-256",
+        "--json",
+        "--quiet",
+        "--report",
+        str(tmp_path / "report.json"),
+    )
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["added"] == 16 and report["failed"] == 0
+    assert json.loads((tmp_path / "report.json").read_text())["added"] == 16
+
+    info = run("info", "--index", str(idx), "--json")
+    assert info.returncode == 0 and json.loads(info.stdout)["counts"]["documents"] == 16
+
+    search = run(
+        "search", "gluten tolerance celiac", "--index", str(idx), "--mode", "bm25", "-k", "2", "--json"
+    )
+    hits = json.loads(search.stdout)
+    assert hits[0]["doc_id"] == "18403944" and len(hits) == 2
+
+    ask = run("ask", "gluten tolerance in celiac disease", "--index", str(idx), "--json")
+    assert ask.returncode == 0
+    assert "disclaimer" in json.loads(ask.stdout)
+    text = run("ask", "gluten tolerance in celiac disease", "--index", str(idx))
+    assert "References:" in text.stdout or "not contain enough evidence" in text.stdout
+
+
+def test_errors_exit_non_zero_with_a_message(tmp_path: Path) -> None:
+    r = run("ask", "anything", "--index", str(tmp_path / "missing"))
+    assert r.returncode == 2 and "no index" in r.stderr and "Traceback" not in r.stderr
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4 nothing")
+    r = run(
+        "ingest",
+        str(bad),
+        str(ABSTRACTS),
+        "--index",
+        str(tmp_path / "i"),
+        "--model",
+        "hashing-256",
+        "--quiet",
+    )
+    assert r.returncode == 1 and "FAILED" in r.stderr and "bad.pdf" in r.stderr
+    assert "10 added" in r.stdout
+    r = run("search", "x", "--mode", "magic", "--index", str(tmp_path / "i"))
+    assert r.returncode == 2 and "invalid choice" in r.stderr

@@ -1,0 +1,117 @@
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ABSTRACTS, PUBMED
+
+from rag import layout
+from rag.embed import HashingEmbedder
+from rag.errors import IndexCorrupt, IndexMismatch, IndexNotFound, RagError
+from rag.index import open_index
+from rag.ingest import ingest
+from rag.manifest import MANIFEST
+from rag.readers import read_paths
+
+
+def _consistent(index_dir: Path) -> set[int]:
+    """Store, FAISS and BM25 hold exactly the same passage row ids."""
+    index = open_index(index_dir)
+    store_ids = set(index.store.row_ids())
+    assert set(index.dense.ids()) == store_ids
+    assert set(np.asarray(index.lexical.row_ids).tolist()) == store_ids
+    return store_ids
+
+
+def test_append_update_unchanged(tmp_path: Path) -> None:
+    idx = tmp_path / "idx"
+    emb = HashingEmbedder()
+    r1 = ingest(read_paths([ABSTRACTS]), idx, emb, progress=False)
+    assert (r1.added, r1.updated, r1.unchanged, r1.failed) == (10, 0, 0, 0)
+    assert r1.passages_embedded == r1.counts["passages"] > 10
+    r2 = ingest(read_paths([PUBMED]), idx, emb, progress=False)
+    assert r2.added == 6 and r2.counts["documents"] == 16
+    assert r2.passages_embedded == r2.counts["passages"] - r1.counts["passages"]  # appended, not rebuilt
+    r3 = ingest(read_paths([ABSTRACTS, PUBMED]), idx, emb, progress=False)
+    assert (r3.added, r3.updated, r3.unchanged, r3.passages_embedded) == (0, 0, 16, 0)
+
+    rows = [json.loads(line) for line in ABSTRACTS.read_text().splitlines()]
+    rows[0]["sections"][-1] += " An added sentence changes this abstract."
+    edited = tmp_path / "edited.jsonl"
+    edited.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    before = open_index(idx).store.passages_of(rows[0]["_id"])
+    r4 = ingest(read_paths([edited]), idx, emb, progress=False)
+    assert (r4.updated, r4.unchanged) == (1, 9)
+    assert r4.passages_embedded == len(open_index(idx).store.passages_of(rows[0]["_id"])) >= len(before)
+    assert r4.counts["documents"] == 16
+    _consistent(idx)
+    report = json.loads((idx / "last_ingest.json").read_text())
+    for key in ("added", "updated", "unchanged", "failed", "passages_embedded", "documents_per_second"):
+        assert key in report
+
+
+def test_versions_are_published_atomically_and_pruned(tmp_path: Path) -> None:
+    idx = tmp_path / "idx"
+    for _ in range(5):
+        ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder(), progress=False, keep_versions=2)
+    versions = sorted(p.name for p in (idx / layout.VERSIONS).iterdir())
+    assert len(versions) == 2 and not any(v.startswith(".tmp") for v in versions)
+    assert layout.current_version(idx) == versions[-1]
+    manifest = json.loads((idx / layout.VERSIONS / versions[-1] / MANIFEST).read_text())
+    assert manifest["parent"] == versions[0]
+    assert set(manifest["files"]) >= {"store.sqlite", "dense.faiss", "bm25/row_ids.npy"}
+
+
+def test_failed_build_leaves_live_index_untouched(tmp_path: Path) -> None:
+    idx = tmp_path / "idx"
+    ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder(), progress=False)
+    live = layout.current_version(idx)
+
+    class Boom(HashingEmbedder):
+        def embed(self, texts, *, progress=False):  # type: ignore[no-untyped-def]
+            raise RuntimeError("model crashed mid-build")
+
+    with pytest.raises(RuntimeError):
+        ingest(read_paths([PUBMED]), idx, Boom(), progress=False)
+    assert layout.current_version(idx) == live
+    assert open_index(idx).manifest.counts["documents"] == 10
+    ingest(read_paths([PUBMED]), idx, HashingEmbedder(), progress=False)  # the next run cleans up
+    assert not list((idx / layout.VERSIONS).glob(".tmp-*"))
+
+
+def test_manifest_checks(tmp_path: Path, fake_index: Path) -> None:
+    with pytest.raises(IndexNotFound, match="rag ingest"):
+        open_index(tmp_path / "missing")
+    with pytest.raises(IndexMismatch, match="hashing-256"):
+        open_index(fake_index, model="packaged:all-MiniLM-L6-v2")
+    with pytest.raises(IndexMismatch):  # appending with another model is refused too
+        ingest(read_paths([ABSTRACTS]), fake_index, HashingEmbedder(64), progress=False)
+
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(fake_index, copy)
+    vdir = layout.version_dir(copy)
+    manifest = json.loads((vdir / MANIFEST).read_text())
+    manifest["counts"]["passages"] += 1
+    (vdir / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(IndexCorrupt, match="passages"):
+        open_index(copy)
+    manifest["format_version"] = 99
+    (vdir / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatch, match="format"):
+        open_index(copy)
+
+
+def test_failures_are_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4 garbage")
+    report = ingest(read_paths([bad, ABSTRACTS]), tmp_path / "idx", HashingEmbedder(), progress=False)
+    assert report.failed == 1 and report.added == 10
+    assert report.failures[0]["file"].endswith("broken.pdf")
+
+
+def test_one_writer_at_a_time(tmp_path: Path) -> None:
+    idx = tmp_path / "idx"
+    with layout.writer_lock(idx), pytest.raises(RagError, match="another process"):
+        ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder(), progress=False)

@@ -1,0 +1,99 @@
+from pathlib import Path
+
+import pytest
+from conftest import ABSTRACTS, PDF, PDF_MANIFEST, PUBMED
+from pypdf import PdfWriter
+
+from rag.errors import ReaderError
+from rag.normalize import normalize_pages
+from rag.readers import read_file, read_paths
+from rag.readers.sidecar import load_sidecar
+
+
+def test_pubmed_fields() -> None:
+    docs = {d.doc_id: d for d in read_file(PUBMED)}
+    assert len(docs) == 6
+    d = docs["31045810"]
+    assert d.pmid == "31045810"
+    assert d.title.startswith("Cerebral arterial air embolism after computed tomography-guided")
+    assert d.journal == "Medicine" and d.year == 2019
+    assert d.doi == "10.1097/MD.0000000000015437"
+    assert d.authors[0] == "Wang MY"
+    assert [s.label for s in d.sections][:3] == ["RATIONALE", "PATIENT CONCERNS", "DIAGNOSIS"]
+    assert "Systemic air embolism is a serious complication" in d.sections[-1].text
+    assert d.extra["mesh"] and "Case Reports" in d.extra["publication_types"]
+    # MedlineDate "2008 Jan-Feb" gives the year; an article without abstract keeps its title as text
+    assert docs["17205360"].year == 2008
+    assert docs["17179337"].sections[0].label == "TITLE"
+
+
+def test_jsonl_with_sections() -> None:
+    docs = read_file(ABSTRACTS)
+    assert len(docs) == 10
+    d = docs[0]
+    assert d.doc_id == d.pmid == "18005142"
+    assert d.sections[-1].label == "CONCLUSIONS"
+
+
+def test_pdf_pages_metadata_and_normalisation() -> None:
+    meta = load_sidecar(PDF_MANIFEST)[PDF.name]
+    [doc] = read_file(PDF, meta)
+    assert doc.doc_id == doc.doi == "10.1186/1752-2897-4-1"
+    assert doc.journal == "J. Trauma Management & Outcomes" and doc.year == 2010
+    assert [s.page for s in doc.sections] == [1, 2]  # pages 3-4 hold only the reference list
+    text = " ".join(s.text for s in doc.sections)
+    assert "The risks of heparin include bleeding and heparin induced thrombocytopenia." in text
+    assert "Page 9 of 11" not in text and "traumamanagement.org" not in text  # running footer
+    assert "N Engl J Med" not in text  # the reference list is cut
+    assert text.startswith("Abstract")  # title block before the abstract is dropped
+
+
+def test_normalize_dehyphenates_and_drops_page_numbers() -> None:
+    pages = normalize_pages(["The treat-\nment was safe.\n3", "Another page with COVID-\n19 cases.\n4"])
+    assert pages == ["The treatment was safe.", "Another page with COVID-19 cases."]
+
+
+def _write_pdf(path: Path, *, encrypt: bool = False) -> Path:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if encrypt:
+        writer.encrypt("secret")
+    with path.open("wb") as fh:
+        writer.write(fh)
+    return path
+
+
+def test_bad_pdfs_are_reported_and_the_rest_ingested(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.4\nthis is not a pdf at all")
+    _write_pdf(folder / "encrypted.pdf", encrypt=True)
+    _write_pdf(folder / "blank.pdf")
+    (folder / "good.jsonl").write_text(ABSTRACTS.read_text())
+    results = {Path(r.path).name: r for r in read_paths([folder])}
+    assert "encrypted" in (results["encrypted.pdf"].error or "")
+    assert "no extractable text" in (results["blank.pdf"].error or "")
+    assert "not a readable PDF" in (results["corrupt.pdf"].error or "")
+    assert len(results["good.jsonl"].documents) == 10
+
+
+def test_missing_path_and_bad_jsonl(tmp_path: Path) -> None:
+    with pytest.raises(ReaderError, match="no such file"):
+        list(read_paths([tmp_path / "nope.pdf"]))
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"_id": "1", "text": "ok"}\n{not json\n')
+    [result] = list(read_paths([bad]))
+    assert result.error and "bad.jsonl:2" not in result.error  # reason only; the path is the result's
+    assert "not a BEIR JSONL record" in result.error
+
+
+def test_text_file(tmp_path: Path) -> None:
+    f = tmp_path / "note.md"
+    f.write_text("# A clinical note\n\nAspirin reduced events. It was safe.\n\nSecond paragraph here.\n")
+    [doc] = read_file(f)
+    assert doc.title == "A clinical note"
+    assert [s.text for s in doc.sections] == [
+        "Aspirin reduced events. It was safe.",
+        "Second paragraph here.",
+    ]
+    assert doc.doc_id.startswith("sha256:")
