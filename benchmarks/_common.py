@@ -1,0 +1,51 @@
+"""Shared helpers for benchmark scripts: machine description and appending to BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shlex
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{os.cpu_count()} × {cpu}{mem}, Python {platform.python_version()}, {platform.system()}"
+
+
+def markdown_table(headers: list[str], rows: list[list[object]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def append_result(title: str, table: str, notes: str = "") -> None:
+    """Print the table and append it, with command, machine and date, to BENCHMARKS.md."""
+    command = " ".join(shlex.quote(a) for a in ["python", *sys.argv])
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    block = f"\n## {title}\n\n- command: `{command}`\n- machine: {machine()}\n- date: {when}\n\n{table}\n"
+    if notes:
+        block += f"\n{notes}\n"
+    print(block)
+    path = ROOT / "BENCHMARKS.md"
+    if not path.exists():
+        path.write_text("# Benchmarks\n\nEvery entry is appended by a script in `benchmarks/`.\n")
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(block)
