@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import platform
 import shlex
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rag.eval.machine import machine
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    return f"{os.cpu_count()} × {cpu}{mem}, Python {platform.python_version()}, {platform.system()}"
 
 
 def markdown_table(headers: list[str], rows: list[list[object]]) -> str:

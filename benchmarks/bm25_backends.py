@@ -1,6 +1,6 @@
 """bm25s vs SQLite FTS5 as the BM25 index: quality (nDCG@10 on a BEIR set), indexing time, latency.
 
-    python benchmarks/bm25_backends.py --data ../shared/data/scifact
+python benchmarks/bm25_backends.py --data ../shared/data/scifact
 """
 
 from __future__ import annotations
@@ -24,7 +24,10 @@ from rag.lexical import LexicalIndex  # noqa: E402
 def load(data: Path, split: str) -> tuple[list[dict], dict[str, str], dict[str, dict[str, int]]]:
     corpus = [json.loads(line) for line in (data / "corpus.jsonl").open()]
     qfile = data / f"queries_{split}.jsonl"
-    queries = {q["_id"]: q["text"] for q in map(json.loads, (qfile if qfile.exists() else data / "queries.jsonl").open())}
+    queries = {
+        q["_id"]: q["text"]
+        for q in map(json.loads, (qfile if qfile.exists() else data / "queries.jsonl").open())
+    }
     qrels: dict[str, dict[str, int]] = {}
     for line in (data / "qrels" / f"{split}.tsv").read_text().splitlines():
         parts = line.split("\t")
@@ -39,7 +42,9 @@ def fts5(corpus: list[dict], queries: dict[str, str], k: int) -> tuple[float, di
     conn = sqlite3.connect(tmp)
     t = time.perf_counter()
     conn.execute("CREATE VIRTUAL TABLE p USING fts5(doc_id UNINDEXED, body, tokenize='porter unicode61')")
-    conn.executemany("INSERT INTO p VALUES (?, ?)", ((d["_id"], f"{d.get('title', '')} {d['text']}") for d in corpus))
+    conn.executemany(
+        "INSERT INTO p VALUES (?, ?)", ((d["_id"], f"{d.get('title', '')} {d['text']}") for d in corpus)
+    )
     conn.commit()
     build = time.perf_counter() - t
     from rag.compose import _STOP
@@ -49,7 +54,9 @@ def fts5(corpus: list[dict], queries: dict[str, str], k: int) -> tuple[float, di
         words = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 1]
         match = " OR ".join(f'"{w}"' for w in words) or '""'
         t = time.perf_counter()
-        rows = conn.execute("SELECT doc_id, -bm25(p) FROM p WHERE p MATCH ? ORDER BY bm25(p) LIMIT ?", (match, k)).fetchall()
+        rows = conn.execute(
+            "SELECT doc_id, -bm25(p) FROM p WHERE p MATCH ? ORDER BY bm25(p) LIMIT ?", (match, k)
+        ).fetchall()
         lat.append(time.perf_counter() - t)
         run[qid] = {d: float(s) for d, s in rows}
     return build, run, lat
@@ -57,7 +64,9 @@ def fts5(corpus: list[dict], queries: dict[str, str], k: int) -> tuple[float, di
 
 def bm25s_backend(corpus: list[dict], queries: dict[str, str], k: int) -> tuple[float, dict, list[float]]:
     t = time.perf_counter()
-    index = LexicalIndex.build(list(range(len(corpus))), [f"{d.get('title', '')} {d['text']}" for d in corpus])
+    index = LexicalIndex.build(
+        list(range(len(corpus))), [f"{d.get('title', '')} {d['text']}" for d in corpus]
+    )
     build = time.perf_counter() - t
     run, lat = {}, []
     for qid, text in queries.items():
@@ -81,10 +90,20 @@ def main() -> None:
         build, run, lat = fn(corpus, queries, 100)
         run = {q: (r or {"__none__": 0.0}) for q, r in run.items()}
         m = evaluate(Qrels(qrels), Run(run), ["ndcg@10", "recall@100"])
-        rows.append([name, f"{m['ndcg@10']:.4f}", f"{m['recall@100']:.4f}", f"{build:.2f}",
-                     f"{statistics.median(lat) * 1000:.2f}", f"{sorted(lat)[int(0.95 * len(lat))] * 1000:.2f}"])
+        rows.append(
+            [
+                name,
+                f"{m['ndcg@10']:.4f}",
+                f"{m['recall@100']:.4f}",
+                f"{build:.2f}",
+                f"{statistics.median(lat) * 1000:.2f}",
+                f"{sorted(lat)[int(0.95 * len(lat))] * 1000:.2f}",
+            ]
+        )
     table = markdown_table(["backend", "nDCG@10", "Recall@100", "index s", "p50 ms", "p95 ms"], rows)
-    append_result(f"BM25 backend: {args.data.name} {args.split} ({len(corpus)} docs, {len(queries)} queries)", table)
+    append_result(
+        f"BM25 backend: {args.data.name} {args.split} ({len(corpus)} docs, {len(queries)} queries)", table
+    )
 
 
 if __name__ == "__main__":

@@ -192,6 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None)
     common(p, json_flag=False)
     p.set_defaults(func=cmd_serve)
+
+    from rag.eval.cli import add_parser
+
+    add_parser(sub)
     return parser
 
 
@@ -201,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.settings = Settings()
-        args.index = args.index or args.settings.index
+        if hasattr(args, "index"):
+            args.index = args.index or args.settings.index
         return int(args.func(args))
     except RagError as exc:
         print(f"rag: error: {exc}", file=sys.stderr)

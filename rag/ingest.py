@@ -74,8 +74,12 @@ def ingest(
     faiss_factory: str = DEFAULT_FACTORY,
     progress: bool = True,
     keep_versions: int = KEEP_VERSIONS,
+    extra: dict[str, Any] | None = None,
 ) -> IngestReport:
-    """Ingest read results into ``index_dir`` as a new live version; returns the report."""
+    """Ingest read results into ``index_dir`` as a new live version; returns the report.
+
+    ``extra`` is merged into the manifest's ``extra`` field (inherited from the previous version).
+    """
     started = time.perf_counter()
     report = IngestReport()
     with layout.writer_lock(index_dir):
@@ -122,6 +126,7 @@ def ingest(
             counts=counts,
             files={name: file_digest(tmp / name) for name in _index_files(tmp)},
             documents_hash=documents_hash,
+            extra={**(base.extra if base else {}), **(extra or {})},
         )
         manifest.write(tmp)
         layout.publish(index_dir, tmp, version)

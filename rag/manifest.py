@@ -32,6 +32,7 @@ class Manifest(BaseModel):
     counts: dict[str, int]
     files: dict[str, dict[str, Any]] = Field(default_factory=dict)
     documents_hash: str
+    extra: dict[str, Any] = Field(default_factory=dict)
 
     def write(self, directory: Path) -> None:
         path = directory / MANIFEST

@@ -106,7 +106,10 @@ class HybridRetriever:
 
     def ranked(self, query: str, k: int) -> list[tuple[int, float]]:
         depth = max(k, self.candidates)
-        runs = [part.ranked(query, depth) for part in self.parts]
+        return self.fuse([part.ranked(query, depth) for part in self.parts], k)
+
+    def fuse(self, runs: Sequence[Sequence[tuple[int, float]]], k: int) -> list[tuple[int, float]]:
+        """Fuse the parts' ``(row_id, score)`` rankings; top ``k``."""
         if self.fusion == "rrf":
             fused = rrf([[r for r, _ in run] for run in runs], k=self.rrf_k, weights=self.weights)
         else:

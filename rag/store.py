@@ -154,6 +154,27 @@ class Store:
         """``(doc_id, content_hash)`` of every document, sorted by id."""
         return self._conn().execute("SELECT doc_id, content_hash FROM documents ORDER BY doc_id").fetchall()
 
+    def document_text(self, doc_id: str) -> str | None:
+        row = self._conn().execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def passage_start(self, passage_id: str) -> int:
+        """Character offset of a passage in its document's text."""
+        return int(
+            self._conn()
+            .execute("SELECT char_start FROM passages WHERE passage_id=?", (passage_id,))
+            .fetchone()[0]
+        )
+
+    def passage_text(self, passage_id: str) -> str:
+        return str(
+            self._conn().execute("SELECT text FROM passages WHERE passage_id=?", (passage_id,)).fetchone()[0]
+        )
+
+    def row_doc_ids(self) -> dict[int, str]:
+        """``{passage row id: document id}`` for every passage."""
+        return dict(self._conn().execute("SELECT row_id, doc_id FROM passages"))
+
     def row_ids(self) -> list[int]:
         return [r[0] for r in self._conn().execute("SELECT row_id FROM passages ORDER BY row_id")]
 

@@ -1,0 +1,1 @@
+"""Evaluation: retrieval (BEIR layout), answer evidence (SciFact rationales) and PubMedQA."""

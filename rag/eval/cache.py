@@ -1,0 +1,61 @@
+"""Evaluation indexes built through the normal ingestion path, cached by configuration.
+
+The cache key hashes the corpus file, the model and the chunking parameters; a cached index is
+reused only when its manifest agrees with all three, so a changed model or chunking rebuilds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict
+from pathlib import Path
+
+from rag import layout
+from rag.chunking import ChunkingParams
+from rag.embed import Embedder
+from rag.errors import RagError
+from rag.ingest import ingest
+from rag.manifest import Manifest
+from rag.readers import read_paths
+
+
+def _file_sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def cached_index(
+    corpus: Path, cache_dir: Path, embedder: Embedder, chunking: ChunkingParams, *, progress: bool = True
+) -> tuple[Path, bool]:
+    """The index of ``corpus`` for this configuration: ``(path, reused)``."""
+    corpus_sha = _file_sha(corpus)
+    key = hashlib.sha256(
+        f"{corpus_sha}|{embedder.name}|{sorted(asdict(chunking).items())}".encode()
+    ).hexdigest()
+    path = cache_dir / f"{corpus.parent.name}-{key[:12]}"
+    if layout.current_version(path) is not None:
+        try:
+            manifest = Manifest.read(layout.version_dir(path))
+        except RagError:
+            manifest = None
+        if (
+            manifest is not None
+            and manifest.model == embedder.name
+            and manifest.chunking == asdict(chunking)
+            and manifest.extra.get("corpus_sha256") == corpus_sha
+        ):
+            return path, True
+    report = ingest(
+        read_paths([corpus]),
+        path,
+        embedder,
+        chunking=chunking,
+        progress=progress,
+        extra={"corpus_sha256": corpus_sha},
+    )
+    if report.failed:
+        raise RagError(f"could not ingest {corpus}: {report.failures}")
+    return path, False

@@ -1,0 +1,153 @@
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from rag.embed import HashingEmbedder
+from rag.engine import AnswerOptions, Engine
+from rag.errors import InvalidInput
+from rag.eval.beir import load_beir, load_qrels
+from rag.eval.evidence import evaluate_evidence, load_rationales, load_sentences, sentence_offsets
+from rag.eval.retrieval import to_documents
+
+MINI = FIXTURES / "beir_mini"
+
+
+def test_load_beir_and_qrels_formats(tmp_path: Path) -> None:
+    ds = load_beir(MINI, "test")
+    assert set(ds.queries) == {"q1", "q2", "q3", "q4"}
+    assert ds.qrels["q1"] == {"18403944": 2}
+    trec = tmp_path / "q.tsv"
+    trec.write_text("q1 0 d1 1\nq1 0 d2 0\nq2 0 d3 2\n")
+    assert load_qrels(trec) == {"q1": {"d1": 1, "d2": 0}, "q2": {"d3": 2}}
+    with pytest.raises(InvalidInput, match="split"):
+        load_beir(MINI, "dev")
+    with pytest.raises(InvalidInput, match="corpus.jsonl"):
+        load_beir(tmp_path, "test")
+
+
+def test_passages_map_to_documents_by_max_score() -> None:
+    doc_of = {1: "a", 2: "b", 3: "a", 4: "c"}
+    assert to_documents([(2, 0.9), (3, 0.8), (1, 0.95), (4, 0.1)], doc_of, 2) == {"a": 0.95, "b": 0.9}
+
+
+def _dcg(rels: list[int]) -> float:
+    return sum(r / math.log2(i + 2) for i, r in enumerate(rels))
+
+
+def test_ranx_metrics_agree_with_hand_computation() -> None:
+    """Graded nDCG@10 with linear gain (trec_eval/pytrec_eval, hence BEIR), MRR@10, P@1, Recall@100."""
+    from ranx import Qrels, Run, evaluate
+
+    qrels = {"q1": {"a": 2, "c": 1}, "q2": {"x": 1}}
+    run = {"q1": {"b": 3.0, "a": 2.0, "c": 1.0}, "q2": {"y": 2.0, "z": 1.0}}
+    m = evaluate(Qrels(qrels), Run(run), ["ndcg@10", "mrr@10", "precision@1", "recall@100"])
+    ndcg_q1 = _dcg([0, 2, 1]) / _dcg([2, 1])
+    assert m["ndcg@10"] == pytest.approx((ndcg_q1 + 0.0) / 2, abs=1e-6)
+    assert m["mrr@10"] == pytest.approx((1 / 2 + 0) / 2, abs=1e-6)
+    assert m["precision@1"] == pytest.approx(0.0, abs=1e-6)
+    assert m["recall@100"] == pytest.approx((1.0 + 0.0) / 2, abs=1e-6)
+
+
+def test_sentence_offsets() -> None:
+    text = "One two. Three four. Five."
+    assert sentence_offsets(text, ["One two.", "Three four.", "Five."]) == [(0, 8), (9, 20), (21, 26)]
+    assert sentence_offsets(text, ["missing"]) == [(-1, -1)]
+
+
+@pytest.fixture(scope="module")
+def mini_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    from rag.chunking import ChunkingParams
+    from rag.eval.cache import cached_index
+
+    cache = tmp_path_factory.mktemp("cache")
+    emb = HashingEmbedder()
+    path, reused = cached_index(MINI / "corpus.jsonl", cache, emb, ChunkingParams(chunk_words=60))
+    assert not reused
+    again, reused = cached_index(MINI / "corpus.jsonl", cache, emb, ChunkingParams(chunk_words=60))
+    assert reused and again == path
+    other, reused = cached_index(MINI / "corpus.jsonl", cache, emb, ChunkingParams(chunk_words=80))
+    assert not reused and other != path  # changed chunking never reuses
+    return Engine(path, embedder=emb, options=AnswerOptions(min_cosine=0.2, max_sentences=3))
+
+
+def test_evidence_scoring_on_hand_built_rationales(mini_engine: Engine) -> None:
+    rationales = load_rationales(MINI, "test")
+    sentences = load_sentences(MINI)
+    qrels = load_beir(MINI, "test").qrels
+    result = evaluate_evidence(mini_engine, rationales, sentences, qrels, progress=False)
+    per = {c["id"]: c for c in result.per_claim}
+    # recomputing precision/recall from the per-claim counts gives the reported figures
+    tp = sum(c["correct"] for c in per.values())
+    assert result.sentence["precision"] == pytest.approx(tp / sum(c["cited"] for c in per.values()))
+    assert result.sentence["recall"] == pytest.approx(tp / 3)  # three gold sentences in all
+    assert per["q1"]["correct"] >= 1  # the gluten abstract's tolerance sentences are cited
+    assert result.claims == 3 and result.claims_with_evidence == 2
+    assert 0.0 <= result.citation_precision <= 1.0
+
+
+def test_eval_retrieval_cli_writes_report_and_runs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rag.cli",
+            "eval",
+            "retrieval",
+            "--data",
+            str(MINI),
+            "--model",
+            "hashing-256",
+            "--index-cache",
+            str(tmp_path / "cache"),
+            "--out",
+            str(out),
+            "--quiet",
+            "--k",
+            "10",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    report = json.loads((out / "report.json").read_text())
+    assert set(report["metrics"]) == {"bm25", "dense", "hybrid"}
+    assert set(report["metrics"]["bm25"]) == {"ndcg@10", "recall@100", "mrr@10", "precision@1"}
+    assert report["metrics"]["bm25"]["precision@1"] == 1.0  # every query names its abstract's topic
+    assert (out / "run.hybrid.trec").read_text().startswith("q1 Q0 18403944 1 ")
+    assert "ndcg@10" in r.stdout and report["config"]["model"] == "hashing-256"
+    assert report["timings"]["queries_per_second"] > 0
+
+
+def test_eval_evidence_cli(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rag.cli",
+            "eval",
+            "evidence",
+            "--data",
+            str(MINI),
+            "--model",
+            "hashing-256",
+            "--index-cache",
+            str(tmp_path / "cache"),
+            "--out",
+            str(tmp_path / "o"),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    report = json.loads((tmp_path / "o" / "evidence.json").read_text())
+    assert set(report["sentence"]) == {"precision", "recall", "f1"}
+    assert "refusal_with_evidence" in report and "citation_precision" in report
