@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.compose import MAX_SENTENCES, MIN_COSINE, compose
+from rag.compose import LEXICAL_WEIGHT, MARGIN, MAX_DOCUMENTS, MAX_SENTENCES, MIN_COSINE, RANK_WEIGHT, compose
 from rag.embed import Embedder, make_embedder
 from rag.errors import InvalidInput
 from rag.index import IndexVersion, open_index
@@ -30,6 +30,10 @@ class AnswerOptions:
     max_sentences: int = MAX_SENTENCES
     min_cosine: float = MIN_COSINE
     passages: int = 10
+    max_documents: int = MAX_DOCUMENTS
+    lexical_weight: float = LEXICAL_WEIGHT
+    rank_weight: float = RANK_WEIGHT
+    margin: float = MARGIN
 
 
 def validate_question(text: str, *, what: str = "question") -> str:
@@ -106,11 +110,9 @@ class Engine:
         question = validate_question(question)
         mode = validate_mode(mode or self.options.mode)
         hits = self.search(question, k=self.options.passages, mode=mode)
+        o = self.options
         return compose(
-            question,
-            hits,
-            self.embedder,
-            max_sentences=self.options.max_sentences,
-            min_cosine=self.options.min_cosine,
-            mode=mode,
+            question, hits, self.embedder, max_sentences=o.max_sentences, min_cosine=o.min_cosine,
+            max_documents=o.max_documents, lexical_weight=o.lexical_weight, rank_weight=o.rank_weight,
+            margin=o.margin, mode=mode,
         )
