@@ -35,6 +35,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check rag api tests benchmarks
+	$(BIN)/ruff format --check rag api tests benchmarks
 	$(BIN)/mypy -p rag -p api
 
 clean-index:

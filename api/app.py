@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.schemas import AskRequest, ErrorBody, Health, SearchHit, SearchRequest, SearchResponse
 from rag.config import Settings
-from rag.engine import AnswerOptions, Engine
+from rag.engine import Engine
 from rag.errors import IndexNotFound, RagError
 from rag.types import Answer
 
@@ -35,15 +35,10 @@ def create_app(
         app.state.load_error = None
         if engine is None:
             try:
-                options = AnswerOptions(
-                    mode=settings.mode,
-                    fusion=settings.fusion,
-                    max_sentences=settings.max_sentences,
-                    min_cosine=settings.min_cosine,
-                    passages=settings.answer_passages,
-                )
                 app.state.engine = Engine(
-                    settings.index, model=settings.model if strict_model else None, options=options
+                    settings.index,
+                    model=settings.model if strict_model else None,
+                    options=settings.answer_options(),
                 )
                 app.state.engine.embedder.embed(["warm-up"])  # load the model before the first request
             except RagError as exc:

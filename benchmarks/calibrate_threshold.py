@@ -5,7 +5,8 @@ is indexed). Unanswerable questions: the same questions asked against the SciFac
 does not contain those studies. For each, the composer's best sentence cosine is recorded; the
 threshold maximising balanced accuracy is reported with the distributions.
 
-    python benchmarks/calibrate_threshold.py --pubmedqa ../shared/data/pubmedqa --scifact ../shared/data/scifact
+    python benchmarks/calibrate_threshold.py \
+        --pubmedqa ../shared/data/pubmedqa --scifact ../shared/data/scifact
 """
 
 from __future__ import annotations
@@ -51,12 +52,22 @@ def main() -> None:
     best = float(grid[int(np.argmax(bal))])
     rows = []
     for t in sorted({0.4, 0.45, 0.5, 0.55, best}):
-        rows.append([f"{t:.2f}", f"{(pos >= t).mean():.3f}", f"{(neg < t).mean():.3f}",
-                     f"{((pos >= t).mean() + (neg < t).mean()) / 2:.3f}"])
-    table = markdown_table(["threshold", "answerable answered", "unanswerable refused", "balanced accuracy"], rows)
+        rows.append(
+            [
+                f"{t:.2f}",
+                f"{(pos >= t).mean():.3f}",
+                f"{(neg < t).mean():.3f}",
+                f"{((pos >= t).mean() + (neg < t).mean()) / 2:.3f}",
+            ]
+        )
+    table = markdown_table(
+        ["threshold", "answerable answered", "unanswerable refused", "balanced accuracy"], rows
+    )
     q = lambda a: ", ".join(f"{v:.2f}" for v in np.percentile(a, [5, 25, 50, 75, 95]))  # noqa: E731
-    notes = (f"{len(questions)} questions. Best-sentence cosine percentiles (5/25/50/75/95): answerable {q(pos)}; "
-             f"unanswerable {q(neg)}. Best threshold by balanced accuracy: {best:.2f}.")
+    notes = (
+        f"{len(questions)} questions. Best-sentence cosine percentiles (5/25/50/75/95): answerable {q(pos)}; "
+        f"unanswerable {q(neg)}. Best threshold by balanced accuracy: {best:.2f}."
+    )
     append_result("Insufficient-evidence threshold calibration", table, notes)
 
 

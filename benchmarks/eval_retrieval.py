@@ -1,7 +1,7 @@
 """Run `rag eval retrieval` and append its table to BENCHMARKS.md.
 
-    python benchmarks/eval_retrieval.py --data ../shared/data/scifact --whole-documents
-    python benchmarks/eval_retrieval.py --data ../shared/data/scifact            # default chunking
+python benchmarks/eval_retrieval.py --data ../shared/data/scifact --whole-documents
+python benchmarks/eval_retrieval.py --data ../shared/data/scifact            # default chunking
 """
 
 from __future__ import annotations
@@ -30,8 +30,20 @@ def main() -> None:
     parser.add_argument("--model", default=None)
     args = parser.parse_args()
     out = Path(tempfile.mkdtemp(prefix="eval-"))
-    cmd = [sys.executable, "-m", "rag.cli", "eval", "retrieval", "--data", str(args.data), "--split", args.split,
-           "--out", str(out), "--quiet"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "rag.cli",
+        "eval",
+        "retrieval",
+        "--data",
+        str(args.data),
+        "--split",
+        args.split,
+        "--out",
+        str(out),
+        "--quiet",
+    ]
     if args.whole_documents:
         cmd.append("--whole-documents")
     if args.chunk_words:
@@ -42,8 +54,10 @@ def main() -> None:
     subprocess.run(cmd, check=True)
     wall = time.perf_counter() - t
     report = json.loads((out / "report.json").read_text())
-    rows = [[mode, *(f"{m[name]:.4f}" for name in ("ndcg@10", "recall@100", "mrr@10", "precision@1"))]
-            for mode, m in report["metrics"].items()]
+    rows = [
+        [mode, *(f"{m[name]:.4f}" for name in ("ndcg@10", "recall@100", "mrr@10", "precision@1"))]
+        for mode, m in report["metrics"].items()
+    ]
     table = markdown_table(["mode", "nDCG@10", "Recall@100", "MRR@10", "P@1"], rows)
     cfg = report["config"]
     timing = report["timings"]

@@ -16,17 +16,9 @@ if TYPE_CHECKING:
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    from rag.engine import AnswerOptions, Engine
+    from rag.engine import Engine
 
-    s = args.settings
-    options = AnswerOptions(
-        mode=s.mode,
-        fusion=s.fusion,
-        max_sentences=s.max_sentences,
-        min_cosine=s.min_cosine,
-        passages=s.answer_passages,
-    )
-    return Engine(args.index, model=args.model, options=options)
+    return Engine(args.index, model=args.model, options=args.settings.answer_options())
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rag.compose import MAX_SENTENCES, MIN_COSINE
 from rag.embed import DEFAULT_MODEL
+from rag.engine import AnswerOptions
 
 
 class Settings(BaseSettings):
@@ -25,9 +26,23 @@ class Settings(BaseSettings):
     port: int = 8000
     mode: str = Field(default="hybrid", description="default retrieval mode: bm25, dense or hybrid")
     fusion: str = Field(default="rrf", description="hybrid fusion: rrf or weighted")
+    fusion_weights: tuple[float, float] | None = Field(
+        default=None, description="weights of (bm25, dense) in the fusion, e.g. RAG_FUSION_WEIGHTS='[1, 2]'"
+    )
     chunk_words: int = Field(default=120, ge=1, description="target passage size in words")
     overlap_sentences: int = Field(default=1, ge=0, description="sentences shared by neighbouring passages")
     embed_batch: int = Field(default=64, ge=1)
     max_sentences: int = Field(default=MAX_SENTENCES, ge=1, le=10)
     min_cosine: float = Field(default=MIN_COSINE, description="below this, evidence is insufficient")
     answer_passages: int = Field(default=10, ge=1, le=50)
+
+    def answer_options(self) -> AnswerOptions:
+        """The answer options this configuration asks for."""
+        return AnswerOptions(
+            mode=self.mode,
+            fusion=self.fusion,
+            weights=self.fusion_weights,
+            max_sentences=self.max_sentences,
+            min_cosine=self.min_cosine,
+            passages=self.answer_passages,
+        )

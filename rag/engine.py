@@ -112,7 +112,14 @@ class Engine:
         hits = self.search(question, k=self.options.passages, mode=mode)
         o = self.options
         return compose(
-            question, hits, self.embedder, max_sentences=o.max_sentences, min_cosine=o.min_cosine,
-            max_documents=o.max_documents, lexical_weight=o.lexical_weight, rank_weight=o.rank_weight,
-            margin=o.margin, mode=mode,
+            question,
+            hits,
+            self.embedder,
+            max_sentences=o.max_sentences,
+            min_cosine=o.min_cosine,
+            max_documents=o.max_documents,
+            lexical_weight=o.lexical_weight,
+            rank_weight=o.rank_weight,
+            margin=o.margin,
+            mode=mode,
         )

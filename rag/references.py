@@ -17,8 +17,10 @@ def reference_url(pmid: str | None, doi: str | None) -> str | None:
 def format_reference(title: str, journal: str | None, year: int | None) -> str:
     """``Title. Journal, Year.`` (parts that are unknown are left out)."""
     text = title.strip().rstrip(".")
+    if not text.endswith(("?", "!")):
+        text += "."
     tail = ", ".join(str(x) for x in (journal, year) if x)
-    return f"{text}. {tail}." if tail else f"{text}."
+    return f"{text} {tail}." if tail else text
 
 
 def make_reference(

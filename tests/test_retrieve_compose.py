@@ -74,3 +74,15 @@ def test_compose_insufficient_evidence_lists_closest_sources() -> None:
     assert "not contain enough evidence" in answer.answer and "[1]" in answer.answer
     assert answer.references[0].doc_id == "x"
     assert compose("q", [], HashingEmbedder()).insufficient_evidence
+
+
+def test_reference_format_and_links() -> None:
+    from rag.references import format_reference, make_reference
+
+    assert format_reference("Heparin in trauma.", "J Trauma", 2010) == "Heparin in trauma. J Trauma, 2010."
+    assert format_reference("Is heparin safe?", None, 2011) == "Is heparin safe? 2011."
+    assert format_reference("Untitled", None, None) == "Untitled."
+    ref = make_reference(1, doc_id="d", title="T", journal="J", year=2020, pmid="123", doi="10.1/x")
+    assert ref.url == "https://pubmed.ncbi.nlm.nih.gov/123/"
+    ref = make_reference(1, doc_id="d", title="T", journal="J", year=2020, pmid=None, doi="10.1/x")
+    assert ref.url == "https://doi.org/10.1/x"

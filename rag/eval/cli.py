@@ -210,7 +210,7 @@ def cmd_pubmedqa(args: argparse.Namespace) -> int:
 
 
 def cmd_evidence(args: argparse.Namespace) -> int:
-    from rag.engine import AnswerOptions, Engine
+    from rag.engine import Engine
     from rag.eval.evidence import evaluate_evidence, load_rationales, load_sentences
 
     dataset = load_beir(args.data, args.split)
@@ -218,17 +218,7 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     sentences = load_sentences(args.data)
     embedder, index, chunking, build = _index(args, dataset.corpus)
     s = args.settings
-    engine = Engine(
-        index.path.parent.parent,
-        embedder=embedder,
-        options=AnswerOptions(
-            mode=s.mode,
-            fusion=s.fusion,
-            max_sentences=s.max_sentences,
-            min_cosine=s.min_cosine,
-            passages=s.answer_passages,
-        ),
-    )
+    engine = Engine(index.path.parent.parent, embedder=embedder, options=s.answer_options())
     t = time.perf_counter()
     result = evaluate_evidence(engine, rationales, sentences, dataset.qrels, progress=not args.quiet)
     seconds = time.perf_counter() - t

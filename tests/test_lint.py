@@ -1,0 +1,27 @@
+"""Style and types are part of the suite: ruff (lint + format) and mypy, as configured in pyproject.toml."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        ["ruff", "check", "rag", "api", "tests", "benchmarks"],
+        ["ruff", "format", "--check", "rag", "api", "tests", "benchmarks"],
+        ["mypy", "-p", "rag", "-p", "api"],
+    ],
+    ids=["ruff-check", "ruff-format", "mypy"],
+)
+def test_static_checks(cmd: list[str]) -> None:
+    exe = BIN / cmd[0]
+    if not exe.exists():
+        pytest.skip(f"{cmd[0]} is not installed in this environment (pip install -e '.[dev]')")
+    r = subprocess.run([str(exe), *cmd[1:]], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr
