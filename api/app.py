@@ -10,21 +10,37 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from api.schemas import AskRequest, ErrorBody, Health, SearchHit, SearchRequest, SearchResponse
+from api.schemas import (
+    AskRequest,
+    Conversation,
+    ConversationAskRequest,
+    ConversationCreated,
+    ErrorBody,
+    Health,
+    SearchHit,
+    SearchRequest,
+    SearchResponse,
+)
 from rag.config import Settings
+from rag.conversation import ConversationStore, TurnAnswer, ask_in_conversation
 from rag.engine import Engine
 from rag.errors import IndexNotFound, RagError
 from rag.types import Answer
 
 STATIC = Path(__file__).parent / "static"
 ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorBody}, 503: {"model": ErrorBody}}
+ERRORS_404: dict[int | str, dict[str, Any]] = {**ERRORS, 404: {"model": ErrorBody}}
 
 
 def create_app(
-    settings: Settings | None = None, *, engine: Engine | None = None, strict_model: bool = False
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    strict_model: bool = False,
+    conversations: Path | None = None,
 ) -> FastAPI:
     """Build the app. ``engine`` may be injected (tests); otherwise it is loaded at start-up."""
     settings = settings or Settings()
@@ -33,6 +49,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = engine
         app.state.load_error = None
+        app.state.conversations = None
         if engine is None:
             try:
                 app.state.engine = Engine(
@@ -43,7 +60,14 @@ def create_app(
                 app.state.engine.embedder.embed(["warm-up"])  # load the model before the first request
             except RagError as exc:
                 app.state.load_error = exc
+        if app.state.engine is not None:
+            app.state.conversations = ConversationStore(
+                conversations or settings.conversations_path(),
+                ttl_seconds=settings.conversation_ttl_hours * 3600,
+            )
         yield
+        if app.state.conversations is not None:
+            app.state.conversations.close()
 
     app = FastAPI(
         title="Clinical literature RAG",
@@ -103,6 +127,34 @@ def create_app(
     @app.post("/v1/ask", response_model=Answer, responses=ERRORS)
     def ask(body: AskRequest, engine_: Engine = Depends(get_engine)) -> Answer:
         return engine_.ask(body.question, mode=body.mode)
+
+    def get_conversations(request: Request) -> ConversationStore:
+        store = request.app.state.conversations
+        if store is None:
+            raise request.app.state.load_error or IndexNotFound("the index is not loaded")
+        return store
+
+    @app.post("/v1/conversations", response_model=ConversationCreated, status_code=201, responses=ERRORS)
+    def new_conversation(store: ConversationStore = Depends(get_conversations)) -> ConversationCreated:
+        return ConversationCreated(id=store.create())
+
+    @app.post("/v1/conversations/{cid}/ask", response_model=TurnAnswer, responses=ERRORS_404)
+    def ask_in(
+        cid: str,
+        body: ConversationAskRequest,
+        engine_: Engine = Depends(get_engine),
+        store: ConversationStore = Depends(get_conversations),
+    ) -> TurnAnswer:
+        return ask_in_conversation(engine_, store, cid, body.question)
+
+    @app.get("/v1/conversations/{cid}", response_model=Conversation, responses=ERRORS_404)
+    def get_conversation(cid: str, store: ConversationStore = Depends(get_conversations)) -> Conversation:
+        return Conversation(**store.info(cid), turns=store.turns(cid))
+
+    @app.delete("/v1/conversations/{cid}", status_code=204, responses=ERRORS_404)
+    def delete_conversation(cid: str, store: ConversationStore = Depends(get_conversations)) -> Response:
+        store.delete(cid)
+        return Response(status_code=204)
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from rag.conversation import TurnAnswer
 from rag.engine import MAX_K, MAX_QUESTION_CHARS
 from rag.types import Hit
 
@@ -42,6 +43,25 @@ class AskRequest(BaseModel):
     mode: Mode | None = None
 
     _strip = field_validator("question")(_not_blank)
+
+
+class ConversationAskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, examples=["And what about the risks?"])
+
+    _strip = field_validator("question")(_not_blank)
+
+
+class ConversationCreated(BaseModel):
+    id: str
+
+
+class Conversation(BaseModel):
+    id: str
+    created_at: float
+    updated_at: float
+    turns: list[TurnAnswer]
 
 
 class SearchHit(BaseModel):

@@ -13,6 +13,7 @@ from rag.errors import RagError
 
 if TYPE_CHECKING:
     from rag.engine import Engine
+    from rag.types import Answer
 
 
 def _engine(args: argparse.Namespace) -> Engine:
@@ -90,6 +91,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(answer.model_dump_json(indent=2))
         return 0
+    _print_answer(answer)
+    print(f"\n{answer.disclaimer}")
+    return 0
+
+
+def _print_answer(answer: Answer) -> None:
     print(answer.answer, "\n")
     if answer.citations:
         print("From the research:")
@@ -99,8 +106,59 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print("\nReferences:")
         for r in answer.references:
             print(f"  {r.n}. {r.formatted}" + (f" {r.url}" if r.url else ""))
-    print(f"\n{answer.disclaimer}")
-    return 0
+
+
+CHAT_HELP = (
+    "Ask a question; follow up freely. /sources lists the sources so far, /new starts over, /quit leaves."
+)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    import readline  # noqa: F401  (line editing and history for input())
+    import tempfile
+
+    from rag.conversation import ConversationStore, ask_in_conversation
+
+    engine = _engine(args)
+    store = ConversationStore(Path(tempfile.mkdtemp(prefix="rag-chat-")) / "chat.sqlite")
+    cid = store.create()
+    print(CHAT_HELP)
+    print(engine.index.manifest.counts["documents"], "documents indexed.", DISCLAIMER_SHORT, "\n")
+    while True:
+        try:
+            line = input("? ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not line:
+            continue
+        if line in ("/quit", "/exit", "/q"):
+            return 0
+        if line == "/new":
+            cid = store.create()
+            print("New conversation.\n")
+            continue
+        if line == "/sources":
+            seen = {r.n: r for t in store.turns(cid) for r in t.references}
+            for n in sorted(seen):
+                print(f"  {n}. {seen[n].formatted}" + (f" {seen[n].url}" if seen[n].url else ""))
+            print("  (none yet)" if not seen else "")
+            continue
+        if line.startswith("/"):
+            print(CHAT_HELP)
+            continue
+        try:
+            turn = ask_in_conversation(engine, store, cid, line)
+        except RagError as exc:
+            print(f"error: {exc}")
+            continue
+        if turn.follow_up_of:
+            print(f"(follow-up; searched for: {turn.retrieval_query})")
+        _print_answer(turn)
+        print()
+
+
+DISCLAIMER_SHORT = "Answers quote the indexed literature only; verify against the cited sources."
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -174,6 +232,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["bm25", "dense", "hybrid"], default=None)
     common(p)
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="an interactive conversation with follow-up questions")
+    common(p, json_flag=False)
+    p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("info", help="show an index's manifest and counts")
     common(p)

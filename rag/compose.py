@@ -142,10 +142,23 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
+def stem(word: str) -> str:
+    """The Snowball (English) stem of a lower-case word."""
+    return str(_stemmer().stemWord(word))
+
+
 def content_terms(text: str) -> set[str]:
     """Stemmed, lower-cased words of ``text`` without stopwords."""
     words = [w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1]
     return set(_stemmer().stemWords(words))
+
+
+def quotable(text: str) -> bool:
+    """Prose, not a list of keywords or numbers: few digits, few commas/quotes/semicolons per word."""
+    words = len(text.split())
+    digits = sum(c.isdigit() for c in text)
+    separators = sum(text.count(c) for c in ',;“”"')
+    return digits <= 0.3 * len(text) and separators <= 0.3 * words
 
 
 def candidates(
@@ -164,8 +177,7 @@ def candidates(
             text = hit.text[start:end]
             if not MIN_WORDS <= len(text.split()) <= MAX_WORDS:
                 continue
-            digits = sum(c.isdigit() for c in text)
-            if digits > 0.3 * len(text):
+            if not quotable(text):
                 continue
             out.append(Candidate(hit=hit, index=i, start=start, end=end))
     return out
@@ -184,9 +196,15 @@ def compose(
     rank_weight: float = RANK_WEIGHT,
     margin: float = MARGIN,
     mode: str = "hybrid",
+    exclude: frozenset[str] = frozenset(),
 ) -> Answer:
-    """Build an ``Answer`` from retrieved ``hits`` (see module docstring)."""
+    """Build an ``Answer`` from retrieved ``hits`` (see module docstring).
+
+    Sentences in ``exclude`` (quoted in earlier turns of a conversation) are left out while others remain.
+    """
     pool = candidates(hits, top_passages=top_passages, max_documents=max_documents)
+    fresh = [c for c in pool if c.text not in exclude]
+    pool = fresh or pool
     if not pool:
         return _answer(question, [], insufficient=True, mode=mode, top=None)
     vectors = embedder.embed([question] + [c.text for c in pool])

@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     max_sentences: int = Field(default=MAX_SENTENCES, ge=1, le=10)
     min_cosine: float = Field(default=MIN_COSINE, description="below this, evidence is insufficient")
     answer_passages: int = Field(default=10, ge=1, le=50)
+    conversations_db: Path | None = Field(
+        default=None, description="default: conversations.sqlite in the index dir"
+    )
+    conversation_ttl_hours: float = Field(default=168.0, gt=0, description="conversations expire after this")
+
+    def conversations_path(self) -> Path:
+        return self.conversations_db or self.index / "conversations.sqlite"
 
     def answer_options(self) -> AnswerOptions:
         """The answer options this configuration asks for."""

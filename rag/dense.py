@@ -51,6 +51,10 @@ class DenseIndex:
         id_map = self.index.id_map  # type: ignore[attr-defined]
         return sorted(int(i) for i in faiss.vector_to_array(id_map))
 
+    def vectors(self, row_ids: list[int]) -> np.ndarray:
+        """The stored vectors of ``row_ids`` (Flat storage reconstructs them exactly)."""
+        return np.vstack([self.index.reconstruct(int(r)) for r in row_ids]).astype(np.float32)
+
     def search(self, query_vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-``k`` ``(scores, row_ids)`` per query; missing slots have id -1."""
         k = max(1, min(k, len(self))) if len(self) else 1

@@ -15,7 +15,7 @@ from rag.compose import LEXICAL_WEIGHT, MARGIN, MAX_DOCUMENTS, MAX_SENTENCES, MI
 from rag.embed import Embedder, make_embedder
 from rag.errors import InvalidInput
 from rag.index import IndexVersion, open_index
-from rag.retrieve import MODES, make_retriever
+from rag.retrieve import MODES, hits_from, make_retriever
 from rag.types import Answer, Hit
 
 MAX_QUESTION_CHARS = 1000
@@ -106,20 +106,72 @@ class Engine:
         )
         return retriever.search(query, k)
 
-    def ask(self, question: str, *, mode: str | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        mode: str | None = None,
+        retrieval_query: str | None = None,
+        exclude: frozenset[str] = frozenset(),
+    ) -> Answer:
+        """Answer ``question``; ``retrieval_query`` (a contextualised follow-up) is what is searched
+        for and what sentences are scored against, while the answer shows ``question``."""
         question = validate_question(question)
+        query = validate_question(retrieval_query or question, what="retrieval query")
         mode = validate_mode(mode or self.options.mode)
-        hits = self.search(question, k=self.options.passages, mode=mode)
+        hits = self.search(query, k=self.options.passages, mode=mode)
+        return self._compose(question, query, hits, mode=mode, exclude=exclude)
+
+    def ask_document(
+        self,
+        question: str,
+        doc_id: str,
+        *,
+        retrieval_query: str | None = None,
+        exclude: frozenset[str] = frozenset(),
+    ) -> Answer:
+        """Answer from one document's passages only (a follow-up about "reference 2")."""
+        question = validate_question(question)
+        query = validate_question(retrieval_query or question, what="retrieval query")
+        hits = self.document_hits(doc_id, query)
+        return self._compose(
+            question, query, hits, mode="document", min_cosine=-1.0, max_documents=1, exclude=exclude
+        )
+
+    def document_hits(self, doc_id: str, query: str, k: int | None = None) -> list[Hit]:
+        """A document's passages ranked by cosine to ``query`` (vectors read back from FAISS)."""
+        index = self._index
+        stored = index.store.passages_of(doc_id)
+        if not stored:
+            raise InvalidInput(f"document {doc_id!r} is not in the index")
+        vectors = index.dense.vectors([s.row_id for s in stored])
+        scores = vectors @ self.embedder.embed([query])[0]
+        order = sorted(range(len(stored)), key=lambda i: -float(scores[i]))[: k or self.options.passages]
+        return hits_from(index, [(stored[i].row_id, float(scores[i])) for i in order])
+
+    def _compose(
+        self,
+        question: str,
+        query: str,
+        hits: list[Hit],
+        *,
+        mode: str,
+        min_cosine: float | None = None,
+        max_documents: int | None = None,
+        exclude: frozenset[str] = frozenset(),
+    ) -> Answer:
         o = self.options
-        return compose(
-            question,
+        answer = compose(
+            query,
             hits,
             self.embedder,
             max_sentences=o.max_sentences,
-            min_cosine=o.min_cosine,
-            max_documents=o.max_documents,
+            min_cosine=o.min_cosine if min_cosine is None else min_cosine,
+            max_documents=max_documents or o.max_documents,
             lexical_weight=o.lexical_weight,
             rank_weight=o.rank_weight,
             margin=o.margin,
             mode=mode,
+            exclude=exclude,
         )
+        return answer if query == question else answer.model_copy(update={"question": question})

@@ -27,7 +27,8 @@ def _check_query(query: str) -> str:
     return query
 
 
-def _hits(index: IndexVersion, ranked: Sequence[tuple[int, float]]) -> list[Hit]:
+def hits_from(index: IndexVersion, ranked: Sequence[tuple[int, float]]) -> list[Hit]:
+    """Materialise ``(row_id, score)`` pairs as ``Hit``s, ranked in the given order."""
     stored = index.store.passages_by_row(r for r, _ in ranked)
     hits: list[Hit] = []
     for row_id, score in ranked:
@@ -65,7 +66,7 @@ class BM25Retriever:
         return self.index.lexical.search(_check_query(query), k)
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
-        return _hits(self.index, self.ranked(query, k))
+        return hits_from(self.index, self.ranked(query, k))
 
 
 class DenseRetriever:
@@ -79,7 +80,7 @@ class DenseRetriever:
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
-        return _hits(self.index, self.ranked(query, k))
+        return hits_from(self.index, self.ranked(query, k))
 
 
 class HybridRetriever:
@@ -117,7 +118,7 @@ class HybridRetriever:
         return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
-        return _hits(self.index, self.ranked(query, k))
+        return hits_from(self.index, self.ranked(query, k))
 
 
 def make_retriever(

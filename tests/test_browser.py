@@ -52,25 +52,54 @@ def page(server: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignore
         context.close()
 
 
-def test_ask_see_citations_and_jump_to_reference(page) -> None:  # type: ignore[no-untyped-def]
-    page.fill("#question", "What complications are related to deep venous thrombosis prophylaxis in trauma?")
+def _ask(page, selector: str, question: str, turn: int) -> None:  # type: ignore[no-untyped-def]
+    page.fill(selector, question)
     page.keyboard.press("Enter")
-    page.wait_for_selector("#result:not([hidden])", timeout=60_000)
-    answer = page.inner_text("#answer")
-    assert "[1]" in answer
-    assert page.locator("#evidence li").count() >= 1
-    first_ref = page.inner_text("#ref-1")
-    assert "2010" in first_ref and "doi:10.1186/1752-2897-4-1" in first_ref
-    page.click("#answer a.cite[data-n='1']")
-    assert page.evaluate("document.activeElement.id") == "ref-1"
-    assert "active" in (page.get_attribute("#ref-1", "class") or "")
+    page.wait_for_selector(f"#turn-{turn} .answer", timeout=60_000)
+
+
+def _numbers(page, turn: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Reference number → formatted text, as shown for one turn."""
+    items = page.locator(f"#turn-{turn} .references li")
+    return {items.nth(i).get_attribute("data-n"): items.nth(i).inner_text() for i in range(items.count())}
+
+
+def test_three_turn_conversation_with_stable_numbers(page) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "answer.png"), full_page=True)
+    _ask(
+        page,
+        "#question",
+        "What complications are related to deep venous thrombosis prophylaxis in trauma?",
+        1,
+    )
+    assert "[1]" in page.inner_text("#turn-1 .answer")
+    assert page.locator("#turn-1 .evidence li").count() >= 1
+    first = _numbers(page, 1)["1"]
+    assert "2010" in first and "doi:10.1186/1752-2897-4-1" in first
+    page.click("#turn-1 .answer a.cite[data-n='1']")
+    assert page.evaluate("document.activeElement.id") == "t1-ref-1"
+    assert "active" in (page.get_attribute("#t1-ref-1", "class") or "")
+    page.screenshot(path=str(ARTIFACTS / "turn1.png"), full_page=True)
+
+    _ask(page, "#followup", "and what are the risks of heparin?", 2)
+    assert "Follow-up" in page.inner_text("#turn-2 .searched")
+    second = _numbers(page, 2)
+    assert "1" in second and second["1"] == first  # the same source keeps [1]
+    page.screenshot(path=str(ARTIFACTS / "turn2.png"), full_page=True)
+
+    _ask(page, "#followup", "Tell me more about [1]", 3)
+    assert "reference [1]" in page.inner_text("#turn-3 .searched")
+    assert set(_numbers(page, 3)) == {"1"}
+    page.screenshot(path=str(ARTIFACTS / "turn3.png"), full_page=True)
+
+    page.reload()  # the conversation of this tab is restored from the server
+    page.wait_for_selector("#turn-3 .answer", timeout=30_000)
+    assert _numbers(page, 2)["1"] == first
 
 
 def test_error_state_is_shown(page) -> None:  # type: ignore[no-untyped-def]
     page.evaluate("document.getElementById('question').removeAttribute('maxlength')")
     page.fill("#question", "x" * 1200)
     page.keyboard.press("Enter")
-    page.wait_for_function("document.getElementById('status').textContent.includes('Could not answer')")
-    assert "1000" in page.inner_text("#status") or "characters" in page.inner_text("#status")
+    page.wait_for_selector("#error:not([hidden])", timeout=30_000)
+    assert "Could not answer" in page.inner_text("#error") and "1000" in page.inner_text("#error")

@@ -33,3 +33,18 @@ def test_ask_over_real_http(server: str) -> None:
 def test_page_over_real_http(server: str) -> None:
     with urllib.request.urlopen(server + "/") as r:
         assert b"Clinical literature answers" in r.read()
+
+
+def test_conversation_over_real_http(server: str) -> None:
+    status, created = post(server + "/v1/conversations", {})
+    assert status == 201
+    cid = created["id"]
+    status, t1 = post(
+        f"{server}/v1/conversations/{cid}/ask", {"question": "What are the risks of heparin in trauma?"}
+    )
+    assert status == 200 and t1["turn"] == 1
+    status, t2 = post(f"{server}/v1/conversations/{cid}/ask", {"question": "and the filters?"})
+    assert status == 200 and t2["follow_up_of"] == 1 and "heparin" in t2["retrieval_query"]
+    numbers = {r["doc_id"]: r["n"] for r in t1["references"]}
+    for r in t2["references"]:
+        assert numbers.get(r["doc_id"], r["n"]) == r["n"]

@@ -1,0 +1,233 @@
+"""Conversations: follow-up turns with stable reference numbers, persisted in SQLite.
+
+A conversation keeps a registry ``doc_id → n``: a source cited as [2] in turn 1 is [2] in every
+later turn, and new sources continue the numbering. Each turn's answer lists the references it
+cites. Conversations expire ``ttl_seconds`` after their last turn.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from rag.engine import Engine
+from rag.errors import RagError
+from rag.followup import PriorTurn, contextualise, referenced_number, referenced_year
+from rag.types import Answer
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS conversations (
+    id TEXT PRIMARY KEY, created_at REAL NOT NULL, updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS turns (
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    turn INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    retrieval_query TEXT NOT NULL,
+    standalone INTEGER NOT NULL,
+    answer TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (conversation_id, turn)
+);
+CREATE TABLE IF NOT EXISTS refs (
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    doc_id TEXT NOT NULL, n INTEGER NOT NULL, year INTEGER,
+    PRIMARY KEY (conversation_id, doc_id)
+);
+"""
+DEFAULT_TTL = 7 * 24 * 3600
+
+
+class ConversationNotFound(RagError):
+    status_code = 404
+
+
+class TurnAnswer(Answer):
+    """An answer within a conversation."""
+
+    conversation_id: str
+    turn: int
+    retrieval_query: str
+    follow_up_of: int | None
+    resolved_reference: int | None = None
+
+
+class ConversationStore:
+    """SQLite persistence of conversations (one connection, serialised by a lock)."""
+
+    def __init__(self, path: Path, *, ttl_seconds: float = DEFAULT_TTL) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.ttl = ttl_seconds
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _purge(self) -> None:
+        self._conn.execute("DELETE FROM conversations WHERE updated_at < ?", (time.time() - self.ttl,))
+
+    def create(self) -> str:
+        cid = secrets.token_urlsafe(12)
+        now = time.time()
+        with self._lock:
+            self._purge()
+            self._conn.execute("INSERT INTO conversations VALUES (?, ?, ?)", (cid, now, now))
+        return cid
+
+    def _check(self, cid: str) -> None:
+        self._purge()
+        if not self._conn.execute("SELECT 1 FROM conversations WHERE id=?", (cid,)).fetchone():
+            raise ConversationNotFound(
+                f"no conversation {cid!r} (it may have expired); start one with POST /v1/conversations"
+            )
+
+    def turns(self, cid: str) -> list[TurnAnswer]:
+        with self._lock:
+            self._check(cid)
+            rows = self._conn.execute(
+                "SELECT answer FROM turns WHERE conversation_id=? ORDER BY turn", (cid,)
+            ).fetchall()
+        return [TurnAnswer.model_validate_json(r[0]) for r in rows]
+
+    def info(self, cid: str) -> dict[str, Any]:
+        with self._lock:
+            self._check(cid)
+            created, updated = self._conn.execute(
+                "SELECT created_at, updated_at FROM conversations WHERE id=?", (cid,)
+            ).fetchone()
+        return {"id": cid, "created_at": created, "updated_at": updated}
+
+    def registry(self, cid: str) -> dict[str, tuple[int, int | None]]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT doc_id, n, year FROM refs WHERE conversation_id=?", (cid,)
+            ).fetchall()
+        return {d: (n, y) for d, n, y in rows}
+
+    def save_turn(
+        self, answer: TurnAnswer, standalone: bool, new_refs: dict[str, tuple[int, int | None]]
+    ) -> None:
+        now = time.time()
+        with self._lock:
+            self._check(answer.conversation_id)
+            self._conn.execute("BEGIN")
+            try:
+                self._conn.execute(
+                    "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        answer.conversation_id,
+                        answer.turn,
+                        answer.question,
+                        answer.retrieval_query,
+                        int(standalone),
+                        answer.model_dump_json(),
+                        now,
+                    ),
+                )
+                self._conn.executemany(
+                    "INSERT INTO refs VALUES (?, ?, ?, ?)",
+                    [(answer.conversation_id, d, n, y) for d, (n, y) in new_refs.items()],
+                )
+                self._conn.execute(
+                    "UPDATE conversations SET updated_at=? WHERE id=?", (now, answer.conversation_id)
+                )
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def standalone_flags(self, cid: str) -> list[bool]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT standalone FROM turns WHERE conversation_id=? ORDER BY turn", (cid,)
+            ).fetchall()
+        return [bool(r[0]) for r in rows]
+
+    def delete(self, cid: str) -> None:
+        with self._lock:
+            self._check(cid)
+            self._conn.execute("DELETE FROM conversations WHERE id=?", (cid,))
+
+
+def renumber(
+    answer: Answer, registry: dict[str, tuple[int, int | None]]
+) -> tuple[Answer, dict[str, tuple[int, int | None]]]:
+    """Map the answer's local reference numbers onto the conversation's; returns new registry entries."""
+    mapping: dict[int, int] = {}
+    new: dict[str, tuple[int, int | None]] = {}
+    next_n = max([n for n, _ in registry.values()], default=0) + 1
+    for ref in answer.references:  # in first-appearance order
+        if ref.doc_id in registry:
+            mapping[ref.n] = registry[ref.doc_id][0]
+        elif ref.doc_id in new:
+            mapping[ref.n] = new[ref.doc_id][0]
+        else:
+            new[ref.doc_id] = (next_n, ref.year)
+            mapping[ref.n] = next_n
+            next_n += 1
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", answer.answer)
+    citations = [c.model_copy(update={"n": mapping[c.n]}) for c in answer.citations]
+    references = sorted(
+        (r.model_copy(update={"n": mapping[r.n]}) for r in answer.references), key=lambda r: r.n
+    )
+    return answer.model_copy(update={"answer": text, "citations": citations, "references": references}), new
+
+
+def _resolve(question: str, registry: dict[str, tuple[int, int | None]]) -> tuple[str, int] | None:
+    """The (doc_id, n) a question explicitly points at, among the conversation's sources."""
+    number = referenced_number(question)
+    if number is not None:
+        for doc, (n, _) in registry.items():
+            if n == number:
+                return doc, n
+        return None
+    year = referenced_year(question)
+    if year is not None:
+        matches = sorted(((n, doc) for doc, (n, y) in registry.items() if y == year), reverse=True)
+        if matches:
+            return matches[0][1], matches[0][0]
+    return None
+
+
+def ask_in_conversation(engine: Engine, store: ConversationStore, cid: str, question: str) -> TurnAnswer:
+    """Answer ``question`` as the next turn of conversation ``cid`` (see ``rag.followup``)."""
+    previous = store.turns(cid)
+    flags = store.standalone_flags(cid)
+    registry = store.registry(cid)
+    history = [
+        PriorTurn(
+            question=t.question,
+            retrieval_query=t.retrieval_query,
+            standalone=flag,
+            cited_titles=tuple(r.title for r in t.references),
+        )
+        for t, flag in zip(previous, flags, strict=True)
+    ]
+    ctx = contextualise(question, history)
+    target = _resolve(question, registry)
+    shown = frozenset(c.quote for t in previous for c in t.citations)  # say something new in each turn
+    if target is not None:
+        answer = engine.ask_document(question, target[0], retrieval_query=ctx.retrieval_query, exclude=shown)
+    else:
+        answer = engine.ask(question, retrieval_query=ctx.retrieval_query, exclude=shown)
+    answer, new = renumber(answer, registry)
+    turn = TurnAnswer(
+        **answer.model_dump(),
+        conversation_id=cid,
+        turn=len(previous) + 1,
+        retrieval_query=ctx.retrieval_query,
+        follow_up_of=len(previous) if (ctx.follow_up or target) and previous else None,
+        resolved_reference=target[1] if target else None,
+    )
+    store.save_turn(turn, standalone=not ctx.follow_up and target is None, new_refs=new)
+    return turn

@@ -1,0 +1,96 @@
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from rag.config import Settings
+from rag.embed import HashingEmbedder
+from rag.engine import AnswerOptions, Engine
+
+
+def make_client(index: Path, db: Path) -> TestClient:
+    engine = Engine(index, embedder=HashingEmbedder(), options=AnswerOptions(min_cosine=0.05))
+    return TestClient(create_app(Settings(index=index), engine=engine, conversations=db))
+
+
+def check_numbering(turns: list[dict]) -> None:
+    """A document keeps its number in every turn; new documents continue the numbering."""
+    seen: dict[str, int] = {}
+    for t in turns:
+        for r in t["references"]:
+            if r["doc_id"] in seen:
+                assert seen[r["doc_id"]] == r["n"]
+            else:
+                assert r["n"] == len(seen) + 1
+                seen[r["doc_id"]] = r["n"]
+        assert {int(n) for n in re.findall(r"\[(\d+)\]", t["answer"])} == {r["n"] for r in t["references"]}
+
+
+def test_three_turns_shift_reference_resolution_restart_delete(fake_index: Path, tmp_path: Path) -> None:
+    db = tmp_path / "conv.sqlite"
+    with make_client(fake_index, db) as c:
+        r = c.post("/v1/conversations")
+        assert r.status_code == 201
+        cid = r.json()["id"]
+        t1 = c.post(
+            f"/v1/conversations/{cid}/ask",
+            json={"question": "Is hyperbaric oxygen therapy used for arterial air embolism?"},
+        ).json()
+        assert t1["turn"] == 1 and t1["follow_up_of"] is None
+        t2 = c.post(f"/v1/conversations/{cid}/ask", json={"question": "and what about the outcomes?"}).json()
+        assert t2["turn"] == 2 and t2["follow_up_of"] == 1
+        assert "embolism" in t2["retrieval_query"] and t2["retrieval_query"].startswith(
+            "and what about the outcomes?"
+        )
+        t3 = c.post(
+            f"/v1/conversations/{cid}/ask",
+            json={"question": "Can adult celiac disease patients develop tolerance to gluten?"},
+        ).json()
+        assert t3["follow_up_of"] is None  # topic shift
+        assert t3["retrieval_query"] == "Can adult celiac disease patients develop tolerance to gluten?"
+        check_numbering([t1, t2, t3])
+        target = t1["references"][1] if len(t1["references"]) > 1 else t1["references"][0]
+        t4 = c.post(
+            f"/v1/conversations/{cid}/ask", json={"question": f"Tell me more about [{target['n']}]"}
+        ).json()
+        assert t4["resolved_reference"] == target["n"]
+        assert {r["doc_id"] for r in t4["references"]} == {target["doc_id"]}
+        assert all(ref["n"] == target["n"] for ref in t4["references"])
+        check_numbering([t1, t2, t3, t4])
+
+    with make_client(fake_index, db) as c:  # a restarted server still has the conversation
+        conv = c.get(f"/v1/conversations/{cid}").json()
+        assert [t["turn"] for t in conv["turns"]] == [1, 2, 3, 4]
+        assert conv["turns"][1]["answer"] == t2["answer"]
+        assert c.delete(f"/v1/conversations/{cid}").status_code == 204
+        assert c.get(f"/v1/conversations/{cid}").status_code == 404
+        assert c.delete(f"/v1/conversations/{cid}").status_code == 404
+
+
+def test_unknown_conversation_and_bad_bodies(fake_index: Path, tmp_path: Path) -> None:
+    with make_client(fake_index, tmp_path / "c.sqlite") as c:
+        r = c.post("/v1/conversations/nope/ask", json={"question": "anything"})
+        assert r.status_code == 404 and r.json()["error"] == "ConversationNotFound"
+        assert c.get("/v1/conversations/nope").status_code == 404
+        cid = c.post("/v1/conversations").json()["id"]
+        for body in (
+            {},
+            {"question": ""},
+            {"question": "  "},
+            {"question": "x" * 1001},
+            {"question": "ok", "x": 1},
+        ):
+            r = c.post(f"/v1/conversations/{cid}/ask", json=body)
+            assert r.status_code == 422, body
+            assert r.json()["error"] == "InvalidInput"
+
+
+def test_conversations_expire(fake_index: Path, tmp_path: Path) -> None:
+    from rag.conversation import ConversationNotFound, ConversationStore
+
+    store = ConversationStore(tmp_path / "c.sqlite", ttl_seconds=-1)  # everything is already expired
+    cid = store.create()
+    with pytest.raises(ConversationNotFound):
+        store.turns(cid)

@@ -1,0 +1,81 @@
+from rag.conversation import renumber
+from rag.followup import PriorTurn, contextualise, is_follow_up, referenced_number, referenced_year
+from rag.references import make_reference
+from rag.types import Answer, Citation
+
+FIRST = PriorTurn(
+    question="Is calcinosis cutis an indication for surgical excision?",
+    retrieval_query="Is calcinosis cutis an indication for surgical excision?",
+    standalone=True,
+    cited_titles=("Surgical management of calcinosis cutis",),
+)
+
+
+def test_elliptical_follow_ups_are_expanded_with_the_topic() -> None:
+    for q in [
+        "and in systemic sclerosis?",
+        "what about in children?",
+        "and the risks?",
+        "is it safe in pregnancy?",
+        "what did they find about recurrence?",
+        "Are there any others?",
+    ]:
+        ctx = contextualise(q, [FIRST])
+        assert ctx.follow_up, q
+        assert ctx.retrieval_query.startswith(q)
+        assert "calcinosis" in ctx.retrieval_query and "cutis" in ctx.retrieval_query
+
+
+def test_self_contained_question_is_a_topic_shift() -> None:
+    q = "What complications are related to deep venous thrombosis prophylaxis in trauma patients?"
+    assert not is_follow_up(q)
+    ctx = contextualise(q, [FIRST])
+    assert not ctx.follow_up and ctx.retrieval_query == q
+    assert not contextualise("and the risks?", []).follow_up  # nothing to follow
+
+
+def test_topic_comes_from_turns_since_the_last_shift() -> None:
+    shift = PriorTurn("Does heparin cause thrombocytopenia in trauma patients?", "x", True)
+    follow = PriorTurn("and bleeding?", "y", False)
+    ctx = contextualise("what about children?", [FIRST, shift, follow])
+    assert "heparin" in ctx.retrieval_query and "bleeding" in ctx.retrieval_query
+    assert "calcinosis" not in ctx.retrieval_query
+
+
+def test_reference_resolution_patterns() -> None:
+    assert referenced_number("Tell me more about [2]") == 2
+    assert referenced_number("what did reference 2 find?") == 2
+    assert referenced_number("and ref. 3?") == 3
+    assert referenced_number("what about children?") is None
+    assert referenced_year("show the study from 2024") == 2024
+    assert referenced_year("what happened in 2024 trials") is None
+
+
+def _answer(docs: list[str]) -> Answer:
+    refs = [
+        make_reference(i + 1, doc_id=d, title=d, journal=None, year=2020, pmid=None, doi=None)
+        for i, d in enumerate(docs)
+    ]
+    cits = [
+        Citation(n=i + 1, doc_id=d, passage_id=f"{d}#0", page=None, quote="q", score=1.0)
+        for i, d in enumerate(docs)
+    ]
+    text = " ".join(f"S{i} [{i + 1}]." for i in range(len(docs)))
+    return Answer(
+        question="q",
+        answer=text,
+        citations=cits,
+        references=refs,
+        insufficient_evidence=False,
+        disclaimer="d",
+    )
+
+
+def test_renumber_keeps_earlier_numbers_and_continues() -> None:
+    registry = {"a": (1, 2020), "b": (2, 2020)}
+    answer, new = renumber(_answer(["c", "b", "d"]), registry)
+    assert answer.answer == "S0 [3]. S1 [2]. S2 [4]."
+    assert [r.n for r in answer.references] == [2, 3, 4]
+    assert {r.doc_id: r.n for r in answer.references} == {"b": 2, "c": 3, "d": 4}
+    assert new == {"c": (3, 2020), "d": (4, 2020)}
+    assert [c.n for c in answer.citations] == [3, 2, 4]
