@@ -47,11 +47,11 @@ def fts5(corpus: list[dict], queries: dict[str, str], k: int) -> tuple[float, di
     )
     conn.commit()
     build = time.perf_counter() - t
-    from rag.compose import _STOP
+    from rag.terms import STOPWORDS
 
     run, lat = {}, []
     for qid, text in queries.items():
-        words = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 1]
+        words = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOPWORDS and len(w) > 1]
         match = " OR ".join(f'"{w}"' for w in words) or '""'
         t = time.perf_counter()
         rows = conn.execute(

@@ -17,16 +17,14 @@ answer says so and lists the closest sources. The threshold is calibrated on dat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
 from rag.embed import Embedder
 from rag.references import make_reference
+from rag.terms import content_terms
 from rag.types import Answer, Citation, Hit, Reference
 
 DISCLAIMER = (
@@ -35,7 +33,7 @@ DISCLAIMER = (
     "replace clinical judgment. Verify every statement against the cited primary sources."
 )
 INSUFFICIENT = "The indexed literature does not contain enough evidence to answer this question."
-MIN_COSINE = 0.45
+MIN_COSINE = 0.55
 LEXICAL_WEIGHT = 0.1
 RANK_WEIGHT = 0.2
 MAX_DOCUMENTS = 3
@@ -45,82 +43,6 @@ MAX_SENTENCES = 4
 TOP_PASSAGES = 8
 MIN_WORDS = 5
 MAX_WORDS = 80
-
-_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "for",
-        "to",
-        "and",
-        "or",
-        "with",
-        "without",
-        "by",
-        "from",
-        "at",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "do",
-        "does",
-        "did",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "why",
-        "how",
-        "there",
-        "their",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "into",
-        "than",
-        "then",
-        "any",
-        "all",
-        "some",
-        "can",
-        "could",
-        "should",
-        "would",
-        "may",
-        "might",
-        "must",
-        "will",
-        "shall",
-        "not",
-        "no",
-        "yes",
-        "about",
-        "between",
-        "among",
-        "versus",
-        "vs",
-        "patients",
-        "patient",
-        "study",
-        "studies",
-    ]
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,24 +55,6 @@ class Candidate:
     @property
     def text(self) -> str:
         return self.hit.text[self.start : self.end]
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-def stem(word: str) -> str:
-    """The Snowball (English) stem of a lower-case word."""
-    return str(_stemmer().stemWord(word))
-
-
-def content_terms(text: str) -> set[str]:
-    """Stemmed, lower-cased words of ``text`` without stopwords."""
-    words = [w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1]
-    return set(_stemmer().stemWords(words))
 
 
 def quotable(text: str) -> bool:

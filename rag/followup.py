@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.compose import content_terms, stem
+from rag.terms import content_terms, stem
 
 SHORT_QUESTION_TERMS = 3
 MAX_TOPIC_TERMS = 12

@@ -8,26 +8,20 @@ positions to the store's passage row ids.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import bm25s
 import numpy as np
 
+from rag.terms import stemmer
+
 K1 = 1.2
 B = 0.75
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
 def tokenize(texts: Sequence[str]) -> Any:
-    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), show_progress=False)
+    return bm25s.tokenize(list(texts), stopwords="en", stemmer=stemmer(), show_progress=False)
 
 
 class LexicalIndex:

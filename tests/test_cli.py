@@ -77,3 +77,19 @@ def test_errors_exit_non_zero_with_a_message(tmp_path: Path) -> None:
     assert "10 added" in r.stdout
     r = run("search", "x", "--mode", "magic", "--index", str(tmp_path / "i"))
     assert r.returncode == 2 and "invalid choice" in r.stderr
+
+
+def test_chat_session_through_stdin(fake_index: Path) -> None:
+    lines = "Is hyperbaric oxygen used for arterial air embolism?\nand the outcomes?\n/sources\n/new\n/quit\n"
+    r = subprocess.run(
+        [*RAG, "chat", "--index", str(fake_index)],
+        input=lines,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "/sources" in r.stdout  # the help line
+    assert "(follow-up; searched for: and the outcomes?" in r.stdout
+    assert "1. " in r.stdout and "New conversation." in r.stdout
