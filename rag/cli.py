@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rag.errors import RagError
 
 if TYPE_CHECKING:
+    from rag.chunking import ChunkingParams
     from rag.engine import Engine
     from rag.types import Answer
 
@@ -161,6 +162,65 @@ def cmd_chat(args: argparse.Namespace) -> int:
 DISCLAIMER_SHORT = "Answers quote the indexed literature only; verify against the cited sources."
 
 
+def _index_chunking(index: Path) -> ChunkingParams:
+    from rag.chunking import ChunkingParams
+    from rag.layout import version_dir
+    from rag.manifest import Manifest
+
+    return ChunkingParams(**Manifest.read(version_dir(index)).chunking)
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from rag.embed import make_embedder
+    from rag.ingest import remove
+
+    model = _existing_model(args.index)
+    if model is None:
+        raise RagError(f"no index at {args.index}")
+    report = remove(args.ids, args.index, make_embedder(model), chunking=_index_chunking(args.index))
+    print(
+        f"{args.index}: version {report.version} — {report.removed} removed, {report.failed} not found; "
+        f"index holds {report.counts['documents']} documents"
+    )
+    for failure in report.failures:
+        print(f"  NOT FOUND {failure['file']}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def cmd_versions(args: argparse.Namespace) -> int:
+    from rag.versions import list_versions
+
+    rows = list_versions(args.index)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for r in rows:
+        mark = "*" if r["live"] else " "
+        if "error" in r:
+            print(f"{mark} {r['version']}  UNREADABLE: {r['error']}")
+            continue
+        c = r["counts"]
+        print(
+            f"{mark} {r['version']}  built {r['built_at']}  {c['documents']} documents, "
+            f"{c['passages']} passages  model {r['model']}  chunking {r['chunking']}"
+        )
+    return 0
+
+
+def cmd_use(args: argparse.Namespace) -> int:
+    from rag.versions import use
+
+    print(f"{args.index}: live version is now {use(args.index, args.version)}")
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from rag.versions import rollback
+
+    print(f"{args.index}: rolled back; live version is now {rollback(args.index)}")
+    return 0
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     from rag.index import open_index
 
@@ -232,6 +292,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["bm25", "dense", "hybrid"], default=None)
     common(p)
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("remove", help="remove documents (by id) from every part of an index")
+    p.add_argument("ids", nargs="+", help="document ids (PMID, DOI or sha256:… as shown by search)")
+    common(p, json_flag=False)
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("versions", help="list an index's versions")
+    common(p)
+    p.set_defaults(func=cmd_versions)
+
+    p = sub.add_parser("use", help="make a version live (atomic switch)")
+    p.add_argument("version")
+    common(p, json_flag=False)
+    p.set_defaults(func=cmd_use)
+
+    p = sub.add_parser("rollback", help="make the previous version live again")
+    common(p, json_flag=False)
+    p.set_defaults(func=cmd_rollback)
 
     p = sub.add_parser("chat", help="an interactive conversation with follow-up questions")
     common(p, json_flag=False)

@@ -40,6 +40,7 @@ def current_version(index_dir: Path) -> str | None:
 
 def version_dir(index_dir: Path, version: str | None = None) -> Path:
     """The directory of ``version`` (default: the live one); raises ``IndexNotFound``."""
+    requested = version
     version = version or current_version(index_dir)
     if version is None:
         raise IndexNotFound(
@@ -47,7 +48,13 @@ def version_dir(index_dir: Path, version: str | None = None) -> Path:
         )
     path = index_dir / VERSIONS / version
     if not path.is_dir():
-        raise IndexNotFound(f"{index_dir} points at version {version!r}, which does not exist")
+        if requested:
+            raise IndexNotFound(
+                f"{index_dir} has no version {version!r}; see `rag versions --index {index_dir}`"
+            )
+        raise IndexNotFound(
+            f"{index_dir} points at version {version!r}, which does not exist; run `rag rollback`"
+        )
     return path
 
 
@@ -72,13 +79,28 @@ def publish(index_dir: Path, tmp: Path, version: str) -> Path:
     final = index_dir / VERSIONS / version
     os.replace(tmp, final)
     _fsync_dir(final.parent)
+    point_to(index_dir, version)
+    return final
+
+
+def point_to(index_dir: Path, version: str) -> None:
+    """Make ``version`` the live one: write ``CURRENT`` beside and rename it over (atomic)."""
+    if not (index_dir / VERSIONS / version).is_dir():
+        raise IndexNotFound(f"{index_dir} has no version {version!r}; see `rag versions --index {index_dir}`")
     pointer = index_dir / f".{CURRENT}.tmp"
     pointer.write_text(version + "\n", encoding="utf-8")
     with pointer.open("rb") as fh:
         os.fsync(fh.fileno())
     os.replace(pointer, index_dir / CURRENT)
     _fsync_dir(index_dir)
-    return final
+
+
+def versions(index_dir: Path) -> list[str]:
+    """Complete versions, oldest first."""
+    root = index_dir / VERSIONS
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 def prune(index_dir: Path, keep: int) -> list[str]:
@@ -87,10 +109,8 @@ def prune(index_dir: Path, keep: int) -> list[str]:
     live = current_version(index_dir)
     for tmp in root.glob(".tmp-*"):
         shutil.rmtree(tmp, ignore_errors=True)
-    versions = sorted(
-        (p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")), reverse=True
-    )
-    removed = [v for v in versions[max(keep, 1) :] if v != live]
+    newest_first = versions(index_dir)[::-1]
+    removed = [v for v in newest_first[max(keep, 1) :] if v != live]
     for name in removed:
         shutil.rmtree(root / name, ignore_errors=True)
     return removed

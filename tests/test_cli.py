@@ -93,3 +93,28 @@ def test_chat_session_through_stdin(fake_index: Path) -> None:
     assert "/sources" in r.stdout  # the help line
     assert "(follow-up; searched for: and the outcomes?" in r.stdout
     assert "1. " in r.stdout and "New conversation." in r.stdout
+
+
+def test_remove_versions_use_rollback(tmp_path: Path) -> None:
+    idx = tmp_path / "idx"
+    assert (
+        run("ingest", str(ABSTRACTS), "--index", str(idx), "--model", "hashing-256", "--quiet").returncode
+        == 0
+    )
+    assert (
+        run("ingest", str(PUBMED), "--index", str(idx), "--model", "hashing-256", "--quiet").returncode == 0
+    )
+    r = run("remove", "18403944", "nope", "--index", str(idx))
+    assert r.returncode == 1 and "1 removed, 1 not found" in r.stdout and "NOT FOUND nope" in r.stderr
+    versions = json.loads(run("versions", "--index", str(idx), "--json").stdout)
+    assert [v["counts"]["documents"] for v in versions] == [10, 16, 15] and versions[-1]["live"]
+    search = json.loads(run("search", "gluten tolerance celiac", "--index", str(idx), "--json").stdout)
+    assert "18403944" not in {h["doc_id"] for h in search}  # gone from BM25 and FAISS alike
+    r = run("rollback", "--index", str(idx))
+    assert r.returncode == 0 and versions[1]["version"] in r.stdout
+    assert json.loads(run("info", "--index", str(idx), "--json").stdout)["counts"]["documents"] == 16
+    r = run("use", versions[0]["version"], "--index", str(idx))
+    assert r.returncode == 0
+    assert json.loads(run("info", "--index", str(idx), "--json").stdout)["counts"]["documents"] == 10
+    r = run("use", "v-does-not-exist", "--index", str(idx))
+    assert r.returncode == 2 and "rag versions" in r.stderr

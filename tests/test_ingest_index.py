@@ -39,10 +39,13 @@ def test_append_update_unchanged(tmp_path: Path) -> None:
     rows[0]["sections"][-1] += " An added sentence changes this abstract."
     edited = tmp_path / "edited.jsonl"
     edited.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    before = open_index(idx).store.passages_of(rows[0]["_id"])
+    before = {p.passage.text for p in open_index(idx).store.passages_of(rows[0]["_id"])}
     r4 = ingest(read_paths([edited]), idx, emb, progress=False)
     assert (r4.updated, r4.unchanged) == (1, 9)
-    assert r4.passages_embedded == len(open_index(idx).store.passages_of(rows[0]["_id"])) >= len(before)
+    after = [p.passage.text for p in open_index(idx).store.passages_of(rows[0]["_id"])]
+    changed = [t for t in after if t not in before]
+    assert 1 <= len(changed) < len(after)  # only the edited section's passage changed
+    assert r4.passages_embedded == len(changed)  # unchanged passages kept their vectors
     assert r4.counts["documents"] == 16
     _consistent(idx)
     report = json.loads((idx / "last_ingest.json").read_text())

@@ -1,0 +1,217 @@
+"""Building a new index version: the one transaction every write (ingest, remove, reindex) uses.
+
+``building(...)`` takes the writer lock, clears debris of crashed builds, copies the live version
+(or starts empty, or ``fresh=True`` ignores the live one) into ``versions/.tmp-*``, yields a
+``Builder`` to add and remove documents, then rebuilds BM25 from the store, writes FAISS and the
+manifest, and publishes the version atomically. An exception leaves the live version untouched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from rag import layout
+from rag.chunking import ChunkingParams, chunk_document, content_hash
+from rag.dense import DEFAULT_FACTORY, DenseIndex
+from rag.embed import Embedder
+from rag.errors import IndexMismatch
+from rag.lexical import K1, B, LexicalIndex
+from rag.manifest import Manifest, file_digest
+from rag.store import Store, index_text
+from rag.types import Document
+
+EMBED_BATCH = 256
+KEEP_VERSIONS = 3
+
+
+@dataclass
+class Published:
+    version: str
+    parent: str | None
+    counts: dict[str, int]
+    passages_embedded: int
+
+
+class Builder:
+    """Adds and removes documents in a version under construction."""
+
+    def __init__(
+        self, store: Store, dense: DenseIndex, embedder: Embedder, chunking: ChunkingParams, progress: bool
+    ) -> None:
+        self.store = store
+        self.dense = dense
+        self.chunking = chunking
+        self._embedder = _BatchEmbedder(embedder, dense, progress)
+
+    @property
+    def passages_embedded(self) -> int:
+        return self._embedder.embedded
+
+    def remove(self, doc_id: str) -> bool:
+        """Remove a document and its passages from store and FAISS; False if it was not there."""
+        if self.store.document_hash(doc_id) is None:
+            return False
+        self._embedder.flush()  # vectors of the old rows must be in FAISS before they are removed
+        self.dense.remove(self.store.delete_document(doc_id))
+        return True
+
+    def put(self, doc: Document, digest: str) -> None:
+        """Add (or replace) ``doc``. Passages whose indexed text is unchanged keep their vectors."""
+        reuse: dict[str, np.ndarray] = {}
+        old = self.store.passages_of(doc.doc_id)
+        if old:
+            self._embedder.flush()
+            vectors = self.dense.vectors([p.row_id for p in old])
+            reuse = {index_text(p.title, p.passage.text): vectors[i] for i, p in enumerate(old)}
+            self.remove(doc.doc_id)
+        passages = chunk_document(doc, self.chunking)
+        row_ids = self.store.add_document(doc, passages, digest)
+        kept_ids, kept = [], []
+        for row_id, passage in zip(row_ids, passages, strict=True):
+            text = index_text(doc.title, passage.text)
+            if text in reuse:
+                kept_ids.append(row_id)
+                kept.append(reuse[text])
+            else:
+                self._embedder.add([row_id], [text])
+        if kept_ids:
+            self.dense.add(kept_ids, np.vstack(kept))
+
+    def flush(self) -> None:
+        self._embedder.flush()
+
+
+@contextmanager
+def building(
+    index_dir: Path,
+    embedder: Embedder,
+    *,
+    chunking: ChunkingParams,
+    faiss_factory: str = DEFAULT_FACTORY,
+    progress: bool = True,
+    keep_versions: int = KEEP_VERSIONS,
+    extra: dict[str, Any] | None = None,
+    fresh: bool = False,
+    result: list[Published] | None = None,
+) -> Iterator[Builder]:
+    """Build a new version of ``index_dir`` (see module docstring); the outcome is appended to ``result``."""
+    with layout.writer_lock(index_dir):
+        layout.prune(index_dir, keep_versions)  # also clears temp builds a crash left behind
+        parent = layout.current_version(index_dir)
+        version = layout.new_version_name()
+        tmp = index_dir / layout.VERSIONS / f".tmp-{version}"
+        tmp.mkdir(parents=True)
+        base = None
+        if parent is None or fresh:
+            store, dense = Store(tmp / layout.STORE), DenseIndex.create(embedder.dimension, faiss_factory)
+        else:
+            store, dense, base = _copy_live(index_dir, parent, tmp, embedder, chunking)
+        builder = Builder(store, dense, embedder, chunking, progress)
+        yield builder
+        builder.flush()
+        store.commit()
+        LexicalIndex.build(*_index_texts(store)).save(tmp / layout.BM25)
+        dense.save(tmp / layout.DENSE)
+        counts = {**store.counts(), "vectors": len(dense)}
+        documents_hash = content_hash(*(f"{d}:{h}" for d, h in store.document_hashes()))
+        store.close()
+        manifest = Manifest(
+            version=version,
+            parent=parent,
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            model=embedder.name,
+            dimension=dense.dimension,
+            faiss_factory=base.faiss_factory if base else faiss_factory,
+            chunking=asdict(chunking),
+            bm25={
+                "library": "bm25s",
+                "method": "lucene",
+                "k1": K1,
+                "b": B,
+                "stemmer": "snowball-english",
+                "stopwords": "en",
+            },
+            counts=counts,
+            files={name: file_digest(tmp / name) for name in _files(tmp)},
+            documents_hash=documents_hash,
+            extra={**(base.extra if base else {}), **(extra or {})},
+        )
+        manifest.write(tmp)
+        layout.publish(index_dir, tmp, version)
+        layout.prune(index_dir, keep_versions)
+    if result is not None:
+        result.append(Published(version, parent, counts, builder.passages_embedded))
+
+
+def _copy_live(
+    index_dir: Path, parent: str, tmp: Path, embedder: Embedder, chunking: ChunkingParams
+) -> tuple[Store, DenseIndex, Manifest]:
+    """A writable copy of the live version in ``tmp``; refuses another model or chunking."""
+    src = layout.version_dir(index_dir, parent)
+    base = Manifest.read(src)
+    base.check_model(embedder.name)
+    if base.chunking != asdict(chunking):
+        raise IndexMismatch(
+            f"{index_dir} was chunked with {base.chunking}, not {asdict(chunking)}; use the same "
+            "chunking parameters to add documents, or `rag reindex` to change them"
+        )
+    source = sqlite3.connect(f"file:{src / layout.STORE}?mode=ro", uri=True)
+    target = sqlite3.connect(tmp / layout.STORE)
+    source.backup(target)
+    source.close()
+    target.close()
+    return Store(tmp / layout.STORE), DenseIndex.load(src / layout.DENSE), base
+
+
+class _BatchEmbedder:
+    """Collects passages and embeds them in batches into the dense index, with a progress bar."""
+
+    def __init__(self, embedder: Embedder, dense: DenseIndex, progress: bool) -> None:
+        self.embedder = embedder
+        self.dense = dense
+        self.ids: list[int] = []
+        self.texts: list[str] = []
+        self.embedded = 0
+        self.bar = tqdm(desc="embedding", unit="passage", disable=not progress, position=1, leave=False)
+
+    def add(self, row_ids: list[int], texts: list[str]) -> None:
+        self.ids.extend(row_ids)
+        self.texts.extend(texts)
+        if len(self.ids) >= EMBED_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.ids:
+            return
+        vectors = self.embedder.embed(self.texts)
+        if vectors.shape != (len(self.ids), self.dense.dimension):
+            raise IndexMismatch(
+                f"the embedder returned vectors of shape {vectors.shape}, the index holds "
+                f"dimension {self.dense.dimension}"
+            )
+        self.dense.add(self.ids, np.asarray(vectors, dtype=np.float32))
+        self.embedded += len(self.ids)
+        self.bar.update(len(self.ids))
+        self.ids, self.texts = [], []
+
+
+def _index_texts(store: Store) -> tuple[list[int], list[str]]:
+    ids: list[int] = []
+    texts: list[str] = []
+    for batch_ids, batch_texts in store.iter_index_texts():
+        ids.extend(batch_ids)
+        texts.extend(batch_texts)
+    return ids, texts
+
+
+def _files(directory: Path) -> list[str]:
+    return sorted(str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file())
