@@ -6,9 +6,10 @@ documents. Each is scored against the question as
 overlap is the share of the question's stemmed content words found in the sentence
 (``l = lexical_weight``, ``r = rank_weight``). Sentences are then picked greedily, best first,
 skipping near-duplicates (cosine above ``DUPLICATE_COSINE`` to one already picked) and anything
-scoring more than ``margin`` below the best, up to ``max_sentences``. Each sentence keeps its
-citation; references are numbered by first appearance. Defaults were tuned on the SciFact *train*
-rationales (``rag eval evidence --split train``); the test split is only reported.
+scoring more than ``margin`` below the best, up to ``max_sentences``; if that leaves fewer than
+``MIN_SENTENCES``, the next best sentences whose own cosine passes ``min_cosine`` fill up. Each
+sentence keeps its citation; references are numbered by first appearance. Defaults were tuned on
+the SciFact *train* rationales (``rag eval evidence --split train``); the test split is only reported.
 
 When the best sentence's cosine is below ``min_cosine`` the evidence is judged insufficient: the
 answer says so and lists the closest sources. The threshold is calibrated on data by
@@ -40,6 +41,7 @@ MAX_DOCUMENTS = 3
 DUPLICATE_COSINE = 0.9
 MARGIN = 0.15
 MAX_SENTENCES = 4
+MIN_SENTENCES = 3
 TOP_PASSAGES = 8
 MIN_WORDS = 5
 MAX_WORDS = 80
@@ -58,7 +60,10 @@ class Candidate:
 
 
 def quotable(text: str) -> bool:
-    """Prose, not a list of keywords or numbers: few digits, few commas/quotes/semicolons per word."""
+    """A whole prose sentence: not a fragment (lower-case start), not a list of keywords or numbers
+    (few digits, few commas/quotes/semicolons per word)."""
+    if text[:1].islower():
+        return False
     words = len(text.split())
     digits = sum(c.isdigit() for c in text)
     separators = sum(text.count(c) for c in ',;“”"')
@@ -132,8 +137,12 @@ def compose(
         )
     chosen: list[int] = []
     for i in order:
-        if len(chosen) >= max_sentences or scores[i] < scores[best] - margin:
+        if len(chosen) >= max_sentences:
             break
+        close_to_best = scores[i] >= scores[best] - margin
+        # below the margin, still fill up to MIN_SENTENCES with sentences that are on topic themselves
+        if not close_to_best and (len(chosen) >= MIN_SENTENCES or cosines[i] < min_cosine):
+            continue
         if any(float(vectors[1 + i] @ vectors[1 + j]) > DUPLICATE_COSINE for j in chosen):
             continue
         chosen.append(int(i))
