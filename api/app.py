@@ -116,7 +116,7 @@ def create_app(
     @app.post("/v1/search", response_model=SearchResponse, responses=ERRORS)
     def search(body: SearchRequest, engine_: Engine = Depends(get_engine)) -> SearchResponse:
         index = engine_.index
-        hits = engine_.search(body.query, k=body.k, mode=body.mode)
+        hits = engine_.search(body.query, k=body.k, mode=body.mode, index=index)
         return SearchResponse(
             query=body.query,
             mode=body.mode,

@@ -3,7 +3,9 @@
 ``building(...)`` takes the writer lock, clears debris of crashed builds, copies the live version
 (or starts empty, or ``fresh=True`` ignores the live one) into ``versions/.tmp-*``, yields a
 ``Builder`` to add and remove documents, then rebuilds BM25 from the store, writes FAISS and the
-manifest, and publishes the version atomically. An exception leaves the live version untouched.
+manifest, and publishes the version atomically. An exception (or a kill) leaves the live version
+untouched, and vectors embedded before it stay in ``resume.sqlite`` (``rag.embed_cache``), so the
+re-run does not embed them again.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from rag import layout
 from rag.chunking import ChunkingParams, chunk_document, content_hash
 from rag.dense import DEFAULT_FACTORY, DenseIndex
 from rag.embed import Embedder
+from rag.embed_cache import FILE, EmbeddingLog
 from rag.errors import IndexMismatch
 from rag.lexical import K1, B, LexicalIndex
 from rag.manifest import Manifest, file_digest
@@ -30,6 +33,7 @@ from rag.store import Store, index_text
 from rag.types import Document
 
 EMBED_BATCH = 256
+RESUME_LOG = FILE
 KEEP_VERSIONS = 3
 
 
@@ -45,12 +49,18 @@ class Builder:
     """Adds and removes documents in a version under construction."""
 
     def __init__(
-        self, store: Store, dense: DenseIndex, embedder: Embedder, chunking: ChunkingParams, progress: bool
+        self,
+        store: Store,
+        dense: DenseIndex,
+        embedder: Embedder,
+        chunking: ChunkingParams,
+        progress: bool,
+        log: EmbeddingLog | None = None,
     ) -> None:
         self.store = store
         self.dense = dense
         self.chunking = chunking
-        self._embedder = _BatchEmbedder(embedder, dense, progress)
+        self._embedder = _BatchEmbedder(embedder, dense, progress, log)
 
     @property
     def passages_embedded(self) -> int:
@@ -115,7 +125,8 @@ def building(
             store, dense = Store(tmp / layout.STORE), DenseIndex.create(embedder.dimension, faiss_factory)
         else:
             store, dense, base = _copy_live(index_dir, parent, tmp, embedder, chunking)
-        builder = Builder(store, dense, embedder, chunking, progress)
+        log = EmbeddingLog(index_dir / RESUME_LOG, embedder.name, dense.dimension)
+        builder = Builder(store, dense, embedder, chunking, progress, log)
         yield builder
         builder.flush()
         store.commit()
@@ -147,6 +158,7 @@ def building(
         )
         manifest.write(tmp)
         layout.publish(index_dir, tmp, version)
+        log.close(delete=True)
         layout.prune(index_dir, keep_versions)
     if result is not None:
         result.append(Published(version, parent, counts, builder.passages_embedded))
@@ -175,9 +187,12 @@ def _copy_live(
 class _BatchEmbedder:
     """Collects passages and embeds them in batches into the dense index, with a progress bar."""
 
-    def __init__(self, embedder: Embedder, dense: DenseIndex, progress: bool) -> None:
+    def __init__(
+        self, embedder: Embedder, dense: DenseIndex, progress: bool, log: EmbeddingLog | None
+    ) -> None:
         self.embedder = embedder
         self.dense = dense
+        self.log = log
         self.ids: list[int] = []
         self.texts: list[str] = []
         self.embedded = 0
@@ -192,14 +207,23 @@ class _BatchEmbedder:
     def flush(self) -> None:
         if not self.ids:
             return
-        vectors = self.embedder.embed(self.texts)
-        if vectors.shape != (len(self.ids), self.dense.dimension):
-            raise IndexMismatch(
-                f"the embedder returned vectors of shape {vectors.shape}, the index holds "
-                f"dimension {self.dense.dimension}"
-            )
-        self.dense.add(self.ids, np.asarray(vectors, dtype=np.float32))
-        self.embedded += len(self.ids)
+        known = self.log.get(self.texts) if self.log else {}
+        missing = [i for i in range(len(self.texts)) if i not in known]
+        vectors = np.zeros((len(self.ids), self.dense.dimension), dtype=np.float32)
+        if missing:
+            fresh = self.embedder.embed([self.texts[i] for i in missing])
+            if fresh.shape != (len(missing), self.dense.dimension):
+                raise IndexMismatch(
+                    f"the embedder returned vectors of shape {fresh.shape}, the index holds "
+                    f"dimension {self.dense.dimension}"
+                )
+            vectors[missing] = fresh
+            if self.log:
+                self.log.put([self.texts[i] for i in missing], fresh)
+        for i, vector in known.items():
+            vectors[i] = vector
+        self.dense.add(self.ids, vectors)
+        self.embedded += len(missing)
         self.bar.update(len(self.ids))
         self.ids, self.texts = [], []
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,10 +16,12 @@ from rag.compose import LEXICAL_WEIGHT, MARGIN, MAX_DOCUMENTS, MAX_SENTENCES, MI
 from rag.embed import Embedder, make_embedder
 from rag.errors import InvalidInput
 from rag.index import IndexVersion, open_index
+from rag.layout import current_version
 from rag.retrieve import MODES, hits_from, make_retriever
 from rag.types import Answer, Hit
 
 MAX_QUESTION_CHARS = 1000
+RELOAD_SECONDS = 0.5
 MAX_K = 100
 
 
@@ -52,7 +55,13 @@ def validate_mode(mode: str) -> str:
 
 
 class Engine:
-    """Loaded index + embedder. ``reload()`` switches to the live version without a restart."""
+    """Loaded index + embedder, following the index's live version without a restart.
+
+    Every call first checks (at most every ``RELOAD_SECONDS``) whether ``CURRENT`` names another
+    version and, if so, opens it; the call then works on that one ``IndexVersion`` from start to end,
+    so a request is never answered from a mix of versions. Old versions stay open for requests that
+    started on them.
+    """
 
     def __init__(
         self,
@@ -70,16 +79,22 @@ class Engine:
         if self.embedder.name != index.manifest.model:
             index.manifest.check_model(self.embedder.name)
         self._index = index
+        self._checked = time.monotonic()
 
     @property
     def index(self) -> IndexVersion:
+        """The version requests are served from now (switching first if the live one changed)."""
+        if time.monotonic() - self._checked >= RELOAD_SECONDS:
+            self._checked = time.monotonic()
+            if current_version(self.index_dir) not in (None, self._index.version):
+                self.reload()
         return self._index
 
     def reload(self) -> str:
         """Open the live version if it changed; returns the version now served."""
         with self._lock:
-            fresh = open_index(self.index_dir, model=self.embedder.name)
-            if fresh.version != self._index.version:
+            if current_version(self.index_dir) != self._index.version:
+                fresh = open_index(self.index_dir, model=self.embedder.name)
                 self._index = fresh  # in-flight requests keep their reference to the old version
             return self._index.version
 
@@ -91,12 +106,14 @@ class Engine:
         mode: str = "hybrid",
         fusion: str | None = None,
         weights: Sequence[float] | None = None,
+        index: IndexVersion | None = None,
     ) -> list[Hit]:
+        """Ranked passages for ``query`` from ``index`` (default: the live version)."""
         query = validate_question(query, what="query")
         validate_mode(mode)
         if not 1 <= k <= MAX_K:
             raise InvalidInput(f"k must be between 1 and {MAX_K}, got {k}")
-        index = self._index
+        index = index or self.index
         retriever = make_retriever(
             index,
             self.embedder,
@@ -119,7 +136,7 @@ class Engine:
         question = validate_question(question)
         query = validate_question(retrieval_query or question, what="retrieval query")
         mode = validate_mode(mode or self.options.mode)
-        hits = self.search(query, k=self.options.passages, mode=mode)
+        hits = self.search(query, k=self.options.passages, mode=mode, index=self.index)
         return self._compose(question, query, hits, mode=mode, exclude=exclude)
 
     def ask_document(
@@ -140,7 +157,7 @@ class Engine:
 
     def document_hits(self, doc_id: str, query: str, k: int | None = None) -> list[Hit]:
         """A document's passages ranked by cosine to ``query`` (vectors read back from FAISS)."""
-        index = self._index
+        index = self.index
         stored = index.store.passages_of(doc_id)
         if not stored:
             raise InvalidInput(f"document {doc_id!r} is not in the index")
