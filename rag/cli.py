@@ -30,10 +30,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from rag.readers import read_paths
 
     s = args.settings
-    model = args.model or _existing_model(args.index) or s.model
+    existing = _existing_model(args.index)
+    model = args.model or existing or s.model
+    # an existing index keeps its chunking unless told otherwise (which it then refuses, naming both)
+    default = _index_chunking(args.index) if existing else ChunkingParams(s.chunk_words, s.overlap_sentences)
     chunking = ChunkingParams(
-        chunk_words=args.chunk_words or s.chunk_words,
-        overlap_sentences=s.overlap_sentences if args.overlap is None else args.overlap,
+        chunk_words=args.chunk_words or default.chunk_words,
+        overlap_sentences=default.overlap_sentences if args.overlap is None else args.overlap,
     )
     report = ingest(
         read_paths(args.paths, args.manifest),
@@ -187,6 +190,31 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from rag.chunking import ChunkingParams
+    from rag.embed import make_embedder
+    from rag.ingest import reindex
+
+    current = _index_chunking(args.index)
+    chunking = ChunkingParams(
+        chunk_words=args.chunk_words or current.chunk_words,
+        overlap_sentences=current.overlap_sentences if args.overlap is None else args.overlap,
+    )
+    model = args.model or _existing_model(args.index) or args.settings.model
+    report = reindex(
+        args.index,
+        make_embedder(model, batch_size=args.settings.embed_batch),
+        chunking=chunking,
+        faiss_factory=args.faiss_factory,
+        progress=not args.quiet,
+    )
+    print(
+        f"{args.index}: new live version {report.version} — {report.added} documents re-indexed, "
+        f"{report.passages_embedded} passages embedded in {report.seconds:.1f} s (model {model}, {chunking})"
+    )
+    return 0
+
+
 def cmd_versions(args: argparse.Namespace) -> int:
     from rag.versions import list_versions
 
@@ -297,6 +325,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ids", nargs="+", help="document ids (PMID, DOI or sha256:… as shown by search)")
     common(p, json_flag=False)
     p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("reindex", help="build a complete new version (new model, chunking or FAISS index)")
+    p.add_argument(
+        "--chunk-words", "--chunk-size", type=int, default=None, help="target passage size in words"
+    )
+    p.add_argument("--overlap", type=int, default=None, help="sentences shared by neighbouring passages")
+    p.add_argument("--faiss-factory", default="Flat", help="FAISS index factory string (default Flat)")
+    p.add_argument("--quiet", action="store_true")
+    common(p, json_flag=False)
+    p.set_defaults(func=cmd_reindex)
 
     p = sub.add_parser("versions", help="list an index's versions")
     common(p)

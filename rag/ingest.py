@@ -142,3 +142,41 @@ def remove(
                 report.failed += 1
                 report.failures.append({"file": doc_id, "reason": "no document with this id in the index"})
     return report.finish(index_dir, started, published[0])
+
+
+def reindex(
+    index_dir: Path,
+    embedder: Embedder,
+    *,
+    chunking: ChunkingParams,
+    faiss_factory: str = DEFAULT_FACTORY,
+    progress: bool = True,
+    keep_versions: int = KEEP_VERSIONS,
+) -> IngestReport:
+    """Build a complete new version from the documents of the live one, with a (possibly new)
+    model, chunking or FAISS factory. The live version keeps serving until the new one is published."""
+    from rag.index import open_index
+
+    started = time.perf_counter()
+    source = open_index(index_dir)
+    report = IngestReport()
+    published: list[Published] = []
+    with building(
+        index_dir,
+        embedder,
+        chunking=chunking,
+        faiss_factory=faiss_factory,
+        progress=progress,
+        keep_versions=keep_versions,
+        extra=source.manifest.extra,
+        fresh=True,
+        result=published,
+    ) as builder:
+        for doc_id in tqdm(source.store.doc_ids(), desc="documents", unit="doc", disable=not progress):
+            doc = source.store.load_document(doc_id)
+            digest = source.store.document_hash(doc_id)
+            if doc is not None and digest is not None:
+                builder.put(doc, digest)  # the stored hash: re-ingesting the source later is "unchanged"
+                report.added += 1
+    source.close()
+    return report.finish(index_dir, started, published[0])

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rag.chunking import full_text
-from rag.types import Document, Passage
+from rag.chunking import SECTION_SEPARATOR, full_text
+from rag.types import Document, Passage, Section
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -234,6 +234,57 @@ class Store:
         out["authors"] = json.loads(out["authors"])
         out["extra"] = json.loads(out["extra"])
         return out
+
+    def doc_ids(self) -> list[str]:
+        return [r[0] for r in self._conn().execute("SELECT doc_id FROM documents ORDER BY doc_id")]
+
+    def load_document(self, doc_id: str) -> Document | None:
+        """Rebuild a ``Document`` from the store (for re-indexing with another model or chunking).
+
+        Section texts come from the stored full text (sections are joined by a blank line); each
+        section's page and label come from the passages that cover it.
+        """
+        meta = self.document(doc_id)
+        text = self.document_text(doc_id)
+        if meta is None or text is None:
+            return None
+        passages = [p.passage for p in self.passages_of(doc_id)]
+        sections = []
+        offset = 0
+        for part in text.split(SECTION_SEPARATOR):
+            covering = [
+                p
+                for p in passages
+                if p.char_start <= offset < p.char_end or offset <= p.char_start < offset + len(part)
+            ]
+            page = (
+                next(
+                    (
+                        p.page_of(i)
+                        for p in covering
+                        for i, (s, _) in enumerate(p.sentences)
+                        if p.char_start + s >= offset
+                    ),
+                    None,
+                )
+                if covering
+                else None
+            )
+            label = covering[0].section if covering else None
+            sections.append(Section(text=part, page=page, label=label))
+            offset += len(part) + len(SECTION_SEPARATOR)
+        return Document(
+            doc_id=doc_id,
+            title=meta["title"],
+            sections=tuple(sections),
+            journal=meta["journal"],
+            year=meta["year"],
+            pmid=meta["pmid"],
+            doi=meta["doi"],
+            authors=tuple(meta["authors"]),
+            source=meta["source"],
+            extra=meta["extra"],
+        )
 
 
 def index_text(title: str, text: str) -> str:

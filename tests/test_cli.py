@@ -118,3 +118,36 @@ def test_remove_versions_use_rollback(tmp_path: Path) -> None:
     assert json.loads(run("info", "--index", str(idx), "--json").stdout)["counts"]["documents"] == 10
     r = run("use", "v-does-not-exist", "--index", str(idx))
     assert r.returncode == 2 and "rag versions" in r.stderr
+
+
+def test_reindex_with_new_chunking_keeps_documents_and_pages(tmp_path: Path) -> None:
+    from conftest import PDF_DIR, PDF_MANIFEST
+
+    idx = tmp_path / "idx"
+    r = run(
+        "ingest",
+        str(ABSTRACTS),
+        str(PDF_DIR),
+        "--manifest",
+        str(PDF_MANIFEST),
+        "--index",
+        str(idx),
+        "--model",
+        "hashing-256",
+        "--quiet",
+    )
+    assert r.returncode == 0, r.stderr
+    before = json.loads(run("info", "--index", str(idx), "--json").stdout)
+    r = run("reindex", "--index", str(idx), "--chunk-size", "60", "--quiet")
+    assert r.returncode == 0, r.stderr
+    after = json.loads(run("info", "--index", str(idx), "--json").stdout)
+    assert after["chunking"]["chunk_words"] == 60 and after["version"] != before["version"]
+    assert after["counts"]["documents"] == before["counts"]["documents"] == 11
+    assert after["counts"]["passages"] > before["counts"]["passages"]
+    hits = json.loads(
+        run("search", "risks of heparin bleeding thrombocytopenia", "--index", str(idx), "--json").stdout
+    )
+    pdf_hits = [h for h in hits if h["doc_id"] == "10.1186/1752-2897-4-1"]
+    assert pdf_hits and all(h["page_start"] in (1, 2) for h in pdf_hits)
+    r = run("ingest", str(ABSTRACTS), "--index", str(idx), "--json", "--quiet")  # the index's chunking
+    assert json.loads(r.stdout)["unchanged"] == 10  # content hashes survive the re-index
