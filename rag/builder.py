@@ -33,6 +33,7 @@ from rag.store import Store, index_text
 from rag.types import Document
 
 EMBED_BATCH = 256
+RETRACTED = "Retracted Publication"
 RESUME_LOG = FILE
 KEEP_VERSIONS = 3
 
@@ -83,6 +84,8 @@ class Builder:
             vectors = self.dense.vectors([p.row_id for p in old])
             reuse = {index_text(p.title, p.passage.text): vectors[i] for i, p in enumerate(old)}
             self.remove(doc.doc_id)
+        if RETRACTED in (doc.extra.get("publication_types") or ()):
+            self.store.withdraw(doc.doc_id, "retracted publication (PubMed publication type)")
         passages = chunk_document(doc, self.chunking)
         row_ids = self.store.add_document(doc, passages, digest)
         kept_ids, kept = [], []

@@ -215,6 +215,34 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    from rag.embed import make_embedder
+    from rag.ingest import withdraw
+
+    ids = list(args.ids)
+    if args.file:
+        ids += [
+            line.strip()
+            for line in args.file.read_text().splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
+    if not ids:
+        raise RagError("name document ids, or a --file with one id per line")
+    model = _existing_model(args.index)
+    if model is None:
+        raise RagError(f"no index at {args.index}")
+    report = withdraw(
+        ids, args.reason, args.index, make_embedder(model), chunking=_index_chunking(args.index)
+    )
+    print(
+        f"{args.index}: version {report.version} — {report.updated} withdrawn from answers, "
+        f"{report.failed} not found"
+    )
+    for failure in report.failures:
+        print(f"  NOT FOUND {failure['file']}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
 def cmd_versions(args: argparse.Namespace) -> int:
     from rag.versions import list_versions
 
@@ -255,6 +283,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     index = open_index(args.index)
     data = index.manifest.model_dump()
     data["path"] = str(index.path)
+    data["withdrawn"] = index.withdrawn
     if args.json:
         print(json.dumps(data, indent=2))
     else:
@@ -264,6 +293,9 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(f"faiss     {m.faiss_factory}; bm25 {m.bm25}")
         print(f"chunking  {m.chunking}")
         print(f"counts    {m.counts}")
+        print(f"withdrawn {len(index.withdrawn)} document(s) excluded from answers")
+        for doc_id, reason in sorted(index.withdrawn.items())[:50]:
+            print(f"          {doc_id}: {reason}")
     return 0
 
 
@@ -335,6 +367,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true")
     common(p, json_flag=False)
     p.set_defaults(func=cmd_reindex)
+
+    p = sub.add_parser("withdraw", help="exclude retracted or withdrawn documents from answers")
+    p.add_argument("ids", nargs="*", help="document ids")
+    p.add_argument("--file", type=Path, default=None, help="a file with one document id per line")
+    p.add_argument("--reason", default="withdrawn by the content team")
+    common(p, json_flag=False)
+    p.set_defaults(func=cmd_withdraw)
 
     p = sub.add_parser("versions", help="list an index's versions")
     common(p)

@@ -188,6 +188,7 @@ def _answer(
                     year=hit.year,
                     pmid=hit.pmid,
                     doi=hit.doi,
+                    evidence_level=hit.evidence_level,
                 )
             )
         n = numbers[hit.doc_id]

@@ -121,7 +121,13 @@ class Engine:
             fusion=fusion or self.options.fusion,
             weights=weights or self.options.weights,
         )
-        return retriever.search(query, k)
+        fetch = k
+        total = index.manifest.counts["passages"]
+        while True:  # withdrawn documents are dropped from the ranking: fetch deeper until k remain
+            hits = retriever.search(query, fetch)
+            if len(hits) >= k or not index.withdrawn or fetch >= total:
+                return hits[:k]
+            fetch *= 2
 
     def ask(
         self,

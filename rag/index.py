@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag import layout
@@ -22,6 +22,7 @@ class IndexVersion:
     store: Store
     dense: DenseIndex
     lexical: LexicalIndex
+    withdrawn: dict[str, str] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -52,4 +53,6 @@ def open_index(index_dir: Path, *, model: str | None = None, version: str | None
         )
     if dense.dimension != manifest.dimension:
         raise IndexCorrupt(f"{path}: FAISS dimension {dense.dimension} != manifest {manifest.dimension}")
-    return IndexVersion(path=path, manifest=manifest, store=store, dense=dense, lexical=lexical)
+    return IndexVersion(
+        path=path, manifest=manifest, store=store, dense=dense, lexical=lexical, withdrawn=store.withdrawn()
+    )

@@ -180,3 +180,29 @@ def reindex(
                 report.added += 1
     source.close()
     return report.finish(index_dir, started, published[0])
+
+
+def withdraw(
+    doc_ids: Iterable[str],
+    reason: str,
+    index_dir: Path,
+    embedder: Embedder,
+    *,
+    chunking: ChunkingParams,
+    keep_versions: int = KEEP_VERSIONS,
+) -> IngestReport:
+    """Exclude documents from answers (a new version); they stay in the index, flagged by `rag info`."""
+    started = time.perf_counter()
+    report = IngestReport()
+    published: list[Published] = []
+    with building(
+        index_dir, embedder, chunking=chunking, progress=False, keep_versions=keep_versions, result=published
+    ) as builder:
+        for doc_id in doc_ids:
+            if builder.store.document_hash(doc_id) is None:
+                report.failed += 1
+                report.failures.append({"file": doc_id, "reason": "no document with this id in the index"})
+            else:
+                builder.store.withdraw(doc_id, reason)
+                report.updated += 1
+    return report.finish(index_dir, started, published[0])

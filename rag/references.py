@@ -32,8 +32,10 @@ def make_reference(
     year: int | None,
     pmid: str | None,
     doi: str | None,
+    evidence_level: str | None = None,
 ) -> Reference:
     return Reference(
+        evidence_level=evidence_level,
         n=n,
         doc_id=doc_id,
         title=title,

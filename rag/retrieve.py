@@ -33,7 +33,7 @@ def hits_from(index: IndexVersion, ranked: Sequence[tuple[int, float]]) -> list[
     hits: list[Hit] = []
     for row_id, score in ranked:
         sp = stored.get(row_id)
-        if sp is None:
+        if sp is None or sp.passage.doc_id in index.withdrawn:  # retracted/withdrawn never reach answers
             continue
         p = sp.passage
         hits.append(
@@ -51,6 +51,7 @@ def hits_from(index: IndexVersion, ranked: Sequence[tuple[int, float]]) -> list[
                 page_start=p.page_start,
                 page_end=p.page_end,
                 section=p.section,
+                evidence_level=sp.evidence_level,
                 sentences=p.sentences,
                 sentence_pages=p.sentence_pages,
             )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.chunking import SECTION_SEPARATOR, full_text
+from rag.evidence_level import evidence_level
 from rag.types import Document, Passage, Section
 
 SCHEMA = """
@@ -40,6 +41,7 @@ CREATE TABLE IF NOT EXISTS passages (
     sentences TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
+CREATE TABLE IF NOT EXISTS withdrawn (doc_id TEXT PRIMARY KEY, reason TEXT NOT NULL);
 """
 
 
@@ -54,6 +56,7 @@ class StoredPassage:
     year: int | None
     pmid: str | None
     doi: str | None
+    evidence_level: str | None = None
 
 
 class Store:
@@ -150,6 +153,17 @@ class Store:
             "passages": conn.execute("SELECT count(*) FROM passages").fetchone()[0],
         }
 
+    def withdraw(self, doc_id: str, reason: str) -> None:
+        """Exclude a document from answers (retracted or withdrawn); it stays listed by `rag info`."""
+        self._conn().execute("INSERT OR REPLACE INTO withdrawn VALUES (?, ?)", (doc_id, reason))
+
+    def withdrawn(self) -> dict[str, str]:
+        """``{doc_id: reason}`` of the documents excluded from answers."""
+        try:
+            return dict(self._conn().execute("SELECT doc_id, reason FROM withdrawn"))
+        except sqlite3.OperationalError:  # a store written before the table existed
+            return {}
+
     def document_hashes(self) -> list[tuple[str, str]]:
         """``(doc_id, content_hash)`` of every document, sorted by id."""
         return self._conn().execute("SELECT doc_id, content_hash FROM documents ORDER BY doc_id").fetchall()
@@ -195,9 +209,8 @@ class Store:
         rows = (
             self._conn()
             .execute(
-                "SELECT p.row_id, p.passage_id, p.doc_id, p.ordinal, p.text, p.char_start, p.char_end,"
-                " p.page_start, p.page_end, p.sentences, p.section, d.title, d.journal, d.year, d.pmid, d.doi"
-                f" FROM passages p JOIN documents d USING(doc_id) WHERE p.row_id IN ({marks})",
+                _PASSAGE_SELECT
+                + f" FROM passages p JOIN documents d USING(doc_id) WHERE p.row_id IN ({marks})",
                 ids,
             )
             .fetchall()
@@ -208,9 +221,8 @@ class Store:
         rows = (
             self._conn()
             .execute(
-                "SELECT p.row_id, p.passage_id, p.doc_id, p.ordinal, p.text, p.char_start, p.char_end,"
-                " p.page_start, p.page_end, p.sentences, p.section, d.title, d.journal, d.year, d.pmid, d.doi"
-                " FROM passages p JOIN documents d USING(doc_id) WHERE p.doc_id=? ORDER BY p.ordinal",
+                _PASSAGE_SELECT
+                + " FROM passages p JOIN documents d USING(doc_id) WHERE p.doc_id=? ORDER BY p.ordinal",
                 (doc_id,),
             )
             .fetchall()
@@ -287,6 +299,12 @@ class Store:
         )
 
 
+_PASSAGE_SELECT = (
+    "SELECT p.row_id, p.passage_id, p.doc_id, p.ordinal, p.text, p.char_start, p.char_end, p.page_start,"
+    " p.page_end, p.sentences, p.section, d.title, d.journal, d.year, d.pmid, d.doi, d.extra"
+)
+
+
 def index_text(title: str, text: str) -> str:
     """What is embedded and BM25-indexed for a passage: its document title, then its text."""
     return f"{title} {text}" if title else text
@@ -307,6 +325,15 @@ def _stored(r: tuple) -> StoredPassage:
         section=r[10],
         sentence_pages=tuple(sentences["pages"]),
     )
+    extra = json.loads(r[16]) if len(r) > 16 and r[16] else {}
+    level = evidence_level(extra.get("publication_types") or (), r[11] or "")
     return StoredPassage(
-        row_id=r[0], passage=passage, title=r[11], journal=r[12], year=r[13], pmid=r[14], doi=r[15]
+        row_id=r[0],
+        passage=passage,
+        title=r[11],
+        journal=r[12],
+        year=r[13],
+        pmid=r[14],
+        doi=r[15],
+        evidence_level=level,
     )

@@ -86,6 +86,7 @@ class Hit(_Frozen):
     section: str | None = None
     sentences: tuple[tuple[int, int], ...] = ()
     sentence_pages: tuple[int | None, ...] = ()
+    evidence_level: str | None = None
 
 
 class Citation(_Frozen):
@@ -111,6 +112,7 @@ class Reference(_Frozen):
     doi: str | None
     url: str | None
     formatted: str
+    evidence_level: str | None = None
 
 
 class Answer(_Frozen):

@@ -151,3 +151,35 @@ def test_reindex_with_new_chunking_keeps_documents_and_pages(tmp_path: Path) -> 
     assert pdf_hits and all(h["page_start"] in (1, 2) for h in pdf_hits)
     r = run("ingest", str(ABSTRACTS), "--index", str(idx), "--json", "--quiet")  # the index's chunking
     assert json.loads(r.stdout)["unchanged"] == 10  # content hashes survive the re-index
+
+
+def test_withdrawn_and_retracted_documents_never_reach_answers(tmp_path: Path) -> None:
+    rows = [json.loads(line) for line in ABSTRACTS.read_text().splitlines()]
+    rows[0]["metadata"]["publication_types"] = ["Journal Article", "Retracted Publication"]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    idx = tmp_path / "idx"
+    assert (
+        run("ingest", str(corpus), "--index", str(idx), "--model", "hashing-256", "--quiet").returncode == 0
+    )
+    info = json.loads(run("info", "--index", str(idx), "--json").stdout)
+    assert set(info["withdrawn"]) == {rows[0]["_id"]} and "retracted" in info["withdrawn"][rows[0]["_id"]]
+    ids_file = tmp_path / "withdrawn.txt"
+    ids_file.write_text("# supplied by the content team\n18403944\n")
+    r = run("withdraw", "--file", str(ids_file), "--index", str(idx))
+    assert r.returncode == 0, r.stderr
+    info = run("info", "--index", str(idx))
+    assert (
+        "2 document(s) excluded" in info.stdout and "18403944: withdrawn by the content team" in info.stdout
+    )
+    from rag.index import open_index
+
+    store = open_index(idx).store
+    remaining = store.counts()["passages"] - sum(
+        len(store.passages_of(d)) for d in ("18403944", rows[0]["_id"])
+    )
+    for query in ("gluten tolerance celiac disease", rows[0]["title"]):
+        hits = json.loads(run("search", query, "--index", str(idx), "--json", "-k", "20").stdout)
+        assert not {h["doc_id"] for h in hits} & {"18403944", rows[0]["_id"]}
+        assert len(hits) == min(20, remaining)  # over-fetching keeps k hits from the remaining documents
+    assert run("withdraw", "nope", "--index", str(idx)).returncode == 1
