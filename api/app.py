@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from api.content import content_router
 from api.schemas import (
     AskRequest,
     Conversation,
@@ -160,5 +161,6 @@ def create_app(
     def page() -> FileResponse:
         return FileResponse(STATIC / "index.html")
 
+    app.include_router(content_router(settings))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

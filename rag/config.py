@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rag.compose import MAX_SENTENCES, MIN_COSINE
@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     conversations_db: Path | None = Field(
         default=None, description="default: conversations.sqlite in the index dir"
     )
+    api_key: SecretStr | None = Field(default=None, description="key for the content API's write endpoints")
+    max_upload_mb: int = Field(default=50, ge=1, description="per uploaded file")
     conversation_ttl_hours: float = Field(default=168.0, gt=0, description="conversations expire after this")
 
     def conversations_path(self) -> Path:

@@ -153,6 +153,21 @@ class Store:
             "passages": conn.execute("SELECT count(*) FROM passages").fetchone()[0],
         }
 
+    def list_documents(self, query: str = "", limit: int = 20) -> list[dict[str, Any]]:
+        """Documents whose title, id, PMID or DOI contains ``query`` (all when empty), by id."""
+        like = f"%{query.strip()}%"
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT doc_id, title, journal, year, pmid, doi FROM documents WHERE title LIKE ?"
+                " OR doc_id LIKE ? OR pmid LIKE ? OR doi LIKE ? ORDER BY doc_id LIMIT ?",
+                (like, like, like, like, limit),
+            )
+            .fetchall()
+        )
+        keys = ("doc_id", "title", "journal", "year", "pmid", "doi")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
     def withdraw(self, doc_id: str, reason: str) -> None:
         """Exclude a document from answers (retracted or withdrawn); it stays listed by `rag info`."""
         self._conn().execute("INSERT OR REPLACE INTO withdrawn VALUES (?, ?)", (doc_id, reason))

@@ -56,6 +56,9 @@ function renderTurn(data) {
   for (const r of data.references) {
     const item = el("li", { id: `t${t}-ref-${r.n}`, value: String(r.n), tabindex: "-1", "data-n": String(r.n) },
       r.formatted + " ");
+    if (r.evidence_level && r.evidence_level !== "other") {
+      item.append(el("span", { className: "badge", title: "evidence level" }, r.evidence_level), " ");
+    }
     if (r.pmid) item.append(el("a", { href: `https://pubmed.ncbi.nlm.nih.gov/${r.pmid}/`, rel: "noopener" }, `PMID ${r.pmid}`), " ");
     if (r.doi) item.append(el("a", { href: `https://doi.org/${r.doi}`, rel: "noopener" }, `doi:${r.doi}`));
     refs.append(item);

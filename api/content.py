@@ -1,0 +1,154 @@
+"""The content team's API: upload and remove literature, follow ingestion jobs, reload the index.
+
+Write endpoints need the API key from configuration (``RAG_API_KEY``) in the ``X-API-Key`` header,
+compared in constant time; without a configured key they are disabled (403).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Header, Request, UploadFile
+
+from api.jobs import Job, JobRunner
+from api.uploads import UploadRejected, store_upload
+from rag.chunking import ChunkingParams
+from rag.config import Settings
+from rag.engine import Engine
+from rag.errors import InvalidInput, RagError
+from rag.ingest import ingest, remove
+from rag.readers import read_paths
+from rag.readers.sidecar import load_sidecar
+
+
+class Unauthorized(RagError):
+    status_code = 401
+
+
+class Forbidden(RagError):
+    status_code = 403
+
+
+class NotFound(RagError):
+    status_code = 404
+
+
+def content_router(settings: Settings) -> APIRouter:
+    router = APIRouter(prefix="/v1", tags=["content"])
+    runner = JobRunner()
+
+    def require_key(x_api_key: str | None = Header(default=None)) -> None:
+        expected = settings.api_key.get_secret_value() if settings.api_key else None
+        if not expected:
+            raise Forbidden("write endpoints are disabled: set RAG_API_KEY in the service configuration")
+        if x_api_key is None or not hmac.compare_digest(x_api_key.encode(), expected.encode()):
+            raise Unauthorized("missing or wrong API key: send it in the X-API-Key header")
+
+    def engine_of(request: Request) -> Engine:
+        engine = request.app.state.engine
+        if engine is None:
+            raise request.app.state.load_error or RagError("the index is not loaded")
+        return engine
+
+    def chunking_of(engine: Engine) -> ChunkingParams:
+        return ChunkingParams(**engine.index.manifest.chunking)
+
+    @router.post("/documents", status_code=202, dependencies=[Depends(require_key)])
+    async def upload(request: Request, files: list[UploadFile] = File(...)) -> dict[str, Any]:
+        engine = engine_of(request)
+        folder = engine.index_dir / "uploads" / secrets.token_hex(8)  # generated: no name from the client
+        stored: list[dict[str, Any]] = []
+        sidecars: list[tuple[Path, str]] = []
+        limit = settings.max_upload_mb * 1024 * 1024
+        for upload_file in files:
+            data = await upload_file.read(limit + 1)
+            name = Path(upload_file.filename or "upload").name  # only for reports and manifest matching
+            path, kind = store_upload(data, folder, max_bytes=limit, max_unzipped=4 * limit)
+            if kind in ("ris", "bib"):
+                raise UploadRejected("RIS/BibTeX sidecars are not supported yet; send a CSV or JSON manifest")
+            if kind == "sidecar":
+                sidecars.append((path, name))
+            else:
+                stored.append({"file": name, "stored_as": path.name, "type": kind})
+        if not stored:
+            raise InvalidInput("no literature file in the upload (PDF, PubMed XML, JSONL)")
+        manifest = _rekey_sidecars(sidecars, stored, folder)
+        chunking = chunking_of(engine)
+
+        def work(job: Job) -> dict[str, Any]:
+            paths = [folder / f["stored_as"] for f in job.files]
+            report = ingest(
+                read_paths(paths, manifest),
+                engine.index_dir,
+                engine.embedder,
+                chunking=chunking,
+                progress=False,
+            )
+            engine.reload()
+            names = {f["stored_as"]: f["file"] for f in job.files}
+            for failure in report.failures:
+                failure["file"] = names.get(Path(failure["file"]).name, failure["file"])
+            return report.to_dict()
+
+        job = runner.submit(stored, work)
+        return {"job_id": job.id, "status": job.status, "files": stored}
+
+    @router.get("/jobs/{job_id}")
+    def job_status(job_id: str) -> dict[str, Any]:
+        job = runner.jobs.get(job_id)
+        if job is None:
+            raise NotFound(f"no job {job_id!r}")
+        return job.view()
+
+    @router.get("/documents")
+    def list_documents(request: Request, query: str = "", limit: int = 20) -> dict[str, Any]:
+        if not 1 <= limit <= 200:
+            raise InvalidInput("limit must be between 1 and 200")
+        index = engine_of(request).index
+        return {"index_version": index.version, "documents": index.store.list_documents(query, limit)}
+
+    @router.get("/documents/{doc_id:path}")
+    def get_document(request: Request, doc_id: str) -> dict[str, Any]:
+        index = engine_of(request).index
+        doc = index.store.document(doc_id)
+        if doc is None:
+            raise NotFound(f"no document {doc_id!r} in the index")
+        doc["passages"] = len(index.store.passages_of(doc_id))
+        doc["withdrawn"] = index.withdrawn.get(doc_id)
+        return doc
+
+    @router.delete("/documents/{doc_id:path}", dependencies=[Depends(require_key)])
+    def delete_document(request: Request, doc_id: str) -> dict[str, Any]:
+        engine = engine_of(request)
+        if engine.index.store.document(doc_id) is None:
+            raise NotFound(f"no document {doc_id!r} in the index")
+        report = remove([doc_id], engine.index_dir, engine.embedder, chunking=chunking_of(engine))
+        engine.reload()
+        return report.to_dict()
+
+    @router.post("/index/reload", dependencies=[Depends(require_key)])
+    def reload(request: Request) -> dict[str, str]:
+        return {"index_version": engine_of(request).reload()}
+
+    return router
+
+
+def _rekey_sidecars(
+    sidecars: list[tuple[Path, str]], stored: list[dict[str, Any]], folder: Path
+) -> Path | None:
+    """Uploaded manifests name the original files; re-key their rows to the stored names."""
+    if not sidecars:
+        return None
+    by_name = {f["file"]: f["stored_as"] for f in stored}
+    rows: dict[str, dict[str, Any]] = {}
+    for path, _ in sidecars:
+        for name, meta in load_sidecar(path).items():
+            if name in by_name:
+                rows[by_name[name]] = {k: v for k, v in meta.items() if k != "file"}
+    manifest = folder / "manifest.json"
+    manifest.write_text(json.dumps(rows))
+    return manifest

@@ -1,0 +1,61 @@
+"""Background ingestion jobs for the content API: one worker, jobs run in submission order."""
+
+from __future__ import annotations
+
+import queue
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Job:
+    id: str
+    files: list[dict[str, Any]]
+    status: str = "queued"  # queued → running → done | failed
+    submitted_at: float = field(default_factory=time.time)
+    finished_at: float | None = None
+    report: dict[str, Any] | None = None
+    error: str | None = None
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "files": self.files,
+            "submitted_at": self.submitted_at,
+            "finished_at": self.finished_at,
+            "report": self.report,
+            "error": self.error,
+        }
+
+
+class JobRunner:
+    """Runs ``work(job)`` for each submitted job on one daemon thread."""
+
+    def __init__(self) -> None:
+        self.jobs: dict[str, Job] = {}
+        self._queue: queue.Queue[tuple[Job, Callable[[Job], dict[str, Any]]]] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="ingest-jobs")
+        self._thread.start()
+
+    def submit(self, files: list[dict[str, Any]], work: Callable[[Job], dict[str, Any]]) -> Job:
+        job = Job(id=secrets.token_hex(8), files=files)
+        self.jobs[job.id] = job
+        self._queue.put((job, work))
+        return job
+
+    def _run(self) -> None:
+        while True:
+            job, work = self._queue.get()
+            job.status = "running"
+            try:
+                job.report = work(job)
+                job.status = "done"
+            except Exception as exc:  # reported on the job, never kills the worker
+                job.status = "failed"
+                job.error = f"{type(exc).__name__}: {exc}"
+            job.finished_at = time.time()

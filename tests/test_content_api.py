@@ -1,0 +1,102 @@
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ABSTRACTS, PDF, PDF_MANIFEST, PUBMED
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from rag.config import Settings
+from rag.embed import HashingEmbedder
+from rag.engine import Engine
+from rag.ingest import ingest
+from rag.readers import read_paths
+
+KEY = {"X-API-Key": "s3cret"}
+
+
+@pytest.fixture()
+def client(tmp_path: Path):  # type: ignore[no-untyped-def]
+    index = tmp_path / "idx"
+    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder(), progress=False)
+    settings = Settings(index=index, api_key="s3cret", max_upload_mb=1)
+    with TestClient(create_app(settings, engine=Engine(index, embedder=HashingEmbedder()))) as c:
+        yield c
+
+
+def wait(c: TestClient, job_id: str) -> dict:
+    for _ in range(200):
+        job = c.get(f"/v1/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError("job did not finish")
+
+
+def test_write_endpoints_need_the_key(client: TestClient) -> None:
+    files = {"files": ("a.jsonl", ABSTRACTS.read_bytes())}
+    assert client.post("/v1/documents", files=files).status_code == 401
+    assert client.post("/v1/documents", files=files, headers={"X-API-Key": "wrong"}).status_code == 401
+    assert client.delete("/v1/documents/18403944").status_code == 401
+    assert client.post("/v1/index/reload").status_code == 401
+    assert client.get("/v1/documents").status_code == 200  # reading needs no key
+
+
+def test_upload_pubmed_and_pdf_with_manifest_then_delete(client: TestClient) -> None:
+    files = [
+        ("files", ("slice.xml", PUBMED.read_bytes(), "application/xml")),
+        ("files", (PDF.name, PDF.read_bytes(), "application/pdf")),
+        ("files", ("manifest.csv", PDF_MANIFEST.read_bytes(), "text/csv")),
+    ]
+    r = client.post("/v1/documents", files=files, headers=KEY)
+    assert r.status_code == 202, r.text
+    job = wait(client, r.json()["job_id"])
+    assert job["status"] == "done", job
+    assert job["report"]["added"] == 7 and job["report"]["failed"] == 0
+    assert client.get("/v1/health").json()["documents"] == 17  # served without a restart
+    doc = client.get("/v1/documents/10.1186/1752-2897-4-1").json()
+    assert doc["journal"] == "J. Trauma Management & Outcomes" and doc["year"] == 2010  # manifest applied
+    listed = client.get("/v1/documents", params={"query": "embolism", "limit": 50}).json()["documents"]
+    assert len(listed) >= 3 and all("mbolism" in d["title"] for d in listed)
+    r = client.delete("/v1/documents/10.1186/1752-2897-4-1", headers=KEY)
+    assert r.status_code == 200 and r.json()["removed"] == 1
+    assert client.get("/v1/documents/10.1186/1752-2897-4-1").status_code == 404
+    assert client.delete("/v1/documents/10.1186/1752-2897-4-1", headers=KEY).status_code == 404
+
+
+def test_uploads_are_checked_by_content_and_size(client: TestClient, tmp_path: Path) -> None:
+    exe = {"files": ("paper.pdf", b"MZ\x90\x00 this is not a pdf", "application/pdf")}
+    r = client.post("/v1/documents", files=exe, headers=KEY)
+    assert r.status_code == 415 and "unsupported content" in r.json()["detail"]
+    big = {"files": ("big.jsonl", b"{" + b" " * (1024 * 1024 + 10), "application/json")}
+    assert client.post("/v1/documents", files=big, headers=KEY).status_code == 413
+    import gzip
+
+    bomb = {"files": ("bomb.xml.gz", gzip.compress(b"<PubmedArticleSet>" + b" " * (5 * 1024 * 1024)), "x")}
+    assert client.post("/v1/documents", files=bomb, headers=KEY).status_code == 413
+    evil = {"files": ("../../../etc/passwd.jsonl", ABSTRACTS.read_bytes(), "application/json")}
+    r = client.post("/v1/documents", files=evil, headers=KEY)
+    assert r.status_code == 202
+    stored = r.json()["files"][0]["stored_as"]
+    assert "/" not in stored and ".." not in stored and stored.endswith(".jsonl")
+    assert wait(client, r.json()["job_id"])["report"]["unchanged"] == 10
+
+
+def test_failed_files_are_reported_per_file(client: TestClient, tmp_path: Path) -> None:
+    broken = b"%PDF-1.4 broken beyond repair"
+    r = client.post("/v1/documents", files={"files": ("broken.pdf", broken, "application/pdf")}, headers=KEY)
+    job = wait(client, r.json()["job_id"])
+    assert job["status"] == "done" and job["report"]["failed"] == 1
+    assert job["report"]["failures"][0]["file"] == "broken.pdf"
+    assert client.get("/v1/jobs/nope").status_code == 404
+
+
+def test_without_configured_key_writes_are_disabled(tmp_path: Path) -> None:
+    index = tmp_path / "idx"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "abstracts", tmp_path / "a")
+    ingest(read_paths([tmp_path / "a"]), index, HashingEmbedder(), progress=False)
+    with TestClient(create_app(Settings(index=index), engine=Engine(index, embedder=HashingEmbedder()))) as c:
+        r = c.post("/v1/index/reload", headers=KEY)
+        assert r.status_code == 403 and "RAG_API_KEY" in json.dumps(r.json())
