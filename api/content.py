@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Header, Request, UploadFile
 
 from api.jobs import Job, JobRunner
-from api.uploads import UploadRejected, store_upload
+from api.uploads import store_upload
 from rag.chunking import ChunkingParams
 from rag.config import Settings
 from rag.engine import Engine
@@ -63,20 +63,27 @@ def content_router(settings: Settings) -> APIRouter:
         folder = engine.index_dir / "uploads" / secrets.token_hex(8)  # generated: no name from the client
         stored: list[dict[str, Any]] = []
         sidecars: list[tuple[Path, str]] = []
+        bibliographies: list[Path] = []
         limit = settings.max_upload_mb * 1024 * 1024
         for upload_file in files:
             data = await upload_file.read(limit + 1)
             name = Path(upload_file.filename or "upload").name  # only for reports and manifest matching
             path, kind = store_upload(data, folder, max_bytes=limit, max_unzipped=4 * limit)
             if kind in ("ris", "bib"):
-                raise UploadRejected("RIS/BibTeX sidecars are not supported yet; send a CSV or JSON manifest")
-            if kind == "sidecar":
+                bibliographies.append(path)
+            elif kind == "sidecar":
                 sidecars.append((path, name))
             else:
                 stored.append({"file": name, "stored_as": path.name, "type": kind})
         if not stored:
             raise InvalidInput("no literature file in the upload (PDF, PubMed XML, JSONL)")
-        manifest = _rekey_sidecars(sidecars, stored, folder)
+        if sidecars and bibliographies:
+            raise InvalidInput(
+                "send either a CSV/JSON manifest or a RIS/BibTeX file with an upload, not both"
+            )
+        if len(bibliographies) > 1:
+            raise InvalidInput("send one RIS/BibTeX file per upload")
+        manifest = bibliographies[0] if bibliographies else _rekey_sidecars(sidecars, stored, folder)
         chunking = chunking_of(engine)
 
         def work(job: Job) -> dict[str, Any]:

@@ -100,3 +100,17 @@ def test_without_configured_key_writes_are_disabled(tmp_path: Path) -> None:
     with TestClient(create_app(Settings(index=index), engine=Engine(index, embedder=HashingEmbedder()))) as c:
         r = c.post("/v1/index/reload", headers=KEY)
         assert r.status_code == 403 and "RAG_API_KEY" in json.dumps(r.json())
+
+
+def test_upload_pdf_with_ris_metadata(client: TestClient) -> None:
+    ris = (PDF.parent / "library.ris").read_bytes()
+    files = [
+        ("files", (PDF.name, PDF.read_bytes(), "application/pdf")),
+        ("files", ("lib.ris", ris, "text/plain")),
+    ]
+    job = wait(client, client.post("/v1/documents", files=files, headers=KEY).json()["job_id"])
+    assert job["status"] == "done" and job["report"]["added"] == 1, job
+    doc = client.get("/v1/documents/10.1186/1752-2897-4-1").json()
+    assert doc["journal"] == "Journal of Trauma Management & Outcomes" and doc["authors"][0].startswith(
+        "Datta"
+    )

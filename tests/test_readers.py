@@ -97,3 +97,36 @@ def test_text_file(tmp_path: Path) -> None:
         "Second paragraph here.",
     ]
     assert doc.doc_id.startswith("sha256:")
+
+
+@pytest.mark.parametrize("library", ["library.ris", "library.bib"])
+def test_ris_and_bibtex_give_pdf_metadata(library: str) -> None:
+    [result] = list(read_paths([PDF], PDF.parent / library))
+    [doc] = result.documents
+    assert doc.doc_id == doc.doi == "10.1186/1752-2897-4-1"
+    assert doc.title.startswith("Complications related to deep venous thrombosis prophylaxis")
+    assert doc.journal and doc.journal.startswith("Journal of Trauma Management") and doc.year == 2010
+    assert doc.authors[0].startswith("Datta")
+
+
+def test_real_reference_manager_exports_parse() -> None:
+    from rag.readers.bibliography import load_bibliography
+
+    ris = load_bibliography(PDF.parent / "library.ris")
+    assert len(ris.records) == 2 and ris.records[0]["doi"] == "10.1155/2010/157939"
+    assert (
+        ris.match("no doi here", "Patient Experiences of Structured Heart Failure Programmes")
+        is ris.records[0]
+    )
+    assert ris.match("see https://doi.org/10.1186/1752-2897-4-1 for details") is ris.records[1]
+    assert ris.match("an unrelated page") is None
+
+
+def test_pubmed_gzip_baseline_and_legacy_medline_root() -> None:
+    from conftest import FIXTURES
+
+    baseline = read_file(FIXTURES / "pubmed" / "baseline_slice_4.xml.gz")
+    assert len(baseline) == 4 and all(d.pmid and d.year and d.journal for d in baseline)
+    legacy = read_file(FIXTURES / "pubmed" / "legacy_medline_3.xml.gz")
+    assert len(legacy) == 3 and all(d.pmid and d.year for d in legacy)
+    assert any(s.label for d in legacy for s in d.sections)  # structured abstracts keep their labels

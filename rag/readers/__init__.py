@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import ReaderError
+from rag.readers.bibliography import SUFFIXES as BIBLIOGRAPHY_SUFFIXES
+from rag.readers.bibliography import Bibliography, load_bibliography
 from rag.readers.jsonl import read_jsonl
 from rag.readers.pdf import read_pdf
 from rag.readers.pubmed import read_pubmed
@@ -45,12 +47,14 @@ def _supported(path: Path) -> bool:
     return any(name.endswith(s) for s in SUFFIXES) and not name.startswith(".")
 
 
-def read_file(path: Path, meta: dict[str, Any] | None = None) -> list[Document]:
+def read_file(
+    path: Path, meta: dict[str, Any] | None = None, bibliography: Bibliography | None = None
+) -> list[Document]:
     """Read one file by its type (sniffed from its first bytes where the suffix is ambiguous)."""
     name = path.name.lower()
     head = path.open("rb").read(512)
     if head.startswith(b"%PDF") or name.endswith(".pdf"):
-        return [read_pdf(path, meta)]
+        return [read_pdf(path, meta, bibliography)]
     if name.endswith((".xml", ".xml.gz")) or head.startswith(b"\x1f\x8b"):
         docs = list(read_pubmed(path))
         if not docs:
@@ -65,10 +69,15 @@ def read_file(path: Path, meta: dict[str, Any] | None = None) -> list[Document]:
 
 def read_paths(paths: list[Path], manifest: Path | None = None) -> Iterator[ReadResult]:
     """Read every file under ``paths``; a failing file is reported and the rest go on."""
-    sidecar = load_sidecar(manifest) if manifest else {}
+    bibliography = None
+    sidecar: dict[str, dict[str, Any]] = {}
+    if manifest is not None and manifest.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
+        bibliography = load_bibliography(manifest)
+    elif manifest is not None:
+        sidecar = load_sidecar(manifest)
     for path in discover(paths):
         try:
-            docs = read_file(path, sidecar.get(path.name))
+            docs = read_file(path, sidecar.get(path.name), bibliography)
         except ReaderError as exc:
             yield ReadResult(path=str(path), error=exc.reason)
         except OSError as exc:

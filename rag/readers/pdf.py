@@ -12,6 +12,7 @@ from pypdf.errors import PdfReadError
 
 from rag.errors import ReaderError
 from rag.normalize import clean_inline, normalize_pages
+from rag.readers.bibliography import Bibliography
 from rag.readers.meta import build_document
 from rag.types import Document, Section
 
@@ -20,8 +21,11 @@ MIN_TEXT_CHARS = 200
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
-def read_pdf(path: Path, meta: dict[str, Any] | None = None) -> Document:
-    """Read a PDF; ``meta`` (from a sidecar manifest) overrides what the PDF says about itself."""
+def read_pdf(
+    path: Path, meta: dict[str, Any] | None = None, bibliography: Bibliography | None = None
+) -> Document:
+    """Read a PDF; ``meta`` (from a sidecar manifest) overrides what the PDF says about itself, and a
+    matching record of ``bibliography`` (RIS/BibTeX) fills what is still missing."""
     meta = dict(meta or {})
     try:
         reader = PdfReader(path)
@@ -35,6 +39,13 @@ def read_pdf(path: Path, meta: dict[str, Any] | None = None) -> Document:
         raise ReaderError(str(path), f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
     except Exception as exc:  # pypdf raises many internal types on damaged files
         raise ReaderError(str(path), f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    if bibliography is not None:
+        record = bibliography.match(
+            raw_pages[0] if raw_pages else "", str(info.title) if info and info.title else ""
+        )
+        for key, value in (record or {}).items():
+            if value and not meta.get(key):
+                meta[key] = value
     pages = normalize_pages(raw_pages)
     if sum(len(p) for p in pages) < MIN_TEXT_CHARS:
         raise ReaderError(
