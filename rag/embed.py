@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from rag.backends import load_onnx_int8, split_name
 from rag.errors import ModelError
 
 DEFAULT_MODEL = "packaged:all-MiniLM-L6-v2"
@@ -45,7 +46,10 @@ def resolve_model(name_or_path: str) -> str:
 
 
 class SentenceTransformerEmbedder:
-    """A sentence-transformers model, loaded lazily and shared across threads."""
+    """A sentence-transformers model, loaded lazily and shared across threads.
+
+    ``model`` may end in ``@onnx-int8`` to run it with ONNX Runtime, quantised (``rag.backends``).
+    """
 
     def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 64, device: str = "cpu") -> None:
         self.name = model
@@ -59,9 +63,15 @@ class SentenceTransformerEmbedder:
             if self._model is None:
                 from sentence_transformers import SentenceTransformer
 
-                path = resolve_model(self.name)
+                model, backend = split_name(self.name)
+                path = resolve_model(model)
                 try:
-                    self._model = SentenceTransformer(path, device=self.device)
+                    if backend == "onnx-int8":
+                        self._model = load_onnx_int8(path, self.device)
+                    else:
+                        self._model = SentenceTransformer(path, device=self.device)
+                except ModelError:
+                    raise
                 except Exception as exc:
                     offline = os.environ.get("HF_HUB_OFFLINE") == "1"
                     hint = (

@@ -63,3 +63,20 @@ def test_off_topic_question_is_insufficient(real_index: Path, real_embedder) -> 
     assert answer.insufficient_evidence
     assert "not contain enough evidence" in answer.answer
     _check_answer(answer, real_index)
+
+
+def test_onnx_int8_backend_is_close_to_torch_and_never_mixed(  # type: ignore[no-untyped-def]
+    real_embedder, real_index: Path, tmp_path: Path, monkeypatch
+) -> None:
+    pytest.importorskip("optimum.onnxruntime", reason="the onnx-int8 backend needs the `fast` extra")
+    from rag.embed import SentenceTransformerEmbedder
+    from rag.errors import IndexMismatch
+
+    monkeypatch.setenv("RAG_MODEL_CACHE", str(tmp_path / "models"))
+    fast = SentenceTransformerEmbedder("packaged:all-MiniLM-L6-v2@onnx-int8")
+    texts = ["Heparin increases bleeding risk in trauma patients.", "Hyperbaric oxygen for air embolism."]
+    cos = np.sum(fast.embed(texts) * real_embedder.embed(texts), axis=1)
+    assert cos.min() > 0.95
+    assert any((tmp_path / "models").iterdir())  # exported once into the model cache
+    with pytest.raises(IndexMismatch, match="onnx-int8"):
+        Engine(real_index, embedder=fast)

@@ -1,0 +1,121 @@
+"""Embedding throughput per backend on SciFact abstracts (title + abstract), with quality checks.
+
+For each backend: documents/s (each batch size, texts sorted by length as sentence-transformers
+does), peak RSS of the process, mean cosine to torch fp32, and — with --ndcg — dense SciFact test
+nDCG@10 with documents embedded whole (`rag eval retrieval --whole-documents --modes dense`).
+
+    python benchmarks/embed_throughput.py --data ../shared/data/scifact [-n 1000] [--ndcg]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._common import append_result, markdown_table  # noqa: E402
+
+MODEL = "packaged:all-MiniLM-L6-v2"
+CHILD = """
+import json, resource, sys, time
+import numpy as np
+from rag.embed import SentenceTransformerEmbedder
+name, batch, path, n = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+docs = [json.loads(l) for l in open(path)][:n]
+texts = [d["title"] + " " + d["text"] for d in docs]
+emb = SentenceTransformerEmbedder(name, batch_size=batch)
+emb.embed(texts[:32])
+t = time.perf_counter()
+v = emb.embed(texts)
+dt = time.perf_counter() - t
+np.save(sys.argv[5], v)
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"docs_per_s": len(texts) / dt, "rss_mb": rss}))
+"""
+
+
+def run(name: str, batch: int, corpus: Path, n: int, out: Path) -> dict:
+    r = subprocess.run(
+        [sys.executable, "-c", CHILD, name, str(batch), str(corpus), str(n), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def ndcg(data: Path, name: str) -> float:
+    out = Path(tempfile.mkdtemp())
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rag.cli",
+            "eval",
+            "retrieval",
+            "--data",
+            str(data),
+            "--whole-documents",
+            "--modes",
+            "dense",
+            "--model",
+            name,
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        check=True,
+    )
+    return float(json.loads((out / "report.json").read_text())["metrics"]["dense"]["ndcg@10"])
+
+
+def main() -> None:
+    import numpy as np
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("-n", type=int, default=1000, help="abstracts to embed")
+    parser.add_argument("--batch", default="16,64", help="batch sizes")
+    parser.add_argument("--ndcg", action="store_true", help="also SciFact dense nDCG@10 per backend (slow)")
+    args = parser.parse_args()
+    corpus = args.data / "corpus.jsonl"
+    tmp = Path(tempfile.mkdtemp())
+    rows, base_rate, ref = [], None, None
+    for backend in ("torch", "onnx-int8"):
+        name = MODEL if backend == "torch" else f"{MODEL}@{backend}"
+        for batch in (int(b) for b in args.batch.split(",")):
+            out = tmp / f"{backend}-{batch}.npy"
+            m = run(name, batch, corpus, args.n, out)
+            v = np.load(out)
+            if ref is None:
+                ref = v
+            base_rate = base_rate or m["docs_per_s"]
+            rows.append(
+                [
+                    backend,
+                    batch,
+                    f"{m['docs_per_s']:.1f}",
+                    f"{m['docs_per_s'] / base_rate:.2f}×",
+                    f"{m['rss_mb']:.0f}",
+                    f"{float(np.mean(np.sum(ref * v, axis=1))):.4f}",
+                    f"{ndcg(args.data, name):.4f}" if args.ndcg and batch == 64 else "",
+                ]
+            )
+    table = markdown_table(
+        ["backend", "batch", "docs/s", "vs torch", "peak RSS MB", "cosine to torch", "nDCG@10"], rows
+    )
+    append_result(
+        f"Embedding throughput: {args.n} SciFact abstracts",
+        table,
+        "One process per row (2 cores, torch intra-op threads = 2). nDCG@10: SciFact test, dense, whole "
+        "documents; queries and documents embedded by the same backend.",
+    )
+
+
+if __name__ == "__main__":
+    main()
