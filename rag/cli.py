@@ -180,7 +180,19 @@ def cmd_remove(args: argparse.Namespace) -> int:
     model = _existing_model(args.index)
     if model is None:
         raise RagError(f"no index at {args.index}")
-    report = remove(args.ids, args.index, make_embedder(model), chunking=_index_chunking(args.index))
+    ids = list(args.ids)
+    if args.source:
+        from rag.index import open_index
+
+        index = open_index(args.index)
+        for source in args.source:
+            found = index.store.doc_ids_from(str(source))
+            if not found:
+                raise RagError(f"no document of {args.index} was read from {source}")
+            ids.extend(found)
+    if not ids:
+        raise RagError("name document ids, or --source FILE for the documents read from a file")
+    report = remove(ids, args.index, make_embedder(model), chunking=_index_chunking(args.index))
     print(
         f"{args.index}: version {report.version} — {report.removed} removed, {report.failed} not found; "
         f"index holds {report.counts['documents']} documents"
@@ -354,7 +366,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("remove", help="remove documents (by id) from every part of an index")
-    p.add_argument("ids", nargs="+", help="document ids (PMID, DOI or sha256:… as shown by search)")
+    p.add_argument("ids", nargs="*", help="document ids (PMID, DOI or sha256:… as shown by search)")
+    p.add_argument("--source", type=Path, action="append", help="remove every document read from this file")
     common(p, json_flag=False)
     p.set_defaults(func=cmd_remove)
 

@@ -262,6 +262,12 @@ class Store:
         out["extra"] = json.loads(out["extra"])
         return out
 
+    def doc_ids_from(self, source: str) -> list[str]:
+        """Documents read from the file ``source`` (as given to ingest, or its resolved path)."""
+        names = {source, str(Path(source).resolve())}
+        rows = self._conn().execute("SELECT doc_id, source FROM documents").fetchall()
+        return [d for d, s in rows if s in names or (s and str(Path(s).resolve()) in names)]
+
     def doc_ids(self) -> list[str]:
         return [r[0] for r in self._conn().execute("SELECT doc_id FROM documents ORDER BY doc_id")]
 

@@ -110,12 +110,18 @@ def test_remove_versions_use_rollback(tmp_path: Path) -> None:
     assert [v["counts"]["documents"] for v in versions] == [10, 16, 15] and versions[-1]["live"]
     search = json.loads(run("search", "gluten tolerance celiac", "--index", str(idx), "--json").stdout)
     assert "18403944" not in {h["doc_id"] for h in search}  # gone from BM25 and FAISS alike
+    r = run("remove", "--source", str(PUBMED), "--index", str(idx))  # by file: the six PubMed records
+    assert r.returncode == 0 and "6 removed" in r.stdout
+    r = run("rollback", "--index", str(idx))
+    assert r.returncode == 0 and versions[2]["version"] in r.stdout
     r = run("rollback", "--index", str(idx))
     assert r.returncode == 0 and versions[1]["version"] in r.stdout
     assert json.loads(run("info", "--index", str(idx), "--json").stdout)["counts"]["documents"] == 16
-    r = run("use", versions[0]["version"], "--index", str(idx))
+    kept = json.loads(run("versions", "--index", str(idx), "--json").stdout)
+    assert len(kept) == 3  # keep-3 pruned the oldest
+    r = run("use", kept[-1]["version"], "--index", str(idx))  # forward again, to the newest
     assert r.returncode == 0
-    assert json.loads(run("info", "--index", str(idx), "--json").stdout)["counts"]["documents"] == 10
+    assert json.loads(run("info", "--index", str(idx), "--json").stdout)["counts"]["documents"] == 9
     r = run("use", "v-does-not-exist", "--index", str(idx))
     assert r.returncode == 2 and "rag versions" in r.stderr
 
