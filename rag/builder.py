@@ -62,6 +62,7 @@ class Builder:
         self.dense = dense
         self.chunking = chunking
         self._embedder = _BatchEmbedder(embedder, dense, progress, log)
+        self.published: Published | None = None  # set once the version is live
 
     @property
     def passages_embedded(self) -> int:
@@ -114,9 +115,8 @@ def building(
     keep_versions: int = KEEP_VERSIONS,
     extra: dict[str, Any] | None = None,
     fresh: bool = False,
-    result: list[Published] | None = None,
 ) -> Iterator[Builder]:
-    """Build a new version of ``index_dir`` (see module docstring); the outcome is appended to ``result``."""
+    """Build a new version of ``index_dir`` (module docstring); ``builder.published`` tells the outcome."""
     with layout.writer_lock(index_dir):
         layout.prune(index_dir, keep_versions)  # also clears temp builds a crash left behind
         parent = layout.current_version(index_dir)
@@ -163,8 +163,7 @@ def building(
         layout.publish(index_dir, tmp, version)
         log.close(delete=True)
         layout.prune(index_dir, keep_versions)
-    if result is not None:
-        result.append(Published(version, parent, counts, builder.passages_embedded))
+    builder.published = Published(version, parent, counts, builder.passages_embedded)
 
 
 def _copy_live(

@@ -13,6 +13,7 @@ from rag.errors import RagError
 
 if TYPE_CHECKING:
     from rag.chunking import ChunkingParams
+    from rag.embed import Embedder
     from rag.engine import Engine
     from rag.types import Answer
 
@@ -173,13 +174,20 @@ def _index_chunking(index: Path) -> ChunkingParams:
     return ChunkingParams(**Manifest.read(version_dir(index)).chunking)
 
 
-def cmd_remove(args: argparse.Namespace) -> int:
+def _index_embedder(index: Path) -> tuple[Embedder, ChunkingParams]:
+    """The embedder and chunking an existing index was built with (for writes that keep them)."""
     from rag.embed import make_embedder
+
+    model = _existing_model(index)
+    if model is None:
+        raise RagError(f"no index at {index}; build one with `rag ingest PATH... --index {index}`")
+    return make_embedder(model), _index_chunking(index)
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
     from rag.ingest import remove
 
-    model = _existing_model(args.index)
-    if model is None:
-        raise RagError(f"no index at {args.index}")
+    embedder, chunking = _index_embedder(args.index)
     ids = list(args.ids)
     if args.source:
         from rag.index import open_index
@@ -192,7 +200,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
             ids.extend(found)
     if not ids:
         raise RagError("name document ids, or --source FILE for the documents read from a file")
-    report = remove(ids, args.index, make_embedder(model), chunking=_index_chunking(args.index))
+    report = remove(ids, args.index, embedder, chunking=chunking)
     print(
         f"{args.index}: version {report.version} — {report.removed} removed, {report.failed} not found; "
         f"index holds {report.counts['documents']} documents"
@@ -228,7 +236,6 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def cmd_withdraw(args: argparse.Namespace) -> int:
-    from rag.embed import make_embedder
     from rag.ingest import withdraw
 
     ids = list(args.ids)
@@ -240,12 +247,8 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
         ]
     if not ids:
         raise RagError("name document ids, or a --file with one id per line")
-    model = _existing_model(args.index)
-    if model is None:
-        raise RagError(f"no index at {args.index}")
-    report = withdraw(
-        ids, args.reason, args.index, make_embedder(model), chunking=_index_chunking(args.index)
-    )
+    embedder, chunking = _index_embedder(args.index)
+    report = withdraw(ids, args.reason, args.index, embedder, chunking=chunking)
     print(
         f"{args.index}: version {report.version} — {report.updated} withdrawn from answers, "
         f"{report.failed} not found"

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
-from rag.builder import KEEP_VERSIONS, Published, building
+from rag.builder import KEEP_VERSIONS, Builder, Published, building
 from rag.chunking import ChunkingParams, content_hash, full_text
 from rag.dense import DEFAULT_FACTORY
 from rag.embed import Embedder
@@ -57,6 +58,20 @@ class IngestReport:
         (index_dir / REPORT).write_text(json.dumps(self.to_dict(), indent=2) + "\n")
         return self
 
+    def not_found(self, doc_id: str) -> None:
+        self.failed += 1
+        self.failures.append({"file": doc_id, "reason": "no document with this id in the index"})
+
+
+@contextmanager
+def _writing(index_dir: Path, embedder: Embedder, report: IngestReport, **options: Any) -> Iterator[Builder]:
+    """A new version through ``rag.builder.building``; fills in ``report`` once it is live."""
+    started = time.perf_counter()
+    with building(index_dir, embedder, **options) as builder:
+        yield builder
+    assert builder.published is not None
+    report.finish(index_dir, started, builder.published)
+
 
 def document_hash(doc: Document) -> str:
     """Changes whenever the text or any metadata of a document changes."""
@@ -83,19 +98,15 @@ def ingest(
 
     ``extra`` is merged into the manifest's ``extra`` field (inherited from the previous version).
     """
-    started = time.perf_counter()
     report = IngestReport()
-    published: list[Published] = []
-    with building(
-        index_dir,
-        embedder,
-        chunking=chunking,
-        faiss_factory=faiss_factory,
-        progress=progress,
-        keep_versions=keep_versions,
-        extra=extra,
-        result=published,
-    ) as builder:
+    options = {
+        "chunking": chunking,
+        "faiss_factory": faiss_factory,
+        "progress": progress,
+        "keep_versions": keep_versions,
+        "extra": extra,
+    }
+    with _writing(index_dir, embedder, report, **options) as builder:
         for result in tqdm(results, desc="files", unit="file", disable=not progress):
             report.files_seen += 1
             if result.error is not None:
@@ -111,7 +122,7 @@ def ingest(
                 report.updated += existing is not None
                 report.added += existing is None
                 builder.put(doc, digest)
-    return report.finish(index_dir, started, published[0])
+    return report
 
 
 def remove(
@@ -124,24 +135,16 @@ def remove(
     keep_versions: int = KEEP_VERSIONS,
 ) -> IngestReport:
     """Remove documents by id from store, FAISS and BM25 (a new version); unknown ids are failures."""
-    started = time.perf_counter()
     report = IngestReport()
-    published: list[Published] = []
-    with building(
-        index_dir,
-        embedder,
-        chunking=chunking,
-        progress=progress,
-        keep_versions=keep_versions,
-        result=published,
+    with _writing(
+        index_dir, embedder, report, chunking=chunking, progress=progress, keep_versions=keep_versions
     ) as builder:
         for doc_id in doc_ids:
             if builder.remove(doc_id):
                 report.removed += 1
             else:
-                report.failed += 1
-                report.failures.append({"file": doc_id, "reason": "no document with this id in the index"})
-    return report.finish(index_dir, started, published[0])
+                report.not_found(doc_id)
+    return report
 
 
 def reindex(
@@ -157,21 +160,17 @@ def reindex(
     model, chunking or FAISS factory. The live version keeps serving until the new one is published."""
     from rag.index import open_index
 
-    started = time.perf_counter()
     source = open_index(index_dir)
     report = IngestReport()
-    published: list[Published] = []
-    with building(
-        index_dir,
-        embedder,
-        chunking=chunking,
-        faiss_factory=faiss_factory,
-        progress=progress,
-        keep_versions=keep_versions,
-        extra=source.manifest.extra,
-        fresh=True,
-        result=published,
-    ) as builder:
+    options = {
+        "chunking": chunking,
+        "faiss_factory": faiss_factory,
+        "progress": progress,
+        "keep_versions": keep_versions,
+        "extra": source.manifest.extra,
+        "fresh": True,
+    }
+    with _writing(index_dir, embedder, report, **options) as builder:
         for doc_id in tqdm(source.store.doc_ids(), desc="documents", unit="doc", disable=not progress):
             doc = source.store.load_document(doc_id)
             digest = source.store.document_hash(doc_id)
@@ -179,7 +178,7 @@ def reindex(
                 builder.put(doc, digest)  # the stored hash: re-ingesting the source later is "unchanged"
                 report.added += 1
     source.close()
-    return report.finish(index_dir, started, published[0])
+    return report
 
 
 def withdraw(
@@ -192,17 +191,14 @@ def withdraw(
     keep_versions: int = KEEP_VERSIONS,
 ) -> IngestReport:
     """Exclude documents from answers (a new version); they stay in the index, flagged by `rag info`."""
-    started = time.perf_counter()
     report = IngestReport()
-    published: list[Published] = []
-    with building(
-        index_dir, embedder, chunking=chunking, progress=False, keep_versions=keep_versions, result=published
+    with _writing(
+        index_dir, embedder, report, chunking=chunking, progress=False, keep_versions=keep_versions
     ) as builder:
         for doc_id in doc_ids:
             if builder.store.document_hash(doc_id) is None:
-                report.failed += 1
-                report.failures.append({"file": doc_id, "reason": "no document with this id in the index"})
+                report.not_found(doc_id)
             else:
                 builder.store.withdraw(doc_id, reason)
                 report.updated += 1
-    return report.finish(index_dir, started, published[0])
+    return report
