@@ -65,6 +65,7 @@ class ConversationStore:
         self.path = path
         self.ttl = ttl_seconds
         self._lock = threading.Lock()
+        self._turn_locks: dict[str, threading.Lock] = {}
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
@@ -72,6 +73,10 @@ class ConversationStore:
 
     def close(self) -> None:
         self._conn.close()
+
+    def turn_lock(self, cid: str) -> threading.Lock:
+        with self._lock:
+            return self._turn_locks.setdefault(cid, threading.Lock())
 
     def _purge(self) -> None:
         self._conn.execute("DELETE FROM conversations WHERE updated_at < ?", (time.time() - self.ttl,))
@@ -200,7 +205,15 @@ def _resolve(question: str, registry: dict[str, tuple[int, int | None]]) -> tupl
 
 
 def ask_in_conversation(engine: Engine, store: ConversationStore, cid: str, question: str) -> TurnAnswer:
-    """Answer ``question`` as the next turn of conversation ``cid`` (see ``rag.followup``)."""
+    """Answer ``question`` as the next turn of conversation ``cid`` (see ``rag.followup``).
+
+    Turns of one conversation are answered one at a time (two tabs asking at once get turns n and n+1).
+    """
+    with store.turn_lock(cid):
+        return _next_turn(engine, store, cid, question)
+
+
+def _next_turn(engine: Engine, store: ConversationStore, cid: str, question: str) -> TurnAnswer:
     previous = store.turns(cid)
     flags = store.standalone_flags(cid)
     registry = store.registry(cid)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Sequence
@@ -14,12 +15,13 @@ from pathlib import Path
 
 from rag.compose import LEXICAL_WEIGHT, MARGIN, MAX_DOCUMENTS, MAX_SENTENCES, MIN_COSINE, RANK_WEIGHT, compose
 from rag.embed import Embedder, make_embedder
-from rag.errors import InvalidInput
+from rag.errors import InvalidInput, RagError
 from rag.index import IndexVersion, open_index
 from rag.layout import current_version
 from rag.retrieve import MODES, hits_from, make_retriever
 from rag.types import Answer, Hit
 
+log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 RELOAD_SECONDS = 0.5
 MAX_K = 100
@@ -76,8 +78,7 @@ class Engine:
         self._lock = threading.Lock()
         index = open_index(index_dir, model=model)
         self.embedder = embedder or make_embedder(index.manifest.model)
-        if self.embedder.name != index.manifest.model:
-            index.manifest.check_model(self.embedder.name)
+        index.manifest.check_model(self.embedder.name)
         self._index = index
         self._checked = time.monotonic()
 
@@ -87,7 +88,10 @@ class Engine:
         if time.monotonic() - self._checked >= RELOAD_SECONDS:
             self._checked = time.monotonic()
             if current_version(self.index_dir) not in (None, self._index.version):
-                self.reload()
+                try:
+                    self.reload()
+                except RagError as exc:  # keep serving the version we have; say why once per check
+                    log.warning("staying on index version %s: %s", self._index.version, exc)
         return self._index
 
     def reload(self) -> str:

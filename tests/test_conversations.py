@@ -94,3 +94,24 @@ def test_conversations_expire(fake_index: Path, tmp_path: Path) -> None:
     cid = store.create()
     with pytest.raises(ConversationNotFound):
         store.turns(cid)
+
+
+def test_concurrent_turns_of_one_conversation_are_serialised(fake_index: Path, tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with make_client(fake_index, tmp_path / "c.sqlite") as c:
+        cid = c.post("/v1/conversations").json()["id"]
+        questions = [
+            "Is hyperbaric oxygen used for air embolism?",
+            "and the outcomes?",
+            "what about children?",
+        ]
+        with ThreadPoolExecutor(3) as pool:
+            codes = list(
+                pool.map(
+                    lambda q: c.post(f"/v1/conversations/{cid}/ask", json={"question": q}).status_code,
+                    questions,
+                )
+            )
+        assert codes == [200, 200, 200]
+        assert sorted(t["turn"] for t in c.get(f"/v1/conversations/{cid}").json()["turns"]) == [1, 2, 3]
