@@ -33,6 +33,7 @@ from rag.store import Store, index_text
 from rag.types import Document
 
 EMBED_BATCH = 256
+SENTENCE_BATCH = 512
 RETRACTED = "Retracted Publication"
 RESUME_LOG = FILE
 KEEP_VERSIONS = 3
@@ -62,6 +63,7 @@ class Builder:
         self.dense = dense
         self.chunking = chunking
         self._embedder = _BatchEmbedder(embedder, dense, progress, log)
+        self._sentences = _SentenceEmbedder(embedder, store)
         self.published: Published | None = None  # set once the version is live
 
     @property
@@ -72,18 +74,23 @@ class Builder:
         """Remove a document and its passages from store and FAISS; False if it was not there."""
         if self.store.document_hash(doc_id) is None:
             return False
-        self._embedder.flush()  # vectors of the old rows must be in FAISS before they are removed
+        self.flush()  # vectors of the old rows must be stored before they are removed
         self.dense.remove(self.store.delete_document(doc_id))
         return True
 
     def put(self, doc: Document, digest: str) -> None:
         """Add (or replace) ``doc``. Passages whose indexed text is unchanged keep their vectors."""
         reuse: dict[str, np.ndarray] = {}
+        reuse_sentences: dict[str, np.ndarray] = {}
         old = self.store.passages_of(doc.doc_id)
         if old:
-            self._embedder.flush()
+            self.flush()
             vectors = self.dense.vectors([p.row_id for p in old])
             reuse = {index_text(p.title, p.passage.text): vectors[i] for i, p in enumerate(old)}
+            stored = self.store.sentence_vectors([p.passage.passage_id for p in old])
+            reuse_sentences = {
+                p.passage.text: stored[p.passage.passage_id] for p in old if p.passage.passage_id in stored
+            }
             self.remove(doc.doc_id)
         if RETRACTED in (doc.extra.get("publication_types") or ()):
             self.store.withdraw(doc.doc_id, "retracted publication (PubMed publication type)")
@@ -97,11 +104,43 @@ class Builder:
                 kept.append(reuse[text])
             else:
                 self._embedder.add([row_id], [text])
+            if passage.text in reuse_sentences:
+                self.store.put_sentence_vectors(row_id, reuse_sentences[passage.text])
+            else:
+                self._sentences.add(row_id, [passage.text[s:e] for s, e in passage.sentences])
         if kept_ids:
             self.dense.add(kept_ids, np.vstack(kept))
 
     def flush(self) -> None:
         self._embedder.flush()
+        self._sentences.flush()
+
+
+class _SentenceEmbedder:
+    """Embeds passages' sentences in batches and stores them, so answers need not embed them per request."""
+
+    def __init__(self, embedder: Embedder, store: Store) -> None:
+        self.embedder = embedder
+        self.store = store
+        self.pending: list[tuple[int, list[str]]] = []
+        self.count = 0
+
+    def add(self, row_id: int, sentences: list[str]) -> None:
+        if sentences:
+            self.pending.append((row_id, sentences))
+            self.count += len(sentences)
+        if self.count >= SENTENCE_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        vectors = self.embedder.embed([s for _, sentences in self.pending for s in sentences])
+        start = 0
+        for row_id, sentences in self.pending:
+            self.store.put_sentence_vectors(row_id, vectors[start : start + len(sentences)])
+            start += len(sentences)
+        self.pending, self.count = [], 0
 
 
 @contextmanager

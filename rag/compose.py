@@ -18,7 +18,7 @@ answer says so and lists the closest sources. The threshold is calibrated on dat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,6 +106,7 @@ def compose(
     margin: float = MARGIN,
     mode: str = "hybrid",
     exclude: frozenset[str] = frozenset(),
+    sentence_vectors: Mapping[str, np.ndarray] | None = None,
 ) -> Answer:
     """Build an ``Answer`` from retrieved ``hits`` (see module docstring).
 
@@ -116,7 +117,7 @@ def compose(
     pool = fresh or pool
     if not pool:
         return _answer(question, [], insufficient=True, mode=mode, top=None)
-    vectors = embedder.embed([question] + [c.text for c in pool])
+    vectors = _vectors(question, pool, embedder, sentence_vectors or {})
     cosines = vectors[1:] @ vectors[0]
     q_terms = content_terms(question)
     overlap = np.array(
@@ -153,6 +154,19 @@ def compose(
         mode=mode,
         top=float(cosines[best]),
     )
+
+
+def _vectors(
+    question: str, pool: list[Candidate], embedder: Embedder, stored: Mapping[str, np.ndarray]
+) -> np.ndarray:
+    """Question vector, then one vector per candidate: stored at ingest when every candidate has one,
+    else embedded now."""
+    rows = [stored.get(c.hit.passage_id) for c in pool]
+    if all(r is not None and c.index < len(r) for r, c in zip(rows, pool, strict=True)):
+        picked = np.vstack([r[c.index] for r, c in zip(rows, pool, strict=True) if r is not None])
+        picked /= np.maximum(np.linalg.norm(picked, axis=1, keepdims=True), 1e-12)  # undo float16 rounding
+        return np.vstack([embedder.embed([question]), picked])
+    return embedder.embed([question] + [c.text for c in pool])
 
 
 def _closest_per_document(pool: list[Candidate], order: np.ndarray, *, limit: int) -> list[int]:

@@ -146,8 +146,9 @@ class Engine:
         question = validate_question(question)
         query = validate_question(retrieval_query or question, what="retrieval query")
         mode = validate_mode(mode or self.options.mode)
-        hits = self.search(query, k=self.options.passages, mode=mode, index=self.index)
-        return self._compose(question, query, hits, mode=mode, exclude=exclude)
+        index = self.index  # one version for the whole answer
+        hits = self.search(query, k=self.options.passages, mode=mode, index=index)
+        return self._compose(index, question, query, hits, mode=mode, exclude=exclude)
 
     def ask_document(
         self,
@@ -160,14 +161,17 @@ class Engine:
         """Answer from one document's passages only (a follow-up about "reference 2")."""
         question = validate_question(question)
         query = validate_question(retrieval_query or question, what="retrieval query")
-        hits = self.document_hits(doc_id, query)
+        index = self.index
+        hits = self.document_hits(doc_id, query, index=index)
         return self._compose(
-            question, query, hits, mode="document", min_cosine=-1.0, max_documents=1, exclude=exclude
+            index, question, query, hits, mode="document", min_cosine=-1.0, max_documents=1, exclude=exclude
         )
 
-    def document_hits(self, doc_id: str, query: str, k: int | None = None) -> list[Hit]:
+    def document_hits(
+        self, doc_id: str, query: str, k: int | None = None, index: IndexVersion | None = None
+    ) -> list[Hit]:
         """A document's passages ranked by cosine to ``query`` (vectors read back from FAISS)."""
-        index = self.index
+        index = index or self.index
         stored = index.store.passages_of(doc_id)
         if not stored:
             raise InvalidInput(f"document {doc_id!r} is not in the index")
@@ -178,6 +182,7 @@ class Engine:
 
     def _compose(
         self,
+        index: IndexVersion,
         question: str,
         query: str,
         hits: list[Hit],
@@ -188,6 +193,7 @@ class Engine:
         exclude: frozenset[str] = frozenset(),
     ) -> Answer:
         o = self.options
+        stored = index.store.sentence_vectors([h.passage_id for h in hits])
         answer = compose(
             query,
             hits,
@@ -200,5 +206,6 @@ class Engine:
             margin=o.margin,
             mode=mode,
             exclude=exclude,
+            sentence_vectors=stored,
         )
         return answer if query == question else answer.model_copy(update={"question": question})

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from rag.chunking import SECTION_SEPARATOR, full_text
 from rag.evidence_level import evidence_level
 from rag.types import Document, Passage, Section
@@ -42,6 +44,11 @@ CREATE TABLE IF NOT EXISTS passages (
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
 CREATE TABLE IF NOT EXISTS withdrawn (doc_id TEXT PRIMARY KEY, reason TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sentence_vectors (
+    row_id INTEGER PRIMARY KEY REFERENCES passages(row_id) ON DELETE CASCADE,
+    dimension INTEGER NOT NULL,
+    vectors BLOB NOT NULL
+);
 """
 
 
@@ -167,6 +174,35 @@ class Store:
         )
         keys = ("doc_id", "title", "journal", "year", "pmid", "doi")
         return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def put_sentence_vectors(self, row_id: int, vectors: np.ndarray) -> None:
+        """Store a passage's sentence vectors (float16, one row per sentence)."""
+        self._conn().execute(
+            "INSERT OR REPLACE INTO sentence_vectors VALUES (?, ?, ?)",
+            (row_id, int(vectors.shape[1]), np.asarray(vectors, dtype=np.float16).tobytes()),
+        )
+
+    def sentence_vectors(self, passage_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """``{passage_id: (n_sentences, dim) float32}`` for the passages that have them stored."""
+        if not passage_ids:
+            return {}
+        marks = ",".join("?" * len(passage_ids))
+        try:
+            rows = (
+                self._conn()
+                .execute(
+                    "SELECT p.passage_id, s.dimension, s.vectors FROM sentence_vectors s"
+                    f" JOIN passages p USING(row_id) WHERE p.passage_id IN ({marks})",
+                    list(passage_ids),
+                )
+                .fetchall()
+            )
+        except sqlite3.OperationalError:  # a store written before sentence vectors were kept
+            return {}
+        return {
+            pid: np.frombuffer(blob, dtype=np.float16).reshape(-1, dim).astype(np.float32)
+            for pid, dim, blob in rows
+        }
 
     def withdraw(self, doc_id: str, reason: str) -> None:
         """Exclude a document from answers (retracted or withdrawn); it stays listed by `rag info`."""

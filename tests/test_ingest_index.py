@@ -118,3 +118,28 @@ def test_one_writer_at_a_time(tmp_path: Path) -> None:
     idx = tmp_path / "idx"
     with layout.writer_lock(idx), pytest.raises(RagError, match="another process"):
         ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder(), progress=False)
+
+
+def test_sentence_vectors_are_stored_at_ingest_and_reused(tmp_path: Path) -> None:
+    from rag.compose import compose
+    from rag.engine import Engine
+
+    idx = tmp_path / "idx"
+    emb = HashingEmbedder()
+    ingest(read_paths([ABSTRACTS]), idx, emb, progress=False)
+    index = open_index(idx)
+    passages = [p.passage for d in index.store.doc_ids() for p in index.store.passages_of(d)]
+    stored = index.store.sentence_vectors([p.passage_id for p in passages])
+    assert set(stored) == {p.passage_id for p in passages}
+    for p in passages:
+        text_vectors = emb.embed([p.text[s:e] for s, e in p.sentences])
+        assert np.allclose(
+            stored[p.passage_id], text_vectors, atol=2e-3
+        )  # float16 copies of the same vectors
+    engine = Engine(idx, embedder=emb)
+    hits = engine.search("gluten tolerance in celiac disease", k=10)
+    with_stored = compose(
+        "gluten tolerance in celiac disease", hits, emb, min_cosine=0.1, sentence_vectors=stored
+    )
+    computed = compose("gluten tolerance in celiac disease", hits, emb, min_cosine=0.1)
+    assert [c.quote for c in with_stored.citations] == [c.quote for c in computed.citations]
