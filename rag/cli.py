@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from rag.chunking import ChunkingParams
     from rag.embed import Embedder
     from rag.engine import Engine
+    from rag.ingest import IngestReport
     from rag.types import Answer
 
 
@@ -184,6 +185,13 @@ def _index_embedder(index: Path) -> tuple[Embedder, ChunkingParams]:
     return make_embedder(model), _index_chunking(index)
 
 
+def _not_found(report: IngestReport) -> int:
+    """List the ids a remove/withdraw did not find; exit status 1 if there were any."""
+    for failure in report.failures:
+        print(f"  NOT FOUND {failure['file']}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
 def cmd_remove(args: argparse.Namespace) -> int:
     from rag.ingest import remove
 
@@ -205,9 +213,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
         f"{args.index}: version {report.version} — {report.removed} removed, {report.failed} not found; "
         f"index holds {report.counts['documents']} documents"
     )
-    for failure in report.failures:
-        print(f"  NOT FOUND {failure['file']}", file=sys.stderr)
-    return 1 if report.failed else 0
+    return _not_found(report)
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
@@ -253,9 +259,7 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
         f"{args.index}: version {report.version} — {report.updated} withdrawn from answers, "
         f"{report.failed} not found"
     )
-    for failure in report.failures:
-        print(f"  NOT FOUND {failure['file']}", file=sys.stderr)
-    return 1 if report.failed else 0
+    return _not_found(report)
 
 
 def cmd_versions(args: argparse.Namespace) -> int:
