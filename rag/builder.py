@@ -222,7 +222,7 @@ def _copy_live(
     source.backup(target)
     source.close()
     target.close()
-    return Store(tmp / layout.STORE), DenseIndex.load(src / layout.DENSE), base
+    return Store(tmp / layout.STORE), DenseIndex.load(src / layout.DENSE, base.faiss_factory), base
 
 
 class _BatchEmbedder:

@@ -13,17 +13,18 @@ DEFAULT_FACTORY = "Flat"
 class DenseIndex:
     """A FAISS ``IndexIDMap2`` (Flat by default) whose ids are the store's passage row ids."""
 
-    def __init__(self, index: faiss.Index) -> None:
+    def __init__(self, index: faiss.Index, factory: str = DEFAULT_FACTORY) -> None:
         self.index = index
+        self.factory = factory
 
     @classmethod
     def create(cls, dimension: int, factory: str = DEFAULT_FACTORY) -> DenseIndex:
         inner = faiss.index_factory(dimension, factory, faiss.METRIC_INNER_PRODUCT)
-        return cls(faiss.IndexIDMap2(inner))
+        return cls(faiss.IndexIDMap2(inner), factory)
 
     @classmethod
-    def load(cls, path: Path) -> DenseIndex:
-        return cls(faiss.read_index(str(path)))
+    def load(cls, path: Path, factory: str = DEFAULT_FACTORY) -> DenseIndex:
+        return cls(faiss.read_index(str(path)), factory)
 
     def save(self, path: Path) -> None:
         faiss.write_index(self.index, str(path))
@@ -44,8 +45,18 @@ class DenseIndex:
             )
 
     def remove(self, row_ids: list[int]) -> None:
-        if row_ids:
+        """Remove vectors; index types that cannot (HNSW) are rebuilt from the remaining vectors."""
+        if not row_ids:
+            return
+        try:
             self.index.remove_ids(np.asarray(row_ids, dtype=np.int64))  # type: ignore[arg-type]
+        except RuntimeError:
+            gone = set(row_ids)
+            keep = [i for i in self.ids() if i not in gone]
+            vectors = self.vectors(keep) if keep else np.zeros((0, self.dimension), dtype=np.float32)
+            fresh = DenseIndex.create(self.dimension, self.factory)
+            fresh.add(keep, vectors)
+            self.index = fresh.index
 
     def ids(self) -> list[int]:
         id_map = self.index.id_map  # type: ignore[attr-defined]

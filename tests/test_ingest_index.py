@@ -143,3 +143,17 @@ def test_sentence_vectors_are_stored_at_ingest_and_reused(tmp_path: Path) -> Non
     )
     computed = compose("gluten tolerance in celiac disease", hits, emb, min_cosine=0.1)
     assert [c.quote for c in with_stored.citations] == [c.quote for c in computed.citations]
+
+
+def test_hnsw_index_supports_updates_and_removal(tmp_path: Path) -> None:
+    from rag.chunking import ChunkingParams
+    from rag.ingest import remove
+
+    idx = tmp_path / "idx"
+    ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder(), faiss_factory="HNSW32", progress=False)
+    assert open_index(idx).manifest.faiss_factory == "HNSW32"
+    report = remove(["18403944"], idx, HashingEmbedder(), chunking=ChunkingParams())
+    assert report.removed == 1
+    ingest(read_paths([PUBMED]), idx, HashingEmbedder(), progress=False)  # appending keeps the factory
+    assert open_index(idx).manifest.faiss_factory == "HNSW32"
+    assert len(_consistent(idx)) == open_index(idx).manifest.counts["passages"]
