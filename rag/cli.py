@@ -9,13 +9,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rag.cli_content import existing_model, index_chunking
 from rag.errors import RagError
 
 if TYPE_CHECKING:
-    from rag.chunking import ChunkingParams
-    from rag.embed import Embedder
     from rag.engine import Engine
-    from rag.ingest import IngestReport
     from rag.types import Answer
 
 
@@ -32,10 +30,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from rag.readers import read_paths
 
     s = args.settings
-    existing = _existing_model(args.index)
+    existing = existing_model(args.index)
     model = args.model or existing or s.model
     # an existing index keeps its chunking unless told otherwise (which it then refuses, naming both)
-    default = _index_chunking(args.index) if existing else ChunkingParams(s.chunk_words, s.overlap_sentences)
+    default = index_chunking(args.index) if existing else ChunkingParams(s.chunk_words, s.overlap_sentences)
     chunking = ChunkingParams(
         chunk_words=args.chunk_words or default.chunk_words,
         overlap_sentences=default.overlap_sentences if args.overlap is None else args.overlap,
@@ -62,15 +60,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         for failure in report.failures:
             print(f"  FAILED {failure['file']}: {failure['reason']}", file=sys.stderr)
     return 1 if report.failed else 0
-
-
-def _existing_model(index: Path) -> str | None:
-    from rag.layout import current_version, version_dir
-    from rag.manifest import Manifest
-
-    if current_version(index) is None:
-        return None
-    return Manifest.read(version_dir(index)).model
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -167,135 +156,6 @@ def cmd_chat(args: argparse.Namespace) -> int:
 DISCLAIMER_SHORT = "Answers quote the indexed literature only; verify against the cited sources."
 
 
-def _index_chunking(index: Path) -> ChunkingParams:
-    from rag.chunking import ChunkingParams
-    from rag.layout import version_dir
-    from rag.manifest import Manifest
-
-    return ChunkingParams(**Manifest.read(version_dir(index)).chunking)
-
-
-def _index_embedder(index: Path) -> tuple[Embedder, ChunkingParams]:
-    """The embedder and chunking an existing index was built with (for writes that keep them)."""
-    from rag.embed import make_embedder
-
-    model = _existing_model(index)
-    if model is None:
-        raise RagError(f"no index at {index}; build one with `rag ingest PATH... --index {index}`")
-    return make_embedder(model), _index_chunking(index)
-
-
-def _not_found(report: IngestReport) -> int:
-    """List the ids a remove/withdraw did not find; exit status 1 if there were any."""
-    for failure in report.failures:
-        print(f"  NOT FOUND {failure['file']}", file=sys.stderr)
-    return 1 if report.failed else 0
-
-
-def cmd_remove(args: argparse.Namespace) -> int:
-    from rag.ingest import remove
-
-    embedder, chunking = _index_embedder(args.index)
-    ids = list(args.ids)
-    if args.source:
-        from rag.index import open_index
-
-        index = open_index(args.index)
-        for source in args.source:
-            found = index.store.doc_ids_from(str(source))
-            if not found:
-                raise RagError(f"no document of {args.index} was read from {source}")
-            ids.extend(found)
-    if not ids:
-        raise RagError("name document ids, or --source FILE for the documents read from a file")
-    report = remove(ids, args.index, embedder, chunking=chunking)
-    print(
-        f"{args.index}: version {report.version} — {report.removed} removed, {report.failed} not found; "
-        f"index holds {report.counts['documents']} documents"
-    )
-    return _not_found(report)
-
-
-def cmd_reindex(args: argparse.Namespace) -> int:
-    from rag.chunking import ChunkingParams
-    from rag.embed import make_embedder
-    from rag.ingest import reindex
-
-    current = _index_chunking(args.index)
-    chunking = ChunkingParams(
-        chunk_words=args.chunk_words or current.chunk_words,
-        overlap_sentences=current.overlap_sentences if args.overlap is None else args.overlap,
-    )
-    model = args.model or _existing_model(args.index) or args.settings.model
-    report = reindex(
-        args.index,
-        make_embedder(model, batch_size=args.settings.embed_batch),
-        chunking=chunking,
-        faiss_factory=args.faiss_factory,
-        progress=not args.quiet,
-    )
-    print(
-        f"{args.index}: new live version {report.version} — {report.added} documents re-indexed, "
-        f"{report.passages_embedded} passages embedded in {report.seconds:.1f} s (model {model}, {chunking})"
-    )
-    return 0
-
-
-def cmd_withdraw(args: argparse.Namespace) -> int:
-    from rag.ingest import withdraw
-
-    ids = list(args.ids)
-    if args.file:
-        ids += [
-            line.strip()
-            for line in args.file.read_text().splitlines()
-            if line.strip() and not line.startswith("#")
-        ]
-    if not ids:
-        raise RagError("name document ids, or a --file with one id per line")
-    embedder, chunking = _index_embedder(args.index)
-    report = withdraw(ids, args.reason, args.index, embedder, chunking=chunking)
-    print(
-        f"{args.index}: version {report.version} — {report.updated} withdrawn from answers, "
-        f"{report.failed} not found"
-    )
-    return _not_found(report)
-
-
-def cmd_versions(args: argparse.Namespace) -> int:
-    from rag.versions import list_versions
-
-    rows = list_versions(args.index)
-    if args.json:
-        print(json.dumps(rows, indent=2))
-        return 0
-    for r in rows:
-        mark = "*" if r["live"] else " "
-        if "error" in r:
-            print(f"{mark} {r['version']}  UNREADABLE: {r['error']}")
-            continue
-        c = r["counts"]
-        print(
-            f"{mark} {r['version']}  built {r['built_at']}  {c['documents']} documents, "
-            f"{c['passages']} passages  model {r['model']}  chunking {r['chunking']}"
-        )
-    return 0
-
-
-def cmd_use(args: argparse.Namespace) -> int:
-    from rag.versions import use
-
-    print(f"{args.index}: live version is now {use(args.index, args.version)}")
-    return 0
-
-
-def cmd_rollback(args: argparse.Namespace) -> int:
-    from rag.versions import rollback
-
-    print(f"{args.index}: rolled back; live version is now {rollback(args.index)}")
-    return 0
-
-
 def cmd_info(args: argparse.Namespace) -> int:
     from rag.index import open_index
 
@@ -335,19 +195,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def common(p: argparse.ArgumentParser, *, json_flag: bool = True) -> None:
+    p.add_argument(
+        "--index", type=Path, default=None, help="index directory (default: RAG_INDEX or indexes/demo)"
+    )
+    p.add_argument("--model", default=None, help="embedding model name or path (default: the index's own)")
+    if json_flag:
+        p.add_argument("--json", action="store_true", help="print JSON")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Cited answers from clinical literature.")
     sub = parser.add_subparsers(dest="command", required=True)
-
-    def common(p: argparse.ArgumentParser, *, json_flag: bool = True) -> None:
-        p.add_argument(
-            "--index", type=Path, default=None, help="index directory (default: RAG_INDEX or indexes/demo)"
-        )
-        p.add_argument(
-            "--model", default=None, help="embedding model name or path (default: the index's own)"
-        )
-        if json_flag:
-            p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("ingest", help="add PDFs, PubMed XML, JSONL or text files to an index")
     p.add_argument("paths", nargs="+", type=Path)
@@ -372,41 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("remove", help="remove documents (by id) from every part of an index")
-    p.add_argument("ids", nargs="*", help="document ids (PMID, DOI or sha256:… as shown by search)")
-    p.add_argument("--source", type=Path, action="append", help="remove every document read from this file")
-    common(p, json_flag=False)
-    p.set_defaults(func=cmd_remove)
+    from rag.cli_content import add_parsers
 
-    p = sub.add_parser("reindex", help="build a complete new version (new model, chunking or FAISS index)")
-    p.add_argument(
-        "--chunk-words", "--chunk-size", type=int, default=None, help="target passage size in words"
-    )
-    p.add_argument("--overlap", type=int, default=None, help="sentences shared by neighbouring passages")
-    p.add_argument("--faiss-factory", default="Flat", help="FAISS index factory string (default Flat)")
-    p.add_argument("--quiet", action="store_true")
-    common(p, json_flag=False)
-    p.set_defaults(func=cmd_reindex)
-
-    p = sub.add_parser("withdraw", help="exclude retracted or withdrawn documents from answers")
-    p.add_argument("ids", nargs="*", help="document ids")
-    p.add_argument("--file", type=Path, default=None, help="a file with one document id per line")
-    p.add_argument("--reason", default="withdrawn by the content team")
-    common(p, json_flag=False)
-    p.set_defaults(func=cmd_withdraw)
-
-    p = sub.add_parser("versions", help="list an index's versions")
-    common(p)
-    p.set_defaults(func=cmd_versions)
-
-    p = sub.add_parser("use", help="make a version live (atomic switch)")
-    p.add_argument("version")
-    common(p, json_flag=False)
-    p.set_defaults(func=cmd_use)
-
-    p = sub.add_parser("rollback", help="make the previous version live again")
-    common(p, json_flag=False)
-    p.set_defaults(func=cmd_rollback)
+    add_parsers(sub)
 
     p = sub.add_parser("chat", help="an interactive conversation with follow-up questions")
     common(p, json_flag=False)
