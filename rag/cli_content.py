@@ -84,14 +84,20 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         chunk_words=args.chunk_words or current.chunk_words,
         overlap_sentences=current.overlap_sentences if args.overlap is None else args.overlap,
     )
+    from rag.layout import version_dir
+    from rag.manifest import Manifest
+
     model = args.model or existing_model(args.index) or args.settings.model
+    factory = args.faiss_factory or Manifest.read(version_dir(args.index)).faiss_factory
     report = reindex(
         args.index,
         make_embedder(model, batch_size=args.settings.embed_batch),
         chunking=chunking,
-        faiss_factory=args.faiss_factory,
+        faiss_factory=factory,
         progress=not args.quiet,
     )
+    if args.report:
+        args.report.write_text(json.dumps(report.to_dict(), indent=2) + "\n")
     print(
         f"{args.index}: new live version {report.version} — {report.added} documents re-indexed, "
         f"{report.passages_embedded} passages embedded in {report.seconds:.1f} s (model {model}, {chunking})"
@@ -168,7 +174,10 @@ def add_parsers(sub: Any) -> None:
         "--chunk-words", "--chunk-size", type=int, default=None, help="target passage size in words"
     )
     p.add_argument("--overlap", type=int, default=None, help="sentences shared by neighbouring passages")
-    p.add_argument("--faiss-factory", default="Flat", help="FAISS index factory string (default Flat)")
+    p.add_argument(
+        "--faiss-factory", default=None, help="FAISS index factory string (default: the index's own)"
+    )
+    p.add_argument("--report", type=Path, default=None, help="also write the report as JSON here")
     p.add_argument("--quiet", action="store_true")
     common(p, json_flag=False)
     p.set_defaults(func=cmd_reindex)

@@ -144,8 +144,11 @@ def test_reindex_with_new_chunking_keeps_documents_and_pages(tmp_path: Path) -> 
     )
     assert r.returncode == 0, r.stderr
     before = json.loads(run("info", "--index", str(idx), "--json").stdout)
-    r = run("reindex", "--index", str(idx), "--chunk-size", "60", "--quiet")
+    r = run(
+        "reindex", "--index", str(idx), "--chunk-size", "60", "--quiet", "--report", str(tmp_path / "r.json")
+    )
     assert r.returncode == 0, r.stderr
+    assert json.loads((tmp_path / "r.json").read_text())["added"] == 11
     after = json.loads(run("info", "--index", str(idx), "--json").stdout)
     assert after["chunking"]["chunk_words"] == 60 and after["version"] != before["version"]
     assert after["counts"]["documents"] == before["counts"]["documents"] == 11
