@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.content import content_router
+from api.deps import get_conversations, get_engine
 from api.schemas import (
     AskRequest,
     Conversation,
@@ -28,7 +29,7 @@ from api.schemas import (
 from rag.config import Settings
 from rag.conversation import ConversationStore, TurnAnswer, ask_in_conversation
 from rag.engine import Engine
-from rag.errors import IndexNotFound, RagError
+from rag.errors import RagError
 from rag.types import Answer
 
 STATIC = Path(__file__).parent / "static"
@@ -89,12 +90,6 @@ def create_app(
             status_code=422, content={"error": "InvalidInput", "detail": jsonable_encoder(exc.errors())}
         )
 
-    def get_engine(request: Request) -> Engine:
-        engine_ = request.app.state.engine
-        if engine_ is None:
-            raise request.app.state.load_error or IndexNotFound("the index is not loaded")
-        return engine_
-
     @app.get("/v1/health", response_model=Health)
     def health(request: Request) -> Health | JSONResponse:
         engine_ = request.app.state.engine
@@ -128,12 +123,6 @@ def create_app(
     @app.post("/v1/ask", response_model=Answer, responses=ERRORS)
     def ask(body: AskRequest, engine_: Engine = Depends(get_engine)) -> Answer:
         return engine_.ask(body.question, mode=body.mode)
-
-    def get_conversations(request: Request) -> ConversationStore:
-        store = request.app.state.conversations
-        if store is None:
-            raise request.app.state.load_error or IndexNotFound("the index is not loaded")
-        return store
 
     @app.post("/v1/conversations", response_model=ConversationCreated, status_code=201, responses=ERRORS)
     def new_conversation(store: ConversationStore = Depends(get_conversations)) -> ConversationCreated:

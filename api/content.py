@@ -14,12 +14,13 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, File, Header, Request, UploadFile
 
+from api.deps import get_engine
 from api.jobs import Job, JobRunner
 from api.uploads import store_upload
 from rag.chunking import ChunkingParams
 from rag.config import Settings
 from rag.engine import Engine
-from rag.errors import InvalidInput, RagError
+from rag.errors import InvalidInput, NotFound, RagError
 from rag.ingest import ingest, remove
 from rag.readers import read_paths
 from rag.readers.sidecar import load_sidecar
@@ -33,10 +34,6 @@ class Forbidden(RagError):
     status_code = 403
 
 
-class NotFound(RagError):
-    status_code = 404
-
-
 def content_router(settings: Settings) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["content"])
     runner = JobRunner()
@@ -48,18 +45,12 @@ def content_router(settings: Settings) -> APIRouter:
         if x_api_key is None or not hmac.compare_digest(x_api_key.encode(), expected.encode()):
             raise Unauthorized("missing or wrong API key: send it in the X-API-Key header")
 
-    def engine_of(request: Request) -> Engine:
-        engine = request.app.state.engine
-        if engine is None:
-            raise request.app.state.load_error or RagError("the index is not loaded")
-        return engine
-
     def chunking_of(engine: Engine) -> ChunkingParams:
         return ChunkingParams(**engine.index.manifest.chunking)
 
     @router.post("/documents", status_code=202, dependencies=[Depends(require_key)])
     async def upload(request: Request, files: list[UploadFile] = File(...)) -> dict[str, Any]:
-        engine = engine_of(request)
+        engine = get_engine(request)
         folder = engine.index_dir / "uploads" / secrets.token_hex(8)  # generated: no name from the client
         stored: list[dict[str, Any]] = []
         sidecars: list[tuple[Path, str]] = []
@@ -115,12 +106,12 @@ def content_router(settings: Settings) -> APIRouter:
     def list_documents(request: Request, query: str = "", limit: int = 20) -> dict[str, Any]:
         if not 1 <= limit <= 200:
             raise InvalidInput("limit must be between 1 and 200")
-        index = engine_of(request).index
+        index = get_engine(request).index
         return {"index_version": index.version, "documents": index.store.list_documents(query, limit)}
 
     @router.get("/documents/{doc_id:path}")
     def get_document(request: Request, doc_id: str) -> dict[str, Any]:
-        index = engine_of(request).index
+        index = get_engine(request).index
         doc = index.store.document(doc_id)
         if doc is None:
             raise NotFound(f"no document {doc_id!r} in the index")
@@ -130,7 +121,7 @@ def content_router(settings: Settings) -> APIRouter:
 
     @router.delete("/documents/{doc_id:path}", dependencies=[Depends(require_key)])
     def delete_document(request: Request, doc_id: str) -> dict[str, Any]:
-        engine = engine_of(request)
+        engine = get_engine(request)
         if engine.index.store.document(doc_id) is None:
             raise NotFound(f"no document {doc_id!r} in the index")
         report = remove([doc_id], engine.index_dir, engine.embedder, chunking=chunking_of(engine))
@@ -139,7 +130,7 @@ def content_router(settings: Settings) -> APIRouter:
 
     @router.post("/index/reload", dependencies=[Depends(require_key)])
     def reload(request: Request) -> dict[str, str]:
-        return {"index_version": engine_of(request).reload()}
+        return {"index_version": get_engine(request).reload()}
 
     return router
 

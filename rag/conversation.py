@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.engine import Engine
-from rag.errors import RagError
+from rag.errors import NotFound
 from rag.followup import PriorTurn, contextualise, referenced_number, referenced_year
 from rag.types import Answer
 
@@ -43,8 +43,8 @@ CREATE TABLE IF NOT EXISTS refs (
 DEFAULT_TTL = 7 * 24 * 3600
 
 
-class ConversationNotFound(RagError):
-    status_code = 404
+class ConversationNotFound(NotFound):
+    """No such conversation (or it expired)."""
 
 
 class TurnAnswer(Answer):

@@ -19,6 +19,12 @@ class InvalidInput(RagError):
     status_code = 422
 
 
+class NotFound(RagError):
+    """A named document, job or conversation does not exist."""
+
+    status_code = 404
+
+
 class IndexNotFound(RagError):
     """No built index exists at the given path."""
 

@@ -15,23 +15,15 @@ from rag.chunking import ChunkingParams
 from rag.embed import Embedder
 from rag.errors import RagError
 from rag.ingest import ingest
-from rag.manifest import Manifest
+from rag.manifest import Manifest, file_digest
 from rag.readers import read_paths
-
-
-def _file_sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def cached_index(
     corpus: Path, cache_dir: Path, embedder: Embedder, chunking: ChunkingParams, *, progress: bool = True
 ) -> tuple[Path, bool]:
     """The index of ``corpus`` for this configuration: ``(path, reused)``."""
-    corpus_sha = _file_sha(corpus)
+    corpus_sha = file_digest(corpus)["sha256"]
     key = hashlib.sha256(
         f"{corpus_sha}|{embedder.name}|{sorted(asdict(chunking).items())}".encode()
     ).hexdigest()
