@@ -58,29 +58,39 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server(real_index: Path):  # type: ignore[no-untyped-def]
+def start_server(index: Path) -> tuple[subprocess.Popen, str]:
+    """`rag serve --index INDEX` on a free loopback port; returns once /v1/health answers 200.
+
+    The server's output goes to a file (a pipe nobody reads would fill up with access logs and
+    block the server under load).
+    """
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rag.cli", "serve", "--index", str(real_index), "--port", str(port)],
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    log = index.parent / f"serve-{port}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "rag.cli", "serve", "--index", str(index), "--port", str(port)],
+            env={**os.environ, "HF_HUB_OFFLINE": "1"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
     while time.time() < deadline:
         try:
             with urllib.request.urlopen(base + "/v1/health", timeout=2) as r:
                 if r.status == 200:
-                    break
+                    return proc, base
         except OSError:
             time.sleep(0.3)
         if proc.poll() is not None:
-            raise RuntimeError(proc.stdout.read().decode() if proc.stdout else "server died")
-    else:
-        proc.kill()
-        raise RuntimeError("server did not start in 120 s")
+            raise RuntimeError(f"server died: {log.read_text()}")
+    proc.kill()
+    raise RuntimeError("server did not start in 120 s")
+
+
+@pytest.fixture(scope="session")
+def server(real_index: Path):  # type: ignore[no-untyped-def]
+    proc, base = start_server(real_index)
     yield base
     proc.terminate()
     proc.wait(timeout=20)

@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ABSTRACTS, PUBMED, free_port
+from conftest import ABSTRACTS, PUBMED, start_server
 
 from rag import layout
 from rag.index import open_index
@@ -31,22 +31,8 @@ def test_zero_failures_while_ingesting_and_switching(tmp_path: Path) -> None:
         capture_output=True,
     )
     first = layout.current_version(index)
-    port = free_port()
-    server = subprocess.Popen(
-        [*RAG, "serve", "--index", str(index), "--port", str(port)],
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server(index)
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(base + "/v1/health", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
         results: list[tuple[str, list[str]]] = []
         failures: list[str] = []
         stop = threading.Event()
