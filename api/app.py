@@ -58,6 +58,8 @@ def create_app(
                     settings.index,
                     model=settings.model if strict_model else None,
                     options=settings.answer_options(),
+                    query_cache=settings.query_cache,
+                    answer_cache=settings.answer_cache,
                 )
                 app.state.engine.embedder.embed(["warm-up"])  # load the model before the first request
             except RagError as exc:
@@ -107,6 +109,7 @@ def create_app(
             model=index.manifest.model,
             documents=counts["documents"],
             passages=counts["passages"],
+            caches={"queries": engine_.queries.cache.stats(), "answers": engine_.answers.stats()},
         )
 
     @app.post("/v1/search", response_model=SearchResponse, responses=ERRORS)

@@ -98,6 +98,7 @@ class Health(BaseModel):
     model: str | None = None
     documents: int | None = None
     passages: int | None = None
+    caches: dict[str, dict[str, int]] | None = None
     detail: str | None = None
 
 

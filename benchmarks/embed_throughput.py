@@ -80,20 +80,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("-n", type=int, default=1000, help="abstracts to embed")
-    parser.add_argument("--batch", default="16,64", help="batch sizes")
+    parser.add_argument("--batch", default="16,32,64", help="batch sizes")
+    parser.add_argument("--backends", default="torch,onnx,onnx-int8,openvino,openvino-int8")
     parser.add_argument("--ndcg", action="store_true", help="also SciFact dense nDCG@10 per backend (slow)")
     args = parser.parse_args()
     corpus = args.data / "corpus.jsonl"
     tmp = Path(tempfile.mkdtemp())
     measured, ref = [], None
-    for backend in ("torch", "onnx-int8"):
+    for backend in args.backends.split(","):  # torch first: the reference
         name = MODEL if backend == "torch" else f"{MODEL}@{backend}"
-        for batch in (int(b) for b in args.batch.split(",")):
+        for i, batch in enumerate(int(b) for b in args.batch.split(",")):
             out = tmp / f"{backend}-{batch}.npy"
             m = run(name, batch, corpus, args.n, out)
             v = np.load(out)
             ref = v if ref is None else ref
-            score = f"{ndcg(args.data, name):.4f}" if args.ndcg and batch == 64 else ""
+            score = f"{ndcg(args.data, name):.4f}" if args.ndcg and i == 0 else ""
             measured.append((backend, batch, m, float(np.mean(np.sum(ref * v, axis=1))), score))
     base = max(m["docs_per_s"] for backend, _, m, _, _ in measured if backend == "torch")  # best torch fp32
     rows = [

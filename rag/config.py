@@ -31,10 +31,14 @@ class Settings(BaseSettings):
     )
     chunk_words: int = Field(default=120, ge=1, description="target passage size in words")
     overlap_sentences: int = Field(default=1, ge=0, description="sentences shared by neighbouring passages")
-    embed_batch: int = Field(default=64, ge=1)
+    embed_batch: int = Field(default=32, ge=1, description="texts per embedding batch (measured best: 16–32)")
     max_sentences: int = Field(default=MAX_SENTENCES, ge=1, le=10)
     min_cosine: float = Field(default=MIN_COSINE, description="below this, evidence is insufficient")
     answer_passages: int = Field(default=10, ge=1, le=50)
+    query_cache: int = Field(default=1024, ge=0, description="query vectors kept in memory (0: none)")
+    answer_cache: int = Field(
+        default=1024, ge=0, description="answers to identical questions kept per index version (0: none)"
+    )
     conversations_db: Path | None = Field(
         default=None, description="default: conversations.sqlite in the index dir"
     )

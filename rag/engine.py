@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.compose import LEXICAL_WEIGHT, MARGIN, MAX_DOCUMENTS, MAX_SENTENCES, MIN_COSINE, RANK_WEIGHT, compose
-from rag.embed import Embedder, make_embedder
+from rag.embed import Embedder, PinnedQuery, QueryEmbedder, make_embedder
 from rag.errors import InvalidInput, RagError
 from rag.index import IndexVersion, open_index
 from rag.layout import current_version
+from rag.lru import LRU
 from rag.retrieve import MODES, hits_from, make_retriever
 from rag.types import Answer, Hit
 
@@ -72,6 +73,8 @@ class Engine:
         model: str | None = None,
         embedder: Embedder | None = None,
         options: AnswerOptions = AnswerOptions(),
+        query_cache: int = 1024,
+        answer_cache: int = 0,
     ) -> None:
         self.index_dir = index_dir
         self.options = options
@@ -79,6 +82,9 @@ class Engine:
         index = open_index(index_dir, model=model)
         self.embedder = embedder or make_embedder(index.manifest.model)
         index.manifest.check_model(self.embedder.name)
+        self.queries = QueryEmbedder(self.embedder, size=query_cache)
+        # answers of identical questions on the same index version (whitespace-normalised)
+        self.answers: LRU[Answer] = LRU(answer_cache)
         self._index = index
         self._checked = time.monotonic()
 
@@ -111,6 +117,7 @@ class Engine:
         fusion: str | None = None,
         weights: Sequence[float] | None = None,
         index: IndexVersion | None = None,
+        embedder: Embedder | None = None,
     ) -> list[Hit]:
         """Ranked passages for ``query`` from ``index`` (default: the live version)."""
         query = validate_question(query, what="query")
@@ -120,7 +127,7 @@ class Engine:
         index = index or self.index
         retriever = make_retriever(
             index,
-            self.embedder,
+            embedder or self.queries,
             mode,
             fusion=fusion or self.options.fusion,
             weights=weights or self.options.weights,
@@ -147,8 +154,15 @@ class Engine:
         query = validate_question(retrieval_query or question, what="retrieval query")
         mode = validate_mode(mode or self.options.mode)
         index = self.index  # one version for the whole answer
-        hits = self.search(query, k=self.options.passages, mode=mode, index=index)
-        return self._compose(index, question, query, hits, mode=mode, exclude=exclude)
+        key = (index.version, " ".join(question.split()), " ".join(query.split()), mode, exclude)
+
+        def compute() -> Answer:
+            pinned = PinnedQuery(self.queries, query)
+            hits = self.search(query, k=self.options.passages, mode=mode, index=index, embedder=pinned)
+            return self._compose(index, question, query, hits, mode=mode, exclude=exclude, embedder=pinned)
+
+        answer = self.answers.get_or_compute(key, compute)
+        return answer if answer.question == question else answer.model_copy(update={"question": question})
 
     def ask_document(
         self,
@@ -162,13 +176,27 @@ class Engine:
         question = validate_question(question)
         query = validate_question(retrieval_query or question, what="retrieval query")
         index = self.index
-        hits = self.document_hits(doc_id, query, index=index)
+        pinned = PinnedQuery(self.queries, query)
+        hits = self.document_hits(doc_id, query, index=index, embedder=pinned)
         return self._compose(
-            index, question, query, hits, mode="document", min_cosine=-1.0, max_documents=1, exclude=exclude
+            index,
+            question,
+            query,
+            hits,
+            mode="document",
+            min_cosine=-1.0,
+            max_documents=1,
+            exclude=exclude,
+            embedder=pinned,
         )
 
     def document_hits(
-        self, doc_id: str, query: str, k: int | None = None, index: IndexVersion | None = None
+        self,
+        doc_id: str,
+        query: str,
+        k: int | None = None,
+        index: IndexVersion | None = None,
+        embedder: Embedder | None = None,
     ) -> list[Hit]:
         """A document's passages ranked by cosine to ``query`` (vectors read back from FAISS)."""
         index = index or self.index
@@ -176,7 +204,7 @@ class Engine:
         if not stored:
             raise InvalidInput(f"document {doc_id!r} is not in the index")
         vectors = index.dense.vectors([s.row_id for s in stored])
-        scores = vectors @ self.embedder.embed([query])[0]
+        scores = vectors @ (embedder or self.queries).embed([query])[0]
         order = sorted(range(len(stored)), key=lambda i: -float(scores[i]))[: k or self.options.passages]
         return hits_from(index, [(stored[i].row_id, float(scores[i])) for i in order])
 
@@ -191,13 +219,14 @@ class Engine:
         min_cosine: float | None = None,
         max_documents: int | None = None,
         exclude: frozenset[str] = frozenset(),
+        embedder: Embedder,
     ) -> Answer:
         o = self.options
         stored = index.store.sentence_vectors([h.passage_id for h in hits])
         answer = compose(
             query,
             hits,
-            self.embedder,
+            embedder,
             max_sentences=o.max_sentences,
             min_cosine=o.min_cosine if min_cosine is None else min_cosine,
             max_documents=max_documents or o.max_documents,

@@ -42,7 +42,7 @@ def open_index(index_dir: Path, *, model: str | None = None, version: str | None
     manifest.check_model(model)
     check_files(path, manifest)
     store = Store(path / layout.STORE, readonly=True)
-    dense = DenseIndex.load(path / layout.DENSE)
+    dense = DenseIndex.load(path / layout.DENSE, manifest.faiss_factory)
     lexical = LexicalIndex.load(path / layout.BM25)
     counts = store.counts()
     expected = manifest.counts

@@ -65,18 +65,31 @@ def test_off_topic_question_is_insufficient(real_index: Path, real_embedder) -> 
     _check_answer(answer, real_index)
 
 
-def test_onnx_int8_backend_is_close_to_torch_and_never_mixed(  # type: ignore[no-untyped-def]
-    real_embedder, real_index: Path, tmp_path: Path, monkeypatch
+@pytest.mark.parametrize(
+    ("backend", "module", "min_cosine"),
+    [
+        ("onnx", "optimum.onnxruntime", 0.999),
+        ("onnx-int8", "optimum.onnxruntime", 0.95),
+        ("openvino", "optimum.intel", 0.995),
+        ("openvino-int8", "nncf", 0.95),
+    ],
+)
+def test_fast_backends_are_close_to_torch_and_never_mixed(  # type: ignore[no-untyped-def]
+    backend, module, min_cosine, real_index: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    pytest.importorskip("optimum.onnxruntime", reason="the onnx-int8 backend needs the `fast` extra")
+    pytest.importorskip(module, reason=f"the {backend} backend needs the `fast` extra")
     from rag.embed import SentenceTransformerEmbedder
     from rag.errors import IndexMismatch
 
     monkeypatch.setenv("RAG_MODEL_CACHE", str(tmp_path / "models"))
-    fast = SentenceTransformerEmbedder("packaged:all-MiniLM-L6-v2@onnx-int8")
+    torch = SentenceTransformerEmbedder("packaged:all-MiniLM-L6-v2")
+    fast = SentenceTransformerEmbedder(f"packaged:all-MiniLM-L6-v2@{backend}")
     texts = ["Heparin increases bleeding risk in trauma patients.", "Hyperbaric oxygen for air embolism."]
-    cos = np.sum(fast.embed(texts) * real_embedder.embed(texts), axis=1)
-    assert cos.min() > 0.95
-    assert any((tmp_path / "models").iterdir())  # exported once into the model cache
-    with pytest.raises(IndexMismatch, match="onnx-int8"):
-        Engine(real_index, embedder=fast)
+    cos = np.sum(fast.embed(texts) * torch.embed(texts), axis=1)
+    assert cos.min() > min_cosine
+    [exported] = (tmp_path / "models").iterdir()  # exported once into the model cache, no temp left
+    assert exported.name.endswith(tuple("0123456789abcdef")) and f"-{backend}-" in exported.name
+    for other in (torch, fast):
+        if other.name != open_index(real_index).manifest.model:
+            with pytest.raises(IndexMismatch, match=other.name.split("@")[-1]):
+                Engine(real_index, embedder=other)

@@ -1,0 +1,51 @@
+"""FAISS wrappers: trained (IVF) indexes, search-time parameters, exactness against Flat."""
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+
+from rag.dense import DenseIndex, default_search_params
+from rag.errors import RagError
+
+
+def _unit(n: int, d: int = 32, seed: int = 0) -> np.ndarray:
+    x = np.random.default_rng(seed).standard_normal((n, d)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_default_search_params_by_factory() -> None:
+    assert default_search_params("Flat") == ""
+    assert default_search_params("HNSW32") == "efSearch=128"
+    assert default_search_params("IVF1024_HNSW32,PQ48") == "nprobe=32"
+
+
+def test_ivf_index_is_trained_on_what_was_added_and_finds_exact_neighbours(tmp_path: Path) -> None:
+    x = _unit(2000)
+    ids = list(range(100, 2100))
+    flat, ivf = DenseIndex.create(32), DenseIndex.create(32, "IVF16,Flat")
+    for index in (flat, ivf):
+        index.add(ids[:1000], x[:1000])  # two batches, as the builder adds them
+        index.add(ids[1000:], x[1000:])
+    assert len(ivf) == 2000 and not ivf.index.is_trained
+    ivf.save(tmp_path / "ivf.faiss")
+    loaded = DenseIndex.load(tmp_path / "ivf.faiss", "IVF16,Flat")
+    assert faiss.extract_index_ivf(loaded.index).nprobe == 32  # nprobe 32 >= 16 lists: exhaustive
+    q = _unit(5, seed=1)
+    assert (loaded.search(q, 10)[1] == flat.search(q, 10)[1]).all()
+    assert np.allclose(loaded.vectors([105]), x[5:6], atol=1e-6)  # found by id (direct map)
+    loaded.remove([105])
+    assert len(loaded) == 1999 and 105 not in loaded.search(x[5:6], 5)[1]
+
+
+def test_too_few_vectors_to_train_is_a_clear_error(tmp_path: Path) -> None:
+    index = DenseIndex.create(32, "IVF256,Flat")
+    index.add(list(range(50)), _unit(50))
+    with pytest.raises(RagError, match="could not be trained"):
+        index.save(tmp_path / "x.faiss")
+
+
+def test_unknown_factory_is_a_clear_error() -> None:
+    with pytest.raises(RagError, match="cannot build index factory"):
+        DenseIndex.create(32, "NoSuchIndex")
