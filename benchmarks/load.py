@@ -96,6 +96,14 @@ def load(
     }
 
 
+def cache_hits(base: str, path: str) -> int:
+    """Hits so far of the cache that answers ``path`` whole (answers for /v1/ask, query vectors for
+    /v1/search), from /v1/health."""
+    with urllib.request.urlopen(base + "/v1/health", timeout=10) as r:
+        caches = json.loads(r.read()).get("caches") or {}
+    return int(caches.get("answers" if path == "/v1/ask" else "queries", {}).get("hits", 0))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--index", type=Path, required=True)
@@ -103,10 +111,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="per endpoint and concurrency")
     parser.add_argument("--limit", type=int, default=2000, help="requests per endpoint and concurrency")
     parser.add_argument("--concurrency", default="1,8,32")
+    parser.add_argument(
+        "--cache",
+        type=int,
+        default=0,
+        help="RAG_ANSWER_CACHE and RAG_QUERY_CACHE of the server (default 0: every request is computed)",
+    )
     args = parser.parse_args()
     queries = [json.loads(line)["text"] for line in (args.data / "queries_test.jsonl").open()]
     port = free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    cache = str(args.cache)
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "RAG_ANSWER_CACHE": cache, "RAG_QUERY_CACHE": cache}
     server = subprocess.Popen(
         [sys.executable, "-m", "rag.cli", "serve", "--index", str(args.index), "--port", str(port)],
         env=env,
@@ -126,8 +141,10 @@ def main() -> None:
         for path, key in (("/v1/search", "query"), ("/v1/ask", "question")):
             for c in (int(x) for x in args.concurrency.split(",")):
                 cpu0, _ = proc_cpu_rss(server.pid)
+                hits0 = cache_hits(base, path)
                 r = load(base, path, key, queries, c, args.seconds, args.limit)
                 cpu1, rss = proc_cpu_rss(server.pid)
+                hits = cache_hits(base, path) - hits0
                 rows.append(
                     [
                         path,
@@ -140,6 +157,7 @@ def main() -> None:
                         r["errors"],
                         f"{cpu1 - cpu0:.1f}",
                         f"{rss:.0f}",
+                        f"{hits / max(r['n'], 1):.2f}",
                     ]
                 )
                 print(rows[-1], flush=True)
@@ -158,6 +176,7 @@ def main() -> None:
             "errors",
             "server CPU s",
             "server RSS MB",
+            "cache hit rate",
         ],
         rows,
     )
@@ -165,7 +184,8 @@ def main() -> None:
         f"Query load: rag serve on {args.index.name}",
         table,
         f"{len(queries)} SciFact test claims cycled; {args.seconds:.0f} s or {args.limit} requests per row; "
-        "client and server share the 2 cores.",
+        f"client and server share the 2 cores. Server caches (answers, query vectors): {args.cache} entries; "
+        "the hit rate counts answer-cache hits for /v1/ask and query-vector hits for /v1/search.",
     )
 
 

@@ -6,6 +6,7 @@ at import time). ``HashingEmbedder`` is a deterministic, model-free stand-in for
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -60,6 +61,10 @@ class SentenceTransformerEmbedder:
         self.device = device
         self._model: Any = None
         self._lock = threading.Lock()
+        # an OpenVINO model holds one infer request, which refuses a second caller ("Infer Request is
+        # busy"): calls from the server's threads take turns. torch and ONNX Runtime are thread-safe.
+        self._serial = split_name(model)[1].startswith("openvino")
+        self._encode_lock = threading.Lock()
 
     def _load(self) -> Any:
         with self._lock:
@@ -103,13 +108,14 @@ class SentenceTransformerEmbedder:
         model = self._load()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=progress,
-        )
+        with self._encode_lock if self._serial else contextlib.nullcontext():
+            vectors = model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 

@@ -93,3 +93,12 @@ def test_fast_backends_are_close_to_torch_and_never_mixed(  # type: ignore[no-un
         if other.name != open_index(real_index).manifest.model:
             with pytest.raises(IndexMismatch, match=other.name.split("@")[-1]):
                 Engine(real_index, embedder=other)
+
+
+def test_default_embedder_is_safe_to_call_from_many_threads(real_embedder) -> None:  # type: ignore[no-untyped-def]
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"question number {i} about heparin" for i in range(64)]
+    with ThreadPoolExecutor(8) as pool:  # the server calls the embedder from its worker threads
+        vectors = list(pool.map(lambda t: real_embedder.embed([t])[0], texts))
+    assert np.allclose(np.vstack(vectors), real_embedder.embed(texts), atol=1e-3)
