@@ -60,6 +60,7 @@ def create_app(
                     options=settings.answer_options(),
                     query_cache=settings.query_cache,
                     answer_cache=settings.answer_cache,
+                    faiss_search=settings.faiss_search,
                 )
                 app.state.engine.embedder.embed(["warm-up"])  # load the model before the first request
             except RagError as exc:

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 def _engine(args: argparse.Namespace) -> Engine:
     from rag.engine import Engine
 
-    return Engine(args.index, model=args.model, options=args.settings.answer_options())
+    s = args.settings
+    return Engine(args.index, model=args.model, options=s.answer_options(), faiss_search=s.faiss_search)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     min_cosine: float = Field(default=MIN_COSINE, description="below this, evidence is insufficient")
     answer_passages: int = Field(default=10, ge=1, le=50)
     query_cache: int = Field(default=1024, ge=0, description="query vectors kept in memory (0: none)")
+    faiss_search: str = Field(
+        default="", description="FAISS search parameters, e.g. efSearch=512 or nprobe=64 (empty: defaults)"
+    )
     answer_cache: int = Field(
         default=1024, ge=0, description="answers to identical questions kept per index version (0: none)"
     )

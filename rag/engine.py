@@ -75,11 +75,13 @@ class Engine:
         options: AnswerOptions = AnswerOptions(),
         query_cache: int = 1024,
         answer_cache: int = 0,
+        faiss_search: str = "",
     ) -> None:
         self.index_dir = index_dir
         self.options = options
+        self.faiss_search = faiss_search  # e.g. "efSearch=256"; empty: rag.dense defaults
         self._lock = threading.Lock()
-        index = open_index(index_dir, model=model)
+        index = self._open(model)
         self.embedder = embedder or make_embedder(index.manifest.model)
         index.manifest.check_model(self.embedder.name)
         self.queries = QueryEmbedder(self.embedder, size=query_cache)
@@ -104,9 +106,20 @@ class Engine:
         """Open the live version if it changed; returns the version now served."""
         with self._lock:
             if current_version(self.index_dir) != self._index.version:
-                fresh = open_index(self.index_dir, model=self.embedder.name)
+                fresh = self._open(self.embedder.name)
                 self._index = fresh  # in-flight requests keep their reference to the old version
             return self._index.version
+
+    def _open(self, model: str | None) -> IndexVersion:
+        index = open_index(self.index_dir, model=model)
+        try:
+            index.dense.tune(self.faiss_search)
+        except RuntimeError as exc:  # FAISS names the parameter it cannot set
+            index.close()
+            raise InvalidInput(
+                f"RAG_FAISS_SEARCH={self.faiss_search!r} does not fit this index: {exc}"
+            ) from exc
+        return index
 
     def search(
         self,

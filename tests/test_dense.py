@@ -17,8 +17,8 @@ def _unit(n: int, d: int = 32, seed: int = 0) -> np.ndarray:
 
 def test_default_search_params_by_factory() -> None:
     assert default_search_params("Flat") == ""
-    assert default_search_params("HNSW32") == "efSearch=128"
-    assert default_search_params("IVF1024_HNSW32,PQ48") == "nprobe=32"
+    assert default_search_params("HNSW32") == "efSearch=2048"
+    assert default_search_params("IVF1024_HNSW32,PQ48") == "nprobe=512"
 
 
 def test_ivf_index_is_trained_on_what_was_added_and_finds_exact_neighbours(tmp_path: Path) -> None:
@@ -31,7 +31,7 @@ def test_ivf_index_is_trained_on_what_was_added_and_finds_exact_neighbours(tmp_p
     assert len(ivf) == 2000 and not ivf.index.is_trained
     ivf.save(tmp_path / "ivf.faiss")
     loaded = DenseIndex.load(tmp_path / "ivf.faiss", "IVF16,Flat")
-    assert faiss.extract_index_ivf(loaded.index).nprobe == 32  # nprobe 32 >= 16 lists: exhaustive
+    assert faiss.extract_index_ivf(loaded.index).nprobe == 512  # >= 16 lists: exhaustive
     q = _unit(5, seed=1)
     assert (loaded.search(q, 10)[1] == flat.search(q, 10)[1]).all()
     assert np.allclose(loaded.vectors([105]), x[5:6], atol=1e-6)  # found by id (direct map)
@@ -49,3 +49,20 @@ def test_too_few_vectors_to_train_is_a_clear_error(tmp_path: Path) -> None:
 def test_unknown_factory_is_a_clear_error() -> None:
     with pytest.raises(RagError, match="cannot build index factory"):
         DenseIndex.create(32, "NoSuchIndex")
+
+
+def test_engine_applies_configured_faiss_search_params(tmp_path: Path) -> None:
+    from rag.embed import HashingEmbedder
+    from rag.engine import Engine
+    from rag.errors import InvalidInput
+    from rag.ingest import ingest
+    from rag.readers import read_paths
+
+    abstracts = Path(__file__).parent / "fixtures" / "abstracts" / "pubmedqa_10.jsonl"
+    idx = tmp_path / "idx"
+    ingest(read_paths([abstracts]), idx, HashingEmbedder(), faiss_factory="HNSW32", progress=False)
+    hnsw = lambda e: faiss.downcast_index(e.index.dense.index.index).hnsw  # noqa: E731
+    assert hnsw(Engine(idx, embedder=HashingEmbedder())).efSearch == 2048
+    assert hnsw(Engine(idx, embedder=HashingEmbedder(), faiss_search="efSearch=64")).efSearch == 64
+    with pytest.raises(InvalidInput, match="RAG_FAISS_SEARCH"):
+        Engine(idx, embedder=HashingEmbedder(), faiss_search="nprobe=8")
