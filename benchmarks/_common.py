@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shlex
+import subprocess
 import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,3 +34,11 @@ def append_result(title: str, table: str, notes: str = "") -> None:
         path.write_text("# Benchmarks\n\nEvery entry is appended by a script in `benchmarks/`.\n")
     with path.open("a", encoding="utf-8") as fh:
         fh.write(block)
+
+
+def run_eval_retrieval(data: Path, *options: str) -> dict:
+    """Run ``rag eval retrieval --data DATA OPTIONS`` in a child process; its report.json as a dict."""
+    out = Path(tempfile.mkdtemp(prefix="eval-"))
+    cmd = [sys.executable, "-m", "rag.cli", "eval", "retrieval", "--data", str(data)]
+    subprocess.run([*cmd, *options, "--out", str(out), "--quiet"], check=True)
+    return dict(json.loads((out / "report.json").read_text()))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import append_result, markdown_table  # noqa: E402
+from benchmarks._common import append_result, markdown_table, run_eval_retrieval  # noqa: E402
 
 MODEL = "packaged:all-MiniLM-L6-v2"
 CHILD = """
@@ -50,28 +50,8 @@ def run(name: str, batch: int, corpus: Path, n: int, out: Path) -> dict:
 
 
 def ndcg(data: Path, name: str) -> float:
-    out = Path(tempfile.mkdtemp())
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "rag.cli",
-            "eval",
-            "retrieval",
-            "--data",
-            str(data),
-            "--whole-documents",
-            "--modes",
-            "dense",
-            "--model",
-            name,
-            "--out",
-            str(out),
-            "--quiet",
-        ],
-        check=True,
-    )
-    return float(json.loads((out / "report.json").read_text())["metrics"]["dense"]["ndcg@10"])
+    report = run_eval_retrieval(data, "--whole-documents", "--modes", "dense", "--model", name)
+    return float(report["metrics"]["dense"]["ndcg@10"])
 
 
 def main() -> None:

@@ -7,16 +7,13 @@ python benchmarks/eval_retrieval.py --data ../shared/data/scifact            # d
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import append_result, markdown_table  # noqa: E402
+from benchmarks._common import append_result, markdown_table, run_eval_retrieval  # noqa: E402
 
 PUBLISHED = "Published SciFact test nDCG@10: BM25 0.665–0.679, all-MiniLM-L6-v2 0.645 (MTEB)."
 
@@ -29,31 +26,16 @@ def main() -> None:
     parser.add_argument("--chunk-words", type=int, default=None)
     parser.add_argument("--model", default=None)
     args = parser.parse_args()
-    out = Path(tempfile.mkdtemp(prefix="eval-"))
-    cmd = [
-        sys.executable,
-        "-m",
-        "rag.cli",
-        "eval",
-        "retrieval",
-        "--data",
-        str(args.data),
-        "--split",
-        args.split,
-        "--out",
-        str(out),
-        "--quiet",
-    ]
+    options = ["--split", args.split]
     if args.whole_documents:
-        cmd.append("--whole-documents")
+        options.append("--whole-documents")
     if args.chunk_words:
-        cmd += ["--chunk-words", str(args.chunk_words)]
+        options += ["--chunk-words", str(args.chunk_words)]
     if args.model:
-        cmd += ["--model", args.model]
+        options += ["--model", args.model]
     t = time.perf_counter()
-    subprocess.run(cmd, check=True)
+    report = run_eval_retrieval(args.data, *options)
     wall = time.perf_counter() - t
-    report = json.loads((out / "report.json").read_text())
     rows = [
         [mode, *(f"{m[name]:.4f}" for name in ("ndcg@10", "recall@100", "mrr@10", "precision@1"))]
         for mode, m in report["metrics"].items()

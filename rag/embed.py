@@ -21,7 +21,7 @@ from rag.errors import ModelError
 from rag.lru import LRU
 
 PACKAGED = "packaged:all-MiniLM-L6-v2"
-# OpenVINO: 3.4× torch's documents/s here with SciFact nDCG@10 0.6460 vs 0.6451 (BENCHMARKS.md)
+# OpenVINO: 3.5× torch's documents/s here with SciFact nDCG@10 0.6460 vs 0.6451 (BENCHMARKS.md)
 DEFAULT_MODEL = f"{PACKAGED}@openvino"
 
 
