@@ -61,8 +61,10 @@ def create_app(
                     query_cache=settings.query_cache,
                     answer_cache=settings.answer_cache,
                     faiss_search=settings.faiss_search,
+                    selector=settings.selector,
                 )
                 app.state.engine.embedder.embed(["warm-up"])  # load the model before the first request
+                _ = app.state.engine.selector  # load the selector too: a wrong RAG_SELECTOR fails at start
             except RagError as exc:
                 app.state.load_error = exc
         if app.state.engine is not None:
@@ -108,6 +110,7 @@ def create_app(
             index=str(engine_.index_dir),
             index_version=index.version,
             model=index.manifest.model,
+            selector=engine_.selector.name,
             documents=counts["documents"],
             passages=counts["passages"],
             caches={"queries": engine_.queries.cache.stats(), "answers": engine_.answers.stats()},

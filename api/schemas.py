@@ -10,7 +10,7 @@ from rag.conversation import TurnAnswer
 from rag.engine import MAX_K, MAX_QUESTION_CHARS
 from rag.types import Hit
 
-Mode = Literal["bm25", "dense", "hybrid"]
+Mode = Literal["bm25", "dense", "hybrid", "rerank"]
 
 
 def _not_blank(value: str) -> str:
@@ -96,6 +96,7 @@ class Health(BaseModel):
     index: str
     index_version: str | None = None
     model: str | None = None
+    selector: str | None = None  # the evidence selector answers are chosen by
     documents: int | None = None
     passages: int | None = None
     caches: dict[str, dict[str, int]] | None = None

@@ -66,8 +66,8 @@ def main() -> None:
     cfg = r["config"]
     notes = (
         f"{r['claims']} claims ({r['claims_with_evidence']} with gold rationales); model `{cfg['model']}`, "
-        f"chunking {cfg['chunking']}, mode {cfg['mode']}, max_sentences {cfg['max_sentences']}, "
-        f"min_cosine {cfg['min_cosine']}; {r['timings']['seconds']} s "
+        f"chunking {cfg['chunking']}, mode {cfg['mode']}, selector `{cfg['selector']}` with policy "
+        f"{cfg['policy']}; {r['timings']['seconds']} s "
         f"({r['timings']['claims_per_second']} claims/s)."
         f"\n\n{ANCHOR}"
     )

@@ -25,8 +25,9 @@ def main() -> None:
     parser.add_argument("--whole-documents", action="store_true")
     parser.add_argument("--chunk-words", type=int, default=None)
     parser.add_argument("--model", default=None)
+    parser.add_argument("--modes", default="bm25,dense,hybrid", help="e.g. bm25,dense,hybrid,rerank")
     args = parser.parse_args()
-    options = ["--split", args.split]
+    options = ["--split", args.split, "--modes", args.modes]
     if args.whole_documents:
         options.append("--whole-documents")
     if args.chunk_words:

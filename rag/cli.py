@@ -21,7 +21,13 @@ def _engine(args: argparse.Namespace) -> Engine:
     from rag.engine import Engine
 
     s = args.settings
-    return Engine(args.index, model=args.model, options=s.answer_options(), faiss_search=s.faiss_search)
+    return Engine(
+        args.index,
+        model=args.model,
+        options=s.answer_options(),
+        faiss_search=s.faiss_search,
+        selector=s.selector,
+    )
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -93,12 +99,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _print_answer(answer: Answer) -> None:
-    print(answer.answer, "\n")
-    if answer.citations:
-        print("From the research:")
-        for c in answer.citations:
-            page = f" (p. {c.page})" if c.page else ""
-            print(f"  [{c.n}]{page} “{c.quote}”")
+    """The reference page's shape: bottom line, key findings, references (no sentence twice)."""
+    from rag.compose import introduce
+
+    print("From the research:\n")
+    print(answer.bottom_line or answer.answer)
+    if answer.findings:
+        print("\nKey findings:")
+        for f in answer.findings:
+            page = f" (p. {f.citation.page})" if f.citation.page else ""
+            print(f"  • {introduce(f.design, f.year, f.n)} found: «{f.quote}»{page}")
+    if answer.references:
         print("\nReferences:")
         for r in answer.references:
             print(f"  {r.n}. {r.formatted}" + (f" {r.url}" if r.url else ""))
@@ -221,14 +232,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="retrieve passages")
     p.add_argument("query")
-    p.add_argument("--mode", choices=["bm25", "dense", "hybrid"], default=None)
+    p.add_argument("--mode", choices=["bm25", "dense", "hybrid", "rerank"], default=None)
     p.add_argument("-k", type=int, default=10)
     common(p)
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("ask", help="answer a question with numbered citations")
     p.add_argument("question")
-    p.add_argument("--mode", choices=["bm25", "dense", "hybrid"], default=None)
+    p.add_argument("--mode", choices=["bm25", "dense", "hybrid", "rerank"], default=None)
     common(p)
     p.set_defaults(func=cmd_ask)
 
@@ -251,8 +262,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     from rag.eval.cli import add_parser
+    from rag.eval.train_cli import add_parser as add_train_parser
 
     add_parser(sub)
+    add_train_parser(sub)
     return parser
 
 

@@ -1,32 +1,31 @@
-"""Extractive answer composition (no LLM).
+"""Extractive answer composition (no LLM): the reference page's answer shape.
 
-Candidate sentences come from the top retrieved passages of the best-ranked ``max_documents``
-documents. Each is scored against the question as
-``(1 - l - r) * cosine(question, sentence) + l * term overlap + r / passage rank``, where term
-overlap is the share of the question's stemmed content words found in the sentence
-(``l = lexical_weight``, ``r = rank_weight``). Sentences are then picked greedily, best first,
-skipping near-duplicates (cosine above ``DUPLICATE_COSINE`` to one already picked) and anything
-scoring more than ``margin`` below the best, up to ``max_sentences``; if that leaves fewer than
-``MIN_SENTENCES``, the next best sentences whose own cosine passes ``min_cosine`` fill up. Each
-sentence keeps its citation; references are numbered by first appearance. Defaults were tuned on
-the SciFact *train* rationales (``rag eval evidence --split train``); the test split is only reported.
+The learned selector (``rag.select``) gives every candidate sentence a probability of being evidence
+for the question; its calibrated policy either cites the best sentences (one when one study answers,
+more when several do) or says the evidence is insufficient. The answer then reads:
 
-When the best sentence's cosine is below ``min_cosine`` the evidence is judged insufficient: the
-answer says so and lists the closest sources. The threshold is calibrated on data by
-``benchmarks/calibrate_threshold.py`` (see README, "Answers").
+- **bottom line**: the chosen sentence(s) of the strongest study (evidence level first, then the
+  selector's probability, then recency), introduced with its design and year from metadata:
+  "A 2010 systematic review [1] found: «…»";
+- **findings**: one bullet per further study, with design and year;
+- the numbered **references** (``Title. Journal, Year.``).
+
+Quotes stay verbatim; only their display renders a source's own reference markers as superscripts
+(``rag.markers``), so no ``[n]`` appears in the answer that is not one of its references.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
-from rag.embed import Embedder
+from rag.evidence_level import LEVELS
+from rag.markers import display
 from rag.references import make_reference
-from rag.terms import content_terms
-from rag.types import Answer, Citation, Hit, Reference
+from rag.select import Candidate, EvidencePool, Policy, Selector, choose
+from rag.types import Answer, Citation, Finding, Reference
 
 DISCLAIMER = (
     "For health professionals, for educational and reference use only. This summary is assembled "
@@ -34,162 +33,112 @@ DISCLAIMER = (
     "replace clinical judgment. Verify every statement against the cited primary sources."
 )
 INSUFFICIENT = "The indexed literature does not contain enough evidence to answer this question."
-MIN_COSINE = 0.55
-LEXICAL_WEIGHT = 0.1
-RANK_WEIGHT = 0.2
-MAX_DOCUMENTS = 3
-DUPLICATE_COSINE = 0.9
-MARGIN = 0.15
-MAX_SENTENCES = 4
-MIN_SENTENCES = 3
-TOP_PASSAGES = 8
-MIN_WORDS = 5
-MAX_WORDS = 80
+CLOSEST = 1  # sources listed when the evidence is insufficient: the closest one, flagged as not answering
+# designs that outrank the selector's probability for the bottom line; the rest (case reports, narrative
+# reviews, unknown) tie, and the selector decides among them
+_STRONG = [level for level, _ in LEVELS][:5]
+_RANK = {level: n for n, level in enumerate(_STRONG)}
+_DESIGN = {
+    "meta-analysis / systematic review": "systematic review",
+    "guideline": "guideline",
+    "randomised controlled trial": "randomised controlled trial",
+    "clinical trial": "clinical trial",
+    "cohort / observational": "observational study",
+    "case report": "case report",
+    "review": "review",
+}
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    hit: Hit
-    index: int  # sentence number within the passage
-    start: int
-    end: int
-
-    @property
-    def text(self) -> str:
-        return self.hit.text[self.start : self.end]
+def design_of(evidence_level: str | None, title: str) -> str:
+    """The study design named in an answer ("systematic review", "case report", "study")."""
+    if evidence_level == "meta-analysis / systematic review" and "meta-analy" in title.lower():
+        return "meta-analysis"
+    return _DESIGN.get(evidence_level or "", "study")
 
 
-def quotable(text: str) -> bool:
-    """A whole prose sentence: not a fragment (lower-case start), not a list of keywords or numbers
-    (few digits, few commas/quotes/semicolons per word)."""
-    if text[:1].islower():
-        return False
-    words = len(text.split())
-    digits = sum(c.isdigit() for c in text)
-    separators = sum(text.count(c) for c in ',;“”"')
-    return digits <= 0.3 * len(text) and separators <= 0.3 * words
-
-
-def candidates(
-    hits: Sequence[Hit], *, top_passages: int = TOP_PASSAGES, max_documents: int = MAX_DOCUMENTS
-) -> list[Candidate]:
-    """Sentences worth quoting (5–80 words, not mostly numbers) of the top passages, from at most
-    ``max_documents`` documents (the best-ranked ones)."""
-    out = []
-    documents: list[str] = []
-    for hit in hits[:top_passages]:
-        if hit.doc_id not in documents:
-            if len(documents) >= max_documents:
-                continue
-            documents.append(hit.doc_id)
-        for i, (start, end) in enumerate(hit.sentences or ((0, len(hit.text)),)):
-            text = hit.text[start:end]
-            if not MIN_WORDS <= len(text.split()) <= MAX_WORDS:
-                continue
-            if not quotable(text):
-                continue
-            out.append(Candidate(hit=hit, index=i, start=start, end=end))
-    return out
+def introduce(design: str, year: int | None, n: int) -> str:
+    """ "A 2010 systematic review [1]" / "An observational study [2]"."""
+    words = f"{year} {design}" if year else design
+    article = "An" if words[0].lower() in "aeiou" and not words[0].isdigit() else "A"
+    return f"{article} {words} [{n}]"
 
 
 def compose(
     question: str,
-    hits: Sequence[Hit],
-    embedder: Embedder,
+    pool: EvidencePool,
+    selector: Selector,
     *,
-    max_sentences: int = MAX_SENTENCES,
-    min_cosine: float = MIN_COSINE,
-    top_passages: int = TOP_PASSAGES,
-    max_documents: int = MAX_DOCUMENTS,
-    lexical_weight: float = LEXICAL_WEIGHT,
-    rank_weight: float = RANK_WEIGHT,
-    margin: float = MARGIN,
     mode: str = "hybrid",
     exclude: frozenset[str] = frozenset(),
-    sentence_vectors: Mapping[str, np.ndarray] | None = None,
+    policy: Policy | None = None,
 ) -> Answer:
-    """Build an ``Answer`` from retrieved ``hits`` (see module docstring).
+    """Build an ``Answer`` for ``question`` from the candidates in ``pool`` (see module docstring).
 
     Sentences in ``exclude`` (quoted in earlier turns of a conversation) are left out while others remain.
     """
-    pool = candidates(hits, top_passages=top_passages, max_documents=max_documents)
-    fresh = [c for c in pool if c.text not in exclude]
-    pool = fresh or pool
-    if not pool:
-        return _answer(question, [], insufficient=True, mode=mode, top=None)
-    vectors = _vectors(question, pool, embedder, sentence_vectors or {})
-    cosines = vectors[1:] @ vectors[0]
-    q_terms = content_terms(question)
-    overlap = np.array(
-        [len(q_terms & content_terms(c.text)) / len(q_terms) if q_terms else 0.0 for c in pool]
+    policy = policy or selector.policy
+    keep = [i for i, c in enumerate(pool.candidates) if c.text not in exclude] or list(
+        range(len(pool.candidates))
     )
-    prior = np.array([1.0 / c.hit.rank for c in pool])
-    scores = (1 - lexical_weight - rank_weight) * cosines + lexical_weight * overlap + rank_weight * prior
-    order = np.argsort(-scores, kind="stable")
-    best = int(order[0])
-    if float(cosines[best]) < min_cosine:
-        closest = _closest_per_document(pool, order, limit=3)
-        return _answer(
-            question,
-            [(pool[i], float(scores[i])) for i in closest],
-            insufficient=True,
-            mode=mode,
-            top=float(cosines[best]),
-        )
-    chosen: list[int] = []
-    for i in order:
-        if len(chosen) >= max_sentences:
-            break
-        close_to_best = scores[i] >= scores[best] - margin
-        # below the margin, still fill up to MIN_SENTENCES with sentences that are on topic themselves
-        if not close_to_best and (len(chosen) >= MIN_SENTENCES or cosines[i] < min_cosine):
-            continue
-        if any(float(vectors[1 + i] @ vectors[1 + j]) > DUPLICATE_COSINE for j in chosen):
-            continue
-        chosen.append(int(i))
+    cands = [pool.candidates[i] for i in keep]
+    vectors = pool.vectors[keep] if keep else pool.vectors
+    probs = selector.score(question, pool.question_vector, cands, vectors)
+    chosen = choose(probs, [c.hit.doc_id for c in cands], vectors, policy)
+    top = float(probs.max()) if len(probs) else None
+    if not chosen:
+        closest = _closest_per_document(cands, probs, limit=CLOSEST)
+        return _answer(question, closest, insufficient=True, mode=mode, top=top, selector=selector.name)
     return _answer(
         question,
-        [(pool[i], float(scores[i])) for i in chosen],
+        [(cands[i], float(probs[i])) for i in chosen],
         insufficient=False,
         mode=mode,
-        top=float(cosines[best]),
+        top=top,
+        selector=selector.name,
     )
 
 
-def _vectors(
-    question: str, pool: list[Candidate], embedder: Embedder, stored: Mapping[str, np.ndarray]
-) -> np.ndarray:
-    """Question vector, then one vector per candidate: stored at ingest when every candidate has one,
-    else embedded now."""
-    rows = [stored.get(c.hit.passage_id) for c in pool]
-    if all(r is not None and c.index < len(r) for r, c in zip(rows, pool, strict=True)):
-        picked = np.vstack([r[c.index] for r, c in zip(rows, pool, strict=True) if r is not None])
-        picked /= np.maximum(np.linalg.norm(picked, axis=1, keepdims=True), 1e-12)  # undo float16 rounding
-        return np.vstack([embedder.embed([question]), picked])
-    return embedder.embed([question] + [c.text for c in pool])
+def document_policy(policy: Policy) -> Policy:
+    """For a question about one reference: never abstain, cite that one document."""
+    return replace(policy, abstain=0.0, max_documents=1)
 
 
-def _closest_per_document(pool: list[Candidate], order: np.ndarray, *, limit: int) -> list[int]:
+def _closest_per_document(
+    cands: Sequence[Candidate], probs: np.ndarray, *, limit: int
+) -> list[tuple[Candidate, float]]:
     seen: set[str] = set()
     picked = []
-    for i in order:
-        doc = pool[int(i)].hit.doc_id
-        if doc not in seen:
-            seen.add(doc)
-            picked.append(int(i))
+    for i in np.argsort(-probs, kind="stable"):
+        c = cands[int(i)]
+        if c.hit.doc_id not in seen:
+            seen.add(c.hit.doc_id)
+            picked.append((c, float(probs[int(i)])))
         if len(picked) == limit:
             break
     return picked
 
 
+def _strength(c: Candidate, prob: float) -> tuple[int, float, int]:
+    """Sort key, strongest study first: evidence level, then probability, then recency."""
+    return (_RANK.get(c.hit.evidence_level or "", len(_STRONG)), -prob, -(c.hit.year or 0))
+
+
 def _answer(
-    question: str, chosen: list[tuple[Candidate, float]], *, insufficient: bool, mode: str, top: float | None
+    question: str,
+    chosen: list[tuple[Candidate, float]],
+    *,
+    insufficient: bool,
+    mode: str,
+    top: float | None,
+    selector: str,
 ) -> Answer:
+    if not insufficient and chosen:  # strongest study first, so it becomes reference [1]
+        best_doc = min(chosen, key=lambda cp: _strength(*cp))[0].hit.doc_id
+        chosen = sorted(chosen, key=lambda cp: cp[0].hit.doc_id != best_doc)
     numbers: dict[str, int] = {}
     references: list[Reference] = []
     citations: list[Citation] = []
-    statements: list[str] = []
-    for cand, score in chosen:
+    for cand, prob in chosen:
         hit = cand.hit
         if hit.doc_id not in numbers:
             numbers[hit.doc_id] = len(numbers) + 1
@@ -205,29 +154,33 @@ def _answer(
                     evidence_level=hit.evidence_level,
                 )
             )
-        n = numbers[hit.doc_id]
-        page = hit.sentence_pages[cand.index] if cand.index < len(hit.sentence_pages) else hit.page_start
         citations.append(
             Citation(
-                n=n,
+                n=numbers[hit.doc_id],
                 doc_id=hit.doc_id,
                 passage_id=hit.passage_id,
-                page=page,
+                page=cand.page,
                 quote=cand.text,
-                score=round(score, 4),
+                score=round(prob, 4),
+                display=display(cand.text),
             )
         )
-        statements.append(cite_sentence(cand.text, [n]))
+    bottom: str | None = None
+    findings: list[Finding] = []
     if insufficient:
         marks = "".join(f"[{n}]" for n in numbers.values())
-        tail = (
-            f" The closest passages found are {marks}; none of them addresses the question directly."
-            if marks
-            else " No related passage was found."
-        )
+        if len(numbers) > 1:
+            tail = f" The closest passages found are {marks}; none of them addresses the question directly."
+        elif numbers:
+            tail = f" The closest passage found is {marks}; it does not address the question directly."
+        else:
+            tail = " No related passage was found."
         text = INSUFFICIENT + tail
     else:
-        text = " ".join(statements)
+        bottom, findings = _shape(citations, {c.hit.doc_id: c for c, _ in chosen})
+        text = " ".join(
+            [bottom] + [f"{introduce(f.design, f.year, f.n)} found: «{f.quote}»" for f in findings]
+        )
     return Answer(
         question=question,
         answer=text,
@@ -237,13 +190,28 @@ def _answer(
         disclaimer=DISCLAIMER,
         mode=mode,
         top_score=None if top is None else round(top, 4),
+        bottom_line=bottom,
+        findings=findings,
+        selector=selector,
     )
 
 
-def cite_sentence(sentence: str, numbers: Sequence[int]) -> str:
-    """``"Finding."`` + [1, 2] → ``"Finding [1][2]."`` (the marker goes before the final stop)."""
-    marks = "".join(f"[{n}]" for n in numbers)
-    text = sentence.rstrip()
-    if text and text[-1] in ".!?":
-        return f"{text[:-1]} {marks}{text[-1]}"
-    return f"{text} {marks}."
+def _shape(citations: list[Citation], by_doc: dict[str, Candidate]) -> tuple[str, list[Finding]]:
+    """The bottom line (reference 1's sentences, at most two) and one finding per further study or
+    further sentence, so that no sentence is shown twice."""
+    groups: dict[int, list[Citation]] = {}
+    for c in citations:
+        groups.setdefault(c.n, []).append(c)
+    findings = []
+    bottom = ""
+    for n, group in groups.items():
+        hit = by_doc[group[0].doc_id].hit
+        design = design_of(hit.evidence_level, hit.title)
+        if n == 1:
+            bottom = f"{introduce(design, hit.year, n)} found: «{' '.join(c.display for c in group[:2])}»"
+            group = group[2:]
+            if not group:
+                continue
+        quote = " ".join(c.display for c in group)
+        findings.append(Finding(n=n, design=design, year=hit.year, quote=quote, citation=group[0]))
+    return bottom, findings

@@ -10,9 +10,10 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from rag.compose import MAX_SENTENCES, MIN_COSINE
 from rag.embed import DEFAULT_MODEL
 from rag.engine import AnswerOptions
+from rag.select import DEFAULT_SELECTOR
+from rag.select.candidates import TOP_PASSAGES
 
 
 class Settings(BaseSettings):
@@ -32,9 +33,12 @@ class Settings(BaseSettings):
     chunk_words: int = Field(default=120, ge=1, description="target passage size in words")
     overlap_sentences: int = Field(default=1, ge=0, description="sentences shared by neighbouring passages")
     embed_batch: int = Field(default=32, ge=1, description="texts per embedding batch (measured best: 16–32)")
-    max_sentences: int = Field(default=MAX_SENTENCES, ge=1, le=10)
-    min_cosine: float = Field(default=MIN_COSINE, description="below this, evidence is insufficient")
-    answer_passages: int = Field(default=10, ge=1, le=50)
+    selector: str = Field(
+        default=DEFAULT_SELECTOR,
+        description="evidence selector: 'packaged', a folder from `rag train selector`, or "
+        "'cross-encoder:NAME_OR_PATH'",
+    )
+    answer_passages: int = Field(default=TOP_PASSAGES, ge=1, le=100)
     query_cache: int = Field(default=1024, ge=0, description="query vectors kept in memory (0: none)")
     faiss_search: str = Field(
         default="", description="FAISS search parameters, e.g. efSearch=512 or nprobe=64 (empty: defaults)"
@@ -58,7 +62,5 @@ class Settings(BaseSettings):
             mode=self.mode,
             fusion=self.fusion,
             weights=self.fusion_weights,
-            max_sentences=self.max_sentences,
-            min_cosine=self.min_cosine,
             passages=self.answer_passages,
         )

@@ -7,7 +7,6 @@ cites. Conversations expire ``ttl_seconds`` after their last turn.
 
 from __future__ import annotations
 
-import re
 import secrets
 import sqlite3
 import threading
@@ -18,6 +17,7 @@ from typing import Any
 from rag.engine import Engine
 from rag.errors import NotFound
 from rag.followup import PriorTurn, contextualise, referenced_number, referenced_year
+from rag.markers import OUR_CITATION
 from rag.types import Answer
 
 SCHEMA = """
@@ -180,12 +180,28 @@ def renumber(
             new[ref.doc_id] = (next_n, ref.year)
             mapping[ref.n] = next_n
             next_n += 1
-    text = re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", answer.answer)
+
+    def marks(text: str) -> str:
+        return OUR_CITATION.sub(lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", text)
+
     citations = [c.model_copy(update={"n": mapping[c.n]}) for c in answer.citations]
     references = sorted(
         (r.model_copy(update={"n": mapping[r.n]}) for r in answer.references), key=lambda r: r.n
     )
-    return answer.model_copy(update={"answer": text, "citations": citations, "references": references}), new
+    findings = [
+        f.model_copy(
+            update={"n": mapping[f.n], "citation": f.citation.model_copy(update={"n": mapping[f.n]})}
+        )
+        for f in answer.findings
+    ]
+    update = {
+        "answer": marks(answer.answer),
+        "bottom_line": marks(answer.bottom_line) if answer.bottom_line else None,
+        "findings": findings,
+        "citations": citations,
+        "references": references,
+    }
+    return answer.model_copy(update=update), new
 
 
 def _resolve(question: str, registry: dict[str, tuple[int, int | None]]) -> tuple[str, int] | None:

@@ -13,19 +13,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.compose import LEXICAL_WEIGHT, MARGIN, MAX_DOCUMENTS, MAX_SENTENCES, MIN_COSINE, RANK_WEIGHT, compose
+from rag.compose import compose, document_policy
 from rag.embed import Embedder, PinnedQuery, QueryEmbedder, make_embedder
 from rag.errors import InvalidInput, RagError
 from rag.index import IndexVersion, open_index
 from rag.layout import current_version
 from rag.lru import LRU
 from rag.retrieve import MODES, hits_from, make_retriever
+from rag.select import DEFAULT_SELECTOR, EvidencePool, Selector, evidence_pool, load_selector
+from rag.select.candidates import TOP_PASSAGES
+from rag.select.rerank import rerank_hits
 from rag.types import Answer, Hit
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 RELOAD_SECONDS = 0.5
 MAX_K = 100
+RERANK = "rerank"
+FIRST_STAGE = "hybrid"  # what ``rerank`` reorders
+SEARCH_MODES = (*MODES, RERANK)
 
 
 @dataclass(frozen=True)
@@ -33,13 +39,7 @@ class AnswerOptions:
     mode: str = "hybrid"
     fusion: str = "rrf"
     weights: tuple[float, ...] | None = None
-    max_sentences: int = MAX_SENTENCES
-    min_cosine: float = MIN_COSINE
-    passages: int = 10
-    max_documents: int = MAX_DOCUMENTS
-    lexical_weight: float = LEXICAL_WEIGHT
-    rank_weight: float = RANK_WEIGHT
-    margin: float = MARGIN
+    passages: int = TOP_PASSAGES
 
 
 def validate_question(text: str, *, what: str = "question") -> str:
@@ -52,8 +52,8 @@ def validate_question(text: str, *, what: str = "question") -> str:
 
 
 def validate_mode(mode: str) -> str:
-    if mode not in MODES:
-        raise InvalidInput(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
+    if mode not in SEARCH_MODES:
+        raise InvalidInput(f"unknown retrieval mode {mode!r}; choose one of {', '.join(SEARCH_MODES)}")
     return mode
 
 
@@ -73,6 +73,7 @@ class Engine:
         model: str | None = None,
         embedder: Embedder | None = None,
         options: AnswerOptions = AnswerOptions(),
+        selector: Selector | str | None = DEFAULT_SELECTOR,
         query_cache: int = 1024,
         answer_cache: int = 0,
         faiss_search: str = "",
@@ -85,10 +86,18 @@ class Engine:
         self.embedder = embedder or make_embedder(index.manifest.model)
         index.manifest.check_model(self.embedder.name)
         self.queries = QueryEmbedder(self.embedder, size=query_cache)
+        self._selector = selector  # a spec is loaded on first use (training needs no selector)
         # answers of identical questions on the same index version (whitespace-normalised)
         self.answers: LRU[Answer] = LRU(answer_cache)
         self._index = index
         self._checked = time.monotonic()
+
+    @property
+    def selector(self) -> Selector:
+        """The evidence selector answers use (``rag.select.load_selector``)."""
+        if self._selector is None or isinstance(self._selector, str):
+            self._selector = load_selector(self._selector or DEFAULT_SELECTOR)
+        return self._selector
 
     @property
     def index(self) -> IndexVersion:
@@ -132,12 +141,20 @@ class Engine:
         index: IndexVersion | None = None,
         embedder: Embedder | None = None,
     ) -> list[Hit]:
-        """Ranked passages for ``query`` from ``index`` (default: the live version)."""
+        """Ranked passages for ``query`` from ``index`` (default: the live version).
+
+        Mode ``rerank``: hybrid passages regrouped by the selector's document scores (``rag.select.rerank``).
+        """
         query = validate_question(query, what="query")
         validate_mode(mode)
         if not 1 <= k <= MAX_K:
             raise InvalidInput(f"k must be between 1 and {MAX_K}, got {k}")
         index = index or self.index
+        if mode == RERANK:
+            pool = self.evidence_pool(query, index=index, k=max(k, self.options.passages))
+            probs = self.selector.score(query, pool.question_vector, pool.candidates, pool.vectors)
+            docs = [c.hit.doc_id for c in pool.candidates]
+            return rerank_hits(pool.hits, docs, probs, self.selector.rerank_weight)[:k]
         retriever = make_retriever(
             index,
             embedder or self.queries,
@@ -170,9 +187,9 @@ class Engine:
         key = (index.version, " ".join(question.split()), " ".join(query.split()), mode, exclude)
 
         def compute() -> Answer:
-            pinned = PinnedQuery(self.queries, query)
-            hits = self.search(query, k=self.options.passages, mode=mode, index=index, embedder=pinned)
-            return self._compose(index, question, query, hits, mode=mode, exclude=exclude, embedder=pinned)
+            pool = self.evidence_pool(query, mode=mode, index=index)
+            answer = compose(query, pool, self.selector, mode=mode, exclude=exclude)
+            return answer if query == question else answer.model_copy(update={"question": question})
 
         answer = self.answers.get_or_compute(key, compute)
         return answer if answer.question == question else answer.model_copy(update={"question": question})
@@ -191,17 +208,27 @@ class Engine:
         index = self.index
         pinned = PinnedQuery(self.queries, query)
         hits = self.document_hits(doc_id, query, index=index, embedder=pinned)
-        return self._compose(
-            index,
-            question,
+        pool = evidence_pool(query, hits, pinned, index.store.sentence_vectors([h.passage_id for h in hits]))
+        policy = document_policy(self.selector.policy)
+        answer = compose(query, pool, self.selector, mode="document", exclude=exclude, policy=policy)
+        return answer if query == question else answer.model_copy(update={"question": question})
+
+    def evidence_pool(
+        self, query: str, *, mode: str | None = None, index: IndexVersion | None = None, k: int | None = None
+    ) -> EvidencePool:
+        """The candidate sentences (with vectors) the selector scores for ``query``: those of the top
+        ``k`` passages (default: ``options.passages``) of the first stage (``rerank`` searches hybrid)."""
+        index = index or self.index
+        pinned = PinnedQuery(self.queries, query)
+        first = mode or self.options.mode
+        hits = self.search(
             query,
-            hits,
-            mode="document",
-            min_cosine=-1.0,
-            max_documents=1,
-            exclude=exclude,
+            k=k or self.options.passages,
+            mode=FIRST_STAGE if first == RERANK else first,
+            index=index,
             embedder=pinned,
         )
+        return evidence_pool(query, hits, pinned, index.store.sentence_vectors([h.passage_id for h in hits]))
 
     def document_hits(
         self,
@@ -220,34 +247,3 @@ class Engine:
         scores = vectors @ (embedder or self.queries).embed([query])[0]
         order = sorted(range(len(stored)), key=lambda i: -float(scores[i]))[: k or self.options.passages]
         return hits_from(index, [(stored[i].row_id, float(scores[i])) for i in order])
-
-    def _compose(
-        self,
-        index: IndexVersion,
-        question: str,
-        query: str,
-        hits: list[Hit],
-        *,
-        mode: str,
-        min_cosine: float | None = None,
-        max_documents: int | None = None,
-        exclude: frozenset[str] = frozenset(),
-        embedder: Embedder,
-    ) -> Answer:
-        o = self.options
-        stored = index.store.sentence_vectors([h.passage_id for h in hits])
-        answer = compose(
-            query,
-            hits,
-            embedder,
-            max_sentences=o.max_sentences,
-            min_cosine=o.min_cosine if min_cosine is None else min_cosine,
-            max_documents=max_documents or o.max_documents,
-            lexical_weight=o.lexical_weight,
-            rank_weight=o.rank_weight,
-            margin=o.margin,
-            mode=mode,
-            exclude=exclude,
-            sentence_vectors=stored,
-        )
-        return answer if query == question else answer.model_copy(update={"question": question})

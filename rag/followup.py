@@ -47,6 +47,35 @@ _YEAR = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]+")
+# how people ask, not what they ask about: never carried into a later turn's retrieval query
+_REQUEST_WORDS = frozenset(
+    [
+        "tell",
+        "more",
+        "explain",
+        "elaborate",
+        "detail",
+        "details",
+        "describe",
+        "say",
+        "says",
+        "said",
+        "show",
+        "give",
+        "summarise",
+        "summarize",
+        "reference",
+        "ref",
+        "source",
+        "study",
+        "article",
+        "paper",
+        "citation",
+        "please",
+        "know",
+        "else",
+    ]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +132,7 @@ def contextualise(question: str, history: Sequence[PriorTurn]) -> Contextualised
         return Contextualised(retrieval_query=question, follow_up=False)
     topic: list[str] = []
     for turn in reversed(history):  # questions back to the last topic shift, most recent first
-        topic.extend(_words(turn.question))
+        topic.extend(w for w in _words(turn.question) if w not in _REQUEST_WORDS)
         if turn.standalone:
             break
     titles = Counter(w for title in history[-1].cited_titles for w in _words(title))

@@ -54,6 +54,8 @@ def hits_from(index: IndexVersion, ranked: Sequence[tuple[int, float]]) -> list[
                 evidence_level=sp.evidence_level,
                 sentences=p.sentences,
                 sentence_pages=p.sentence_pages,
+                char_start=p.char_start,
+                doc_chars=sp.doc_chars,
             )
         )
     return hits

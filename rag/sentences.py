@@ -2,7 +2,8 @@
 
 Returns character spans, so a sentence can always be quoted verbatim from its passage. Splits at
 ``.``, ``?`` or ``!`` (optionally followed by a closing quote or bracket) when the next non-space
-character starts a new sentence, except after common abbreviations (``et al.``, ``Fig.``,
+character starts a new sentence, or directly before a capitalised heading and colon
+("tuberculosis.AIM: …"), except after common abbreviations (``et al.``, ``Fig.``,
 ``e.g.``, ``vs.``), single-letter initials and decimal numbers.
 """
 
@@ -66,7 +67,10 @@ _ABBREVIATIONS = frozenset(
         "ch",
     ]
 )
-_BOUNDARY = re.compile(r"[.?!][\"'”’)\]]*(?=\s+[\"'“(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(
+    r"[.?!][\"'”’)\]]*(?=\s+[\"'“(\[]?[A-Z0-9])"
+    r"|[.?!](?=(?:[A-Z]{2,}[ /&]?){1,4}:)"  # "tuberculosis.AIM: …": a heading glued to the stop
+)
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 

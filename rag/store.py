@@ -64,6 +64,7 @@ class StoredPassage:
     pmid: str | None
     doi: str | None
     evidence_level: str | None = None
+    doc_chars: int | None = None
 
 
 class Store:
@@ -358,7 +359,7 @@ class Store:
 
 _PASSAGE_SELECT = (
     "SELECT p.row_id, p.passage_id, p.doc_id, p.ordinal, p.text, p.char_start, p.char_end, p.page_start,"
-    " p.page_end, p.sentences, p.section, d.title, d.journal, d.year, d.pmid, d.doi, d.extra"
+    " p.page_end, p.sentences, p.section, d.title, d.journal, d.year, d.pmid, d.doi, d.extra, length(d.text)"
 )
 
 
@@ -393,4 +394,5 @@ def _stored(r: tuple) -> StoredPassage:
         pmid=r[14],
         doi=r[15],
         evidence_level=level,
+        doc_chars=r[17],
     )

@@ -87,17 +87,34 @@ class Hit(_Frozen):
     sentences: tuple[tuple[int, int], ...] = ()
     sentence_pages: tuple[int | None, ...] = ()
     evidence_level: str | None = None
+    char_start: int = 0  # where the passage starts in its document's full text
+    doc_chars: int | None = None  # length of the document's full text (for sentence positions)
 
 
 class Citation(_Frozen):
-    """A quote backing a statement: the exact source sentence(s) of one passage."""
+    """A quote backing a statement: the exact source sentence of one passage.
+
+    ``quote`` is verbatim (its offsets in the passage are exact); ``display`` is the same sentence with
+    the source's own reference markers rendered as superscripts, for showing to readers.
+    """
 
     n: int
     doc_id: str
     passage_id: str
     page: int | None
     quote: str
-    score: float
+    score: float  # the selector's probability that this sentence is evidence for the question
+    display: str = ""
+
+
+class Finding(_Frozen):
+    """One study's contribution to an answer: its design and year (from metadata) and what it found."""
+
+    n: int
+    design: str
+    year: int | None
+    quote: str  # the sentence(s) as shown (source markers rendered), verbatim otherwise
+    citation: Citation
 
 
 class Reference(_Frozen):
@@ -126,3 +143,6 @@ class Answer(_Frozen):
     disclaimer: str
     mode: str = "hybrid"
     top_score: float | None = None
+    bottom_line: str | None = None  # one or two sentences from the strongest study, with [n]
+    findings: list[Finding] = []  # one bullet per further study (never repeating the bottom line)
+    selector: str | None = None  # the evidence selector that chose the sentences

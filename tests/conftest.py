@@ -17,6 +17,9 @@ import pytest  # noqa: E402
 from rag.embed import DEFAULT_MODEL, HashingEmbedder, SentenceTransformerEmbedder  # noqa: E402
 from rag.ingest import ingest  # noqa: E402
 from rag.readers import read_paths  # noqa: E402
+from rag.select.model import FeatureSelector, linear_selector  # noqa: E402
+from rag.select.policy import Policy  # noqa: E402
+from rag.types import Hit  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ABSTRACTS = FIXTURES / "abstracts" / "pubmedqa_10.jsonl"
@@ -50,6 +53,38 @@ def real_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Sentence
     )
     assert report.failed == 0, report.failures
     return path
+
+
+def make_hit(doc: str, text: str, rank: int = 1, **fields: object) -> Hit:
+    """A retrieved passage of one whole document ``doc`` with text ``text`` (sentences split as at ingest)."""
+    from rag.sentences import split_sentences
+
+    meta: dict = {"title": f"Title {doc}", "journal": "J", "year": 2020, **fields}
+    return Hit(
+        passage_id=f"{doc}#0",
+        doc_id=doc,
+        rank=rank,
+        score=1.0,
+        text=text,
+        sentences=tuple(split_sentences(text)),
+        doc_chars=len(text),
+        **meta,
+    )
+
+
+def cosine_selector(threshold: float = 0.05, max_sentences: int = 4) -> FeatureSelector:
+    """A selector for the hashing embedder, checkable by hand: probability ½ at ``cosine == threshold``;
+    cites every sentence above it (best first), abstains when none is."""
+    return linear_selector(
+        {"cosine": 50.0},
+        bias=-50.0 * threshold,
+        policy=Policy(abstain=0.5, include=0.5, relative=0.0, max_sentences=max_sentences, max_documents=3),
+        name="cosine-test",
+    )
+
+
+TEST_SELECTOR = Path(__import__("tempfile").mkdtemp(prefix="selector-")) / "cosine"
+cosine_selector().save(TEST_SELECTOR)  # for subprocesses: RAG_SELECTOR=TEST_SELECTOR
 
 
 def free_port() -> int:

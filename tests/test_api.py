@@ -2,17 +2,18 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import cosine_selector
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from rag.config import Settings
 from rag.embed import HashingEmbedder
-from rag.engine import AnswerOptions, Engine
+from rag.engine import Engine
 
 
 @pytest.fixture(scope="module")
 def client(fake_index: Path):  # type: ignore[no-untyped-def]
-    engine = Engine(fake_index, embedder=HashingEmbedder(), options=AnswerOptions(min_cosine=0.05))
+    engine = Engine(fake_index, embedder=HashingEmbedder(), selector=cosine_selector())
     with TestClient(create_app(Settings(index=fake_index), engine=engine)) as c:
         yield c
 
@@ -20,6 +21,7 @@ def client(fake_index: Path):  # type: ignore[no-untyped-def]
 def test_health(client: TestClient) -> None:
     body = client.get("/v1/health").json()
     assert body["status"] == "ok" and body["documents"] == 16 and body["model"] == "hashing-256"
+    assert body["selector"] == "cosine-test"
 
 
 def test_search(client: TestClient) -> None:
@@ -46,7 +48,11 @@ def test_ask_shape(client: TestClient) -> None:
     assert set(a) >= {"question", "answer", "citations", "references", "insufficient_evidence", "disclaimer"}
     numbers = {int(n) for n in re.findall(r"\[(\d+)\]", a["answer"])}
     assert numbers == {ref["n"] for ref in a["references"]}
-    assert set(a["citations"][0]) >= {"n", "doc_id", "passage_id", "page", "quote", "score"}
+    assert set(a["citations"][0]) >= {"n", "doc_id", "passage_id", "page", "quote", "score", "display"}
+    assert a["selector"] == "cosine-test" and a["bottom_line"].startswith("A 20")
+    assert "[1]" in a["bottom_line"] and a["bottom_line"] in a["answer"]
+    for f in a["findings"]:
+        assert set(f) == {"n", "design", "year", "quote", "citation"} and f["quote"] not in a["bottom_line"]
     assert set(a["references"][0]) >= {"n", "title", "journal", "year", "pmid", "doi", "url", "formatted"}
 
 

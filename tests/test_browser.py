@@ -64,6 +64,17 @@ def _numbers(page, turn: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {items.nth(i).get_attribute("data-n"): items.nth(i).inner_text() for i in range(items.count())}
 
 
+def _quoted_sentences(page, turn: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every «quoted» sentence the turn shows: bottom line and key-finding bullets."""
+    import re
+
+    texts = [page.inner_text(f"#turn-{turn} .bottom-line")]
+    bullets = page.locator(f"#turn-{turn} .findings li")
+    texts += [bullets.nth(i).inner_text() for i in range(bullets.count())]
+    quotes = [q for text in texts for q in re.findall(r"«(.+?)»", text, flags=re.S)]
+    return [s.strip() for q in quotes for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", q) if s.strip()]
+
+
 def test_three_turn_conversation_with_stable_numbers(page) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     _ask(
@@ -72,8 +83,11 @@ def test_three_turn_conversation_with_stable_numbers(page) -> None:  # type: ign
         "What complications are related to deep venous thrombosis prophylaxis in trauma?",
         1,
     )
-    assert "[1]" in page.inner_text("#turn-1 .answer")
-    assert page.locator("#turn-1 .evidence li").count() >= 1
+    bottom = page.inner_text("#turn-1 .bottom-line")
+    assert "[1]" in bottom and "«" in bottom and " found: " in bottom
+    quoted = _quoted_sentences(page, 1)
+    assert quoted and len(quoted) == len(set(quoted))  # no sentence shown twice
+    assert "not medical advice" in page.inner_text("#turn-1 .turn-disclaimer")
     first = _numbers(page, 1)["1"]
     assert "2010" in first and "doi:10.1186/1752-2897-4-1" in first
     page.click("#turn-1 .answer a.cite[data-n='1']")

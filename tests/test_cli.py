@@ -6,10 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ABSTRACTS, PUBMED
+from conftest import ABSTRACTS, PUBMED, TEST_SELECTOR
 
 RAG = [sys.executable, "-m", "rag.cli"]
-ENV = {**os.environ, "HF_HUB_OFFLINE": "1"}
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "RAG_SELECTOR": str(TEST_SELECTOR)}
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -55,7 +55,8 @@ def test_ingest_info_search_ask(tmp_path: Path) -> None:
     assert ask.returncode == 0
     assert "disclaimer" in json.loads(ask.stdout)
     text = run("ask", "gluten tolerance in celiac disease", "--index", str(idx))
-    assert "References:" in text.stdout or "not contain enough evidence" in text.stdout
+    assert text.stdout.startswith("From the research:") and "found: «" in text.stdout
+    assert "References:\n  1. Gluten tolerance" in text.stdout
 
 
 def test_errors_exit_non_zero_with_a_message(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ABSTRACTS, PDF, PDF_MANIFEST, PUBMED
+from conftest import ABSTRACTS, PDF, PDF_MANIFEST, PUBMED, cosine_selector
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -22,7 +22,9 @@ def client(tmp_path: Path):  # type: ignore[no-untyped-def]
     index = tmp_path / "idx"
     ingest(read_paths([ABSTRACTS]), index, HashingEmbedder(), progress=False)
     settings = Settings(index=index, api_key="s3cret", max_upload_mb=1)
-    with TestClient(create_app(settings, engine=Engine(index, embedder=HashingEmbedder()))) as c:
+    with TestClient(
+        create_app(settings, engine=Engine(index, embedder=HashingEmbedder(), selector=cosine_selector()))
+    ) as c:
         yield c
 
 
@@ -97,7 +99,12 @@ def test_without_configured_key_writes_are_disabled(tmp_path: Path) -> None:
     index = tmp_path / "idx"
     shutil.copytree(Path(__file__).parent / "fixtures" / "abstracts", tmp_path / "a")
     ingest(read_paths([tmp_path / "a"]), index, HashingEmbedder(), progress=False)
-    with TestClient(create_app(Settings(index=index), engine=Engine(index, embedder=HashingEmbedder()))) as c:
+    with TestClient(
+        create_app(
+            Settings(index=index),
+            engine=Engine(index, embedder=HashingEmbedder(), selector=cosine_selector()),
+        )
+    ) as c:
         r = c.post("/v1/index/reload", headers=KEY)
         assert r.status_code == 403 and "RAG_API_KEY" in json.dumps(r.json())
 

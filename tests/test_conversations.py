@@ -2,16 +2,17 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import cosine_selector
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from rag.config import Settings
 from rag.embed import HashingEmbedder
-from rag.engine import AnswerOptions, Engine
+from rag.engine import Engine
 
 
 def make_client(index: Path, db: Path) -> TestClient:
-    engine = Engine(index, embedder=HashingEmbedder(), options=AnswerOptions(min_cosine=0.05))
+    engine = Engine(index, embedder=HashingEmbedder(), selector=cosine_selector())
     return TestClient(create_app(Settings(index=index), engine=engine, conversations=db))
 
 

@@ -1,14 +1,15 @@
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, TEST_SELECTOR, cosine_selector
 
 from rag.embed import HashingEmbedder
-from rag.engine import AnswerOptions, Engine
+from rag.engine import Engine
 from rag.errors import InvalidInput
 from rag.eval.beir import load_beir, load_qrels
 from rag.eval.evidence import evaluate_evidence, load_rationales, load_sentences, sentence_offsets
@@ -72,7 +73,7 @@ def mini_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     assert reused and again == path
     other, reused = cached_index(MINI / "corpus.jsonl", cache, emb, ChunkingParams(chunk_words=80))
     assert not reused and other != path  # changed chunking never reuses
-    return Engine(path, embedder=emb, options=AnswerOptions(min_cosine=0.2, max_sentences=3))
+    return Engine(path, embedder=emb, selector=cosine_selector(0.2, max_sentences=3))
 
 
 def test_evidence_scoring_on_hand_built_rationales(mini_engine: Engine) -> None:
@@ -110,14 +111,20 @@ def test_eval_retrieval_cli_writes_report_and_runs(tmp_path: Path) -> None:
             "--quiet",
             "--k",
             "10",
+            "--modes",
+            "bm25,dense,hybrid,rerank",
         ],
         capture_output=True,
         text=True,
         timeout=300,
+        env={**os.environ, "RAG_SELECTOR": str(TEST_SELECTOR)},
     )
     assert r.returncode == 0, r.stderr
     report = json.loads((out / "report.json").read_text())
-    assert set(report["metrics"]) == {"bm25", "dense", "hybrid"}
+    assert set(report["metrics"]) == {"bm25", "dense", "hybrid", "rerank"}
+    # reranking reorders the same hybrid candidates: the relevant abstract is still found for each query
+    assert report["metrics"]["rerank"]["recall@100"] == report["metrics"]["hybrid"]["recall@100"]
+    assert (out / "run.rerank.trec").exists()
     assert set(report["metrics"]["bm25"]) == {"ndcg@10", "recall@100", "mrr@10", "precision@1"}
     assert report["metrics"]["bm25"]["precision@1"] == 1.0  # every query names its abstract's topic
     assert (out / "run.hybrid.trec").read_text().startswith("q1 Q0 18403944 1 ")
@@ -146,6 +153,7 @@ def test_eval_evidence_cli(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=300,
+        env={**os.environ, "RAG_SELECTOR": str(TEST_SELECTOR)},
     )
     assert r.returncode == 0, r.stderr
     report = json.loads((tmp_path / "o" / "evidence.json").read_text())

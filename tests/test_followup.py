@@ -79,3 +79,32 @@ def test_renumber_keeps_earlier_numbers_and_continues() -> None:
     assert {r.doc_id: r.n for r in answer.references} == {"b": 2, "c": 3, "d": 4}
     assert new == {"c": (3, 2020), "d": (4, 2020)}
     assert [c.n for c in answer.citations] == [3, 2, 4]
+
+
+def test_asking_about_a_reference_is_not_carried_into_the_next_query() -> None:
+    tell = PriorTurn(
+        question="Tell me more about [1]",
+        retrieval_query="Tell me more about [1] calcinosis cutis surgical excision",
+        standalone=False,
+        cited_titles=("Surgical management of calcinosis cutis",),
+    )
+    ctx = contextualise("what are the risks?", [FIRST, tell])
+    assert ctx.follow_up and "calcinosis" in ctx.retrieval_query
+    words = ctx.retrieval_query.lower().split()
+    assert "tell" not in words and "more" not in words
+
+
+def test_renumber_maps_bottom_line_and_findings() -> None:
+    from rag.types import Finding
+
+    base = _answer(["c", "b"])
+    cit = base.citations[1]
+    answer = base.model_copy(
+        update={
+            "bottom_line": "A 2020 study [1] found: «S0»",
+            "findings": [Finding(n=2, design="study", year=2020, quote="S1", citation=cit)],
+        }
+    )
+    out, _ = renumber(answer, {"a": (1, 2020), "b": (2, 2020)})
+    assert out.bottom_line == "A 2020 study [3] found: «S0»"
+    assert out.findings[0].n == 2 and out.findings[0].citation.n == 2

@@ -121,8 +121,8 @@ def test_one_writer_at_a_time(tmp_path: Path) -> None:
 
 
 def test_sentence_vectors_are_stored_at_ingest_and_reused(tmp_path: Path) -> None:
-    from rag.compose import compose
     from rag.engine import Engine
+    from rag.select import evidence_pool
 
     idx = tmp_path / "idx"
     emb = HashingEmbedder()
@@ -138,11 +138,13 @@ def test_sentence_vectors_are_stored_at_ingest_and_reused(tmp_path: Path) -> Non
         )  # float16 copies of the same vectors
     engine = Engine(idx, embedder=emb)
     hits = engine.search("gluten tolerance in celiac disease", k=10)
-    with_stored = compose(
-        "gluten tolerance in celiac disease", hits, emb, min_cosine=0.1, sentence_vectors=stored
+    question = "gluten tolerance in celiac disease"
+    with_stored = evidence_pool(
+        question, hits, emb, index.store.sentence_vectors([h.passage_id for h in hits])
     )
-    computed = compose("gluten tolerance in celiac disease", hits, emb, min_cosine=0.1)
-    assert [c.quote for c in with_stored.citations] == [c.quote for c in computed.citations]
+    computed = evidence_pool(question, hits, emb, {})
+    assert [c.text for c in with_stored.candidates] == [c.text for c in computed.candidates]
+    assert np.allclose(with_stored.vectors, computed.vectors, atol=2e-3)
 
 
 def test_hnsw_index_supports_updates_and_removal(tmp_path: Path) -> None:

@@ -55,50 +55,75 @@ def test_pdf_answer_has_page_numbers_and_doi(real_index: Path, real_embedder) ->
     )
     pdf_citations = [c for c in answer.citations if c.doc_id == ref.doc_id]
     assert pdf_citations and all(c.page in (1, 2) for c in pdf_citations)
+    # the bottom line comes from the systematic review, introduced with its design and year
+    assert answer.bottom_line and answer.bottom_line.startswith("A 2010 systematic review [1] found: «")
+    assert answer.citations[0].quote in answer.bottom_line
+    assert answer.selector == "features:packaged"
     _check_answer(answer, real_index)
 
 
-def test_off_topic_question_is_insufficient(real_index: Path, real_embedder) -> None:  # type: ignore[no-untyped-def]
-    answer = Engine(real_index, embedder=real_embedder).ask("What is the boiling point of liquid nitrogen?")
-    assert answer.insufficient_evidence
-    assert "not contain enough evidence" in answer.answer
-    _check_answer(answer, real_index)
+def test_packaged_selector_ranks_a_finding_above_background(real_embedder) -> None:  # type: ignore[no-untyped-def]
+    """tests/fixtures/selector: abstracts' opening sentences versus their conclusions."""
+    import json
+
+    from conftest import FIXTURES
+
+    from rag.select import evidence_pool, load_selector
+    from rag.sentences import split_sentences
+    from rag.types import Hit
+
+    selector = load_selector()
+    cases = json.loads((FIXTURES / "selector" / "finding_vs_background.json").read_text())
+    assert len(cases) == 4
+    for case in cases:
+        text = f"{case['background']} {case['finding']}"
+        hit = Hit(
+            passage_id="p",
+            doc_id=case["pmid"],
+            rank=1,
+            score=1.0,
+            text=text,
+            title="",
+            sentences=tuple(split_sentences(text)),
+            doc_chars=len(text),
+        )
+        pool = evidence_pool(case["question"], [hit], real_embedder, {})
+        assert [c.text for c in pool.candidates] == [case["background"], case["finding"]]
+        probs = selector.score(case["question"], pool.question_vector, pool.candidates, pool.vectors)
+        assert probs[1] > probs[0], case["pmid"]
 
 
-@pytest.mark.parametrize(
-    ("backend", "module", "min_cosine"),
-    [
-        ("onnx", "optimum.onnxruntime", 0.999),
-        ("onnx-int8", "optimum.onnxruntime", 0.95),
-        ("openvino", "optimum.intel", 0.995),
-        ("openvino-int8", "nncf", 0.95),
-    ],
-)
-def test_fast_backends_are_close_to_torch_and_never_mixed(  # type: ignore[no-untyped-def]
-    backend, module, min_cosine, real_index: Path, tmp_path: Path, monkeypatch
-) -> None:
-    pytest.importorskip(module, reason=f"the {backend} backend needs the `fast` extra")
-    from rag.embed import SentenceTransformerEmbedder
-    from rag.errors import IndexMismatch
+def test_a_cross_encoder_can_be_the_selector(tmp_path: Path, real_embedder) -> None:  # type: ignore[no-untyped-def]
+    """`RAG_SELECTOR=cross-encoder:PATH` loads any sentence-transformers cross-encoder (here one made from
+    the packaged MiniLM weights with a fresh, seeded scoring head) and scores every candidate."""
+    import torch
+    from sentence_transformers import CrossEncoder
 
-    monkeypatch.setenv("RAG_MODEL_CACHE", str(tmp_path / "models"))
-    torch = SentenceTransformerEmbedder("packaged:all-MiniLM-L6-v2")
-    fast = SentenceTransformerEmbedder(f"packaged:all-MiniLM-L6-v2@{backend}")
-    texts = ["Heparin increases bleeding risk in trauma patients.", "Hyperbaric oxygen for air embolism."]
-    cos = np.sum(fast.embed(texts) * torch.embed(texts), axis=1)
-    assert cos.min() > min_cosine
-    [exported] = (tmp_path / "models").iterdir()  # exported once into the model cache, no temp left
-    assert exported.name.endswith(tuple("0123456789abcdef")) and f"-{backend}-" in exported.name
-    for other in (torch, fast):
-        if other.name != open_index(real_index).manifest.model:
-            with pytest.raises(IndexMismatch, match=other.name.split("@")[-1]):
-                Engine(real_index, embedder=other)
+    from rag.embed import resolve_model
+    from rag.select import evidence_pool, load_selector
+    from rag.sentences import split_sentences
+    from rag.types import Hit
 
-
-def test_default_embedder_is_safe_to_call_from_many_threads(real_embedder) -> None:  # type: ignore[no-untyped-def]
-    from concurrent.futures import ThreadPoolExecutor
-
-    texts = [f"question number {i} about heparin" for i in range(64)]
-    with ThreadPoolExecutor(8) as pool:  # the server calls the embedder from its worker threads
-        vectors = list(pool.map(lambda t: real_embedder.embed([t])[0], texts))
-    assert np.allclose(np.vstack(vectors), real_embedder.embed(texts), atol=1e-3)
+    torch.manual_seed(0)
+    CrossEncoder(resolve_model("packaged:all-MiniLM-L6-v2"), num_labels=1).save(str(tmp_path / "ce"))
+    selector = load_selector(f"cross-encoder:{tmp_path / 'ce'}")
+    text = (
+        "Heparin causes bleeding in many trauma patients. Mountains are very high in the Alps. "
+        "Rivers are long and wide in the north."
+    )
+    hit = Hit(
+        passage_id="p",
+        doc_id="d",
+        rank=1,
+        score=1.0,
+        text=text,
+        title="t",
+        sentences=tuple(split_sentences(text)),
+        doc_chars=len(text),
+    )
+    pool = evidence_pool("Does heparin cause bleeding?", [hit], real_embedder, {})
+    probs = selector.score(
+        "Does heparin cause bleeding?", pool.question_vector, pool.candidates, pool.vectors
+    )
+    assert selector.name.startswith("cross-encoder:") and probs.shape == (3,)
+    assert ((probs > 0) & (probs < 1)).all() and len(set(np.round(probs, 6))) == 3

@@ -1,12 +1,19 @@
 from pathlib import Path
 
 import pytest
+from conftest import cosine_selector, make_hit
 
-from rag.compose import cite_sentence, compose
+from rag.compose import compose
 from rag.embed import HashingEmbedder
 from rag.engine import Engine
 from rag.errors import InvalidInput
-from rag.types import Hit
+from rag.select import evidence_pool
+from rag.types import Hit  # noqa: F401
+
+
+def _compose(question: str, hits: list[Hit], threshold: float):  # type: ignore[no-untyped-def]
+    pool = evidence_pool(question, hits, HashingEmbedder(), {})
+    return compose(question, pool, cosine_selector(threshold))
 
 
 def test_retrieval_modes_find_the_obvious_document(fake_index: Path) -> None:
@@ -24,56 +31,38 @@ def test_retrieval_modes_find_the_obvious_document(fake_index: Path) -> None:
         engine.ask("x" * 5000)
 
 
-def test_cite_sentence() -> None:
-    assert cite_sentence("It works.", [1]) == "It works [1]."
-    assert cite_sentence("Does it?", [1, 2]) == "Does it [1][2]?"
-    assert cite_sentence("No stop", [3]) == "No stop [3]."
-
-
-def _hit(doc: str, text: str, rank: int) -> Hit:
-    from rag.sentences import split_sentences
-
-    return Hit(
-        passage_id=f"{doc}#0",
-        doc_id=doc,
-        rank=rank,
-        score=1.0,
-        text=text,
-        title=f"Title {doc}",
-        journal="J",
-        year=2020,
-        sentences=tuple(split_sentences(text)),
-        page_start=3,
-        page_end=3,
-    )
+PAGE3 = {"page_start": 3, "page_end": 3}
 
 
 def test_compose_numbers_by_first_appearance_and_quotes_verbatim() -> None:
     hits = [
-        _hit("b", "Aspirin lowers stroke risk in adults. Unrelated weather report follows here.", 1),
-        _hit("a", "Aspirin lowers stroke risk in older adults with atrial fibrillation.", 2),
-        _hit("b2", "Aspirin lowers stroke risk in adults.", 3),  # exact duplicate of a sentence of b
+        make_hit(
+            "b", "Aspirin lowers stroke risk in adults. Unrelated weather report follows here.", 1, **PAGE3
+        ),
+        make_hit("a", "Aspirin lowers stroke risk in older adults with atrial fibrillation.", 2, **PAGE3),
+        make_hit("b2", "Aspirin lowers stroke risk in adults.", 3, **PAGE3),  # duplicate of a sentence of b
     ]
-    answer = compose("Does aspirin lower stroke risk in adults?", hits, HashingEmbedder(), min_cosine=0.1)
+    answer = _compose("Does aspirin lower stroke risk in adults?", hits, 0.1)
     assert not answer.insufficient_evidence
     numbers = [int(n) for n in __import__("re").findall(r"\[(\d+)\]", answer.answer)]
     assert numbers and sorted(set(numbers)) == list(range(1, max(numbers) + 1))
     assert numbers[0] == 1
     assert {r.n for r in answer.references} == set(numbers)
-    by_doc = {c.doc_id for c in answer.citations}
-    assert "b2" not in by_doc or "b" not in by_doc  # the near-duplicate was dropped
+    quotes = [c.quote for c in answer.citations]
+    assert quotes.count("Aspirin lowers stroke risk in adults.") == 1  # the duplicate was dropped
+    assert "Unrelated weather report follows here." not in quotes
     texts = {h.doc_id: h.text for h in hits}
     for c in answer.citations:
         assert c.quote in texts[c.doc_id] and c.page == 3
 
 
 def test_compose_insufficient_evidence_lists_closest_sources() -> None:
-    hits = [_hit("x", "Completely unrelated content about geology of mountains.", 1)]
-    answer = compose("Does aspirin lower stroke risk?", hits, HashingEmbedder(), min_cosine=0.9)
+    hits = [make_hit("x", "Completely unrelated content about geology of mountains.", 1)]
+    answer = _compose("Does aspirin lower stroke risk?", hits, 0.9)
     assert answer.insufficient_evidence
     assert "not contain enough evidence" in answer.answer and "[1]" in answer.answer
     assert answer.references[0].doc_id == "x"
-    assert compose("q", [], HashingEmbedder()).insufficient_evidence
+    assert _compose("q", [], 0.1).insufficient_evidence
 
 
 def test_reference_format_and_links() -> None:
@@ -86,3 +75,14 @@ def test_reference_format_and_links() -> None:
     assert ref.url == "https://pubmed.ncbi.nlm.nih.gov/123/"
     ref = make_reference(1, doc_id="d", title="T", journal="J", year=2020, pmid=None, doi="10.1/x")
     assert ref.url == "https://doi.org/10.1/x"
+
+
+def test_rerank_mode_regroups_hybrid_passages_by_selected_document(fake_index: Path) -> None:
+    engine = Engine(fake_index, embedder=HashingEmbedder(), selector=cosine_selector())
+    reranked = engine.search("gluten tolerance celiac disease", k=10, mode="rerank")
+    hybrid = engine.search("gluten tolerance celiac disease", k=30, mode="hybrid")
+    assert [h.rank for h in reranked] == list(range(1, len(reranked) + 1))
+    assert {h.passage_id for h in reranked} <= {h.passage_id for h in hybrid}
+    assert reranked[0].doc_id == "18403944"
+    docs = [h.doc_id for h in reranked]
+    assert all(docs.index(d) == i or docs[i - 1] == d for i, d in enumerate(docs))  # grouped by document

@@ -42,16 +42,22 @@ function renderTurn(data) {
       ? `Answered from reference [${data.resolved_reference}].`
       : `Follow-up of the previous question; searched for: “${data.retrieval_query}”`;
   }
+  // The reference page's shape: bottom line, one bullet per further study, references, disclaimer.
   const answer = node.querySelector(".answer");
-  renderMarked(answer, data.answer, t);
+  renderMarked(answer, data.bottom_line || data.answer, t);
   answer.classList.toggle("insufficient", data.insufficient_evidence);
-  const evidence = node.querySelector(".evidence");
-  for (const c of data.citations) {
-    const page = c.page ? ` (p. ${c.page})` : "";
-    evidence.append(el("li", { id: `t${t}-ev-${c.n}-${evidence.children.length}` },
-      el("a", { href: `#t${t}-ref-${c.n}`, className: "cite", "data-n": String(c.n) }, `[${c.n}]`),
-      ` “${c.quote}”${page}`));
+  const findings = node.querySelector(".findings");
+  for (const f of data.findings || []) {
+    const design = f.year ? `${f.year} ${f.design}` : f.design;
+    const article = /^[aeiou]/i.test(design) ? "An" : "A";
+    const page = f.citation.page ? ` (p. ${f.citation.page})` : "";
+    findings.append(el("li", { id: `t${t}-finding-${f.n}-${findings.children.length}` },
+      `${article} ${design} `,
+      el("a", { href: `#t${t}-ref-${f.n}`, className: "cite", "data-n": String(f.n) }, `[${f.n}]`),
+      ` found: «${f.quote}»${page}`));
   }
+  node.querySelector(".findings-title").hidden = findings.children.length === 0;
+  node.querySelector(".turn-disclaimer").textContent = data.disclaimer || "";
   const refs = node.querySelector(".references");
   for (const r of data.references) {
     const item = el("li", { id: `t${t}-ref-${r.n}`, value: String(r.n), tabindex: "-1", "data-n": String(r.n) },

@@ -116,6 +116,20 @@ def _run_retrieval(
     from rag.eval.retrieval import evaluate_retrieval
 
     embedder, index, chunking, build = _index(args, dataset.corpus)
+    reranker = None
+    if "rerank" in modes:
+        from rag.engine import Engine
+        from rag.select.rerank import first_stage_documents, rerank_documents
+
+        rerank_engine = Engine(index.path.parent.parent, embedder=embedder, selector=args.settings.selector)
+
+        def reranker(query: str) -> list[tuple[str, float]]:
+            pool = rerank_engine.evidence_pool(query, mode="hybrid")
+            probs = rerank_engine.selector.score(query, pool.question_vector, pool.candidates, pool.vectors)
+            docs = [c.hit.doc_id for c in pool.candidates]
+            first = first_stage_documents(pool.hits)
+            return rerank_documents(first, docs, probs, rerank_engine.selector.rerank_weight)
+
     t = time.perf_counter()
     result = evaluate_retrieval(
         index,
@@ -126,6 +140,7 @@ def _run_retrieval(
         fusion=args.fusion,
         metrics=metrics,
         progress=not args.quiet,
+        reranker=reranker,
     )
     total = time.perf_counter() - t
     from ranx import Run
@@ -189,23 +204,33 @@ def cmd_retrieval(args: argparse.Namespace) -> int:
 
 def cmd_pubmedqa(args: argparse.Namespace) -> int:
     from rag.engine import Engine
-    from rag.eval.pubmedqa import convert
+    from rag.eval.pubmedqa import DEMO_ITEMS, convert
 
     dataset = convert(args.data, args.index_cache / "pubmedqa-beir")
     out = _out(args, "pubmedqa")
     report, index, embedder = _run_retrieval(
         args, dataset, out, ["bm25", "dense", "hybrid"], 10, PUBMEDQA_METRICS
     )
-    engine = Engine(index.path.parent.parent, embedder=embedder)
-    cited = first = 0
+    engine = Engine(index.path.parent.parent, embedder=embedder, selector=args.settings.selector)
+    held_out = set(sorted(dataset.queries)[:DEMO_ITEMS])  # never seen by the packaged selector
+    cited = first = cited_held = 0
     for qid, question in tqdm(dataset.queries.items(), desc="answers", disable=args.quiet):
         ids = [r.doc_id for r in engine.ask(question).references]
         cited += int(qid in ids)
         first += int(ids[:1] == [qid])
+        cited_held += int(qid in ids and qid in held_out)
     n = len(dataset.queries)
-    report["answers"] = {"cites_right_article": cited / n, "right_article_is_reference_1": first / n}
+    report["answers"] = {
+        "cites_right_article": cited / n,
+        "right_article_is_reference_1": first / n,
+        "cites_right_article_held_out": cited_held / len(held_out),
+        "selector": engine.selector.name,
+    }
     (out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"\nanswers cite the right article: {cited / n:.3f} (as reference [1]: {first / n:.3f})")
+    print(
+        f"\nanswers cite the right article: {cited / n:.3f} (as reference [1]: {first / n:.3f}); on the "
+        f"{len(held_out)} questions the selector never trained on: {cited_held / len(held_out):.3f}"
+    )
     return 0
 
 
@@ -218,7 +243,9 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     sentences = load_sentences(args.data)
     embedder, index, chunking, build = _index(args, dataset.corpus)
     s = args.settings
-    engine = Engine(index.path.parent.parent, embedder=embedder, options=s.answer_options())
+    engine = Engine(
+        index.path.parent.parent, embedder=embedder, options=s.answer_options(), selector=s.selector
+    )
     t = time.perf_counter()
     result = evaluate_evidence(engine, rationales, sentences, dataset.qrels, progress=not args.quiet)
     seconds = time.perf_counter() - t
@@ -226,8 +253,8 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     report = {
         "config": {
             **_config(args, embedder, index, chunking),
-            "max_sentences": s.max_sentences,
-            "min_cosine": s.min_cosine,
+            "selector": engine.selector.name,
+            "policy": engine.selector.policy.to_dict(),
             "mode": s.mode,
         },
         "sentence": result.sentence,

@@ -13,14 +13,28 @@ from rag.errors import InvalidInput
 from rag.eval.beir import BeirDataset
 
 
-def convert(source: Path, target_dir: Path) -> BeirDataset:
-    """Write ``corpus.jsonl`` for ``ori_pqal.json`` into ``target_dir``; return the dataset."""
+def read_items(source: Path, *, option: str = "--data") -> dict[str, dict]:
+    """``ori_pqal.json`` (or the folder holding it) as ``{pmid: item}``."""
     if source.is_dir():
         source = source / "ori_pqal.json"
     if not source.exists():
-        raise InvalidInput(f"{source} not found; point --data at PubMedQA's ori_pqal.json or its folder")
-    items = json.loads(source.read_text(encoding="utf-8"))
+        raise InvalidInput(f"{source} not found; point {option} at PubMedQA's ori_pqal.json or its folder")
+    return dict(json.loads(source.read_text(encoding="utf-8")))
+
+
+def write_corpus(target_dir: Path, lines: list[str]) -> Path:
+    """``target_dir/corpus.jsonl`` with ``lines`` (rewritten only when they changed: it is a cache key)."""
     target_dir.mkdir(parents=True, exist_ok=True)
+    corpus = target_dir / "corpus.jsonl"
+    content = "\n".join(lines) + "\n"
+    if not corpus.exists() or corpus.read_text(encoding="utf-8") != content:
+        corpus.write_text(content, encoding="utf-8")
+    return corpus
+
+
+def convert(source: Path, target_dir: Path) -> BeirDataset:
+    """Write ``corpus.jsonl`` for ``ori_pqal.json`` into ``target_dir``; return the dataset."""
+    items = read_items(source)
     lines = []
     for pmid, item in sorted(items.items()):
         row = {
@@ -32,10 +46,58 @@ def convert(source: Path, target_dir: Path) -> BeirDataset:
             "metadata": {"pmid": pmid, "year": item.get("YEAR")},
         }
         lines.append(json.dumps(row))
-    corpus = target_dir / "corpus.jsonl"
-    content = "\n".join(lines) + "\n"
-    if not corpus.exists() or corpus.read_text(encoding="utf-8") != content:
-        corpus.write_text(content, encoding="utf-8")
+    write_corpus(target_dir, lines)
     queries = {pmid: item["QUESTION"] for pmid, item in items.items()}
     qrels = {pmid: {pmid: 1} for pmid in items}
     return BeirDataset(root=target_dir, split="all", queries=queries, qrels=qrels)
+
+
+DEMO_ITEMS = 300  # the first 300 labelled items (by PMID) are the demo corpus: never trained on
+
+
+def evidence_training_set(
+    source: Path, target_dir: Path, *, skip_first: int = DEMO_ITEMS
+) -> tuple[BeirDataset, list[dict], dict[str, list[str]]]:
+    """PubMedQA items after the first ``skip_first`` (by PMID) as a SciFact-style evidence set.
+
+    Each abstract is its labelled contexts plus its conclusion (``LONG_ANSWER``, labelled
+    ``CONCLUSIONS``), indexed without a title (the title would give the question away); the question's
+    rationale is the conclusion's sentences: what a clinician wants quoted, rather than the background.
+    Returns the dataset (corpus written to ``target_dir``), its rationales and its sentences.
+    """
+    from rag.sentences import split_sentences
+
+    items = read_items(source, option="--pubmedqa")
+    lines, rationales, sentences = [], [], {}
+    for pmid, item in sorted(items.items())[skip_first:]:
+        texts = [*item["CONTEXTS"], item["LONG_ANSWER"]]
+        labels = [*item["LABELS"], "CONCLUSIONS"]
+        split = [[t[s:e] for s, e in split_sentences(t)] for t in texts]
+        sentences[pmid] = [s for part in split for s in part]
+        first = len(sentences[pmid]) - len(split[-1])
+        row = {
+            "_id": pmid,
+            "title": "",
+            "text": " ".join(texts),
+            "sections": texts,
+            "labels": labels,
+            "metadata": {"pmid": pmid, "year": item.get("YEAR")},
+        }
+        lines.append(json.dumps(row))
+        rationales.append(
+            {
+                "_id": pmid,
+                "claim": item["QUESTION"],
+                "evidence": {
+                    pmid: {
+                        "label": "CONCLUSION",
+                        "sentences": [[i] for i in range(first, len(sentences[pmid]))],
+                    }
+                },
+                "cited": [pmid],
+            }
+        )
+    write_corpus(target_dir, lines)
+    queries = {r["_id"]: r["claim"] for r in rationales}
+    qrels = {q: {q: 1} for q in queries}
+    return BeirDataset(root=target_dir, split="train", queries=queries, qrels=qrels), rationales, sentences

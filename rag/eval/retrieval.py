@@ -8,7 +8,7 @@ significance test come from ranx.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,12 +74,16 @@ def evaluate_retrieval(
     fusion: str = "rrf",
     metrics: Sequence[str] = METRICS,
     progress: bool = True,
+    reranker: Callable[[str], list[tuple[str, float]]] | None = None,
 ) -> RetrievalResult:
+    """Document-level metrics per mode; ``rerank`` needs ``reranker`` (query → reranked ``(doc, score)``,
+    best first), whose documents are put ahead of the rest of the hybrid ranking."""
     from ranx import Qrels, Run, compare, evaluate
 
-    unknown = [m for m in modes if m not in MODES]
+    known = (*MODES, "rerank") if reranker else MODES
+    unknown = [m for m in modes if m not in known]
     if unknown:
-        raise InvalidInput(f"unknown mode(s) {unknown}; choose from {', '.join(MODES)}")
+        raise InvalidInput(f"unknown mode(s) {unknown}; choose from {', '.join(known)}")
     doc_of = index.store.row_doc_ids()
     depth = min(max(3 * k, 300), len(doc_of))
     parts, seconds = passage_runs(index, embedder, dataset.queries, depth, progress=progress)
@@ -87,6 +91,17 @@ def evaluate_retrieval(
     runs: dict[str, dict[str, dict[str, float]]] = {}
     for mode in modes:
         t = time.perf_counter()
+        if mode == "rerank" and reranker is not None:
+            fused = {q: hybrid.fuse([parts["bm25"][q], parts["dense"][q]], depth) for q in dataset.queries}
+            runs[mode] = {}
+            for q in tqdm(dataset.queries, desc="rerank", disable=not progress):
+                top = {d: 2.0 + s for d, s in reranker(dataset.queries[q])}  # ahead of any RRF score (< 1)
+                rest = to_documents(fused[q], doc_of, k)
+                runs[mode][q] = dict(
+                    list({**top, **{d: v for d, v in rest.items() if d not in top}}.items())[:k]
+                )
+            seconds["rerank"] = time.perf_counter() - t
+            continue
         if mode == "hybrid":
             ranked = {q: hybrid.fuse([parts["bm25"][q], parts["dense"][q]], depth) for q in dataset.queries}
             seconds["hybrid"] = seconds["bm25"] + seconds["dense"] + time.perf_counter() - t

@@ -1,0 +1,319 @@
+"""``rag train selector``: fit the evidence selector on a training split, reproducibly.
+
+1. Examples come from the service's own retrieval over the dataset (``rag.select.data``).
+2. Each model design is scored by 5-fold cross-validation over the training claims (claims that share
+   a document stay in one fold): the policy
+   (``rag.select.policy``) is tuned on the out-of-fold probabilities, so the reported F1 is what the
+   whole answer path achieves on claims the model did not see. The best design is refitted on all
+   training claims; its policy and document-rerank weight come from the out-of-fold predictions.
+3. Training is deterministic: fixed seed, one thread, full-batch Adam.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from rag.compose import CLOSEST
+from rag.eval.examples import ClaimExamples
+from rag.select.features import SCALAR_FEATURES
+from rag.select.model import FORMAT, FORMAT_VERSION
+from rag.select.policy import Policy, choose
+from rag.select.rerank import rerank_documents
+
+SEED = 13
+FOLDS = 5
+MAX_REFUSAL_WITH_EVIDENCE = 0.10
+
+
+@dataclass(frozen=True)
+class Design:
+    name: str
+    hidden: int  # 0: logistic regression
+    products: bool  # use the element-wise product of question and sentence vectors
+    weight_decay: float
+    epochs: int = 400
+
+
+DESIGNS = (
+    Design("logistic, scalar features", hidden=0, products=False, weight_decay=1e-4),
+    Design("MLP 32, scalar features", hidden=32, products=False, weight_decay=1e-3),
+    Design("MLP 64, scalar features", hidden=64, products=False, weight_decay=1e-3),
+    Design("MLP 32, scalar + vector products", hidden=32, products=True, weight_decay=1e-3),
+)
+
+
+def columns(design: Design, n_features: int) -> np.ndarray:
+    return np.arange(n_features if design.products else len(SCALAR_FEATURES))
+
+
+def fit(x: np.ndarray, y: np.ndarray, design: Design, *, seed: int = SEED) -> dict[str, Any]:
+    """Standardisation and layer weights of a model fitted to ``x``, ``y``."""
+    import torch
+
+    torch.manual_seed(seed)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        mean = x.mean(axis=0)
+        scale = np.maximum(x.std(axis=0), 1e-6)
+        xt = torch.from_numpy(((x - mean) / scale).astype(np.float32))
+        yt = torch.from_numpy(y.astype(np.float32))
+        dims = [x.shape[1]] + ([design.hidden] if design.hidden else []) + [1]
+        layers = [torch.nn.Linear(a, b) for a, b in itertools.pairwise(dims)]
+        modules: list[torch.nn.Module] = []
+        for n, layer in enumerate(layers):
+            modules.append(layer)
+            if n < len(layers) - 1:
+                modules.append(torch.nn.ReLU())
+        net = torch.nn.Sequential(*modules)
+        optim = torch.optim.Adam(net.parameters(), lr=0.01, weight_decay=design.weight_decay)
+        loss_fn = torch.nn.BCEWithLogitsLoss()
+        for _ in range(design.epochs):
+            optim.zero_grad()
+            loss = loss_fn(net(xt)[:, 0], yt)
+            loss.backward()
+            optim.step()
+        return {
+            "mean": [float(v) for v in mean],
+            "scale": [float(v) for v in scale],
+            "layers": [
+                {
+                    "weight": [[round(float(v), 7) for v in row] for row in layer.weight.detach().numpy().T],
+                    "bias": [round(float(v), 7) for v in layer.bias.detach().numpy()],
+                }
+                for layer in layers
+            ],
+        }
+    finally:
+        torch.set_num_threads(threads)
+
+
+def predict(model: dict[str, Any], x: np.ndarray) -> np.ndarray:
+    h = (x - np.asarray(model["mean"], dtype=np.float32)) / np.asarray(model["scale"], dtype=np.float32)
+    for n, layer in enumerate(model["layers"]):
+        h = h @ np.asarray(layer["weight"], dtype=np.float32) + np.asarray(layer["bias"], dtype=np.float32)
+        if n < len(model["layers"]) - 1:
+            h = np.maximum(h, 0.0)
+    return 1.0 / (1.0 + np.exp(-np.clip(h[:, 0], -30, 30)))
+
+
+def folds(n: int, k: int = FOLDS, seed: int = SEED) -> list[np.ndarray]:
+    order = np.random.default_rng(seed).permutation(n)
+    return [order[i::k] for i in range(k)]
+
+
+def grouped_folds(examples: Sequence[ClaimExamples], k: int = FOLDS, seed: int = SEED) -> list[np.ndarray]:
+    """Folds in which claims that share a relevant document stay together.
+
+    SciFact writes several claims from one citing sentence (often a claim and its negation, with the
+    same rationale); folds by claim would test on documents the model has seen, which flatters it.
+    """
+    parent = list(range(len(examples)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[str, int] = {}
+    for i, e in enumerate(examples):
+        for doc in sorted(e.relevant | {d for d, _ in e.gold}):
+            if doc in first:
+                parent[root(i)] = root(first[doc])
+            else:
+                first[doc] = i
+    groups: dict[int, list[int]] = {}
+    for i in range(len(examples)):
+        groups.setdefault(root(i), []).append(i)
+    order = np.random.default_rng(seed).permutation(len(groups))
+    keys = sorted(groups)
+    out: list[list[int]] = [[] for _ in range(k)]
+    for n, g in enumerate(order):
+        out[n % k].extend(groups[keys[int(g)]])
+    return [np.array(sorted(f), dtype=int) for f in out]
+
+
+def out_of_fold(examples: Sequence[ClaimExamples], design: Design) -> list[np.ndarray]:
+    """Each claim's probabilities from a model that did not see it."""
+    cols = columns(design, examples[0].features.shape[1])
+    probs: list[np.ndarray] = [np.zeros(0)] * len(examples)
+    for held in grouped_folds(examples):
+        held_set = set(held.tolist())
+        train = [e for i, e in enumerate(examples) if i not in held_set and len(e.labels)]
+        model = fit(
+            np.vstack([e.features[:, cols] for e in train]), np.concatenate([e.labels for e in train]), design
+        )
+        for i in held:
+            e = examples[int(i)]
+            probs[int(i)] = predict(model, e.features[:, cols]) if len(e.labels) else np.zeros(0)
+    return probs
+
+
+def evidence_metrics(
+    examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray], policy: Policy, *, dedup: bool = False
+) -> dict[str, float]:
+    """Sentence P/R/F1, document citation precision and refusal rates of ``policy`` (as ``rag eval
+    evidence`` counts them)."""
+    tp = n_pred = n_gold = cited = cited_relevant = 0
+    with_ev = refused = without = answered = 0
+    for e, p in zip(examples, probs, strict=True):
+        chosen = choose(p, e.documents, e.vectors if dedup else None, policy)
+        pred = set().union(*(e.covers[i] for i in chosen)) if chosen else set()
+        tp += len(pred & e.gold)
+        n_pred += len(pred)
+        n_gold += len(e.gold)
+        docs = {e.documents[i] for i in chosen}
+        if not chosen and len(p):  # a refusal still lists the closest source(s), and the eval counts them
+            docs = set(
+                list(dict.fromkeys(e.documents[int(i)] for i in np.argsort(-p, kind="stable")))[:CLOSEST]
+            )
+        cited += len(docs)
+        cited_relevant += len(docs & e.relevant)
+        if e.gold:
+            with_ev += 1
+            refused += int(not chosen)
+        else:
+            without += 1
+            answered += int(bool(chosen))
+    precision = tp / n_pred if n_pred else 0.0
+    recall = tp / n_gold if n_gold else 0.0
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "citation_precision": cited_relevant / cited if cited else 0.0,
+        "refusal_with_evidence": refused / with_ev if with_ev else 0.0,
+        "refusal_without_evidence": 1 - answered / without if without else 0.0,
+    }
+
+
+def tune_policy(
+    examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray]
+) -> tuple[Policy, dict[str, float]]:
+    """The policy with the best sentence F1 among those refusing at most 10 % of claims with evidence
+    (where none does, as on tiny data: the one refusing fewest, then the best F1)."""
+    best: tuple[tuple[float, float], Policy, dict[str, float]] | None = None
+    for abstain in (0.02, 0.03, *np.arange(0.05, 0.80, 0.05)):
+        for include in np.arange(0.1, 0.9, 0.1):
+            for relative in (0.3, 0.5, 0.7, 0.9):
+                for max_sentences in (2, 3, 4):
+                    for max_documents in (1, 2, 3):
+                        policy = Policy(
+                            abstain=round(float(abstain), 3),
+                            include=round(float(include), 3),
+                            relative=relative,
+                            max_sentences=max_sentences,
+                            max_documents=max_documents,
+                        )
+                        m = evidence_metrics(examples, probs, policy)
+                        excess = max(0.0, m["refusal_with_evidence"] - MAX_REFUSAL_WITH_EVIDENCE)
+                        key = (-excess, m["f1"])
+                        if best is None or key > best[0]:
+                            best = (key, policy, m)
+    assert best is not None
+    return best[1], best[2]
+
+
+def rerank_order(e: ClaimExamples, probs: np.ndarray, weight: float) -> list[str]:
+    """Documents as ``rag.select.rerank`` orders them for this claim."""
+    return [d for d, _ in rerank_documents(e.first_stage, e.documents, probs, weight)]
+
+
+def ndcg10(order: Sequence[str], relevant: frozenset[str]) -> float:
+    dcg = sum(1 / np.log2(r + 2) for r, d in enumerate(order[:10]) if d in relevant)
+    ideal = sum(1 / np.log2(r + 2) for r in range(min(len(relevant), 10)))
+    return float(dcg / ideal) if ideal else 0.0
+
+
+def tune_rerank(
+    examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray]
+) -> tuple[float, dict[float, float]]:
+    scores: dict[float, float] = {}
+    for w in np.round(np.arange(0.0, 1.01, 0.1), 2):
+        scores[float(w)] = float(
+            np.mean(
+                [
+                    ndcg10(rerank_order(e, p, float(w)), e.relevant)
+                    for e, p in zip(examples, probs, strict=True)
+                ]
+            )
+        )
+    best = max(scores, key=lambda w: (scores[w], -w))
+    return best, scores
+
+
+def train(
+    examples: Sequence[ClaimExamples],
+    *,
+    extra: Sequence[ClaimExamples] = (),
+    designs: Sequence[Design] = DESIGNS,
+    log: Any = print,
+) -> dict[str, Any]:
+    """Cross-validate every design, refit the best one; returns the artifact's JSON spec.
+
+    ``extra`` examples (e.g. PubMedQA questions) are learned from and cross-validated with the rest, but
+    the policy, the rerank weight and the choice of design are judged on ``examples`` alone.
+    """
+    started = time.perf_counter()
+    target = len(examples)
+    examples = [*examples, *extra]
+    comparison = []
+    seconds: dict[str, float] = {}  # kept apart from the results, which must reproduce exactly
+    chosen: tuple[float, Design, list[np.ndarray], Policy, dict[str, float]] | None = None
+    for design in designs:
+        t = time.perf_counter()
+        probs = out_of_fold(examples, design)[:target]
+        policy, metrics = tune_policy(examples[:target], probs)
+        row = {
+            "design": design.name,
+            **{k: round(v, 4) for k, v in metrics.items()},
+            "policy": policy.to_dict(),
+        }
+        seconds[design.name] = round(time.perf_counter() - t, 1)
+        log(f"{design.name}: {row}")
+        comparison.append(row)
+        if chosen is None or metrics["f1"] > chosen[0]:
+            chosen = (metrics["f1"], design, probs, policy, metrics)
+    assert chosen is not None
+    _, design, probs, policy, metrics = chosen
+    weight, rerank_scores = tune_rerank(examples[:target], probs)
+    cols = columns(design, examples[0].features.shape[1])
+    usable = [e for e in examples if len(e.labels)]
+    model = fit(
+        np.vstack([e.features[:, cols] for e in usable]), np.concatenate([e.labels for e in usable]), design
+    )
+    from rag.select.features import feature_names
+
+    names = list(feature_names(examples[0].vectors.shape[1]))
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "kind": "features",
+        "design": design.name,
+        "features": [names[i] for i in cols],
+        **model,
+        "policy": policy.to_dict(),
+        "rerank_weight": weight,
+        "cross_validation": {
+            "folds": FOLDS,
+            "seed": SEED,
+            "chosen": {k: round(v, 4) for k, v in metrics.items()},
+            "designs": comparison,
+            "rerank_ndcg@10_by_weight": {str(k): round(v, 4) for k, v in rerank_scores.items()},
+        },
+        "training": {
+            "claims": target,
+            "extra_questions": len(examples) - target,
+            "sentences": int(sum(len(e.labels) for e in examples)),
+            "positives": int(sum(e.labels.sum() for e in examples)),
+            "seconds": round(time.perf_counter() - started, 1),
+            "cross_validation_seconds": seconds,
+        },
+    }

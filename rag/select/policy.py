@@ -1,0 +1,62 @@
+"""How many sentences to cite, and when to say the evidence is not there.
+
+The selector gives each candidate sentence a calibrated probability of being evidence for the
+question. The policy then abstains when the best probability is below ``abstain``, cites every
+sentence at or above ``include`` that is also within ``relative`` of the best (at least the best one,
+at most ``max_sentences`` from at most ``max_documents`` documents), and skips near-duplicates.
+Its numbers are chosen on the training split's out-of-fold predictions (``rag train selector``) and
+stored with the selector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+DUPLICATE_COSINE = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    abstain: float = 0.3
+    include: float = 0.5
+    relative: float = 0.5  # a cited sentence scores at least this share of the best probability
+    max_sentences: int = 4
+    max_documents: int = 3
+
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+def choose(
+    probabilities: np.ndarray,
+    documents: Sequence[str],
+    vectors: np.ndarray | None,
+    policy: Policy,
+) -> list[int]:
+    """Indices of the sentences to cite, best first; empty when the evidence is insufficient."""
+    if len(probabilities) == 0:
+        return []
+    order = np.argsort(-probabilities, kind="stable")
+    best = float(probabilities[order[0]])
+    if best < policy.abstain:
+        return []
+    floor = max(policy.include, policy.relative * best)
+    chosen: list[int] = []
+    cited: list[str] = []
+    for i in (int(j) for j in order):
+        if len(chosen) >= policy.max_sentences:
+            break
+        if chosen and probabilities[i] < floor:
+            break
+        doc = documents[i]
+        if doc not in cited and len(cited) >= policy.max_documents:
+            continue
+        if vectors is not None and any(float(vectors[i] @ vectors[j]) > DUPLICATE_COSINE for j in chosen):
+            continue
+        chosen.append(i)
+        if doc not in cited:
+            cited.append(doc)
+    return chosen

@@ -1,0 +1,243 @@
+"""Evidence selection: candidates, features, policy, source markers, training and the shipped selector."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import FIXTURES, cosine_selector, make_hit
+
+from rag.compose import compose, design_of, introduce
+from rag.embed import HashingEmbedder
+from rag.errors import InvalidInput
+from rag.markers import OUR_CITATION, display, source_markers
+from rag.select import Policy, choose, evidence_pool, load_selector
+from rag.select.candidates import candidates, heading_length, quotable
+from rag.select.features import SCALAR_FEATURES, featurize, section_kind
+from rag.sentences import split_sentences
+
+MINI = FIXTURES / "beir_mini"
+
+
+# -- candidates ---------------------------------------------------------------------------------
+def test_headings_are_not_part_of_the_quote_and_glued_headings_split() -> None:
+    text = "Patients with pulmonary tuberculosis.AIM: To assess whether the new regimen shortens treatment."
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Patients with pulmonary tuberculosis.",
+        "AIM: To assess whether the new regimen shortens treatment.",
+    ]
+    assert heading_length("BACKGROUND: Heparin causes bleeding in some patients.") == len("BACKGROUND: ")
+    assert heading_length("Conclusions: Heparin causes bleeding.") == len("Conclusions: ")
+    assert heading_length("Heparin: a drug that causes bleeding.") == 0  # not a heading word
+    quoted = [c.text for c in candidates([make_hit("d", text)])]
+    assert quoted == ["To assess whether the new regimen shortens treatment."]
+
+
+def test_footers_and_declarations_are_not_evidence() -> None:
+    for line in [
+        "Correspondence: jossey.ach@gmail.com Project Officer, National Catholic Secretariat, Accra.",
+        "This article is distributed under the terms of the Creative Commons Attribution License.",
+        "The authors declare that they have no competing interests in this work.",
+        "All authors read and approved the final manuscript before submission.",
+    ]:
+        assert not quotable(line), line
+    assert quotable("The risks of heparin include bleeding and heparin induced thrombocytopenia.")
+
+
+def test_section_kind_from_label_or_heading() -> None:
+    assert section_kind("CONCLUSIONS", "Heparin is safe.") == "conclusions"
+    assert section_kind(None, "RESULTS: Bleeding occurred in 3%.") == "results"
+    assert section_kind("BACKGROUND", "x") == "background"
+    assert section_kind(None, "Heparin is safe.") is None
+
+
+def test_features_are_what_they_say() -> None:
+    hit = make_hit("d", "Little is known about heparin. Heparin significantly reduced clots (p < 0.01).")
+    pool = candidates([hit])
+    emb = HashingEmbedder()
+    vectors = emb.embed([c.text for c in pool])
+    q = emb.embed(["Does heparin reduce clots?"])[0]
+    x = featurize("Does heparin reduce clots?", q, pool, vectors)
+    names = list(SCALAR_FEATURES)
+    assert x.shape == (2, len(SCALAR_FEATURES) + emb.dimension)
+    col = {n: x[:, names.index(n)] for n in names}
+    assert np.allclose(col["cosine"], vectors @ q, atol=1e-6)
+    assert col["cue_background"].tolist() == [1.0, 0.0]
+    assert col["cue_statistics"].tolist() == [0.0, 1.0]
+    assert col["first_sentence"].tolist() == [1.0, 0.0] and col["last_sentence"].tolist() == [0.0, 1.0]
+    # stems {heparin, reduc, clot}: the background sentence has one of three, the finding all three
+    assert col["overlap_question"].tolist() == pytest.approx([1 / 3, 1.0])
+
+
+# -- policy -------------------------------------------------------------------------------------
+def test_policy_abstains_cites_one_or_several_and_caps_documents() -> None:
+    policy = Policy(abstain=0.3, include=0.5, relative=0.5, max_sentences=3, max_documents=2)
+    docs = ["a", "a", "b", "c"]
+    assert choose(np.array([0.2, 0.1, 0.1, 0.05]), docs, None, policy) == []  # nothing answers
+    assert choose(np.array([0.4, 0.1, 0.1, 0.05]), docs, None, policy) == [0]  # only the best one
+    assert choose(np.array([0.9, 0.8, 0.7, 0.6]), docs, None, policy) == [0, 1, 2]  # capped at 3
+    assert choose(np.array([0.9, 0.2, 0.8, 0.7]), docs, None, policy) == [0, 2]  # c is a third document
+    same = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+    assert choose(np.array([0.9, 0.8, 0.7, 0.1]), docs, same, policy) == [0, 2]  # near-duplicate dropped
+
+
+# -- source markers -----------------------------------------------------------------------------
+# Real strings from ../shared/data/pdfs (pypdf text of the first pages).
+REAL_MARKERS = [
+    ("as the primary DVT prophy- lactic agent [10].", "as the primary DVT prophy- lactic agent¹⁰."),
+    (
+        "more common than appreciated in fungi20 prompted us",
+        "more common than appreciated in fungi²⁰ prompted us",
+    ),
+    (
+        "from all existing lineages4,6,21 for DNA mycoviruses",
+        "from all existing lineages⁴,⁶,²¹ for DNA mycoviruses",
+    ),
+    ("during translation5,6", "during translation⁵,⁶"),
+    ("ancestral protein reconstruction5. The optimal", "ancestral protein reconstruction⁵. The optimal"),
+    ("[27–29], RecJ exonuclease [30], MRE11 [31], as well", "²⁷⁻²⁹, RecJ exonuclease³⁰, MRE11³¹, as well"),
+    ("Transformer-based1 language models", "Transformer-based¹ language models"),
+]
+NOT_MARKERS = [
+    "in agreement with dip1 and pwwp3 mutant phenotypes",
+    "Genome-wide transcriptome analysis of dana1 mutants",
+    "IL6, CD4, COVID-19 and type 2 diabetes in 2010.",
+    "bleeding in 12 patients (n = 12) and (12%) at 0.5 mg",
+]
+
+
+@pytest.mark.parametrize(("raw", "shown"), REAL_MARKERS)
+def test_source_reference_markers_are_rendered_as_theirs(raw: str, shown: str) -> None:
+    assert source_markers(raw)
+    assert display(raw) == shown
+    assert not OUR_CITATION.search(display(raw))
+
+
+@pytest.mark.parametrize("text", NOT_MARKERS)
+def test_gene_names_doses_and_counts_are_not_markers(text: str) -> None:
+    assert source_markers(text) == [] and display(text) == text
+
+
+# -- the answer's shape -------------------------------------------------------------------------
+def test_bottom_line_from_the_strongest_study_then_one_finding_per_study() -> None:
+    question = "Does heparin cause bleeding after trauma?"
+    hits = [
+        make_hit(
+            "case",
+            "Heparin caused bleeding after trauma in our patient [4].",
+            1,
+            evidence_level="case report",
+        ),
+        make_hit(
+            "sr",
+            "Heparin causes bleeding after trauma in some patients.",
+            2,
+            year=2010,
+            evidence_level="meta-analysis / systematic review",
+            title="A systematic review of heparin",
+        ),
+    ]
+    answer = compose(question, evidence_pool(question, hits, HashingEmbedder(), {}), cosine_selector(0.05))
+    assert not answer.insufficient_evidence and answer.selector == "cosine-test"
+    assert (
+        answer.bottom_line
+        == "A 2010 systematic review [1] found: «Heparin causes bleeding after trauma in some patients.»"
+    )
+    assert [r.doc_id for r in answer.references] == ["sr", "case"]
+    assert [(f.n, f.design, f.year) for f in answer.findings] == [(2, "case report", 2020)]
+    assert answer.findings[0].quote == "Heparin caused bleeding after trauma in our patient⁴."
+    assert answer.citations[1].quote == "Heparin caused bleeding after trauma in our patient [4]."  # verbatim
+    assert {int(n) for n in OUR_CITATION.findall(answer.answer)} == {1, 2}  # no foreign [4]
+    shown = [answer.bottom_line, *(f.quote for f in answer.findings)]
+    assert sum(s.count("Heparin causes bleeding") for s in shown) == 1  # never shown twice
+
+
+def test_design_and_introduction_come_from_metadata() -> None:
+    assert design_of("meta-analysis / systematic review", "A meta-analysis of X") == "meta-analysis"
+    assert design_of("cohort / observational", "") == "observational study"
+    assert design_of(None, "") == "study"
+    assert introduce("observational study", None, 2) == "An observational study [2]"
+    assert introduce("randomised controlled trial", 2019, 1) == "A 2019 randomised controlled trial [1]"
+
+
+# -- loading and training -----------------------------------------------------------------------
+def test_unknown_selectors_fail_with_a_fix() -> None:
+    with pytest.raises(InvalidInput, match="unknown selector"):
+        load_selector("no-such-selector")
+    with pytest.raises(InvalidInput, match="selector.json"):
+        load_selector(str(FIXTURES))  # a folder without an artifact
+
+
+def test_a_selector_over_vector_products_refuses_vectors_of_another_model() -> None:
+    from rag.select.features import feature_names
+    from rag.select.model import FeatureSelector
+
+    names = list(feature_names(384))
+    spec = {
+        "features": names,
+        "mean": [0.0] * len(names),
+        "scale": [1.0] * len(names),
+        "layers": [{"weight": [[0.0]] * len(names), "bias": [0.0]}],
+        "policy": Policy().to_dict(),
+    }
+    selector = FeatureSelector(spec, name="products-384")
+    hit = make_hit("d", "Heparin significantly reduced clots in trauma patients.")
+    pool = evidence_pool("heparin", [hit], HashingEmbedder(), {})  # 256-dimensional vectors
+    with pytest.raises(InvalidInput, match="another embedding model"):
+        selector.score("heparin", pool.question_vector, pool.candidates, pool.vectors)
+
+
+def _rag(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "rag.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+
+
+def _train(out: Path, cache: Path) -> subprocess.CompletedProcess:
+    data = ["--data", str(MINI), "--model", "hashing-256", "--index-cache", str(cache)]
+    return _rag("train", "selector", *data, "--out", str(out), "--quiet")
+
+
+def test_train_selector_is_reproducible_and_loadable(tmp_path: Path) -> None:
+    first = _train(tmp_path / "a", tmp_path / "cache")
+    assert first.returncode == 0, first.stderr
+    second = _train(tmp_path / "b", tmp_path / "cache")
+    assert second.returncode == 0, second.stderr
+    a = json.loads((tmp_path / "a" / "selector.json").read_text())
+    b = json.loads((tmp_path / "b" / "selector.json").read_text())
+    for key in ("features", "mean", "scale", "layers", "policy", "rerank_weight", "cross_validation"):
+        assert a[key] == b[key], key  # bit-for-bit on the same machine
+    assert a["training"]["claims"] == 7 and a["training"]["positives"] >= 6
+    card = (tmp_path / "a" / "MODEL_CARD.md").read_text()
+    assert "train split only" in card and "CC BY-NC 2.0" in card
+    selector = load_selector(str(tmp_path / "a"))
+    assert selector.policy == Policy(**a["policy"])
+    refused = _rag("train", "selector", "--data", str(MINI), "--split", "test", "--out", str(tmp_path / "c"))
+    assert refused.returncode == 2 and "test split" in refused.stderr
+
+
+def test_cross_validation_keeps_claims_of_one_document_together() -> None:
+    from rag.eval.examples import ClaimExamples
+    from rag.eval.train_selector import grouped_folds
+
+    def claim(qid: str, docs: set[str]) -> ClaimExamples:
+        empty = np.zeros((0, 1), dtype=np.float32)
+        return ClaimExamples(
+            qid, qid, empty, np.zeros(0), [], [], empty, [], frozenset(), frozenset(docs), []
+        )
+
+    docs = [{"a"}, {"a"}, {"b"}, {"c", "d"}, {"d"}, {"e"}, {"f"}, {"g"}, {"h"}, {"a", "i"}]
+    folds = grouped_folds([claim(str(i), d) for i, d in enumerate(docs)], k=3)
+    where = {int(i): n for n, fold in enumerate(folds) for i in fold}
+    assert sorted(where) == list(range(len(docs)))  # every claim in exactly one fold
+    assert where[0] == where[1] == where[9] and where[3] == where[4]
