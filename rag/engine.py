@@ -22,7 +22,7 @@ from rag.lru import LRU
 from rag.retrieve import MODES, hits_from, make_retriever
 from rag.select import DEFAULT_SELECTOR, EvidencePool, Selector, evidence_pool, load_selector
 from rag.select.candidates import TOP_PASSAGES
-from rag.select.rerank import rerank_hits
+from rag.select.rerank import first_stage_documents, rerank_documents, rerank_hits
 from rag.types import Answer, Hit
 
 log = logging.getLogger(__name__)
@@ -151,10 +151,7 @@ class Engine:
             raise InvalidInput(f"k must be between 1 and {MAX_K}, got {k}")
         index = index or self.index
         if mode == RERANK:
-            pool = self.evidence_pool(query, index=index, k=max(k, self.options.passages))
-            probs = self.selector.score(query, pool.question_vector, pool.candidates, pool.vectors)
-            docs = [c.hit.doc_id for c in pool.candidates]
-            return rerank_hits(pool.hits, docs, probs, self.selector.rerank_weight)[:k]
+            return self.rerank(query, index=index, k=max(k, self.options.passages))[0][:k]
         retriever = make_retriever(
             index,
             embedder or self.queries,
@@ -188,8 +185,7 @@ class Engine:
 
         def compute() -> Answer:
             pool = self.evidence_pool(query, mode=mode, index=index)
-            answer = compose(query, pool, self.selector, mode=mode, exclude=exclude)
-            return answer if query == question else answer.model_copy(update={"question": question})
+            return compose(query, pool, self.selector, mode=mode, exclude=exclude)
 
         answer = self.answers.get_or_compute(key, compute)
         return answer if answer.question == question else answer.model_copy(update={"question": question})
@@ -212,6 +208,18 @@ class Engine:
         policy = document_policy(self.selector.policy)
         answer = compose(query, pool, self.selector, mode="document", exclude=exclude, policy=policy)
         return answer if query == question else answer.model_copy(update={"question": question})
+
+    def rerank(
+        self, query: str, *, index: IndexVersion | None = None, k: int | None = None
+    ) -> tuple[list[Hit], list[tuple[str, float]]]:
+        """The first stage's top ``k`` passages regrouped by the selector's document scores, and those
+        ``(doc_id, score)`` scores, best first (``rag.select.rerank``)."""
+        pool = self.evidence_pool(query, mode=FIRST_STAGE, index=index, k=k)
+        probs = self.selector.score(query, pool.question_vector, pool.candidates, pool.vectors)
+        docs = [c.hit.doc_id for c in pool.candidates]
+        weight = self.selector.rerank_weight
+        scores = rerank_documents(first_stage_documents(pool.hits), docs, probs, weight)
+        return rerank_hits(pool.hits, scores), scores
 
     def evidence_pool(
         self, query: str, *, mode: str | None = None, index: IndexVersion | None = None, k: int | None = None

@@ -66,27 +66,15 @@ def test_packaged_selector_ranks_a_finding_above_background(real_embedder) -> No
     """tests/fixtures/selector: abstracts' opening sentences versus their conclusions."""
     import json
 
-    from conftest import FIXTURES
+    from conftest import FIXTURES, make_hit
 
     from rag.select import evidence_pool, load_selector
-    from rag.sentences import split_sentences
-    from rag.types import Hit
 
     selector = load_selector()
     cases = json.loads((FIXTURES / "selector" / "finding_vs_background.json").read_text())
     assert len(cases) == 4
     for case in cases:
-        text = f"{case['background']} {case['finding']}"
-        hit = Hit(
-            passage_id="p",
-            doc_id=case["pmid"],
-            rank=1,
-            score=1.0,
-            text=text,
-            title="",
-            sentences=tuple(split_sentences(text)),
-            doc_chars=len(text),
-        )
+        hit = make_hit(case["pmid"], f"{case['background']} {case['finding']}", title="", year=None)
         pool = evidence_pool(case["question"], [hit], real_embedder, {})
         assert [c.text for c in pool.candidates] == [case["background"], case["finding"]]
         probs = selector.score(case["question"], pool.question_vector, pool.candidates, pool.vectors)
@@ -97,12 +85,11 @@ def test_a_cross_encoder_can_be_the_selector(tmp_path: Path, real_embedder) -> N
     """`RAG_SELECTOR=cross-encoder:PATH` loads any sentence-transformers cross-encoder (here one made from
     the packaged MiniLM weights with a fresh, seeded scoring head) and scores every candidate."""
     import torch
+    from conftest import make_hit
     from sentence_transformers import CrossEncoder
 
     from rag.embed import resolve_model
     from rag.select import evidence_pool, load_selector
-    from rag.sentences import split_sentences
-    from rag.types import Hit
 
     torch.manual_seed(0)
     CrossEncoder(resolve_model("packaged:all-MiniLM-L6-v2"), num_labels=1).save(str(tmp_path / "ce"))
@@ -111,16 +98,7 @@ def test_a_cross_encoder_can_be_the_selector(tmp_path: Path, real_embedder) -> N
         "Heparin causes bleeding in many trauma patients. Mountains are very high in the Alps. "
         "Rivers are long and wide in the north."
     )
-    hit = Hit(
-        passage_id="p",
-        doc_id="d",
-        rank=1,
-        score=1.0,
-        text=text,
-        title="t",
-        sentences=tuple(split_sentences(text)),
-        doc_chars=len(text),
-    )
+    hit = make_hit("d", text)
     pool = evidence_pool("Does heparin cause bleeding?", [hit], real_embedder, {})
     probs = selector.score(
         "Does heparin cause bleeding?", pool.question_vector, pool.candidates, pool.vectors

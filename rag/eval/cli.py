@@ -119,16 +119,11 @@ def _run_retrieval(
     reranker = None
     if "rerank" in modes:
         from rag.engine import Engine
-        from rag.select.rerank import first_stage_documents, rerank_documents
 
         rerank_engine = Engine(index.path.parent.parent, embedder=embedder, selector=args.settings.selector)
 
         def reranker(query: str) -> list[tuple[str, float]]:
-            pool = rerank_engine.evidence_pool(query, mode="hybrid")
-            probs = rerank_engine.selector.score(query, pool.question_vector, pool.candidates, pool.vectors)
-            docs = [c.hit.doc_id for c in pool.candidates]
-            first = first_stage_documents(pool.hits)
-            return rerank_documents(first, docs, probs, rerank_engine.selector.rerank_weight)
+            return rerank_engine.rerank(query)[1]
 
     t = time.perf_counter()
     result = evaluate_retrieval(

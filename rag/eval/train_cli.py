@@ -118,6 +118,13 @@ def cmd_train_selector(args: argparse.Namespace) -> int:
 
 def model_card(spec: dict[str, Any]) -> str:
     t = spec["training"]
+    pubmedqa = (
+        f"\n- PubMedQA labelled set (Jin et al., EMNLP 2019; MIT): {t['pubmedqa_questions']} questions, the "
+        "items after the first 300 by PMID (those are the demo corpus and the clinical answer set); each "
+        "abstract indexed without its title, its conclusion labelled as the question's evidence."
+        if t.get("pubmedqa_questions")
+        else ""
+    )
     cv = spec["cross_validation"]
     rows = "\n".join(
         f"| {d['design']} | {d['f1']:.3f} | {d['precision']:.3f} | {d['recall']:.3f} | "
@@ -127,16 +134,17 @@ def model_card(spec: dict[str, Any]) -> str:
     )
     return f"""# Evidence selector `{spec["name"]}`
 
-A {spec["design"]} model over the features of `rag/select/features.py` ({len(spec["features"])} inputs):
+A model ({spec["design"]}) over the features of `rag/select/features.py` ({len(spec["features"])} inputs):
 given a question and a candidate sentence of the retrieved passages, the probability that the
 sentence is evidence for (or against) the question. `rag/select/policy.py` turns probabilities into
 citations or an "insufficient evidence" answer; the policy below was chosen on out-of-fold
 predictions of the training split.
 
 ## Training data and licences
-- SciFact (Wadden et al., EMNLP 2020; CC BY-NC 2.0), **{t["split"]} split only**: {t["claims"]} claims,
-  {t["sentences"]} candidate sentences retrieved by the service itself, {t["positives"]} labelled as
-  rationale sentences. SHA-256 of the files: {", ".join(f"`{k}` {v[:12]}…" for k, v in t["data"].items())}.
+- SciFact (Wadden et al., EMNLP 2020; CC BY-NC 2.0), **{t["split"]} split only**: {t["claims"]} claims with
+  their rationale sentences.{pubmedqa}
+- In all, {t["sentences"]} candidate sentences retrieved by the service itself, {t["positives"]} of them
+  labelled as evidence. SHA-256 of the files: {", ".join(f"`{k}` {v[:12]}…" for k, v in t["data"].items())}.
 - Embedding model for the sentence vectors: `{t["embedding_model"]}` (all-MiniLM-L6-v2, Apache-2.0).
 - No test split was used for training, model choice, policy or rerank weight.
 

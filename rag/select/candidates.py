@@ -28,52 +28,11 @@ HEADING = re.compile(
     r"DESIGN|SETTING|CONTEXT|INTERPRETATION|DISCUSSION)\s+(?=[A-Z]))"
 )
 _HEADING_WORDS = frozenset(
-    [
-        "background",
-        "introduction",
-        "objective",
-        "objectives",
-        "aim",
-        "aims",
-        "purpose",
-        "method",
-        "methods",
-        "results",
-        "result",
-        "conclusion",
-        "conclusions",
-        "findings",
-        "design",
-        "setting",
-        "context",
-        "interpretation",
-        "discussion",
-        "summary",
-        "importance",
-        "rationale",
-        "hypothesis",
-        "materials",
-        "participants",
-        "patients",
-        "interventions",
-        "measurements",
-        "outcomes",
-        "main",
-        "significance",
-        "case",
-        "presentation",
-        "report",
-        "study",
-        "selection",
-        "data",
-        "sources",
-        "extraction",
-        "synthesis",
-        "limitations",
-        "and",
-        "of",
-        "&",
-    ]
+    """background introduction objective objectives aim aims purpose method methods results result
+    conclusion conclusions findings design setting context interpretation discussion summary
+    importance rationale hypothesis materials participants patients interventions measurements
+    outcomes main significance case presentation report study selection data sources extraction
+    synthesis limitations and of &""".split()  # noqa: SIM905
 )
 NOT_EVIDENCE = re.compile(
     r"@|\bcreative commons\b|\blicen[cs]ee\b|\bopen access\b|\bcompeting interests?\b|"

@@ -38,11 +38,8 @@ def rerank_documents(
     return sorted(scores.items(), key=lambda kv: -kv[1])
 
 
-def rerank_hits(
-    hits: Sequence[Hit], documents: Sequence[str], probabilities: np.ndarray, weight: float
-) -> list[Hit]:
-    """``hits`` regrouped by reranked document (a document's passages keep their order), renumbered."""
-    order = [d for d, _ in rerank_documents(first_stage_documents(hits), documents, probabilities, weight)]
-    position = {d: i for i, d in enumerate(order)}
-    ranked = sorted(hits, key=lambda h: (position[h.doc_id], h.rank))
-    return [h.model_copy(update={"rank": i}) for i, h in enumerate(ranked, start=1)]
+def rerank_hits(hits: Sequence[Hit], ranked: Sequence[tuple[str, float]]) -> list[Hit]:
+    """``hits`` regrouped by the ``ranked`` documents (a document's passages keep their order), renumbered."""
+    position = {d: i for i, (d, _) in enumerate(ranked)}
+    ordered = sorted(hits, key=lambda h: (position.get(h.doc_id, len(position)), h.rank))
+    return [h.model_copy(update={"rank": i}) for i, h in enumerate(ordered, start=1)]
