@@ -22,7 +22,7 @@ import numpy as np
 from rag.compose import CLOSEST
 from rag.eval.examples import ClaimExamples
 from rag.select.features import SCALAR_FEATURES
-from rag.select.model import FORMAT, FORMAT_VERSION
+from rag.select.model import FORMAT, FORMAT_VERSION, mlp_probabilities
 from rag.select.policy import Policy, choose
 from rag.select.rerank import rerank_documents
 
@@ -95,12 +95,7 @@ def fit(x: np.ndarray, y: np.ndarray, design: Design, *, seed: int = SEED) -> di
 
 
 def predict(model: dict[str, Any], x: np.ndarray) -> np.ndarray:
-    h = (x - np.asarray(model["mean"], dtype=np.float32)) / np.asarray(model["scale"], dtype=np.float32)
-    for n, layer in enumerate(model["layers"]):
-        h = h @ np.asarray(layer["weight"], dtype=np.float32) + np.asarray(layer["bias"], dtype=np.float32)
-        if n < len(model["layers"]) - 1:
-            h = np.maximum(h, 0.0)
-    return 1.0 / (1.0 + np.exp(-np.clip(h[:, 0], -30, 30)))
+    return mlp_probabilities(model, x)
 
 
 def folds(n: int, k: int = FOLDS, seed: int = SEED) -> list[np.ndarray]:

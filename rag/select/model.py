@@ -54,6 +54,18 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
 
 
+def mlp_probabilities(spec: dict[str, Any], x: np.ndarray) -> np.ndarray:
+    """The stored network's probabilities for feature rows ``x``: standardise, then dense layers with
+    ReLU between them, then a sigmoid (the one forward pass, for serving and for training)."""
+    h = (x - np.asarray(spec["mean"], dtype=np.float32)) / np.asarray(spec["scale"], dtype=np.float32)
+    layers = spec["layers"]
+    for n, layer in enumerate(layers):
+        h = h @ np.asarray(layer["weight"], dtype=np.float32) + np.asarray(layer["bias"], dtype=np.float32)
+        if n < len(layers) - 1:
+            h = np.maximum(h, 0.0)
+    return _sigmoid(h[:, 0])
+
+
 class FeatureSelector:
     """MLP (or logistic regression: no hidden layer) over standardised features."""
 
@@ -61,17 +73,11 @@ class FeatureSelector:
         self.name = name
         self.spec = spec
         self.features: list[str] = spec["features"]
-        self.mean = np.asarray(spec["mean"], dtype=np.float32)
-        self.scale = np.asarray(spec["scale"], dtype=np.float32)
-        self.layers = [
-            (np.asarray(layer["weight"], dtype=np.float32), np.asarray(layer["bias"], dtype=np.float32))
-            for layer in spec["layers"]
-        ]
         self.policy = Policy(**spec["policy"])
         self.rerank_weight = float(spec.get("rerank_weight", 0.0))
 
-    def logits(self, x: np.ndarray) -> np.ndarray:
-        """Raw scores of feature rows laid out as ``feature_names(dim)`` (extra columns are unused)."""
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """Probabilities for feature rows laid out as ``feature_names(dim)`` (extra columns are unused)."""
         n = len(self.features)
         if list(feature_names(x.shape[1] - len(SCALAR_FEATURES))[:n]) != self.features:
             raise InvalidInput(
@@ -79,19 +85,14 @@ class FeatureSelector:
                 f"vectors, got {x.shape[1] - len(SCALAR_FEATURES)}-dimensional ones: it was trained for "
                 "another embedding model; retrain it (rag train selector) or set RAG_SELECTOR to another"
             )
-        h = (x[:, :n] - self.mean) / self.scale
-        for n, (w, b) in enumerate(self.layers):
-            h = h @ w + b
-            if n < len(self.layers) - 1:
-                h = np.maximum(h, 0.0)
-        return h[:, 0]
+        return mlp_probabilities(self.spec, x[:, :n])
 
     def score(
         self, question: str, question_vector: np.ndarray, pool: Sequence[Candidate], vectors: np.ndarray
     ) -> np.ndarray:
         if not pool:
             return np.zeros(0, dtype=np.float32)
-        return _sigmoid(self.logits(featurize(question, question_vector, pool, vectors)))
+        return self.probabilities(featurize(question, question_vector, pool, vectors))
 
     def save(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
