@@ -103,7 +103,8 @@ def _print_answer(answer: Answer) -> None:
     from rag.compose import introduce
 
     print("From the research:\n")
-    print(answer.bottom_line or answer.answer)
+    pages = [c.page for c in answer.citations if c.n == 1 and c.page] if answer.bottom_line else []
+    print((answer.bottom_line or answer.answer) + (f" (p. {pages[0]})" if pages else ""))
     if answer.findings:
         print("\nKey findings:")
         for f in answer.findings:

@@ -39,6 +39,9 @@ def test_search(client: TestClient) -> None:
         "year",
         "page_start",
     }
+    reranked = client.post("/v1/search", json={"query": "gluten tolerance celiac", "k": 3, "mode": "rerank"})
+    assert reranked.status_code == 200 and reranked.json()["mode"] == "rerank"
+    assert reranked.json()["hits"][0]["doc_id"] == "18403944" and len(reranked.json()["hits"]) == 3
 
 
 def test_ask_shape(client: TestClient) -> None:

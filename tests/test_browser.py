@@ -85,6 +85,7 @@ def test_three_turn_conversation_with_stable_numbers(page) -> None:  # type: ign
     )
     bottom = page.inner_text("#turn-1 .bottom-line")
     assert "[1]" in bottom and "«" in bottom and " found: " in bottom
+    assert bottom.rstrip().endswith(("(p. 1)", "(p. 2)"))  # the review's abstract, with its page
     quoted = _quoted_sentences(page, 1)
     assert quoted and len(quoted) == len(set(quoted))  # no sentence shown twice
     assert "not medical advice" in page.inner_text("#turn-1 .turn-disclaimer")

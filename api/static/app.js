@@ -45,6 +45,8 @@ function renderTurn(data) {
   // The reference page's shape: bottom line, one bullet per further study, references, disclaimer.
   const answer = node.querySelector(".answer");
   renderMarked(answer, data.bottom_line || data.answer, t);
+  const first = data.bottom_line && data.citations.find((c) => c.n === 1 && c.page);
+  if (first) answer.append(` (p. ${first.page})`);
   answer.classList.toggle("insufficient", data.insufficient_evidence);
   const findings = node.querySelector(".findings");
   for (const f of data.findings || []) {
