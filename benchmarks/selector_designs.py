@@ -97,8 +97,8 @@ def main() -> None:
     from rag.eval.cache import cached_index
     from rag.eval.evidence import load_rationales, load_sentences
     from rag.eval.examples import collect
-    from rag.eval.train_selector import DESIGNS, columns, fit, grouped_folds, predict, tune_policy
-    from rag.select.model import CrossEncoderSelector, read_feature_selector
+    from rag.eval.train_selector import DESIGNS, columns, fit, grouped_folds, tune_policy
+    from rag.select.model import CrossEncoderSelector, mlp_probabilities, read_feature_selector
 
     s = Settings()
     dataset = load_beir(args.data, "train")
@@ -118,7 +118,7 @@ def main() -> None:
     )
     cols = columns(design, a[0].features.shape[1])
     model = fit(np.vstack([e.features[:, cols] for e in a]), np.concatenate([e.labels for e in a]), design)
-    feat_p = [predict(model, e.features[:, cols]) for e in b]
+    feat_p = [mlp_probabilities(model, e.features[:, cols]) for e in b]
 
     args.work.mkdir(parents=True, exist_ok=True)
     ce_dir = args.work / "cross-encoder"
@@ -155,7 +155,7 @@ def main() -> None:
         tr = [i for i in range(len(b)) if i not in hs and len(b[i].labels)]
         m = fit(np.vstack([z[i] for i in tr]), np.concatenate([b[i].labels for i in tr]), stack_design)
         for i in held:
-            stacked[int(i)] = predict(m, z[int(i)]) if len(b[int(i)].labels) else np.zeros(0)
+            stacked[int(i)] = mlp_probabilities(m, z[int(i)]) if len(b[int(i)].labels) else np.zeros(0)
 
     rows = []
     for name, probs, ms in (

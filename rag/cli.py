@@ -100,8 +100,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def _print_answer(answer: Answer) -> None:
     """The reference page's shape: bottom line, key findings, references (no sentence twice)."""
-    from rag.compose import introduce
-
     print("From the research:\n")
     pages = [c.page for c in answer.citations if c.n == 1 and c.page] if answer.bottom_line else []
     print((answer.bottom_line or answer.answer) + (f" (p. {pages[0]})" if pages else ""))
@@ -109,7 +107,7 @@ def _print_answer(answer: Answer) -> None:
         print("\nKey findings:")
         for f in answer.findings:
             page = f" (p. {f.citation.page})" if f.citation.page else ""
-            print(f"  • {introduce(f.design, f.year, f.n)} found: «{f.quote}»{page}")
+            print(f"  • {f.text}{page}")
     if answer.references:
         print("\nReferences:")
         for r in answer.references:

@@ -63,6 +63,11 @@ def introduce(design: str, year: int | None, n: int) -> str:
     return f"{article} {words} [{n}]"
 
 
+def statement(design: str, year: int | None, n: int, quote: str) -> str:
+    """One study's statement as every surface shows it: "A 2010 systematic review [1] found: «…»"."""
+    return f"{introduce(design, year, n)} found: «{quote}»"
+
+
 def compose(
     question: str,
     pool: EvidencePool,
@@ -81,7 +86,7 @@ def compose(
         range(len(pool.candidates))
     )
     cands = [pool.candidates[i] for i in keep]
-    vectors = pool.vectors[keep] if keep else pool.vectors
+    vectors = pool.vectors[keep]
     probs = selector.score(question, pool.question_vector, cands, vectors)
     chosen = choose(probs, [c.hit.doc_id for c in cands], vectors, policy)
     top = float(probs.max()) if len(probs) else None
@@ -178,9 +183,7 @@ def _answer(
         text = INSUFFICIENT + tail
     else:
         bottom, findings = _shape(citations, {c.hit.doc_id: c for c, _ in chosen})
-        text = " ".join(
-            [bottom] + [f"{introduce(f.design, f.year, f.n)} found: «{f.quote}»" for f in findings]
-        )
+        text = " ".join([bottom] + [f.text for f in findings])
     return Answer(
         question=question,
         answer=text,
@@ -208,10 +211,19 @@ def _shape(citations: list[Citation], by_doc: dict[str, Candidate]) -> tuple[str
         hit = by_doc[group[0].doc_id].hit
         design = design_of(hit.evidence_level, hit.title)
         if n == 1:
-            bottom = f"{introduce(design, hit.year, n)} found: «{' '.join(c.display for c in group[:2])}»"
+            bottom = statement(design, hit.year, n, " ".join(c.display for c in group[:2]))
             group = group[2:]
             if not group:
                 continue
         quote = " ".join(c.display for c in group)
-        findings.append(Finding(n=n, design=design, year=hit.year, quote=quote, citation=group[0]))
+        findings.append(
+            Finding(
+                n=n,
+                design=design,
+                year=hit.year,
+                quote=quote,
+                citation=group[0],
+                text=statement(design, hit.year, n, quote),
+            )
+        )
     return bottom, findings

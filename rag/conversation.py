@@ -190,7 +190,11 @@ def renumber(
     )
     findings = [
         f.model_copy(
-            update={"n": mapping[f.n], "citation": f.citation.model_copy(update={"n": mapping[f.n]})}
+            update={
+                "n": mapping[f.n],
+                "citation": f.citation.model_copy(update={"n": mapping[f.n]}),
+                "text": marks(f.text),
+            }
         )
         for f in answer.findings
     ]

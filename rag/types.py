@@ -115,6 +115,7 @@ class Finding(_Frozen):
     year: int | None
     quote: str  # the sentence(s) as shown (source markers rendered), verbatim otherwise
     citation: Citation
+    text: str = ""  # the statement as shown: "A 2012 case report [2] found: «…»"
 
 
 class Reference(_Frozen):

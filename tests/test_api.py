@@ -55,7 +55,8 @@ def test_ask_shape(client: TestClient) -> None:
     assert a["selector"] == "cosine-test" and a["bottom_line"].startswith("A 20")
     assert "[1]" in a["bottom_line"] and a["bottom_line"] in a["answer"]
     for f in a["findings"]:
-        assert set(f) == {"n", "design", "year", "quote", "citation"} and f["quote"] not in a["bottom_line"]
+        assert set(f) == {"n", "design", "year", "quote", "citation", "text"}
+        assert f["quote"] not in a["bottom_line"] and f["text"].endswith(f"found: «{f['quote']}»")
     assert set(a["references"][0]) >= {"n", "title", "journal", "year", "pmid", "doi", "url", "formatted"}
 
 

@@ -97,14 +97,24 @@ def test_asking_about_a_reference_is_not_carried_into_the_next_query() -> None:
 def test_renumber_maps_bottom_line_and_findings() -> None:
     from rag.types import Finding
 
-    base = _answer(["c", "b"])
+    base = _answer(["b", "c"])  # b keeps [2]; c is new: [3]
     cit = base.citations[1]
     answer = base.model_copy(
         update={
             "bottom_line": "A 2020 study [1] found: «S0»",
-            "findings": [Finding(n=2, design="study", year=2020, quote="S1", citation=cit)],
+            "findings": [
+                Finding(
+                    n=2,
+                    design="study",
+                    year=2020,
+                    quote="S1",
+                    citation=cit,
+                    text="A 2020 study [2] found: «S1»",
+                )
+            ],
         }
     )
     out, _ = renumber(answer, {"a": (1, 2020), "b": (2, 2020)})
-    assert out.bottom_line == "A 2020 study [3] found: «S0»"
-    assert out.findings[0].n == 2 and out.findings[0].citation.n == 2
+    assert out.bottom_line == "A 2020 study [2] found: «S0»"
+    assert out.findings[0].n == 3 and out.findings[0].citation.n == 3
+    assert out.findings[0].text == "A 2020 study [3] found: «S1»"

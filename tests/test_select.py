@@ -151,6 +151,10 @@ def test_bottom_line_from_the_strongest_study_then_one_finding_per_study() -> No
     )
     assert [r.doc_id for r in answer.references] == ["sr", "case"]
     assert [(f.n, f.design, f.year) for f in answer.findings] == [(2, "case report", 2020)]
+    assert (
+        answer.findings[0].text
+        == "A 2020 case report [2] found: «Heparin caused bleeding after trauma in our patient⁴.»"
+    )
     assert answer.findings[0].quote == "Heparin caused bleeding after trauma in our patient⁴."
     assert answer.citations[1].quote == "Heparin caused bleeding after trauma in our patient [4]."  # verbatim
     assert {int(n) for n in OUR_CITATION.findall(answer.answer)} == {1, 2}  # no foreign [4]

@@ -50,13 +50,10 @@ function renderTurn(data) {
   answer.classList.toggle("insufficient", data.insufficient_evidence);
   const findings = node.querySelector(".findings");
   for (const f of data.findings || []) {
-    const design = f.year ? `${f.year} ${f.design}` : f.design;
-    const article = /^[aeiou]/i.test(design) ? "An" : "A";
-    const page = f.citation.page ? ` (p. ${f.citation.page})` : "";
-    findings.append(el("li", { id: `t${t}-finding-${f.n}-${findings.children.length}` },
-      `${article} ${design} `,
-      el("a", { href: `#t${t}-ref-${f.n}`, className: "cite", "data-n": String(f.n) }, `[${f.n}]`),
-      ` found: «${f.quote}»${page}`));
+    const item = el("li", { id: `t${t}-finding-${f.n}-${findings.children.length}` });
+    renderMarked(item, f.text, t);
+    if (f.citation.page) item.append(` (p. ${f.citation.page})`);
+    findings.append(item);
   }
   node.querySelector(".findings-title").hidden = findings.children.length === 0;
   node.querySelector(".turn-disclaimer").textContent = data.disclaimer || "";

@@ -18,6 +18,7 @@ from rag.engine import Engine
 from rag.eval.evidence import sentence_offsets
 from rag.select.candidates import Candidate
 from rag.select.features import featurize
+from rag.select.rerank import first_stage_documents
 
 
 @dataclass
@@ -63,10 +64,6 @@ def collect(
                 offsets[doc] = sentence_offsets(store.document_text(doc) or "", sentences.get(doc, []))
             covers.append(_covered(c, offsets[doc]))
         gold = gold_sentences(claim)
-        first: list[str] = []
-        for h in hits:
-            if h.doc_id not in first:
-                first.append(h.doc_id)
         out.append(
             ClaimExamples(
                 qid=str(claim["_id"]),
@@ -79,7 +76,7 @@ def collect(
                 covers=covers,
                 gold=gold,
                 relevant=frozenset(d for d, r in qrels.get(str(claim["_id"]), {}).items() if r > 0),
-                first_stage=first,
+                first_stage=first_stage_documents(hits),
             )
         )
     return out

@@ -1,6 +1,6 @@
 """``rag train selector``: fit the evidence selector on a training split, reproducibly.
 
-1. Examples come from the service's own retrieval over the dataset (``rag.select.data``).
+1. Examples come from the service's own retrieval over the dataset (``rag.eval.examples``).
 2. Each model design is scored by 5-fold cross-validation over the training claims (claims that share
    a document stay in one fold): the policy
    (``rag.select.policy``) is tuned on the out-of-fold probabilities, so the reported F1 is what the
@@ -94,10 +94,6 @@ def fit(x: np.ndarray, y: np.ndarray, design: Design, *, seed: int = SEED) -> di
         torch.set_num_threads(threads)
 
 
-def predict(model: dict[str, Any], x: np.ndarray) -> np.ndarray:
-    return mlp_probabilities(model, x)
-
-
 def folds(n: int, k: int = FOLDS, seed: int = SEED) -> list[np.ndarray]:
     order = np.random.default_rng(seed).permutation(n)
     return [order[i::k] for i in range(k)]
@@ -147,7 +143,7 @@ def out_of_fold(examples: Sequence[ClaimExamples], design: Design) -> list[np.nd
         )
         for i in held:
             e = examples[int(i)]
-            probs[int(i)] = predict(model, e.features[:, cols]) if len(e.labels) else np.zeros(0)
+            probs[int(i)] = mlp_probabilities(model, e.features[:, cols]) if len(e.labels) else np.zeros(0)
     return probs
 
 

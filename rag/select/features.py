@@ -134,27 +134,33 @@ def section_kind(label: str | None, text: str) -> str | None:
 
 
 def featurize(
-    question: str, question_vector: np.ndarray, pool: Sequence[Candidate], vectors: np.ndarray
+    question: str,
+    question_vector: np.ndarray,
+    pool: Sequence[Candidate],
+    vectors: np.ndarray,
+    *,
+    products: bool = True,
 ) -> np.ndarray:
-    """``(len(pool), len(feature_names(dim)))`` float32 features; ``vectors`` are the candidates'
-    unit-length sentence vectors in pool order."""
+    """``(len(pool), len(feature_names(dim)))`` float32 features (only the scalar ones without
+    ``products``); ``vectors`` are the candidates' unit-length sentence vectors in pool order."""
     n = len(pool)
     cos = vectors @ question_vector
     q_terms = content_terms(question)
     documents: dict[str, int] = {}
     for c in pool:
         documents.setdefault(c.hit.doc_id, len(documents) + 1)
-    doc_best: dict[str, float] = {}
+    in_document: dict[str, list[float]] = {}
+    in_passage: dict[str, list[float]] = {}
     for c, value in zip(pool, cos, strict=True):
-        doc_best[c.hit.doc_id] = max(doc_best.get(c.hit.doc_id, -1.0), float(value))
+        in_document.setdefault(c.hit.doc_id, []).append(float(value))
+        in_passage.setdefault(c.hit.passage_id, []).append(float(value))
+    doc_best = {doc: max(values) for doc, values in in_document.items()}
+    passage_best = {pid: max(values) for pid, values in in_passage.items()}
     order = np.argsort(-cos, kind="stable")
     cos_rank = np.empty(n)
     cos_rank[order] = np.arange(1, n + 1)
     best = float(cos.max()) if n else 0.0
     position = {(c.hit.passage_id, c.index): i for i, c in enumerate(pool)}
-    passage_best: dict[str, float] = {}
-    for c, value in zip(pool, cos, strict=True):
-        passage_best[c.hit.passage_id] = max(passage_best.get(c.hit.passage_id, -1.0), float(value))
     terms = [content_terms(c.hit.text[c.start : c.end]) for c in pool]
     overlaps = [len(q_terms & t) / max(len(q_terms), 1) for t in terms]
     # words that many candidates share (the topic) weigh less than the question's rarer words
@@ -162,9 +168,6 @@ def featurize(
     idf = {w: np.log((n + 1) / (df.get(w, 0) + 1)) + 1 for w in q_terms}
     idf_total = sum(idf.values()) or 1.0
     q_numbers = set(_NUMBER.findall(question))
-    in_document: dict[str, list[float]] = {}
-    for c, value in zip(pool, cos, strict=True):
-        in_document.setdefault(c.hit.doc_id, []).append(float(value))
     asks = float(question.rstrip().endswith("?") or bool(_WH.match(question)))
     rows = np.zeros((n, len(SCALAR_FEATURES)), dtype=np.float32)
     for i, c in enumerate(pool):
@@ -204,5 +207,6 @@ def featurize(
             *(float(bool(p.search(text))) for p in CUES.values()),
         ]
         rows[i] = values
-    products = (vectors * question_vector[None, :]).astype(np.float32)
-    return np.hstack([rows, products])
+    if not products:
+        return rows
+    return np.hstack([rows, (vectors * question_vector[None, :]).astype(np.float32)])

@@ -92,7 +92,8 @@ class FeatureSelector:
     ) -> np.ndarray:
         if not pool:
             return np.zeros(0, dtype=np.float32)
-        return self.probabilities(featurize(question, question_vector, pool, vectors))
+        products = len(self.features) > len(SCALAR_FEATURES)  # the shipped model needs none
+        return self.probabilities(featurize(question, question_vector, pool, vectors, products=products))
 
     def save(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
