@@ -26,6 +26,7 @@ from api.schemas import (
     SearchRequest,
     SearchResponse,
 )
+from rag import __version__
 from rag.config import Settings
 from rag.conversation import ConversationStore, TurnAnswer, ask_in_conversation
 from rag.engine import Engine
@@ -55,13 +56,7 @@ def create_app(
         if engine is None:
             try:
                 app.state.engine = Engine(
-                    settings.index,
-                    model=settings.model if strict_model else None,
-                    options=settings.answer_options(),
-                    query_cache=settings.query_cache,
-                    answer_cache=settings.answer_cache,
-                    faiss_search=settings.faiss_search,
-                    selector=settings.selector,
+                    settings.index, settings, model=settings.model if strict_model else None
                 )
                 app.state.engine.embedder.embed(["warm-up"])  # load the model before the first request
                 _ = app.state.engine.selector  # load the selector too: a wrong RAG_SELECTOR fails at start
@@ -78,7 +73,7 @@ def create_app(
 
     app = FastAPI(
         title="Clinical literature RAG",
-        version="0.1.0",
+        version=__version__,
         description="Answers from cited literature only: every statement carries numbered citations.",
         lifespan=lifespan,
     )

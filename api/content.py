@@ -21,7 +21,7 @@ from rag.chunking import ChunkingParams
 from rag.config import Settings
 from rag.engine import Engine
 from rag.errors import InvalidInput, NotFound, RagError
-from rag.ingest import ingest, remove
+from rag.index.ingest import ingest, remove
 from rag.readers import read_paths
 from rag.readers.sidecar import load_sidecar
 

@@ -6,11 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from rag.config import MAX_K, MAX_QUESTION_CHARS, Mode
 from rag.conversation import TurnAnswer
-from rag.engine import MAX_K, MAX_QUESTION_CHARS
 from rag.types import Hit
-
-Mode = Literal["bm25", "dense", "hybrid", "rerank"]
 
 
 def _not_blank(value: str) -> str:
@@ -81,7 +79,7 @@ class SearchHit(BaseModel):
 
     @classmethod
     def of(cls, hit: Hit) -> SearchHit:
-        return cls.model_validate(hit.model_dump(exclude={"sentences", "sentence_pages"}))
+        return cls.model_validate(hit.to_dict())
 
 
 class SearchResponse(BaseModel):

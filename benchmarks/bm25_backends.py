@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import append_result, markdown_table  # noqa: E402
-from rag.lexical import LexicalIndex  # noqa: E402
+from rag.index.lexical import LexicalIndex  # noqa: E402
 
 
 def load(data: Path, split: str) -> tuple[list[dict], dict[str, str], dict[str, dict[str, int]]]:
@@ -47,7 +47,7 @@ def fts5(corpus: list[dict], queries: dict[str, str], k: int) -> tuple[float, di
     )
     conn.commit()
     build = time.perf_counter() - t
-    from rag.terms import STOPWORDS
+    from rag.text.terms import STOPWORDS
 
     run, lat = {}, []
     for qid, text in queries.items():

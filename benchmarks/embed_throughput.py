@@ -24,7 +24,7 @@ MODEL = "packaged:all-MiniLM-L6-v2"
 CHILD = """
 import json, resource, sys, time
 import numpy as np
-from rag.embed import SentenceTransformerEmbedder
+from rag.embed.embedder import SentenceTransformerEmbedder
 name, batch, path, n = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 docs = [json.loads(l) for l in open(path)][:n]
 texts = [d["title"] + " " + d["text"] for d in docs]

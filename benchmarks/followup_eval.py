@@ -1,4 +1,4 @@
-"""Follow-up retrieval quality with and without contextualisation (`rag.followup`).
+"""Follow-up retrieval quality with and without contextualisation (`rag.answer.followup`).
 
 Runs the conversations of `benchmarks/followup/conversations.json` against the PubMedQA abstracts
 indexed *without titles* (as `rag eval pubmedqa` does, so the opening question is not in the text),
@@ -18,12 +18,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import append_result, markdown_table  # noqa: E402
+from rag.answer.followup import PriorTurn, contextualise  # noqa: E402
 from rag.chunking import ChunkingParams  # noqa: E402
-from rag.embed import DEFAULT_MODEL, make_embedder  # noqa: E402
+from rag.embed.embedder import DEFAULT_MODEL, make_embedder  # noqa: E402
 from rag.engine import Engine  # noqa: E402
 from rag.eval.cache import cached_index  # noqa: E402
 from rag.eval.pubmedqa import convert  # noqa: E402
-from rag.followup import PriorTurn, contextualise  # noqa: E402
 
 SET = Path(__file__).resolve().parent / "followup" / "conversations.json"
 
@@ -78,7 +78,7 @@ def main() -> None:
         [name, f"{s['r'] / n:.3f}", f"{s['mrr'] / n:.3f}"]
         for name, s in (
             ("bare follow-up question", stats["without"]),
-            ("contextualised (rag.followup)", stats["with"]),
+            ("contextualised (rag.answer.followup)", stats["with"]),
         )
     ]
     table = markdown_table(["retrieval query", "Recall@10 (follow-up turns)", "MRR@10"], rows)

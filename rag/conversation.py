@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from rag.answer.followup import PriorTurn, contextualise, referenced_number, referenced_year
+from rag.answer.markers import OUR_CITATION
 from rag.engine import Engine
 from rag.errors import NotFound
-from rag.followup import PriorTurn, contextualise, referenced_number, referenced_year
-from rag.markers import OUR_CITATION
 from rag.types import Answer
 
 SCHEMA = """
@@ -225,7 +225,7 @@ def _resolve(question: str, registry: dict[str, tuple[int, int | None]]) -> tupl
 
 
 def ask_in_conversation(engine: Engine, store: ConversationStore, cid: str, question: str) -> TurnAnswer:
-    """Answer ``question`` as the next turn of conversation ``cid`` (see ``rag.followup``).
+    """Answer ``question`` as the next turn of conversation ``cid`` (see ``rag.answer.followup``).
 
     Turns of one conversation are answered one at a time (two tabs asking at once get turns n and n+1).
     """

@@ -10,51 +10,22 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from rag.compose import compose, document_policy
+from rag.answer.compose import compose, document_policy
+from rag.answer.select import EvidencePool, Selector, evidence_pool, load_selector
+from rag.answer.select.rerank import first_stage_documents, rerank_documents, rerank_hits
+from rag.config import FIRST_STAGE, MAX_K, RERANK, EngineOptions, check_mode, check_question
 from rag.embed import Embedder, PinnedQuery, QueryEmbedder, make_embedder
 from rag.errors import InvalidInput, RagError
 from rag.index import IndexVersion, open_index
-from rag.layout import current_version
+from rag.index.layout import current_version
 from rag.lru import LRU
-from rag.retrieve import MODES, hits_from, make_retriever
-from rag.select import DEFAULT_SELECTOR, EvidencePool, Selector, evidence_pool, load_selector
-from rag.select.candidates import TOP_PASSAGES
-from rag.select.rerank import first_stage_documents, rerank_documents, rerank_hits
+from rag.retrieve import hits_from, make_retriever
 from rag.types import Answer, Hit
 
 log = logging.getLogger(__name__)
-MAX_QUESTION_CHARS = 1000
 RELOAD_SECONDS = 0.5
-MAX_K = 100
-RERANK = "rerank"
-FIRST_STAGE = "hybrid"  # what ``rerank`` reorders
-SEARCH_MODES = (*MODES, RERANK)
-
-
-@dataclass(frozen=True)
-class AnswerOptions:
-    mode: str = "hybrid"
-    fusion: str = "rrf"
-    weights: tuple[float, ...] | None = None
-    passages: int = TOP_PASSAGES
-
-
-def validate_question(text: str, *, what: str = "question") -> str:
-    text = (text or "").strip()
-    if not text:
-        raise InvalidInput(f"the {what} is empty")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise InvalidInput(f"the {what} is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}")
-    return text
-
-
-def validate_mode(mode: str) -> str:
-    if mode not in SEARCH_MODES:
-        raise InvalidInput(f"unknown retrieval mode {mode!r}; choose one of {', '.join(SEARCH_MODES)}")
-    return mode
 
 
 class Engine:
@@ -69,34 +40,32 @@ class Engine:
     def __init__(
         self,
         index_dir: Path,
+        options: EngineOptions = EngineOptions(),
         *,
         model: str | None = None,
         embedder: Embedder | None = None,
-        options: AnswerOptions = AnswerOptions(),
-        selector: Selector | str | None = DEFAULT_SELECTOR,
-        query_cache: int = 1024,
-        answer_cache: int = 0,
-        faiss_search: str = "",
+        selector: Selector | None = None,
     ) -> None:
+        """``options`` (a ``Settings`` is one) say how to search and answer; ``model`` must match the
+        index's when given; ``embedder`` and ``selector`` replace the ones ``options`` name (tests)."""
         self.index_dir = index_dir
         self.options = options
-        self.faiss_search = faiss_search  # e.g. "efSearch=256"; empty: rag.dense defaults
         self._lock = threading.Lock()
         index = self._open(model)
         self.embedder = embedder or make_embedder(index.manifest.model)
         index.manifest.check_model(self.embedder.name)
-        self.queries = QueryEmbedder(self.embedder, size=query_cache)
-        self._selector = selector  # a spec is loaded on first use (training needs no selector)
+        self.queries = QueryEmbedder(self.embedder, size=options.query_cache)
+        self._selector = selector  # otherwise options.selector, loaded on first use (training needs none)
         # answers of identical questions on the same index version (whitespace-normalised)
-        self.answers: LRU[Answer] = LRU(answer_cache)
+        self.answers: LRU[Answer] = LRU(options.answer_cache)
         self._index = index
         self._checked = time.monotonic()
 
     @property
     def selector(self) -> Selector:
-        """The evidence selector answers use (``rag.select.load_selector``)."""
-        if self._selector is None or isinstance(self._selector, str):
-            self._selector = load_selector(self._selector or DEFAULT_SELECTOR)
+        """The evidence selector answers use (``rag.answer.select.load_selector``)."""
+        if self._selector is None:
+            self._selector = load_selector(self.options.selector)
         return self._selector
 
     @property
@@ -122,11 +91,11 @@ class Engine:
     def _open(self, model: str | None) -> IndexVersion:
         index = open_index(self.index_dir, model=model)
         try:
-            index.dense.tune(self.faiss_search)
+            index.dense.tune(self.options.faiss_search)
         except RuntimeError as exc:  # FAISS names the parameter it cannot set
             index.close()
             raise InvalidInput(
-                f"RAG_FAISS_SEARCH={self.faiss_search!r} does not fit this index: {exc}"
+                f"RAG_FAISS_SEARCH={self.options.faiss_search!r} does not fit this index: {exc}"
             ) from exc
         return index
 
@@ -143,21 +112,22 @@ class Engine:
     ) -> list[Hit]:
         """Ranked passages for ``query`` from ``index`` (default: the live version).
 
-        Mode ``rerank``: hybrid passages regrouped by the selector's document scores (``rag.select.rerank``).
+        Mode ``rerank``: hybrid passages regrouped by the selector's document scores
+        (``rag.answer.select.rerank``).
         """
-        query = validate_question(query, what="query")
-        validate_mode(mode)
+        query = check_question(query, what="query")
+        check_mode(mode)
         if not 1 <= k <= MAX_K:
             raise InvalidInput(f"k must be between 1 and {MAX_K}, got {k}")
         index = index or self.index
         if mode == RERANK:
-            return self.rerank(query, index=index, k=max(k, self.options.passages))[0][:k]
+            return self.rerank(query, index=index, k=max(k, self.options.answer_passages))[0][:k]
         retriever = make_retriever(
             index,
             embedder or self.queries,
             mode,
             fusion=fusion or self.options.fusion,
-            weights=weights or self.options.weights,
+            weights=weights or self.options.fusion_weights,
         )
         fetch = k
         total = index.manifest.counts["passages"]
@@ -177,9 +147,9 @@ class Engine:
     ) -> Answer:
         """Answer ``question``; ``retrieval_query`` (a contextualised follow-up) is what is searched
         for and what sentences are scored against, while the answer shows ``question``."""
-        question = validate_question(question)
-        query = validate_question(retrieval_query or question, what="retrieval query")
-        mode = validate_mode(mode or self.options.mode)
+        question = check_question(question)
+        query = check_question(retrieval_query or question, what="retrieval query")
+        mode = check_mode(mode or self.options.mode)
         index = self.index  # one version for the whole answer
         key = (index.version, " ".join(question.split()), " ".join(query.split()), mode, exclude)
 
@@ -199,8 +169,8 @@ class Engine:
         exclude: frozenset[str] = frozenset(),
     ) -> Answer:
         """Answer from one document's passages only (a follow-up about "reference 2")."""
-        question = validate_question(question)
-        query = validate_question(retrieval_query or question, what="retrieval query")
+        question = check_question(question)
+        query = check_question(retrieval_query or question, what="retrieval query")
         index = self.index
         pinned = PinnedQuery(self.queries, query)
         hits = self.document_hits(doc_id, query, index=index, embedder=pinned)
@@ -213,7 +183,7 @@ class Engine:
         self, query: str, *, index: IndexVersion | None = None, k: int | None = None
     ) -> tuple[list[Hit], list[tuple[str, float]]]:
         """The first stage's top ``k`` passages regrouped by the selector's document scores, and those
-        ``(doc_id, score)`` scores, best first (``rag.select.rerank``)."""
+        ``(doc_id, score)`` scores, best first (``rag.answer.select.rerank``)."""
         pool = self.evidence_pool(query, mode=FIRST_STAGE, index=index, k=k)
         probs = self.selector.score(query, pool.question_vector, pool.candidates, pool.vectors)
         docs = [c.hit.doc_id for c in pool.candidates]
@@ -225,13 +195,13 @@ class Engine:
         self, query: str, *, mode: str | None = None, index: IndexVersion | None = None, k: int | None = None
     ) -> EvidencePool:
         """The candidate sentences (with vectors) the selector scores for ``query``: those of the top
-        ``k`` passages (default: ``options.passages``) of the first stage (``rerank`` searches hybrid)."""
+        ``k`` passages (default: ``options.answer_passages``) of the first stage (``rerank``: hybrid)."""
         index = index or self.index
         pinned = PinnedQuery(self.queries, query)
         first = mode or self.options.mode
         hits = self.search(
             query,
-            k=k or self.options.passages,
+            k=k or self.options.answer_passages,
             mode=FIRST_STAGE if first == RERANK else first,
             index=index,
             embedder=pinned,
@@ -253,5 +223,7 @@ class Engine:
             raise InvalidInput(f"document {doc_id!r} is not in the index")
         vectors = index.dense.vectors([s.row_id for s in stored])
         scores = vectors @ (embedder or self.queries).embed([query])[0]
-        order = sorted(range(len(stored)), key=lambda i: -float(scores[i]))[: k or self.options.passages]
+        order = sorted(range(len(stored)), key=lambda i: -float(scores[i]))[
+            : k or self.options.answer_passages
+        ]
         return hits_from(index, [(stored[i].row_id, float(scores[i])) for i in order])

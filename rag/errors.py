@@ -1,10 +1,13 @@
 """The library's error hierarchy.
 
-Every message says what went wrong *and* how to fix it. The CLI and the API translate these
-once, at the boundary (``rag.cli.main`` and the FastAPI exception handler).
+Every message says what went wrong *and* how to fix it. Each class names its HTTP status once; the
+CLI (``rag.cli.main``: one line on stderr, exit 2) and the API (one exception handler, the JSON body
+``{"error": class name, "detail": message}``) translate them at the boundary.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 
 class RagError(Exception):
@@ -29,6 +32,16 @@ class IndexNotFound(RagError):
     """No built index exists at the given path."""
 
     status_code = 503
+
+    @classmethod
+    def at(cls, index_dir: Path) -> IndexNotFound:
+        return cls(f"no index at {index_dir}; build one with `rag ingest PATH... --index {index_dir}`")
+
+
+class WriterBusy(RagError):
+    """Another writer holds the index's lock; retry when it has published its version."""
+
+    status_code = 409
 
 
 class IndexMismatch(RagError):

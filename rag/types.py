@@ -1,6 +1,7 @@
 """Flat, frozen value types that flow through the pipeline.
 
-read → ``Document`` → chunk → ``Passage`` → retrieve → ``Hit`` → compose → ``Answer``
+read → ``Document`` → chunk → ``Passage`` → retrieve → ``Hit`` (a passage and its ``DocumentInfo``)
+→ compose → ``Answer``
 (with ``Citation`` and ``Reference``). A citation is only the link from a passage to its document.
 """
 
@@ -64,31 +65,63 @@ class Passage:
         return self.page_start
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """What a hit knows of its document: the bibliographic record, without the text."""
 
-
-class Hit(_Frozen):
-    """One retrieved passage with its score, rank and document metadata."""
-
-    passage_id: str
     doc_id: str
-    rank: int
-    score: float
-    text: str
     title: str
     journal: str | None = None
     year: int | None = None
     pmid: str | None = None
     doi: str | None = None
-    page_start: int | None = None
-    page_end: int | None = None
-    section: str | None = None
-    sentences: tuple[tuple[int, int], ...] = ()
-    sentence_pages: tuple[int | None, ...] = ()
-    evidence_level: str | None = None
-    char_start: int = 0  # where the passage starts in its document's full text
-    doc_chars: int | None = None  # length of the document's full text (for sentence positions)
+    publication_types: tuple[str, ...] = ()
+    chars: int | None = None  # length of the document's full text (for sentence positions)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One retrieved passage, carrying its document, with its score and rank."""
+
+    passage: Passage
+    document: DocumentInfo
+    rank: int
+    score: float
+
+    @property
+    def passage_id(self) -> str:
+        return self.passage.passage_id
+
+    @property
+    def doc_id(self) -> str:
+        return self.passage.doc_id
+
+    @property
+    def text(self) -> str:
+        return self.passage.text
+
+    def to_dict(self) -> dict[str, Any]:
+        """The flat JSON shape of ``rag search --json`` and ``POST /v1/search``."""
+        p, d = self.passage, self.document
+        return {
+            "passage_id": p.passage_id,
+            "doc_id": p.doc_id,
+            "rank": self.rank,
+            "score": self.score,
+            "text": p.text,
+            "title": d.title,
+            "journal": d.journal,
+            "year": d.year,
+            "pmid": d.pmid,
+            "doi": d.doi,
+            "page_start": p.page_start,
+            "page_end": p.page_end,
+            "section": p.section,
+        }
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
 
 
 class Citation(_Frozen):

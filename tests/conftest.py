@@ -14,12 +14,12 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from rag.embed import DEFAULT_MODEL, HashingEmbedder, SentenceTransformerEmbedder  # noqa: E402
-from rag.ingest import ingest  # noqa: E402
+from rag.answer.select.model import FeatureSelector, linear_selector  # noqa: E402
+from rag.answer.select.policy import Policy  # noqa: E402
+from rag.embed.embedder import DEFAULT_MODEL, HashingEmbedder, SentenceTransformerEmbedder  # noqa: E402
+from rag.index.ingest import ingest  # noqa: E402
 from rag.readers import read_paths  # noqa: E402
-from rag.select.model import FeatureSelector, linear_selector  # noqa: E402
-from rag.select.policy import Policy  # noqa: E402
-from rag.types import Hit  # noqa: E402
+from rag.types import DocumentInfo, Hit, Passage  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ABSTRACTS = FIXTURES / "abstracts" / "pubmedqa_10.jsonl"
@@ -57,18 +57,23 @@ def real_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Sentence
 
 def make_hit(doc: str, text: str, rank: int = 1, **fields: object) -> Hit:
     """A retrieved passage of one whole document ``doc`` with text ``text`` (sentences split as at ingest)."""
-    from rag.sentences import split_sentences
+    from rag.text.sentences import split_sentences
 
+    pages = {k: fields.pop(k) for k in ("page_start", "page_end") if k in fields}
     meta: dict = {"title": f"Title {doc}", "journal": "J", "year": 2020, **fields}
-    return Hit(
+    passage = Passage(
         passage_id=f"{doc}#0",
         doc_id=doc,
-        rank=rank,
-        score=1.0,
+        ordinal=0,
         text=text,
+        char_start=0,
+        char_end=len(text),
+        page_start=pages.get("page_start"),  # type: ignore[arg-type]
+        page_end=pages.get("page_end"),  # type: ignore[arg-type]
         sentences=tuple(split_sentences(text)),
-        doc_chars=len(text),
-        **meta,
+    )
+    return Hit(
+        passage=passage, document=DocumentInfo(doc_id=doc, chars=len(text), **meta), rank=rank, score=1.0
     )
 
 

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 from conftest import cosine_selector
 
-from rag.embed import HashingEmbedder
+from rag.config import EngineOptions
+from rag.embed.embedder import HashingEmbedder
 from rag.engine import Engine
-from rag.ingest import ingest
+from rag.index.ingest import ingest
 from rag.lru import LRU
 from rag.readers import ReadResult
 from rag.types import Document, Section
@@ -42,7 +43,8 @@ def test_lru_evicts_the_least_recently_used_and_counts() -> None:
 
 def test_a_question_is_embedded_once_per_request_even_without_caches(fake_index: Path) -> None:
     emb = CountingEmbedder()
-    engine = Engine(fake_index, embedder=emb, selector=cosine_selector(), query_cache=0)
+    options = EngineOptions(query_cache=0, answer_cache=0)
+    engine = Engine(fake_index, options, embedder=emb, selector=cosine_selector())
     engine.ask("gluten tolerance in celiac disease")
     assert emb.texts.count("gluten tolerance in celiac disease") == 1
     engine.ask("gluten tolerance in celiac disease")  # no answer cache, no query cache: computed again
@@ -62,7 +64,7 @@ def test_answer_cache_is_keyed_by_normalised_question_and_index_version(tmp_path
     emb = HashingEmbedder()
     index = tmp_path / "idx"
     ingest([_read("a", "Gluten tolerance is lost in celiac disease.")], index, emb, progress=False)
-    engine = Engine(index, embedder=emb, selector=cosine_selector(), answer_cache=8)
+    engine = Engine(index, EngineOptions(answer_cache=8), embedder=emb, selector=cosine_selector())
     first = engine.ask("gluten tolerance?")
     again = engine.ask("  gluten   tolerance? ")
     assert again.question == "  gluten   tolerance? ".strip() and again.citations == first.citations

@@ -149,7 +149,7 @@ def test_reindex_with_new_chunking_keeps_documents_and_pages(tmp_path: Path) -> 
         "reindex", "--index", str(idx), "--chunk-size", "60", "--quiet", "--report", str(tmp_path / "r.json")
     )
     assert r.returncode == 0, r.stderr
-    assert json.loads((tmp_path / "r.json").read_text())["added"] == 11
+    assert json.loads((tmp_path / "r.json").read_text())["reindexed"] == 11
     after = json.loads(run("info", "--index", str(idx), "--json").stdout)
     assert after["chunking"]["chunk_words"] == 60 and after["version"] != before["version"]
     assert after["counts"]["documents"] == before["counts"]["documents"] == 11
@@ -182,7 +182,7 @@ def test_withdrawn_and_retracted_documents_never_reach_answers(tmp_path: Path) -
     assert (
         "2 document(s) excluded" in info.stdout and "18403944: withdrawn by the content team" in info.stdout
     )
-    from rag.index import open_index
+    from rag.index.version import open_index
 
     store = open_index(idx).store
     remaining = store.counts()["passages"] - sum(

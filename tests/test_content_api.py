@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from rag.config import Settings
-from rag.embed import HashingEmbedder
+from rag.embed.embedder import HashingEmbedder
 from rag.engine import Engine
-from rag.ingest import ingest
+from rag.index.ingest import ingest
 from rag.readers import read_paths
 
 KEY = {"X-API-Key": "s3cret"}

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from rag.config import Settings
-from rag.embed import HashingEmbedder
+from rag.embed.embedder import HashingEmbedder
 from rag.engine import Engine
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag import layout
-from rag.index import open_index
+from rag.index import layout
+from rag.index.version import open_index
 
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1"}
 

@@ -6,8 +6,8 @@ import faiss
 import numpy as np
 import pytest
 
-from rag.dense import DenseIndex, default_search_params
 from rag.errors import RagError
+from rag.index.dense import DenseIndex, default_search_params
 
 
 def _unit(n: int, d: int = 32, seed: int = 0) -> np.ndarray:
@@ -52,10 +52,11 @@ def test_unknown_factory_is_a_clear_error() -> None:
 
 
 def test_engine_applies_configured_faiss_search_params(tmp_path: Path) -> None:
-    from rag.embed import HashingEmbedder
+    from rag.config import EngineOptions
+    from rag.embed.embedder import HashingEmbedder
     from rag.engine import Engine
     from rag.errors import InvalidInput
-    from rag.ingest import ingest
+    from rag.index.ingest import ingest
     from rag.readers import read_paths
 
     abstracts = Path(__file__).parent / "fixtures" / "abstracts" / "pubmedqa_10.jsonl"
@@ -63,6 +64,9 @@ def test_engine_applies_configured_faiss_search_params(tmp_path: Path) -> None:
     ingest(read_paths([abstracts]), idx, HashingEmbedder(), faiss_factory="HNSW32", progress=False)
     hnsw = lambda e: faiss.downcast_index(e.index.dense.index.index).hnsw  # noqa: E731
     assert hnsw(Engine(idx, embedder=HashingEmbedder())).efSearch == 2048
-    assert hnsw(Engine(idx, embedder=HashingEmbedder(), faiss_search="efSearch=64")).efSearch == 64
+    assert (
+        hnsw(Engine(idx, EngineOptions(faiss_search="efSearch=64"), embedder=HashingEmbedder())).efSearch
+        == 64
+    )
     with pytest.raises(InvalidInput, match="RAG_FAISS_SEARCH"):
-        Engine(idx, embedder=HashingEmbedder(), faiss_search="nprobe=8")
+        Engine(idx, EngineOptions(faiss_search="nprobe=8"), embedder=HashingEmbedder())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, TEST_SELECTOR, cosine_selector
 
-from rag.embed import HashingEmbedder
+from rag.embed.embedder import HashingEmbedder
 from rag.engine import Engine
 from rag.errors import InvalidInput
 from rag.eval.beir import load_beir, load_qrels

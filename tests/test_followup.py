@@ -1,6 +1,6 @@
+from rag.answer.followup import PriorTurn, contextualise, is_follow_up, referenced_number, referenced_year
+from rag.answer.references import make_reference
 from rag.conversation import renumber
-from rag.followup import PriorTurn, contextualise, is_follow_up, referenced_number, referenced_year
-from rag.references import make_reference
 from rag.types import Answer, Citation
 
 FIRST = PriorTurn(

@@ -1,6 +1,6 @@
 import pytest
 
-from rag.fusion import min_max, rrf, weighted_sum
+from rag.retrieve.fusion import min_max, rrf, weighted_sum
 
 
 def test_rrf_closed_form() -> None:

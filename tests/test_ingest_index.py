@@ -5,12 +5,12 @@ import numpy as np
 import pytest
 from conftest import ABSTRACTS, PUBMED
 
-from rag import layout
-from rag.embed import HashingEmbedder
+from rag.embed.embedder import HashingEmbedder
 from rag.errors import IndexCorrupt, IndexMismatch, IndexNotFound, RagError
-from rag.index import open_index
-from rag.ingest import ingest
-from rag.manifest import MANIFEST
+from rag.index import layout
+from rag.index.ingest import ingest
+from rag.index.manifest import MANIFEST
+from rag.index.version import open_index
 from rag.readers import read_paths
 
 
@@ -121,8 +121,8 @@ def test_one_writer_at_a_time(tmp_path: Path) -> None:
 
 
 def test_sentence_vectors_are_stored_at_ingest_and_reused(tmp_path: Path) -> None:
+    from rag.answer.select import evidence_pool
     from rag.engine import Engine
-    from rag.select import evidence_pool
 
     idx = tmp_path / "idx"
     emb = HashingEmbedder()
@@ -149,7 +149,7 @@ def test_sentence_vectors_are_stored_at_ingest_and_reused(tmp_path: Path) -> Non
 
 def test_hnsw_index_supports_updates_and_removal(tmp_path: Path) -> None:
     from rag.chunking import ChunkingParams
-    from rag.ingest import remove
+    from rag.index.ingest import remove
 
     idx = tmp_path / "idx"
     ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder(), faiss_factory="HNSW32", progress=False)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import ABSTRACTS, PUBMED, start_server
 
-from rag import layout
-from rag.index import open_index
+from rag.index import layout
+from rag.index.version import open_index
 
 pytestmark = pytest.mark.slow
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1"}
@@ -79,7 +79,7 @@ def test_zero_failures_while_ingesting_and_switching(tmp_path: Path) -> None:
     seen = {version for version, _ in results}
     assert {first, second} <= seen  # moved to the new version and back, without a restart
     assert health["index_version"] == second and health["documents"] == 16
-    docs = {v: {d for d, _ in open_index(index, version=v).store.document_hashes()} for v in seen}
+    docs = {v: {d for d, _ in open_index(index, version=v).store.stored_hashes()} for v in seen}
     for version, hit_docs in results:  # each answer comes wholly from the version it names
         assert set(hit_docs) <= docs[version]
     assert any(set(h) - docs[first] for v, h in results if v == second)  # the new documents were served

@@ -5,9 +5,9 @@ from conftest import ABSTRACTS, PDF, PDF_MANIFEST, PUBMED
 from pypdf import PdfWriter
 
 from rag.errors import ReaderError
-from rag.normalize import normalize_pages
 from rag.readers import read_file, read_paths
 from rag.readers.sidecar import load_sidecar
+from rag.text.normalize import normalize_pages
 
 
 def test_pubmed_fields() -> None:

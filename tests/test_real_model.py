@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from rag.engine import Engine
-from rag.index import open_index
+from rag.index.version import open_index
 
 pytestmark = pytest.mark.slow
 
@@ -68,7 +68,7 @@ def test_packaged_selector_ranks_a_finding_above_background(real_embedder) -> No
 
     from conftest import FIXTURES, make_hit
 
-    from rag.select import evidence_pool, load_selector
+    from rag.answer.select import evidence_pool, load_selector
 
     selector = load_selector()
     cases = json.loads((FIXTURES / "selector" / "finding_vs_background.json").read_text())
@@ -88,8 +88,8 @@ def test_a_cross_encoder_can_be_the_selector(tmp_path: Path, real_embedder) -> N
     from conftest import make_hit
     from sentence_transformers import CrossEncoder
 
-    from rag.embed import resolve_model
-    from rag.select import evidence_pool, load_selector
+    from rag.answer.select import evidence_pool, load_selector
+    from rag.embed.embedder import resolve_model
 
     torch.manual_seed(0)
     CrossEncoder(resolve_model("packaged:all-MiniLM-L6-v2"), num_labels=1).save(str(tmp_path / "ce"))

@@ -3,11 +3,11 @@ from pathlib import Path
 import pytest
 from conftest import cosine_selector, make_hit
 
-from rag.compose import compose
-from rag.embed import HashingEmbedder
+from rag.answer.compose import compose
+from rag.answer.select import evidence_pool
+from rag.embed.embedder import HashingEmbedder
 from rag.engine import Engine
 from rag.errors import InvalidInput
-from rag.select import evidence_pool
 from rag.types import Hit  # noqa: F401
 
 
@@ -22,7 +22,7 @@ def test_retrieval_modes_find_the_obvious_document(fake_index: Path) -> None:
         hits = engine.search("gluten tolerance celiac disease", k=5, mode=mode)
         assert hits[0].doc_id == "18403944", mode
         assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
-        assert hits[0].title.startswith("Gluten tolerance") and hits[0].year == 2008
+        assert hits[0].document.title.startswith("Gluten tolerance") and hits[0].document.year == 2008
     with pytest.raises(InvalidInput, match="unknown retrieval mode"):
         engine.search("x", mode="magic")
     with pytest.raises(InvalidInput, match="empty"):
@@ -66,7 +66,7 @@ def test_compose_insufficient_evidence_lists_closest_sources() -> None:
 
 
 def test_reference_format_and_links() -> None:
-    from rag.references import format_reference, make_reference
+    from rag.answer.references import format_reference, make_reference
 
     assert format_reference("Heparin in trauma.", "J Trauma", 2010) == "Heparin in trauma. J Trauma, 2010."
     assert format_reference("Is heparin safe?", None, 2011) == "Is heparin safe? 2011."

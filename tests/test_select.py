@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 from conftest import FIXTURES, cosine_selector, make_hit
 
-from rag.compose import compose, design_of, introduce
-from rag.embed import HashingEmbedder
+from rag.answer.compose import compose, design_of, introduce
+from rag.answer.markers import OUR_CITATION, display, source_markers
+from rag.answer.select import Policy, choose, evidence_pool, load_selector
+from rag.answer.select.candidates import candidates, heading_length, quotable
+from rag.answer.select.features import SCALAR_FEATURES, featurize, section_kind
+from rag.embed.embedder import HashingEmbedder
 from rag.errors import InvalidInput
-from rag.markers import OUR_CITATION, display, source_markers
-from rag.select import Policy, choose, evidence_pool, load_selector
-from rag.select.candidates import candidates, heading_length, quotable
-from rag.select.features import SCALAR_FEATURES, featurize, section_kind
-from rag.sentences import split_sentences
+from rag.text.sentences import split_sentences
 
 MINI = FIXTURES / "beir_mini"
 
@@ -132,14 +132,14 @@ def test_bottom_line_from_the_strongest_study_then_one_finding_per_study() -> No
             "case",
             "Heparin caused bleeding after trauma in our patient [4].",
             1,
-            evidence_level="case report",
+            publication_types=("Case Reports",),
         ),
         make_hit(
             "sr",
             "Heparin causes bleeding after trauma in some patients.",
             2,
             year=2010,
-            evidence_level="meta-analysis / systematic review",
+            publication_types=("Systematic Review",),
             title="A systematic review of heparin",
         ),
     ]
@@ -179,8 +179,8 @@ def test_unknown_selectors_fail_with_a_fix() -> None:
 
 
 def test_a_selector_over_vector_products_refuses_vectors_of_another_model() -> None:
-    from rag.select.features import feature_names
-    from rag.select.model import FeatureSelector
+    from rag.answer.select.features import feature_names
+    from rag.answer.select.model import FeatureSelector
 
     names = list(feature_names(384))
     spec = {

@@ -1,5 +1,6 @@
 from rag.chunking import ChunkingParams, chunk_document, full_text
-from rag.sentences import split_sentences
+from rag.errors import InvalidInput
+from rag.text.sentences import split_sentences
 from rag.types import Document, Section
 
 
@@ -80,5 +81,5 @@ def test_pdf_pages_give_page_ranges_and_sentences_cross_pages() -> None:
 def test_chunk_params_validated() -> None:
     import pytest
 
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidInput, match="at least 1 word"):
         ChunkingParams(chunk_words=0)

@@ -77,10 +77,11 @@ def main() -> None:
     parser.add_argument("--no-append", action="store_true", help="do not append to BENCHMARKS.md")
     args = parser.parse_args()
 
+    from rag.config import EngineOptions
     from rag.engine import Engine
 
     questions = json.loads(args.questions.read_text(encoding="utf-8"))
-    engine = Engine(args.index, selector=args.selector) if args.selector else Engine(args.index)
+    engine = Engine(args.index, EngineOptions(selector=args.selector) if args.selector else EngineOptions())
     summary, rows = score(engine, questions)
     out = args.out or Path("runs") / f"clinical-{args.label.replace(' ', '-')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

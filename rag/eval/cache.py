@@ -10,12 +10,12 @@ import hashlib
 from dataclasses import asdict
 from pathlib import Path
 
-from rag import layout
 from rag.chunking import ChunkingParams
-from rag.embed import Embedder
-from rag.errors import RagError
-from rag.ingest import ingest
-from rag.manifest import Manifest, file_digest
+from rag.embed.embedder import Embedder
+from rag.errors import InvalidInput, RagError
+from rag.index import layout
+from rag.index.ingest import ingest
+from rag.index.manifest import Manifest, file_digest
 from rag.readers import read_paths
 
 
@@ -49,5 +49,5 @@ def cached_index(
         extra={"corpus_sha256": corpus_sha},
     )
     if report.failed:
-        raise RagError(f"could not ingest {corpus}: {report.failures}")
+        raise InvalidInput(f"could not ingest {corpus}: {report.failures}")
     return path, False

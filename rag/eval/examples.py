@@ -1,6 +1,6 @@
 """Training and evaluation examples for evidence selection from a SciFact-style dataset.
 
-For each claim the service's own retrieval runs (hybrid, the answer pool of ``rag.select.candidates``)
+For each claim the service's own retrieval runs (hybrid, the answer pool of ``rag.answer.select.candidates``)
 and every candidate sentence gets the features the service computes and a label: 1 when it overlaps a
 gold rationale sentence of the dataset (``corpus_sentences.jsonl`` indices), else 0. Sentences of
 documents that are not relevant are negatives, so the model also learns which document to cite.
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm import tqdm
 
+from rag.answer.select.candidates import Candidate
+from rag.answer.select.features import featurize
+from rag.answer.select.rerank import first_stage_documents
 from rag.engine import Engine
 from rag.eval.evidence import sentence_offsets
-from rag.select.candidates import Candidate
-from rag.select.features import featurize
-from rag.select.rerank import first_stage_documents
 
 
 @dataclass
@@ -83,6 +83,6 @@ def collect(
 
 
 def _covered(c: Candidate, spans: list[tuple[int, int]]) -> frozenset[tuple[str, int]]:
-    start = c.hit.char_start + c.start
-    end = c.hit.char_start + c.end
+    start = c.hit.passage.char_start + c.start
+    end = c.hit.passage.char_start + c.end
     return frozenset((c.hit.doc_id, i) for i, (s, e) in enumerate(spans) if s < end and start < e)

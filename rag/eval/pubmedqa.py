@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rag.errors import InvalidInput
 from rag.eval.beir import BeirDataset
+from rag.text.sentences import split_sentences
 
 
 def read_items(source: Path, *, option: str = "--data") -> dict[str, dict]:
@@ -65,8 +66,6 @@ def evidence_training_set(
     rationale is the conclusion's sentences: what a clinician wants quoted, rather than the background.
     Returns the dataset (corpus written to ``target_dir``), its rationales and its sentences.
     """
-    from rag.sentences import split_sentences
-
     items = read_items(source, option="--pubmedqa")
     lines, rationales, sentences = [], [], {}
     for pmid, item in sorted(items.items())[skip_first:]:

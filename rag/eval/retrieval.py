@@ -15,11 +15,12 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from rag.embed import Embedder
+from rag.config import RERANK, RETRIEVER_MODES
+from rag.embed.embedder import Embedder
 from rag.errors import InvalidInput
 from rag.eval.beir import BeirDataset
-from rag.index import IndexVersion
-from rag.retrieve import MODES, BM25Retriever, HybridRetriever
+from rag.index.version import IndexVersion
+from rag.retrieve.retrievers import BM25Retriever, HybridRetriever
 
 METRICS = ["ndcg@10", "recall@100", "mrr@10", "precision@1"]
 
@@ -69,7 +70,7 @@ def evaluate_retrieval(
     embedder: Embedder,
     dataset: BeirDataset,
     *,
-    modes: Sequence[str] = MODES,
+    modes: Sequence[str] = RETRIEVER_MODES,
     k: int = 100,
     fusion: str = "rrf",
     metrics: Sequence[str] = METRICS,
@@ -78,9 +79,9 @@ def evaluate_retrieval(
 ) -> RetrievalResult:
     """Document-level metrics per mode; ``rerank`` needs ``reranker`` (query → reranked ``(doc, score)``,
     best first), whose documents are put ahead of the rest of the hybrid ranking."""
-    from ranx import Qrels, Run, compare, evaluate
+    from ranx import Qrels, Run, compare, evaluate  # here: ranx compiles numba code on import (seconds)
 
-    known = (*MODES, "rerank") if reranker else MODES
+    known = (*RETRIEVER_MODES, RERANK) if reranker else RETRIEVER_MODES
     unknown = [m for m in modes if m not in known]
     if unknown:
         raise InvalidInput(f"unknown mode(s) {unknown}; choose from {', '.join(known)}")

@@ -3,7 +3,7 @@
 1. Examples come from the service's own retrieval over the dataset (``rag.eval.examples``).
 2. Each model design is scored by 5-fold cross-validation over the training claims (claims that share
    a document stay in one fold): the policy
-   (``rag.select.policy``) is tuned on the out-of-fold probabilities, so the reported F1 is what the
+   (``rag.answer.select.policy``) is tuned on the out-of-fold probabilities, so the reported F1 is what the
    whole answer path achieves on claims the model did not see. The best design is refitted on all
    training claims; its policy and document-rerank weight come from the out-of-fold predictions.
 3. Training is deterministic: fixed seed, one thread, full-batch Adam.
@@ -19,12 +19,12 @@ from typing import Any
 
 import numpy as np
 
-from rag.compose import CLOSEST
+from rag.answer.compose import CLOSEST
+from rag.answer.select.features import SCALAR_FEATURES, feature_names
+from rag.answer.select.model import FORMAT, FORMAT_VERSION, mlp_probabilities
+from rag.answer.select.policy import Policy, choose
+from rag.answer.select.rerank import rerank_documents
 from rag.eval.examples import ClaimExamples
-from rag.select.features import SCALAR_FEATURES
-from rag.select.model import FORMAT, FORMAT_VERSION, mlp_probabilities
-from rag.select.policy import Policy, choose
-from rag.select.rerank import rerank_documents
 
 SEED = 13
 FOLDS = 5
@@ -54,7 +54,7 @@ def columns(design: Design, n_features: int) -> np.ndarray:
 
 def fit(x: np.ndarray, y: np.ndarray, design: Design, *, seed: int = SEED) -> dict[str, Any]:
     """Standardisation and layer weights of a model fitted to ``x``, ``y``."""
-    import torch
+    import torch  # here, not at the top: only training needs torch's 1.5 s import
 
     torch.manual_seed(seed)
     threads = torch.get_num_threads()
@@ -213,7 +213,7 @@ def tune_policy(
 
 
 def rerank_order(e: ClaimExamples, probs: np.ndarray, weight: float) -> list[str]:
-    """Documents as ``rag.select.rerank`` orders them for this claim."""
+    """Documents as ``rag.answer.select.rerank`` orders them for this claim."""
     return [d for d, _ in rerank_documents(e.first_stage, e.documents, probs, weight)]
 
 
@@ -280,7 +280,6 @@ def train(
     model = fit(
         np.vstack([e.features[:, cols] for e in usable]), np.concatenate([e.labels for e in usable]), design
     )
-    from rag.select.features import feature_names
 
     names = list(feature_names(examples[0].vectors.shape[1]))
     return {

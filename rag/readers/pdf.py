@@ -11,9 +11,9 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from rag.errors import ReaderError
-from rag.normalize import clean_inline, normalize_pages
 from rag.readers.bibliography import Bibliography
 from rag.readers.meta import build_document
+from rag.text.normalize import clean_inline, normalize_pages
 from rag.types import Document, Section
 
 MIN_TEXT_CHARS = 200

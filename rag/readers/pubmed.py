@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import IO
 
 from rag.errors import ReaderError
-from rag.normalize import clean_inline
 from rag.readers.meta import build_document, parse_year
+from rag.text.normalize import clean_inline
 from rag.types import Document, Section
 
 _ARTICLE_TAGS = {"PubmedArticle", "MedlineCitation"}

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import ReaderError
-from rag.normalize import clean_inline
 from rag.readers.meta import build_document
+from rag.text.normalize import clean_inline
 from rag.types import Document, Section
 
 

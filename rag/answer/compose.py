@@ -1,0 +1,229 @@
+"""Extractive answer composition (no LLM): the reference page's answer shape.
+
+The learned selector (``rag.answer.select``) gives every candidate sentence a probability of being evidence
+for the question; its calibrated policy either cites the best sentences (one when one study answers,
+more when several do) or says the evidence is insufficient. The answer then reads:
+
+- **bottom line**: the chosen sentence(s) of the strongest study (evidence level first, then the
+  selector's probability, then recency), introduced with its design and year from metadata:
+  "A 2010 systematic review [1] found: «…»";
+- **findings**: one bullet per further study, with design and year;
+- the numbered **references** (``Title. Journal, Year.``).
+
+Quotes stay verbatim; only their display renders a source's own reference markers as superscripts
+(``rag.answer.markers``), so no ``[n]`` appears in the answer that is not one of its references.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from rag.answer.evidence_level import LEVELS, level_of
+from rag.answer.markers import display
+from rag.answer.references import make_reference
+from rag.answer.select import Candidate, EvidencePool, Policy, Selector, choose
+from rag.types import Answer, Citation, Finding, Reference
+
+DISCLAIMER = (
+    "For health professionals, for educational and reference use only. This summary is assembled "
+    "automatically from passages of the indexed literature; it is not medical advice and does not "
+    "replace clinical judgment. Verify every statement against the cited primary sources."
+)
+INSUFFICIENT = "The indexed literature does not contain enough evidence to answer this question."
+CLOSEST = 1  # sources listed when the evidence is insufficient: the closest one, flagged as not answering
+# designs that outrank the selector's probability for the bottom line; the rest (case reports, narrative
+# reviews, unknown) tie, and the selector decides among them
+_STRONG = [level for level, _ in LEVELS][:5]
+_RANK = {level: n for n, level in enumerate(_STRONG)}
+_DESIGN = {
+    "meta-analysis / systematic review": "systematic review",
+    "guideline": "guideline",
+    "randomised controlled trial": "randomised controlled trial",
+    "clinical trial": "clinical trial",
+    "cohort / observational": "observational study",
+    "case report": "case report",
+    "review": "review",
+}
+
+
+def design_of(evidence_level: str | None, title: str) -> str:
+    """The study design named in an answer ("systematic review", "case report", "study")."""
+    if evidence_level == "meta-analysis / systematic review" and "meta-analy" in title.lower():
+        return "meta-analysis"
+    return _DESIGN.get(evidence_level or "", "study")
+
+
+def introduce(design: str, year: int | None, n: int) -> str:
+    """ "A 2010 systematic review [1]" / "An observational study [2]"."""
+    words = f"{year} {design}" if year else design
+    article = "An" if words[0].lower() in "aeiou" and not words[0].isdigit() else "A"
+    return f"{article} {words} [{n}]"
+
+
+def statement(design: str, year: int | None, n: int, quote: str) -> str:
+    """One study's statement as every surface shows it: "A 2010 systematic review [1] found: «…»"."""
+    return f"{introduce(design, year, n)} found: «{quote}»"
+
+
+def compose(
+    question: str,
+    pool: EvidencePool,
+    selector: Selector,
+    *,
+    mode: str = "hybrid",
+    exclude: frozenset[str] = frozenset(),
+    policy: Policy | None = None,
+) -> Answer:
+    """Build an ``Answer`` for ``question`` from the candidates in ``pool`` (see module docstring).
+
+    Sentences in ``exclude`` (quoted in earlier turns of a conversation) are left out while others remain.
+    """
+    policy = policy or selector.policy
+    keep = [i for i, c in enumerate(pool.candidates) if c.text not in exclude] or list(
+        range(len(pool.candidates))
+    )
+    cands = [pool.candidates[i] for i in keep]
+    vectors = pool.vectors[keep]
+    probs = selector.score(question, pool.question_vector, cands, vectors)
+    chosen = choose(probs, [c.hit.doc_id for c in cands], vectors, policy)
+    top = float(probs.max()) if len(probs) else None
+    if not chosen:
+        closest = _closest_per_document(cands, probs, limit=CLOSEST)
+        return _answer(question, closest, insufficient=True, mode=mode, top=top, selector=selector.name)
+    return _answer(
+        question,
+        [(cands[i], float(probs[i])) for i in chosen],
+        insufficient=False,
+        mode=mode,
+        top=top,
+        selector=selector.name,
+    )
+
+
+def document_policy(policy: Policy) -> Policy:
+    """For a question about one reference: never abstain, cite that one document."""
+    return replace(policy, abstain=0.0, max_documents=1)
+
+
+def _closest_per_document(
+    cands: Sequence[Candidate], probs: np.ndarray, *, limit: int
+) -> list[tuple[Candidate, float]]:
+    seen: set[str] = set()
+    picked = []
+    for i in np.argsort(-probs, kind="stable"):
+        c = cands[int(i)]
+        if c.hit.doc_id not in seen:
+            seen.add(c.hit.doc_id)
+            picked.append((c, float(probs[int(i)])))
+        if len(picked) == limit:
+            break
+    return picked
+
+
+def _strength(c: Candidate, prob: float) -> tuple[int, float, int]:
+    """Sort key, strongest study first: evidence level, then probability, then recency."""
+    return (_RANK.get(level_of(c.hit.document), len(_STRONG)), -prob, -(c.hit.document.year or 0))
+
+
+def _answer(
+    question: str,
+    chosen: list[tuple[Candidate, float]],
+    *,
+    insufficient: bool,
+    mode: str,
+    top: float | None,
+    selector: str,
+) -> Answer:
+    if not insufficient and chosen:  # strongest study first, so it becomes reference [1]
+        best_doc = min(chosen, key=lambda cp: _strength(*cp))[0].hit.doc_id
+        chosen = sorted(chosen, key=lambda cp: cp[0].hit.doc_id != best_doc)
+    numbers: dict[str, int] = {}
+    references: list[Reference] = []
+    citations: list[Citation] = []
+    for cand, prob in chosen:
+        hit = cand.hit
+        if hit.doc_id not in numbers:
+            numbers[hit.doc_id] = len(numbers) + 1
+            references.append(
+                make_reference(
+                    numbers[hit.doc_id],
+                    doc_id=hit.doc_id,
+                    title=hit.document.title,
+                    journal=hit.document.journal,
+                    year=hit.document.year,
+                    pmid=hit.document.pmid,
+                    doi=hit.document.doi,
+                    evidence_level=level_of(hit.document),
+                )
+            )
+        citations.append(
+            Citation(
+                n=numbers[hit.doc_id],
+                doc_id=hit.doc_id,
+                passage_id=hit.passage_id,
+                page=cand.page,
+                quote=cand.text,
+                score=round(prob, 4),
+                display=display(cand.text),
+            )
+        )
+    bottom: str | None = None
+    findings: list[Finding] = []
+    if insufficient:
+        marks = "".join(f"[{n}]" for n in numbers.values())
+        if len(numbers) > 1:
+            tail = f" The closest passages found are {marks}; none of them addresses the question directly."
+        elif numbers:
+            tail = f" The closest passage found is {marks}; it does not address the question directly."
+        else:
+            tail = " No related passage was found."
+        text = INSUFFICIENT + tail
+    else:
+        bottom, findings = _shape(citations, {c.hit.doc_id: c for c, _ in chosen})
+        text = " ".join([bottom] + [f.text for f in findings])
+    return Answer(
+        question=question,
+        answer=text,
+        citations=citations,
+        references=references,
+        insufficient_evidence=insufficient,
+        disclaimer=DISCLAIMER,
+        mode=mode,
+        top_score=None if top is None else round(top, 4),
+        bottom_line=bottom,
+        findings=findings,
+        selector=selector,
+    )
+
+
+def _shape(citations: list[Citation], by_doc: dict[str, Candidate]) -> tuple[str, list[Finding]]:
+    """The bottom line (reference 1's sentences, at most two) and one finding per further study or
+    further sentence, so that no sentence is shown twice."""
+    groups: dict[int, list[Citation]] = {}
+    for c in citations:
+        groups.setdefault(c.n, []).append(c)
+    findings = []
+    bottom = ""
+    for n, group in groups.items():
+        hit = by_doc[group[0].doc_id].hit
+        design = design_of(level_of(hit.document), hit.document.title)
+        if n == 1:
+            bottom = statement(design, hit.document.year, n, " ".join(c.display for c in group[:2]))
+            group = group[2:]
+            if not group:
+                continue
+        quote = " ".join(c.display for c in group)
+        findings.append(
+            Finding(
+                n=n,
+                design=design,
+                year=hit.document.year,
+                quote=quote,
+                citation=group[0],
+                text=statement(design, hit.document.year, n, quote),
+            )
+        )
+    return bottom, findings

@@ -1,0 +1,122 @@
+"""Follow-up questions without an LLM: contextualised retrieval and reference resolution.
+
+Method (shown to users as ``retrieval_query``):
+
+1. **Reference resolution.** "[2]", "reference 2", "ref. 2", "source 2", "study 2", "the study from
+   2024" name a source already cited in the conversation; the turn is answered from that source's
+   passages only.
+2. **Follow-up detection.** A question is treated as a follow-up of the conversation when it refers
+   back (pronouns and demonstratives such as *it, they, this, these, that, those, them, their*; openers
+   such as *and …, what about …, how about …, also …, any others*), or when it has at most
+   ``SHORT_QUESTION_TERMS`` content words. Any other question is self-contained: a topic shift,
+   retrieved on its own.
+3. **Expansion.** A follow-up's retrieval query is the question plus the conversation's topic: the
+   content words of the questions since the last topic shift (most recent first) and the most
+   frequent content words of the titles of the sources cited in the previous turn, without
+   duplicates and at most ``MAX_TOPIC_TERMS`` words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.text.terms import content_terms, stem
+
+SHORT_QUESTION_TERMS = 3
+MAX_TOPIC_TERMS = 12
+
+_ANAPHORA = re.compile(
+    r"\b(it|its|they|them|their|theirs|this|these|that|those|such|there|the same|above|same|former|latter|"
+    r"others?|another|else|more|further)\b",
+    re.IGNORECASE,
+)
+_OPENERS = re.compile(
+    r"^\s*(and|but|also|so|then|what about|how about|what of|and what about|in|for|with|among|versus|vs\.?|"
+    r"compared|is it|are they|does it|do they|was it|were they|any)\b",
+    re.IGNORECASE,
+)
+_REFERENCE = re.compile(
+    r"(?:\[(\d{1,3})\]|\b(?:reference|ref\.?|source|citation|study|article|paper)\s*#?\s*(\d{1,3})\b)",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(
+    r"\b(?:study|article|paper|trial|review|one|source|reference)\b[^.?!]{0,20}\b(?:from|in|of)\s+((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]+")
+# how people ask, not what they ask about: never carried into a later turn's retrieval query
+_REQUEST_WORDS = frozenset(
+    """tell more explain elaborate detail details describe say says said show give
+    summarise summarize reference ref source study article paper citation please know else""".split()  # noqa: SIM905
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PriorTurn:
+    """What contextualisation needs to know of an earlier turn."""
+
+    question: str
+    retrieval_query: str
+    standalone: bool
+    cited_titles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Contextualised:
+    retrieval_query: str
+    follow_up: bool
+
+
+def referenced_number(question: str) -> int | None:
+    """The reference number a question points at ("[2]", "reference 2"), if any."""
+    match = _REFERENCE.search(question)
+    if not match:
+        return None
+    return int(match.group(1) or match.group(2))
+
+
+def referenced_year(question: str) -> int | None:
+    """The year in "the study from 2024", if any."""
+    match = _YEAR.search(question)
+    return int(match.group(1)) if match else None
+
+
+def is_follow_up(question: str) -> bool:
+    """Does ``question`` lean on the conversation (see module docstring, step 2)?"""
+    if _OPENERS.search(question) or _ANAPHORA.search(question):
+        return True
+    return len(content_terms(question)) <= SHORT_QUESTION_TERMS
+
+
+def _words(text: str) -> list[str]:
+    """Content words in order of appearance (lower case, no stopwords), for readable queries."""
+    terms = content_terms(text)
+    out: list[str] = []
+    for word in _WORD.findall(text):
+        lower = word.lower()
+        if stem(lower) in terms and lower not in out:
+            out.append(lower)
+    return out
+
+
+def contextualise(question: str, history: Sequence[PriorTurn]) -> Contextualised:
+    """The retrieval query for ``question`` given the earlier turns (module docstring, step 3)."""
+    if not history or not is_follow_up(question):
+        return Contextualised(retrieval_query=question, follow_up=False)
+    topic: list[str] = []
+    for turn in reversed(history):  # questions back to the last topic shift, most recent first
+        topic.extend(w for w in _words(turn.question) if w not in _REQUEST_WORDS)
+        if turn.standalone:
+            break
+    titles = Counter(w for title in history[-1].cited_titles for w in _words(title))
+    topic.extend(w for w, _ in titles.most_common(5))
+    own = set(_words(question)) | {w.lower() for w in _WORD.findall(question)}
+    extra: list[str] = []
+    for word in topic:
+        if word not in own and word not in extra:
+            extra.append(word)
+    query = f"{question} {' '.join(extra[:MAX_TOPIC_TERMS])}".strip()
+    return Contextualised(retrieval_query=query, follow_up=True)

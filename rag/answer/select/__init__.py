@@ -1,0 +1,20 @@
+"""Evidence selection: which sentences of the retrieved passages answer the question.
+
+read → chunk → embed → index → retrieve → **select** → compose → serve.
+"""
+
+from rag.answer.select.candidates import Candidate, EvidencePool, candidates, evidence_pool
+from rag.answer.select.model import DEFAULT_SELECTOR, Selector, load_selector
+from rag.answer.select.policy import Policy, choose
+
+__all__ = [
+    "DEFAULT_SELECTOR",
+    "Candidate",
+    "EvidencePool",
+    "Policy",
+    "Selector",
+    "candidates",
+    "choose",
+    "evidence_pool",
+    "load_selector",
+]

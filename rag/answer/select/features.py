@@ -1,0 +1,212 @@
+"""Features of a (question, candidate sentence) pair, from what the index already stores.
+
+Everything here is cheap: the question's vector (computed once per request), the sentence vectors
+stored at ingest, the words of both, where the sentence stands in its document and section, and
+cue words that mark findings ("significantly", "was associated with", numbers and p-values) or
+background and methods ("little is known", "we aimed to", "were randomised"). The learned selector
+(``rag.answer.select.model``) turns these into a probability that the sentence is evidence for the question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from rag.answer.select.candidates import Candidate, heading_length
+from rag.text.terms import content_terms
+
+SECTION_KINDS = ("background", "methods", "results", "conclusions")
+_SECTION_WORDS = {
+    "background": "background introduction objective objectives aim aims purpose context rationale "
+    "importance hypothesis",
+    "methods": "method methods design setting participants patients interventions measurements materials "
+    "selection sources extraction",
+    "results": "results result findings outcomes observations case presentation report",
+    "conclusions": "conclusion conclusions interpretation implications discussion summary significance",
+}
+_KIND_OF_WORD = {w: kind for kind, words in _SECTION_WORDS.items() for w in words.split()}
+
+CUES: dict[str, re.Pattern[str]] = {
+    "cue_number": re.compile(r"\d"),
+    "cue_statistics": re.compile(
+        r"\b[pP]\s*[<=>≤]|\b95\s*%|\bCI\b|\b(?:odds|hazard|risk) ratio|\b[OHR]R\b|%|±", re.IGNORECASE
+    ),
+    "cue_finding": re.compile(
+        r"\b(?:significant(?:ly)?|associated|association|increased?|decreased?|reduced?|reduction|improved?|"
+        r"higher|lower|greater|less|more likely|risk|effective|efficacy|correlat\w*|predict\w*|"
+        r"compared with|than|no difference|did not|was not|were not|independent(?:ly)?)\b",
+        re.IGNORECASE,
+    ),
+    "cue_claim": re.compile(
+        r"\b(?:we (?:found|show|showed|demonstrate\w*|report|observed|identif\w*|conclude)|"
+        r"(?:results|data|findings|these|this) (?:suggest|indicate|show|demonstrate|reveal)\w*|"
+        r"in conclusion|taken together|our (?:results|data|findings)|"
+        r"(?:is|are|was|were) (?:associated|required|necessary|sufficient|effective|safe))",
+        re.IGNORECASE,
+    ),
+    "cue_treatment": re.compile(
+        r"\b(?:treat\w*|therap\w*|management|managed|administ\w*|dose|surgery|surgical|prophyla\w*|"
+        r"complications?|adverse|bleeding|mortality|survival|recommend\w*|should|indicated)\b",
+        re.IGNORECASE,
+    ),
+    "cue_background": re.compile(
+        r"\b(?:(?:little|less|not) (?:is )?(?:known|understood|clear)|remains? (?:unclear|unknown|"
+        r"controversial|elusive|poorly)|is (?:a|an|the) (?:common|rare|major|leading|serious)|"
+        r"has been (?:shown|reported|suggested)|have been (?:shown|reported|suggested)|previous(?:ly)?|"
+        r"recent(?:ly)?|however|is characteri[sz]ed|plays? an? (?:important|key|central|critical) role)\b",
+        re.IGNORECASE,
+    ),
+    "cue_aim": re.compile(
+        r"\b(?:aim(?:ed|s)? (?:of|to|was)|objective|purpose|we (?:sought|aimed|investigated|examined|"
+        r"evaluated|assessed|studied|hypothesi[sz]ed|tested|explored|asked)|to (?:determine|evaluate|assess|"
+        r"investigate|examine|compare|explore) (?:whether|if|the))\b",
+        re.IGNORECASE,
+    ),
+    "cue_methods": re.compile(
+        r"\b(?:were (?:randomi[sz]ed|enrolled|recruited|included|assigned|allocated|analy[sz]ed|measured|"
+        r"collected|obtained)|we (?:performed|conducted|used|analy[sz]ed|measured|recruited|enrolled|"
+        r"retrospectively|prospectively)|retrospective(?:ly)?|prospective(?:ly)?|cohort of|"
+        r"data (?:were|was)|using (?:a|an|the))\b",
+        re.IGNORECASE,
+    ),
+    "cue_negation": re.compile(
+        r"\b(?:not|no|none|neither|nor|without|never|absence|fail(?:ed|s)? to)\b", re.IGNORECASE
+    ),
+    "cue_hedge": re.compile(
+        r"\b(?:may|might|could|possibly|potential(?:ly)?|perhaps|likely)\b", re.IGNORECASE
+    ),
+    "cue_case": re.compile(
+        r"\b(?:a|an) \d+[- ](?:year|month|day)[- ]old\b|\bwe (?:describe|present|report) (?:a|an|the)\b",
+        re.IGNORECASE,
+    ),
+}
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_WH = re.compile(
+    r"^\s*(?:what|which|who|when|where|why|how|is|are|does|do|did|can|could|should|was|were|has|have)\b", re.I
+)
+
+SCALAR_FEATURES: tuple[str, ...] = (
+    "cosine",
+    "cosine_minus_best",
+    "cosine_minus_document_best",
+    "cosine_rank_reciprocal",
+    "overlap_question",
+    "overlap_sentence",
+    "overlap_rare",
+    "overlap_numbers",
+    "cosine_rank_in_document_reciprocal",
+    "previous_cosine",
+    "next_cosine",
+    "previous_overlap",
+    "passage_best_cosine",
+    "question_form",
+    "passage_rank_reciprocal",
+    "document_rank_reciprocal",
+    "document_best_cosine",
+    "position",
+    "first_sentence",
+    "last_sentence",
+    "section_none",
+    *(f"section_{k}" for k in SECTION_KINDS),
+    "log_words",
+    *CUES,
+)
+
+
+def feature_names(dimension: int) -> tuple[str, ...]:
+    """Scalar features, then the element-wise product of question and sentence vectors."""
+    return SCALAR_FEATURES + tuple(f"product_{i}" for i in range(dimension))
+
+
+def section_kind(label: str | None, text: str) -> str | None:
+    """``background``/``methods``/``results``/``conclusions`` from a section label or a heading that
+    opens the sentence; ``None`` when neither names one."""
+    for source in (label or "", text[: heading_length(text)]):
+        for word in re.findall(r"[a-z]+", source.lower()):
+            kind = _KIND_OF_WORD.get(word)
+            if kind:
+                return kind
+    return None
+
+
+def featurize(
+    question: str,
+    question_vector: np.ndarray,
+    pool: Sequence[Candidate],
+    vectors: np.ndarray,
+    *,
+    products: bool = True,
+) -> np.ndarray:
+    """``(len(pool), len(feature_names(dim)))`` float32 features (only the scalar ones without
+    ``products``); ``vectors`` are the candidates' unit-length sentence vectors in pool order."""
+    n = len(pool)
+    cos = vectors @ question_vector
+    q_terms = content_terms(question)
+    documents: dict[str, int] = {}
+    for c in pool:
+        documents.setdefault(c.hit.doc_id, len(documents) + 1)
+    in_document: dict[str, list[float]] = {}
+    in_passage: dict[str, list[float]] = {}
+    for c, value in zip(pool, cos, strict=True):
+        in_document.setdefault(c.hit.doc_id, []).append(float(value))
+        in_passage.setdefault(c.hit.passage_id, []).append(float(value))
+    doc_best = {doc: max(values) for doc, values in in_document.items()}
+    passage_best = {pid: max(values) for pid, values in in_passage.items()}
+    order = np.argsort(-cos, kind="stable")
+    cos_rank = np.empty(n)
+    cos_rank[order] = np.arange(1, n + 1)
+    best = float(cos.max()) if n else 0.0
+    position = {(c.hit.passage_id, c.index): i for i, c in enumerate(pool)}
+    terms = [content_terms(c.hit.text[c.start : c.end]) for c in pool]
+    overlaps = [len(q_terms & t) / max(len(q_terms), 1) for t in terms]
+    # words that many candidates share (the topic) weigh less than the question's rarer words
+    df = Counter(w for t in terms for w in t & q_terms)
+    idf = {w: np.log((n + 1) / (df.get(w, 0) + 1)) + 1 for w in q_terms}
+    idf_total = sum(idf.values()) or 1.0
+    q_numbers = set(_NUMBER.findall(question))
+    asks = float(question.rstrip().endswith("?") or bool(_WH.match(question)))
+    rows = np.zeros((n, len(SCALAR_FEATURES)), dtype=np.float32)
+    for i, c in enumerate(pool):
+        text = c.hit.text[c.start : c.end]
+        full = c.hit.text[c.hit.passage.sentences[c.index][0] : c.end] if c.hit.passage.sentences else text
+        s_terms = terms[i]
+        shared = len(q_terms & s_terms)
+        before = position.get((c.hit.passage_id, c.index - 1))
+        after = position.get((c.hit.passage_id, c.index + 1))
+        absolute = c.hit.passage.char_start + c.start
+        length = c.hit.document.chars or (c.hit.passage.char_start + len(c.hit.text))
+        kind = section_kind(c.hit.passage.section, full)
+        values = [
+            cos[i],
+            cos[i] - best,
+            cos[i] - doc_best[c.hit.doc_id],
+            1.0 / cos_rank[i],
+            shared / len(q_terms) if q_terms else 0.0,
+            shared / len(s_terms) if s_terms else 0.0,
+            sum(idf[w] for w in q_terms & s_terms) / idf_total,
+            len(q_numbers & set(_NUMBER.findall(text))) / len(q_numbers) if q_numbers else 0.0,
+            1.0 / (1 + sum(v > cos[i] for v in in_document[c.hit.doc_id])),
+            cos[before] if before is not None else 0.0,
+            cos[after] if after is not None else 0.0,
+            overlaps[before] if before is not None else 0.0,
+            passage_best[c.hit.passage_id],
+            asks,
+            1.0 / c.hit.rank,
+            1.0 / documents[c.hit.doc_id],
+            doc_best[c.hit.doc_id],
+            absolute / max(length, 1),
+            float(c.hit.passage.char_start == 0 and c.index == 0),
+            float(c.hit.passage.char_start + c.end >= length - 2),
+            float(kind is None),
+            *(float(kind == k) for k in SECTION_KINDS),
+            np.log1p(len(text.split())),
+            *(float(bool(p.search(text))) for p in CUES.values()),
+        ]
+        rows[i] = values
+    if not products:
+        return rows
+    return np.hstack([rows, (vectors * question_vector[None, :]).astype(np.float32)])

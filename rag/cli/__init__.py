@@ -1,0 +1,51 @@
+"""The ``rag`` command line: a thin shell over the library, one module per command group.
+
+Command groups of other packages plug in through the ``clinical_rag.commands`` entry-point group: an
+entry point names a function ``add_parsers(subparsers)`` (``api`` adds ``rag serve`` this way, so the
+library never imports the web layer).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from importlib.metadata import entry_points
+
+from rag.cli import content, eval, query, train
+from rag.config import Settings
+from rag.errors import RagError
+
+COMMANDS_GROUP = "clinical_rag.commands"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rag", description="Cited answers from clinical literature.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for group in (query, content, eval, train):
+        group.add_parsers(sub)
+    for ep in entry_points(group=COMMANDS_GROUP):
+        ep.load()(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.settings = Settings()
+        if hasattr(args, "index"):
+            args.index = args.index or args.settings.index
+        return int(args.func(args))
+    except RagError as exc:
+        print(f"rag: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("rag: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

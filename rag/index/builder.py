@@ -1,0 +1,279 @@
+"""Building a new index version: the one transaction every write (ingest, remove, reindex) uses.
+
+``building(...)`` takes the writer lock, clears debris of crashed builds, copies the live version
+(or starts empty, or ``fresh=True`` ignores the live one) into ``versions/.tmp-*``, yields a
+``Builder`` to add and remove documents, then rebuilds BM25 from the store, writes FAISS and the
+manifest, and publishes the version atomically. An exception (or a kill) leaves the live version
+untouched, and vectors embedded before it stay in ``resume.sqlite`` (``rag.index.resume_log``), so the
+re-run does not embed them again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from rag.chunking import ChunkingParams, chunk_document, content_hash, index_text
+from rag.embed.embedder import Embedder
+from rag.errors import IndexMismatch
+from rag.index import layout
+from rag.index.dense import DEFAULT_FACTORY, DenseIndex
+from rag.index.lexical import K1, B, LexicalIndex
+from rag.index.manifest import Manifest, file_digest
+from rag.index.resume_log import RESUME_LOG, ResumeLog
+from rag.index.store import Store
+from rag.types import Document
+
+EMBED_BATCH = 256
+SENTENCE_BATCH = 512
+RETRACTED = "Retracted Publication"
+KEEP_VERSIONS = 3
+
+
+@dataclass
+class Published:
+    version: str
+    parent: str | None
+    counts: dict[str, int]
+    passages_embedded: int
+
+
+class Builder:
+    """Adds and removes documents in a version under construction."""
+
+    def __init__(
+        self,
+        store: Store,
+        dense: DenseIndex,
+        embedder: Embedder,
+        chunking: ChunkingParams,
+        progress: bool,
+        log: ResumeLog | None = None,
+    ) -> None:
+        self.store = store
+        self.dense = dense
+        self.chunking = chunking
+        self._embedder = _BatchEmbedder(embedder, dense, progress, log)
+        self._sentences = _SentenceEmbedder(embedder, store)
+        self.published: Published | None = None  # set once the version is live
+
+    @property
+    def passages_embedded(self) -> int:
+        return self._embedder.embedded
+
+    def remove(self, doc_id: str) -> bool:
+        """Remove a document and its passages from store and FAISS; False if it was not there."""
+        if self.store.stored_hash(doc_id) is None:
+            return False
+        self.flush()  # vectors of the old rows must be stored before they are removed
+        self.dense.remove(self.store.delete_document(doc_id))
+        return True
+
+    def put(self, doc: Document, digest: str) -> None:
+        """Add (or replace) ``doc``. Passages whose indexed text is unchanged keep their vectors."""
+        reuse: dict[str, np.ndarray] = {}
+        reuse_sentences: dict[str, np.ndarray] = {}
+        old = self.store.passages_of(doc.doc_id)
+        if old:
+            self.flush()
+            vectors = self.dense.vectors([p.row_id for p in old])
+            reuse = {index_text(p.document.title, p.passage.text): vectors[i] for i, p in enumerate(old)}
+            stored = self.store.sentence_vectors([p.passage.passage_id for p in old])
+            reuse_sentences = {
+                p.passage.text: stored[p.passage.passage_id] for p in old if p.passage.passage_id in stored
+            }
+            self.remove(doc.doc_id)
+        if RETRACTED in (doc.extra.get("publication_types") or ()):
+            self.store.withdraw(doc.doc_id, "retracted publication (PubMed publication type)")
+        passages = chunk_document(doc, self.chunking)
+        row_ids = self.store.add_document(doc, passages, digest)
+        kept_ids, kept = [], []
+        for row_id, passage in zip(row_ids, passages, strict=True):
+            text = index_text(doc.title, passage.text)
+            if text in reuse:
+                kept_ids.append(row_id)
+                kept.append(reuse[text])
+            else:
+                self._embedder.add([row_id], [text])
+            if passage.text in reuse_sentences:
+                self.store.put_sentence_vectors(row_id, reuse_sentences[passage.text])
+            else:
+                self._sentences.add(row_id, [passage.text[s:e] for s, e in passage.sentences])
+        if kept_ids:
+            self.dense.add(kept_ids, np.vstack(kept))
+
+    def flush(self) -> None:
+        self._embedder.flush()
+        self._sentences.flush()
+
+
+class _SentenceEmbedder:
+    """Embeds passages' sentences in batches and stores them, so answers need not embed them per request."""
+
+    def __init__(self, embedder: Embedder, store: Store) -> None:
+        self.embedder = embedder
+        self.store = store
+        self.pending: list[tuple[int, list[str]]] = []
+        self.count = 0
+
+    def add(self, row_id: int, sentences: list[str]) -> None:
+        if sentences:
+            self.pending.append((row_id, sentences))
+            self.count += len(sentences)
+        if self.count >= SENTENCE_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        vectors = self.embedder.embed([s for _, sentences in self.pending for s in sentences])
+        start = 0
+        for row_id, sentences in self.pending:
+            self.store.put_sentence_vectors(row_id, vectors[start : start + len(sentences)])
+            start += len(sentences)
+        self.pending, self.count = [], 0
+
+
+@contextmanager
+def building(
+    index_dir: Path,
+    embedder: Embedder,
+    *,
+    chunking: ChunkingParams,
+    faiss_factory: str = DEFAULT_FACTORY,
+    progress: bool = True,
+    keep_versions: int = KEEP_VERSIONS,
+    extra: dict[str, Any] | None = None,
+    fresh: bool = False,
+) -> Iterator[Builder]:
+    """Build a new version of ``index_dir`` (module docstring); ``builder.published`` tells the outcome."""
+    with layout.writer_lock(index_dir):
+        layout.prune(index_dir, keep_versions)  # also clears temp builds a crash left behind
+        parent = layout.current_version(index_dir)
+        version = layout.new_version_name()
+        tmp = index_dir / layout.VERSIONS / f".tmp-{version}"
+        tmp.mkdir(parents=True)
+        base = None
+        if parent is None or fresh:
+            store, dense = Store(tmp / layout.STORE), DenseIndex.create(embedder.dimension, faiss_factory)
+        else:
+            store, dense, base = _copy_live(index_dir, parent, tmp, embedder, chunking)
+        log = ResumeLog(index_dir / RESUME_LOG, embedder.name, dense.dimension)
+        builder = Builder(store, dense, embedder, chunking, progress, log)
+        yield builder
+        builder.flush()
+        store.commit()
+        LexicalIndex.build(*_index_texts(store)).save(tmp / layout.BM25)
+        dense.save(tmp / layout.DENSE)
+        counts = {**store.counts(), "vectors": len(dense)}
+        documents_hash = content_hash(*(f"{d}:{h}" for d, h in store.stored_hashes()))
+        store.close()
+        manifest = Manifest(
+            version=version,
+            parent=parent,
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            model=embedder.name,
+            dimension=dense.dimension,
+            faiss_factory=base.faiss_factory if base else faiss_factory,
+            chunking=asdict(chunking),
+            bm25={
+                "library": "bm25s",
+                "method": "lucene",
+                "k1": K1,
+                "b": B,
+                "stemmer": "snowball-english",
+                "stopwords": "en",
+            },
+            counts=counts,
+            files={name: file_digest(tmp / name) for name in _files(tmp)},
+            documents_hash=documents_hash,
+            extra={**(base.extra if base else {}), **(extra or {})},
+        )
+        manifest.write(tmp)
+        layout.publish(index_dir, tmp, version)
+        log.close(delete=True)
+        layout.prune(index_dir, keep_versions)
+    builder.published = Published(version, parent, counts, builder.passages_embedded)
+
+
+def _copy_live(
+    index_dir: Path, parent: str, tmp: Path, embedder: Embedder, chunking: ChunkingParams
+) -> tuple[Store, DenseIndex, Manifest]:
+    """A writable copy of the live version in ``tmp``; refuses another model or chunking."""
+    src = layout.version_dir(index_dir, parent)
+    base = Manifest.read(src)
+    base.check_model(embedder.name)
+    if base.chunking != asdict(chunking):
+        raise IndexMismatch(
+            f"{index_dir} was chunked with {base.chunking}, not {asdict(chunking)}; use the same "
+            "chunking parameters to add documents, or `rag reindex` to change them"
+        )
+    source = sqlite3.connect(f"file:{src / layout.STORE}?mode=ro", uri=True)
+    target = sqlite3.connect(tmp / layout.STORE)
+    source.backup(target)
+    source.close()
+    target.close()
+    return Store(tmp / layout.STORE), DenseIndex.load(src / layout.DENSE, base.faiss_factory), base
+
+
+class _BatchEmbedder:
+    """Collects passages and embeds them in batches into the dense index, with a progress bar."""
+
+    def __init__(self, embedder: Embedder, dense: DenseIndex, progress: bool, log: ResumeLog | None) -> None:
+        self.embedder = embedder
+        self.dense = dense
+        self.log = log
+        self.ids: list[int] = []
+        self.texts: list[str] = []
+        self.embedded = 0
+        self.bar = tqdm(desc="embedding", unit="passage", disable=not progress, position=1, leave=False)
+
+    def add(self, row_ids: list[int], texts: list[str]) -> None:
+        self.ids.extend(row_ids)
+        self.texts.extend(texts)
+        if len(self.ids) >= EMBED_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.ids:
+            return
+        known = self.log.get(self.texts) if self.log else {}
+        missing = [i for i in range(len(self.texts)) if i not in known]
+        vectors = np.zeros((len(self.ids), self.dense.dimension), dtype=np.float32)
+        if missing:
+            fresh = self.embedder.embed([self.texts[i] for i in missing])
+            if fresh.shape != (len(missing), self.dense.dimension):
+                raise IndexMismatch(
+                    f"the embedder returned vectors of shape {fresh.shape}, the index holds "
+                    f"dimension {self.dense.dimension}"
+                )
+            vectors[missing] = fresh
+            if self.log:
+                self.log.put([self.texts[i] for i in missing], fresh)
+        for i, vector in known.items():
+            vectors[i] = vector
+        self.dense.add(self.ids, vectors)
+        self.embedded += len(missing)
+        self.bar.update(len(self.ids))
+        self.ids, self.texts = [], []
+
+
+def _index_texts(store: Store) -> tuple[list[int], list[str]]:
+    ids: list[int] = []
+    texts: list[str] = []
+    for batch_ids, batch_texts in store.iter_index_texts():
+        ids.extend(batch_ids)
+        texts.extend(batch_texts)
+    return ids, texts
+
+
+def _files(directory: Path) -> list[str]:
+    return sorted(str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file())

@@ -1,0 +1,206 @@
+"""The write path: read → chunk → embed → store/index, into a new index version.
+
+``ingest`` adds new documents, updates changed ones in place (same id; passages whose text did not
+change keep their vectors) and skips unchanged ones (by a content hash of text and metadata).
+``remove`` deletes documents from every part of the index; ``withdraw`` keeps them but excludes them
+from answers; ``reindex`` rebuilds every document with a new model or chunking. All publish a new
+version atomically through ``rag.index.builder.building``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from rag.chunking import ChunkingParams, content_hash, full_text
+from rag.embed.embedder import Embedder
+from rag.index.builder import KEEP_VERSIONS, Builder, Published, building
+from rag.index.dense import DEFAULT_FACTORY
+from rag.index.version import open_index
+from rag.readers import ReadResult
+from rag.types import Document
+
+REPORT = "last_ingest.json"
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did; printed by the CLI and written as JSON next to the index."""
+
+    files_seen: int = 0
+    added: int = 0  # new document ids
+    updated: int = 0  # known ids whose text or metadata changed
+    unchanged: int = 0
+    removed: int = 0
+    withdrawn: int = 0  # excluded from answers (``withdraw``), still stored
+    reindexed: int = 0  # carried into a complete new version (``reindex``)
+    failed: int = 0
+    failures: list[dict[str, str]] = field(default_factory=list)
+    passages_embedded: int = 0
+    seconds: float = 0.0
+    documents_per_second: float = 0.0
+    version: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def finish(self, index_dir: Path, started: float, published: Published) -> IngestReport:
+        self.version = published.version
+        self.counts = published.counts
+        self.passages_embedded = published.passages_embedded
+        self.seconds = round(time.perf_counter() - started, 3)
+        touched = self.added + self.updated + self.unchanged + self.removed + self.withdrawn + self.reindexed
+        self.documents_per_second = round(touched / self.seconds, 2) if self.seconds else 0.0
+        (index_dir / REPORT).write_text(json.dumps(self.to_dict(), indent=2) + "\n")
+        return self
+
+    def not_found(self, doc_id: str) -> None:
+        self.failed += 1
+        self.failures.append({"file": doc_id, "reason": "no document with this id in the index"})
+
+
+@contextmanager
+def _writing(index_dir: Path, embedder: Embedder, report: IngestReport, **options: Any) -> Iterator[Builder]:
+    """A new version through ``rag.index.builder.building``; fills in ``report`` once it is live."""
+    started = time.perf_counter()
+    with building(index_dir, embedder, **options) as builder:
+        yield builder
+    assert builder.published is not None
+    report.finish(index_dir, started, builder.published)
+
+
+def document_hash(doc: Document) -> str:
+    """Changes whenever the text or any metadata of a document changes."""
+    meta = json.dumps(
+        [doc.title, doc.journal, doc.year, doc.pmid, doc.doi, list(doc.authors), doc.extra],
+        sort_keys=True,
+        default=str,
+    )
+    return content_hash(meta, full_text(doc), *(f"{s.page}|{s.label}" for s in doc.sections))
+
+
+def ingest(
+    results: Iterable[ReadResult],
+    index_dir: Path,
+    embedder: Embedder,
+    *,
+    chunking: ChunkingParams = ChunkingParams(),
+    faiss_factory: str = DEFAULT_FACTORY,
+    progress: bool = True,
+    keep_versions: int = KEEP_VERSIONS,
+    extra: dict[str, Any] | None = None,
+) -> IngestReport:
+    """Ingest read results into ``index_dir`` as a new live version; returns the report.
+
+    ``extra`` is merged into the manifest's ``extra`` field (inherited from the previous version).
+    """
+    report = IngestReport()
+    options = {
+        "chunking": chunking,
+        "faiss_factory": faiss_factory,
+        "progress": progress,
+        "keep_versions": keep_versions,
+        "extra": extra,
+    }
+    with _writing(index_dir, embedder, report, **options) as builder:
+        for result in tqdm(results, desc="files", unit="file", disable=not progress):
+            report.files_seen += 1
+            if result.error is not None:
+                report.failed += 1
+                report.failures.append({"file": result.path, "reason": result.error})
+                continue
+            for doc in result.documents:
+                digest = document_hash(doc)
+                existing = builder.store.stored_hash(doc.doc_id)
+                if existing == digest:
+                    report.unchanged += 1
+                    continue
+                report.updated += existing is not None
+                report.added += existing is None
+                builder.put(doc, digest)
+    return report
+
+
+def remove(
+    doc_ids: Iterable[str],
+    index_dir: Path,
+    embedder: Embedder,
+    *,
+    chunking: ChunkingParams,
+    progress: bool = False,
+    keep_versions: int = KEEP_VERSIONS,
+) -> IngestReport:
+    """Remove documents by id from store, FAISS and BM25 (a new version); unknown ids are failures."""
+    report = IngestReport()
+    with _writing(
+        index_dir, embedder, report, chunking=chunking, progress=progress, keep_versions=keep_versions
+    ) as builder:
+        for doc_id in doc_ids:
+            if builder.remove(doc_id):
+                report.removed += 1
+            else:
+                report.not_found(doc_id)
+    return report
+
+
+def reindex(
+    index_dir: Path,
+    embedder: Embedder,
+    *,
+    chunking: ChunkingParams,
+    faiss_factory: str = DEFAULT_FACTORY,
+    progress: bool = True,
+    keep_versions: int = KEEP_VERSIONS,
+) -> IngestReport:
+    """Build a complete new version from the documents of the live one, with a (possibly new)
+    model, chunking or FAISS factory. The live version keeps serving until the new one is published."""
+    source = open_index(index_dir)
+    report = IngestReport()
+    options = {
+        "chunking": chunking,
+        "faiss_factory": faiss_factory,
+        "progress": progress,
+        "keep_versions": keep_versions,
+        "extra": source.manifest.extra,
+        "fresh": True,
+    }
+    with _writing(index_dir, embedder, report, **options) as builder:
+        for doc_id in tqdm(source.store.doc_ids(), desc="documents", unit="doc", disable=not progress):
+            doc = source.store.load_document(doc_id)
+            digest = source.store.stored_hash(doc_id)
+            if doc is not None and digest is not None:
+                builder.put(doc, digest)  # the stored hash: re-ingesting the source later is "unchanged"
+                report.reindexed += 1
+    source.close()
+    return report
+
+
+def withdraw(
+    doc_ids: Iterable[str],
+    reason: str,
+    index_dir: Path,
+    embedder: Embedder,
+    *,
+    chunking: ChunkingParams,
+    keep_versions: int = KEEP_VERSIONS,
+) -> IngestReport:
+    """Exclude documents from answers (a new version); they stay in the index, flagged by `rag info`."""
+    report = IngestReport()
+    with _writing(
+        index_dir, embedder, report, chunking=chunking, progress=False, keep_versions=keep_versions
+    ) as builder:
+        for doc_id in doc_ids:
+            if builder.store.stored_hash(doc_id) is None:
+                report.not_found(doc_id)
+            else:
+                builder.store.withdraw(doc_id, reason)
+                report.withdrawn += 1
+    return report

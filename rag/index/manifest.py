@@ -1,0 +1,92 @@
+"""The index manifest: what an index was built with, checked whenever it is opened."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from rag.errors import IndexCorrupt, IndexMismatch
+
+# The on-disk format: bump it with every store migration or file layout change, and teach
+# ``rag.index.upgrade`` to bring the previous one forward. 2: numbered store migrations.
+FORMAT_VERSION = 2
+UPGRADABLE = (1,)  # older formats ``rag upgrade`` brings to FORMAT_VERSION
+MANIFEST = "manifest.json"
+
+
+class Manifest(BaseModel):
+    """Contents of ``manifest.json`` in every index version directory."""
+
+    format_version: int = FORMAT_VERSION
+    version: str
+    parent: str | None = None
+    built_at: str
+    model: str
+    dimension: int
+    normalized: bool = True
+    metric: str = "inner_product"
+    faiss_factory: str
+    chunking: dict[str, int]
+    bm25: dict[str, Any]
+    counts: dict[str, int]
+    files: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    documents_hash: str
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+    def write(self, directory: Path) -> None:
+        path = directory / MANIFEST
+        path.write_text(self.model_dump_json(indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def read(cls, directory: Path, *, upgrading: bool = False) -> Manifest:
+        """The checked manifest of a version directory (``upgrading``: an older format is accepted)."""
+        path = directory / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexCorrupt(f"cannot read {path} ({exc}); rebuild the index with `rag ingest`") from exc
+        if data.get("format_version") in UPGRADABLE and not upgrading:
+            raise IndexMismatch(
+                f"{path} has index format {data.get('format_version')}, this program reads format "
+                f"{FORMAT_VERSION}; run `rag upgrade --index {directory.parent.parent}` (a new version, "
+                "no re-embedding)"
+            )
+        if data.get("format_version") != FORMAT_VERSION:
+            raise IndexMismatch(
+                f"{path} has index format {data.get('format_version')!r}, this program reads format "
+                f"{FORMAT_VERSION}; rebuild the index with `rag ingest` (or `rag reindex`)"
+            )
+        return cls.model_validate(data)
+
+    def check_model(self, model: str | None) -> None:
+        """Fail loudly when the index was embedded with another model than the one configured."""
+        if model is not None and model != self.model:
+            raise IndexMismatch(
+                f"the index was built with embedding model {self.model!r} but {model!r} is configured; "
+                f"query with --model {self.model!r} (RAG_MODEL) or rebuild the index with the new model"
+            )
+
+
+def file_digest(path: Path) -> dict[str, Any]:
+    """Size and SHA-256 of a file, for the manifest."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return {"bytes": path.stat().st_size, "sha256": h.hexdigest()}
+
+
+def check_files(directory: Path, manifest: Manifest, *, full: bool = False) -> None:
+    """Every file the manifest lists exists with its size (and, with ``full``, its hash)."""
+    for name, expected in manifest.files.items():
+        path = directory / name
+        if not path.exists():
+            raise IndexCorrupt(f"{path} is missing; rebuild the index with `rag ingest`")
+        if path.stat().st_size != expected["bytes"] or (full and file_digest(path) != expected):
+            raise IndexCorrupt(
+                f"{path} does not match its manifest entry; rebuild the index with `rag ingest`"
+            )
