@@ -23,7 +23,7 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 $(INDEX)/CURRENT: | $(BIN)/.installed
-	$(BIN)/rag ingest corpus/literature --manifest corpus/literature/pdfs/manifest.csv --index $(INDEX)
+	$(BIN)/rag ingest corpus/literature --metadata corpus/literature/pdfs/manifest.csv --index $(INDEX)
 
 index: $(INDEX)/CURRENT
 

@@ -58,7 +58,9 @@ def content_router(settings: Settings) -> APIRouter:
         limit = settings.max_upload_mb * 1024 * 1024
         for upload_file in files:
             data = await upload_file.read(limit + 1)
-            name = Path(upload_file.filename or "upload").name  # only for reports and manifest matching
+            name = Path(
+                upload_file.filename or "upload"
+            ).name  # only for reports and metadata-sidecar matching
             path, kind = store_upload(data, folder, max_bytes=limit, max_unzipped=4 * limit)
             if kind in ("ris", "bib"):
                 bibliographies.append(path)
@@ -70,17 +72,17 @@ def content_router(settings: Settings) -> APIRouter:
             raise InvalidInput("no literature file in the upload (PDF, PubMed XML, JSONL)")
         if sidecars and bibliographies:
             raise InvalidInput(
-                "send either a CSV/JSON manifest or a RIS/BibTeX file with an upload, not both"
+                "send either a CSV/JSON metadata sidecar or a RIS/BibTeX file with an upload, not both"
             )
         if len(bibliographies) > 1:
             raise InvalidInput("send one RIS/BibTeX file per upload")
-        manifest = bibliographies[0] if bibliographies else _rekey_sidecars(sidecars, stored, folder)
+        metadata = bibliographies[0] if bibliographies else _rekey_sidecars(sidecars, stored, folder)
         chunking = chunking_of(engine)
 
         def work(job: Job) -> dict[str, Any]:
             paths = [folder / f["stored_as"] for f in job.files]
             report = ingest(
-                read_paths(paths, manifest),
+                read_paths(paths, metadata),
                 engine.index_dir,
                 engine.embedder,
                 chunking=chunking,
@@ -138,7 +140,7 @@ def content_router(settings: Settings) -> APIRouter:
 def _rekey_sidecars(
     sidecars: list[tuple[Path, str]], stored: list[dict[str, Any]], folder: Path
 ) -> Path | None:
-    """Uploaded manifests name the original files; re-key their rows to the stored names."""
+    """Uploaded metadata sidecars name the original files; re-key their rows to the stored names."""
     if not sidecars:
         return None
     by_name = {f["file"]: f["stored_as"] for f in stored}
@@ -147,6 +149,6 @@ def _rekey_sidecars(
         for name, meta in load_sidecar(path).items():
             if name in by_name:
                 rows[by_name[name]] = {k: v for k, v in meta.items() if k != "file"}
-    manifest = folder / "manifest.json"
-    manifest.write_text(json.dumps(rows))
-    return manifest
+    sidecar = folder / "metadata.json"
+    sidecar.write_text(json.dumps(rows))
+    return sidecar

@@ -59,7 +59,7 @@ def store_upload(data: bytes, directory: Path, *, max_bytes: int, max_unzipped: 
     if kind is None:
         raise UploadRejected(
             "unsupported content: send PDF, PubMed XML (.xml/.xml.gz), JSONL, RIS, BibTeX, "
-            "or a CSV/JSON manifest"
+            "or a CSV/JSON metadata sidecar"
         )
     directory.mkdir(parents=True, exist_ok=True)
     suffix = {"sidecar": ".json" if data.lstrip()[:1] == b"[" else ".csv"}.get(kind, f".{kind}")

@@ -66,7 +66,7 @@ class EngineOptions(BaseModel):
     selector: str = Field(
         default=DEFAULT_SELECTOR,
         description="evidence selector: 'packaged', a folder from `rag train selector`, "
-        "'cross-encoder:NAME_OR_PATH', or a `rag.selectors` entry point",
+        "'cross-encoder:NAME_OR_PATH', or a `clinical_rag.selectors` entry point",
     )
     query_cache: int = Field(default=1024, ge=0, description="query vectors kept in memory (0: none)")
     answer_cache: int = Field(

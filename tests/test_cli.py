@@ -80,6 +80,32 @@ def test_errors_exit_non_zero_with_a_message(tmp_path: Path) -> None:
     assert r.returncode == 2 and "invalid choice" in r.stderr
 
 
+def test_bad_parameters_are_one_line_errors_and_change_nothing(tmp_path: Path) -> None:
+    idx = tmp_path / "i"
+    for flags, message in (
+        (["--overlap", "-1"], "the overlap must be zero or more sentences, got -1"),
+        (["--chunk-words", "0"], "the passage size must be at least 1 word, got 0"),
+    ):
+        r = run("ingest", str(ABSTRACTS), "--index", str(idx), "--model", "hashing-256", "--quiet", *flags)
+        assert r.returncode == 2, r.stderr
+        assert r.stderr == f"rag: error: {message}\n"
+        assert not idx.exists() or not (idx / "CURRENT").exists()
+    r = run("ask", " ", "--index", str(idx))
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+
+
+def test_manifest_flag_is_a_deprecated_alias_of_metadata(tmp_path: Path) -> None:
+    from conftest import PDF, PDF_MANIFEST
+
+    idx = tmp_path / "i"
+    r = run(
+        "ingest", str(PDF), "--manifest", str(PDF_MANIFEST), "--index", str(idx), "--model", "hashing-256"
+    )
+    assert r.returncode == 0 and "--manifest is deprecated" in r.stderr and "use --metadata" in r.stderr
+    doc = json.loads(run("search", "heparin", "--index", str(idx), "--json", "-k", "1").stdout)[0]
+    assert doc["journal"] == "J. Trauma Management & Outcomes"  # the sidecar's row was applied
+
+
 def test_chat_session_through_stdin(fake_index: Path) -> None:
     lines = "Is hyperbaric oxygen used for arterial air embolism?\nand the outcomes?\n/sources\n/new\n/quit\n"
     r = subprocess.run(
@@ -135,7 +161,7 @@ def test_reindex_with_new_chunking_keeps_documents_and_pages(tmp_path: Path) -> 
         "ingest",
         str(ABSTRACTS),
         str(PDF_DIR),
-        "--manifest",
+        "--metadata",
         str(PDF_MANIFEST),
         "--index",
         str(idx),

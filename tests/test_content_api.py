@@ -46,7 +46,7 @@ def test_write_endpoints_need_the_key(client: TestClient) -> None:
     assert client.get("/v1/documents").status_code == 200  # reading needs no key
 
 
-def test_upload_pubmed_and_pdf_with_manifest_then_delete(client: TestClient) -> None:
+def test_upload_pubmed_and_pdf_with_metadata_sidecar_then_delete(client: TestClient) -> None:
     files = [
         ("files", ("slice.xml", PUBMED.read_bytes(), "application/xml")),
         ("files", (PDF.name, PDF.read_bytes(), "application/pdf")),
@@ -59,7 +59,9 @@ def test_upload_pubmed_and_pdf_with_manifest_then_delete(client: TestClient) -> 
     assert job["report"]["added"] == 7 and job["report"]["failed"] == 0
     assert client.get("/v1/health").json()["documents"] == 17  # served without a restart
     doc = client.get("/v1/documents/10.1186/1752-2897-4-1").json()
-    assert doc["journal"] == "J. Trauma Management & Outcomes" and doc["year"] == 2010  # manifest applied
+    assert (
+        doc["journal"] == "J. Trauma Management & Outcomes" and doc["year"] == 2010
+    )  # metadata sidecar applied
     listed = client.get("/v1/documents", params={"query": "embolism", "limit": 50}).json()["documents"]
     assert len(listed) >= 3 and all("mbolism" in d["title"] for d in listed)
     r = client.delete("/v1/documents/10.1186/1752-2897-4-1", headers=KEY)

@@ -5,7 +5,7 @@ from conftest import ABSTRACTS, PDF, PDF_MANIFEST, PUBMED
 from pypdf import PdfWriter
 
 from rag.errors import ReaderError
-from rag.readers import read_file, read_paths
+from rag.readers import Metadata, read_file, read_paths
 from rag.readers.sidecar import load_sidecar
 from rag.text.normalize import normalize_pages
 
@@ -37,7 +37,7 @@ def test_jsonl_with_sections() -> None:
 
 def test_pdf_pages_metadata_and_normalisation() -> None:
     meta = load_sidecar(PDF_MANIFEST)[PDF.name]
-    [doc] = read_file(PDF, meta)
+    [doc] = read_file(PDF, Metadata(row=meta))
     assert doc.doc_id == doc.doi == "10.1186/1752-2897-4-1"
     assert doc.journal == "J. Trauma Management & Outcomes" and doc.year == 2010
     assert [s.page for s in doc.sections] == [1, 2]  # pages 3-4 hold only the reference list

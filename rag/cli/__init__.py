@@ -10,13 +10,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from importlib.metadata import entry_points
 
 from rag.cli import content, eval, query, train
 from rag.config import Settings
 from rag.errors import RagError
-
-COMMANDS_GROUP = "clinical_rag.commands"
+from rag.plugins import COMMANDS, plugins
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,8 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for group in (query, content, eval, train):
         group.add_parsers(sub)
-    for ep in entry_points(group=COMMANDS_GROUP):
-        ep.load()(sub)
+    for add_parsers in plugins(COMMANDS).values():  # e.g. api's `rag serve`
+        add_parsers(sub)
     return parser
 
 

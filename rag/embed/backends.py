@@ -22,22 +22,62 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rag.errors import ModelError
 
-BACKENDS = ("torch", "onnx", "onnx-int8", "openvino", "openvino-int8")
 CALIBRATION = Path(__file__).with_name("calibration.jsonl")
 MAX_TOKENS = 256
 
 
-def split_name(name: str) -> tuple[str, str]:
-    """``"model@onnx-int8"`` → ``("model", "onnx-int8")``; no suffix means torch."""
-    model, _, backend = name.partition("@")
-    backend = backend or "torch"
-    if backend not in BACKENDS:
-        raise ModelError(f"unknown embedding backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+@dataclass(frozen=True, slots=True)
+class Backend:
+    """How one ``@backend`` suffix runs a sentence-transformers model."""
+
+    name: str  # the ``@name`` suffix of model names
+    runtime: str  # sentence-transformers' ``backend=``: torch, onnx or openvino
+    file_name: Callable[[], str] | None = None  # the exported model file (None: the folder as it is)
+    quantize: Callable[[Path, Any], None] | None = None  # after export: (folder, exported model)
+
+
+def _onnx_int8_file() -> str:
+    return f"onnx/model_qint8_{_cpu_config()}.onnx"
+
+
+def _quantize_onnx(folder: Path, exported: Any) -> None:
+    from sentence_transformers import export_dynamic_quantized_onnx_model
+
+    export_dynamic_quantized_onnx_model(exported, _cpu_config(), str(folder))
+
+
+OPENVINO_FILE = "openvino/openvino_model.xml"
+OPENVINO_INT8_FILE = "openvino/openvino_model_qint8.xml"
+BACKENDS: dict[str, Backend] = {
+    b.name: b
+    for b in (
+        Backend("torch", "torch"),
+        Backend("onnx", "onnx", lambda: "onnx/model.onnx"),
+        Backend("onnx-int8", "onnx", _onnx_int8_file, _quantize_onnx),
+        Backend("openvino", "openvino", lambda: OPENVINO_FILE),
+        Backend(
+            "openvino-int8",
+            "openvino",
+            lambda: OPENVINO_INT8_FILE,
+            lambda folder, exported: _quantize_openvino(folder, exported.tokenizer),
+        ),
+    )
+}
+
+
+def split_name(name: str) -> tuple[str, Backend]:
+    """``"model@onnx-int8"`` → ``("model", BACKENDS["onnx-int8"])``; no suffix means torch."""
+    model, _, suffix = name.partition("@")
+    backend = BACKENDS.get(suffix or "torch")
+    if backend is None:
+        raise ModelError(f"unknown embedding backend {suffix!r}; choose one of {', '.join(BACKENDS)}")
     return model, backend
 
 
@@ -53,50 +93,38 @@ def _cpu_config() -> str:
     return "avx512_vnni" if "avx512_vnni" in flags else "avx2"
 
 
-def _file_name(backend: str) -> str:
-    return {
-        "onnx": "onnx/model.onnx",
-        "onnx-int8": f"onnx/model_qint8_{_cpu_config()}.onnx",
-        "openvino": "openvino/openvino_model.xml",
-        "openvino-int8": "openvino/openvino_model_qint8.xml",
-    }[backend]
-
-
-def load_backend(path: str, backend: str, device: str) -> Any:
+def load_model(path: str, backend: Backend, device: str) -> Any:
     """The sentence-transformers model at ``path`` running on ``backend`` (exported once, cached)."""
-    from sentence_transformers import SentenceTransformer
+    from sentence_transformers import SentenceTransformer  # here: a 3 s import, only when embedding
 
-    runtime = backend.split("-")[0]
-    key = hashlib.sha256(f"{Path(path).resolve()}|{backend}|{_cpu_config()}".encode()).hexdigest()[:16]
-    target = cache_root() / f"{Path(path).name}-{backend}-{key}"
-    file_name = _file_name(backend)
+    if backend.file_name is None:
+        return SentenceTransformer(path, device=device)
+    file_name = backend.file_name()
+    key = hashlib.sha256(f"{Path(path).resolve()}|{backend.name}|{_cpu_config()}".encode()).hexdigest()[:16]
+    target = cache_root() / f"{Path(path).name}-{backend.name}-{key}"
     if not (target / file_name).exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
         try:
             shutil.copytree(path, tmp, dirs_exist_ok=True)
-            exported = SentenceTransformer(str(tmp), backend=runtime, device=device)
+            exported = SentenceTransformer(str(tmp), backend=backend.runtime, device=device)
             exported.save_pretrained(str(tmp))
-            if backend == "onnx-int8":
-                from sentence_transformers import export_dynamic_quantized_onnx_model
-
-                export_dynamic_quantized_onnx_model(exported, _cpu_config(), str(tmp))
-            elif backend == "openvino-int8":
-                _quantize_openvino(tmp, exported.tokenizer)
+            if backend.quantize is not None:
+                backend.quantize(tmp, exported)
             if target.exists():
                 shutil.rmtree(target)
             os.replace(tmp, target)
         except ImportError as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             raise ModelError(
-                f"the {backend} backend needs packages that are not installed ({exc}); "
+                f"the {backend.name} backend needs packages that are not installed ({exc}); "
                 "install them with `pip install -e '.[fast]'`"
             ) from exc
         except Exception as exc:
             shutil.rmtree(tmp, ignore_errors=True)
-            raise ModelError(f"could not export {path} for the {backend} backend: {exc}") from exc
+            raise ModelError(f"could not export {path} for the {backend.name} backend: {exc}") from exc
     return SentenceTransformer(
-        str(target), backend=runtime, device=device, model_kwargs={"file_name": file_name}
+        str(target), backend=backend.runtime, device=device, model_kwargs={"file_name": file_name}
     )
 
 
@@ -105,7 +133,7 @@ def _quantize_openvino(folder: Path, tokenizer: Any) -> None:
     import nncf
     import openvino as ov
 
-    model = ov.Core().read_model(str(folder / _file_name("openvino")))
+    model = ov.Core().read_model(str(folder / OPENVINO_FILE))
     names = [port.get_any_name() for port in model.inputs]
     texts = [json.loads(line)["text"] for line in CALIBRATION.open(encoding="utf-8")]
     samples = []
@@ -115,4 +143,4 @@ def _quantize_openvino(folder: Path, tokenizer: Any) -> None:
     quantized = nncf.quantize(
         model, nncf.Dataset(samples), model_type=nncf.ModelType.TRANSFORMER, subset_size=len(samples)
     )
-    ov.save_model(quantized, str(folder / _file_name("openvino-int8")))
+    ov.save_model(quantized, str(folder / OPENVINO_INT8_FILE))

@@ -18,9 +18,10 @@ import numpy as np
 
 from rag.config import DEFAULT_MODEL
 from rag.config import PACKAGED_MODEL as PACKAGED
-from rag.embed.backends import load_backend, split_name
+from rag.embed.backends import load_model, split_name
 from rag.errors import ModelError
 from rag.lru import LRU
+from rag.plugins import EMBEDDERS, plugins
 
 
 class Embedder(Protocol):
@@ -61,21 +62,16 @@ class SentenceTransformerEmbedder:
         self._lock = threading.Lock()
         # an OpenVINO model holds one infer request, which refuses a second caller ("Infer Request is
         # busy"): calls from the server's threads take turns. torch and ONNX Runtime are thread-safe.
-        self._serial = split_name(model)[1].startswith("openvino")
+        self._serial = split_name(model)[1].runtime == "openvino"
         self._encode_lock = threading.Lock()
 
     def _load(self) -> Any:
         with self._lock:
             if self._model is None:
-                from sentence_transformers import SentenceTransformer
-
                 model, backend = split_name(self.name)
                 path = resolve_model(model)
                 try:
-                    if backend != "torch":
-                        self._model = load_backend(path, backend, self.device)
-                    else:
-                        self._model = SentenceTransformer(path, device=self.device)
+                    self._model = load_model(path, backend, self.device)
                 except ModelError:
                     raise
                 except Exception as exc:
@@ -181,9 +177,30 @@ class PinnedQuery:
         return self._vector
 
 
-def make_embedder(model: str, *, batch_size: int = 32) -> Embedder:
-    """The embedder for a manifest/config model name (``hashing-N`` gives the test embedder)."""
+class EmbedderFactory(Protocol):
+    """Makes the embedder a model name asks for, or ``None`` when the name is not its own.
+
+    Plug-ins register one in the ``clinical_rag.embedders`` entry-point group (e.g. for an HTTP
+    embedding service named ``"myservice:NAME"``); the name is recorded in the index manifest.
+    """
+
+    def __call__(self, model: str, *, batch_size: int) -> Embedder | None: ...
+
+
+def hashing_factory(model: str, *, batch_size: int) -> Embedder | None:
+    """``hashing-N``: the model-free test embedder of dimension N."""
     match = re.fullmatch(r"hashing-(\d+)", model)
-    if match:
-        return HashingEmbedder(int(match.group(1)))
+    return HashingEmbedder(int(match.group(1))) if match else None
+
+
+BUILTIN_FACTORIES: tuple[EmbedderFactory, ...] = (hashing_factory,)
+
+
+def make_embedder(model: str, *, batch_size: int = 32) -> Embedder:
+    """The embedder for a manifest/config model name: a plug-in's or a built-in factory's if one
+    claims the name, else a sentence-transformers model (``NAME_OR_PATH[@backend]``)."""
+    for factory in (*plugins(EMBEDDERS).values(), *BUILTIN_FACTORIES):
+        embedder = factory(model, batch_size=batch_size)
+        if embedder is not None:
+            return embedder
     return SentenceTransformerEmbedder(model, batch_size=batch_size)

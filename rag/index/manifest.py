@@ -55,7 +55,8 @@ class Manifest(BaseModel):
                 f"{FORMAT_VERSION}; run `rag upgrade --index {directory.parent.parent}` (a new version, "
                 "no re-embedding)"
             )
-        if data.get("format_version") != FORMAT_VERSION:
+        readable = (FORMAT_VERSION, *UPGRADABLE) if upgrading else (FORMAT_VERSION,)
+        if data.get("format_version") not in readable:
             raise IndexMismatch(
                 f"{path} has index format {data.get('format_version')!r}, this program reads format "
                 f"{FORMAT_VERSION}; rebuild the index with `rag ingest` (or `rag reindex`)"

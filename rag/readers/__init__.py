@@ -1,4 +1,5 @@
-"""Readers turn source files into ``Document``s; ``read_paths`` walks files and folders."""
+"""Read: source files to ``Document``s. ``read_paths`` walks files and folders; which reader takes a
+file is decided by ``rag.readers.registry`` (built-ins plus ``clinical_rag.readers`` plug-ins)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,12 @@ from typing import Any
 
 from rag.errors import ReaderError
 from rag.readers.bibliography import SUFFIXES as BIBLIOGRAPHY_SUFFIXES
-from rag.readers.bibliography import Bibliography, load_bibliography
-from rag.readers.jsonl import read_jsonl
-from rag.readers.pdf import read_pdf
-from rag.readers.pubmed import read_pubmed
+from rag.readers.bibliography import load_bibliography
+from rag.readers.registry import Metadata, Reader, reader_for, suffixes
 from rag.readers.sidecar import load_sidecar
-from rag.readers.text import read_text
 from rag.types import Document
 
-SUFFIXES = (".pdf", ".xml", ".xml.gz", ".jsonl", ".txt", ".md")
+__all__ = ["Metadata", "ReadResult", "Reader", "discover", "read_file", "read_paths"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,40 +42,29 @@ def discover(paths: list[Path]) -> list[Path]:
 
 def _supported(path: Path) -> bool:
     name = path.name.lower()
-    return any(name.endswith(s) for s in SUFFIXES) and not name.startswith(".")
+    return name.endswith(suffixes()) and not name.startswith(".")
 
 
-def read_file(
-    path: Path, meta: dict[str, Any] | None = None, bibliography: Bibliography | None = None
-) -> list[Document]:
-    """Read one file by its type (sniffed from its first bytes where the suffix is ambiguous)."""
-    name = path.name.lower()
-    head = path.open("rb").read(512)
-    if head.startswith(b"%PDF") or name.endswith(".pdf"):
-        return [read_pdf(path, meta, bibliography)]
-    if name.endswith((".xml", ".xml.gz")) or head.startswith(b"\x1f\x8b"):
-        docs = list(read_pubmed(path))
-        if not docs:
-            raise ReaderError(str(path), "no PubMed articles (PubmedArticle/MedlineCitation) found")
-        return docs
-    if name.endswith(".jsonl"):
-        return list(read_jsonl(path))
-    if name.endswith((".txt", ".md")):
-        return [read_text(path, meta)]
-    raise ReaderError(str(path), f"unsupported file type; supported: {', '.join(SUFFIXES)}")
+def read_file(path: Path, metadata: Metadata = Metadata()) -> list[Document]:
+    """Read one file with the reader its leading bytes or its suffix call for."""
+    return list(reader_for(path).read(path, metadata))
 
 
-def read_paths(paths: list[Path], manifest: Path | None = None) -> Iterator[ReadResult]:
-    """Read every file under ``paths``; a failing file is reported and the rest go on."""
+def read_paths(paths: list[Path], metadata: Path | None = None) -> Iterator[ReadResult]:
+    """Read every file under ``paths``; a failing file is reported and the rest go on.
+
+    ``metadata`` is a metadata sidecar: CSV/JSON rows by file name, or a RIS/BibTeX bibliography
+    matched to PDFs by DOI or title.
+    """
     bibliography = None
-    sidecar: dict[str, dict[str, Any]] = {}
-    if manifest is not None and manifest.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
-        bibliography = load_bibliography(manifest)
-    elif manifest is not None:
-        sidecar = load_sidecar(manifest)
+    rows: dict[str, dict[str, Any]] = {}
+    if metadata is not None and metadata.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
+        bibliography = load_bibliography(metadata)
+    elif metadata is not None:
+        rows = load_sidecar(metadata)
     for path in discover(paths):
         try:
-            docs = read_file(path, sidecar.get(path.name), bibliography)
+            docs = read_file(path, Metadata(rows.get(path.name), bibliography))
         except ReaderError as exc:
             yield ReadResult(path=str(path), error=exc.reason)
         except OSError as exc:

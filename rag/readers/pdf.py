@@ -24,7 +24,7 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 def read_pdf(
     path: Path, meta: dict[str, Any] | None = None, bibliography: Bibliography | None = None
 ) -> Document:
-    """Read a PDF; ``meta`` (from a sidecar manifest) overrides what the PDF says about itself, and a
+    """Read a PDF; ``meta`` (its row of a metadata sidecar) overrides what the PDF says about itself, and a
     matching record of ``bibliography`` (RIS/BibTeX) fills what is still missing."""
     meta = dict(meta or {})
     try:

@@ -1,6 +1,6 @@
-"""Sidecar manifests: per-file metadata from a CSV or JSON file.
+"""Metadata sidecars: per-file metadata from a CSV or JSON file.
 
-CSV columns (as in a typical PDF manifest): ``file, doi, title, journal, year, pmid, authors, ...``.
+CSV columns (as in a typical PDF list): ``file, doi, title, journal, year, pmid, authors, ...``.
 JSON: a list of such objects, or an object mapping file name to its metadata.
 Rows are matched to files by base name.
 """
@@ -16,7 +16,7 @@ from rag.errors import ReaderError
 
 
 def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
-    """Read a manifest; returns ``{file base name: metadata}``."""
+    """Read a metadata sidecar; returns ``{file base name: metadata}``."""
     try:
         if path.suffix.lower() == ".json":
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -25,7 +25,7 @@ def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
             with path.open(encoding="utf-8-sig", newline="") as fh:
                 rows = list(csv.DictReader(fh))
     except (OSError, ValueError, csv.Error) as exc:
-        raise ReaderError(str(path), f"cannot read the manifest ({exc})") from exc
+        raise ReaderError(str(path), f"cannot read the metadata sidecar ({exc})") from exc
     out: dict[str, dict[str, Any]] = {}
     for i, row in enumerate(rows):
         if not isinstance(row, dict) or not row.get("file"):

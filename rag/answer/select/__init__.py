@@ -4,11 +4,10 @@ read → chunk → embed → index → retrieve → **select** → compose → s
 """
 
 from rag.answer.select.candidates import Candidate, EvidencePool, candidates, evidence_pool
-from rag.answer.select.model import DEFAULT_SELECTOR, Selector, load_selector
+from rag.answer.select.model import Selector, load_selector
 from rag.answer.select.policy import Policy, choose
 
 __all__ = [
-    "DEFAULT_SELECTOR",
     "Candidate",
     "EvidencePool",
     "Policy",

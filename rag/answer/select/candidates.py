@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.config import ANSWER_PASSAGES
 from rag.embed.embedder import Embedder
 from rag.types import Hit
 
 MIN_WORDS = 5
 MAX_WORDS = 80
-TOP_PASSAGES = 30  # passages retrieved for an answer
 MAX_DOCUMENTS = 10  # documents whose sentences the selector scores
 
 # "BACKGROUND:", "AIM:", "Conclusions:", "MATERIALS AND METHODS" at the start of a sentence
@@ -88,7 +88,7 @@ def quotable(text: str) -> bool:
 
 
 def candidates(
-    hits: Sequence[Hit], *, top_passages: int = TOP_PASSAGES, max_documents: int = MAX_DOCUMENTS
+    hits: Sequence[Hit], *, top_passages: int = ANSWER_PASSAGES, max_documents: int = MAX_DOCUMENTS
 ) -> list[Candidate]:
     """Quotable sentences (5–80 words) of the top passages, from at most ``max_documents`` documents
     (the best-ranked ones); a sentence repeated by overlapping passages is kept once."""

@@ -8,7 +8,7 @@
 - ``cross-encoder:NAME_OR_PATH[@onnx|@openvino]``: any sentence-transformers cross-encoder (for example
   a MedCPT or BGE reranker for users who have those weights); its scores pass through a sigmoid and
   the default policy;
-- ``NAME:ARG`` where NAME is registered in the ``rag.selectors`` entry-point group (a callable taking
+- ``NAME:ARG`` where NAME is registered in the ``clinical_rag.selectors`` entry-point group (a callable taking
   ``ARG`` and returning a ``Selector``), so other packages plug in without editing this one.
 
 A feature model is a small multilayer perceptron over ``rag.answer.select.features`` stored as JSON
@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -29,14 +28,14 @@ import numpy as np
 from rag.answer.select.candidates import Candidate
 from rag.answer.select.features import SCALAR_FEATURES, feature_names, featurize
 from rag.answer.select.policy import Policy
+from rag.config import DEFAULT_SELECTOR
 from rag.errors import InvalidInput
+from rag.plugins import SELECTORS, plugins
 
 FORMAT = "clinical-rag-selector"
 FORMAT_VERSION = 1
 ARTIFACT = "selector.json"
 PACKAGED_DIR = Path(__file__).parent / "packaged"
-DEFAULT_SELECTOR = "packaged"
-ENTRY_POINTS = "rag.selectors"
 
 
 class Selector(Protocol):
@@ -167,10 +166,6 @@ def read_feature_selector(directory: Path, *, name: str | None = None) -> Featur
     return FeatureSelector(spec, name=name or spec.get("name") or str(directory))
 
 
-def _registered() -> dict[str, Callable[[str], Selector]]:
-    return {ep.name: ep.load() for ep in metadata.entry_points(group=ENTRY_POINTS)}
-
-
 def load_selector(spec: str = DEFAULT_SELECTOR) -> Selector:
     """The selector ``spec`` names (see module docstring)."""
     spec = (spec or DEFAULT_SELECTOR).strip()
@@ -181,10 +176,10 @@ def load_selector(spec: str = DEFAULT_SELECTOR) -> Selector:
     if Path(spec).is_dir():
         return read_feature_selector(Path(spec))
     name, _, arg = spec.partition(":")
-    plugins = _registered()
-    if name in plugins:
-        return plugins[name](arg)
+    registered: dict[str, Callable[[str], Selector]] = plugins(SELECTORS)
+    if name in registered:
+        return registered[name](arg)
     raise InvalidInput(
         f"unknown selector {spec!r}: use 'packaged', a folder with {ARTIFACT}, 'cross-encoder:NAME_OR_PATH' "
-        f"or one of the registered selectors ({', '.join(sorted(plugins)) or 'none installed'})"
+        f"or one of the registered selectors ({', '.join(sorted(registered)) or 'none installed'})"
     )
