@@ -1,4 +1,7 @@
-"""Shared helpers for benchmark scripts: machine description and appending to BENCHMARKS.md."""
+"""What every benchmark shares: running ``rag`` commands, tables, and appending to BENCHMARKS.md.
+
+Benchmarks are a package, run from the repository root as ``python -m benchmarks.NAME --data ...``.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,9 @@ def markdown_table(headers: list[str], rows: list[list[object]]) -> str:
 
 def append_result(title: str, table: str, notes: str = "") -> None:
     """Print the table and append it, with command, machine and date, to BENCHMARKS.md."""
-    command = " ".join(shlex.quote(a) for a in ["python", *sys.argv])
+    module = getattr(sys.modules["__main__"].__spec__, "name", None)
+    argv = ["-m", module, *sys.argv[1:]] if module else sys.argv
+    command = " ".join(shlex.quote(a) for a in ["python", *argv])
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     block = f"\n## {title}\n\n- command: `{command}`\n- machine: {machine()}\n- date: {when}\n\n{table}\n"
     if notes:
@@ -36,9 +41,18 @@ def append_result(title: str, table: str, notes: str = "") -> None:
         fh.write(block)
 
 
+def rag_command(*args: str) -> list[str]:
+    """The command line of ``rag ARGS...`` run by this interpreter."""
+    return [sys.executable, "-m", "rag.cli", *args]
+
+
+def run_eval(kind: str, data: Path, *options: str, report: str = "report.json") -> dict:
+    """Run ``rag eval KIND --data DATA OPTIONS`` in a child process; its ``report`` file as a dict."""
+    out = Path(tempfile.mkdtemp(prefix=f"eval-{kind}-"))
+    cmd = rag_command("eval", kind, "--data", str(data), *options, "--out", str(out), "--quiet")
+    subprocess.run(cmd, check=True)
+    return dict(json.loads((out / report).read_text()))
+
+
 def run_eval_retrieval(data: Path, *options: str) -> dict:
-    """Run ``rag eval retrieval --data DATA OPTIONS`` in a child process; its report.json as a dict."""
-    out = Path(tempfile.mkdtemp(prefix="eval-"))
-    cmd = [sys.executable, "-m", "rag.cli", "eval", "retrieval", "--data", str(data)]
-    subprocess.run([*cmd, *options, "--out", str(out), "--quiet"], check=True)
-    return dict(json.loads((out / "report.json").read_text()))
+    return run_eval("retrieval", data, *options)

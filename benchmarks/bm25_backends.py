@@ -1,6 +1,6 @@
 """bm25s vs SQLite FTS5 as the BM25 index: quality (nDCG@10 on a BEIR set), indexing time, latency.
 
-python benchmarks/bm25_backends.py --data ../shared/data/scifact
+python -m benchmarks.bm25_backends --data ../shared/data/scifact
 """
 
 from __future__ import annotations
@@ -10,15 +10,12 @@ import json
 import re
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks._common import append_result, markdown_table  # noqa: E402
-from rag.index.lexical import LexicalIndex  # noqa: E402
+from benchmarks._common import append_result, markdown_table
+from rag.index.lexical import LexicalIndex
 
 
 def load(data: Path, split: str) -> tuple[list[dict], dict[str, str], dict[str, dict[str, int]]]:

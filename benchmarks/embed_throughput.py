@@ -4,7 +4,7 @@ For each backend: documents/s (each batch size, texts sorted by length as senten
 does), peak RSS of the process, mean cosine to torch fp32, and — with --ndcg — dense SciFact test
 nDCG@10 with documents embedded whole (`rag eval retrieval --whole-documents --modes dense`).
 
-    python benchmarks/embed_throughput.py --data ../shared/data/scifact [-n 1000] [--ndcg]
+    python -m benchmarks.embed_throughput --data ../shared/data/scifact [-n 1000] [--ndcg]
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks._common import append_result, markdown_table, run_eval_retrieval  # noqa: E402
+from benchmarks._common import append_result, markdown_table, run_eval_retrieval
 
 MODEL = "packaged:all-MiniLM-L6-v2"
 CHILD = """

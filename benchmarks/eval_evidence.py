@@ -1,20 +1,14 @@
 """Run `rag eval evidence` (SciFact rationales) and append its figures to BENCHMARKS.md.
 
-python benchmarks/eval_evidence.py --data ../shared/data/scifact
+python -m benchmarks.eval_evidence --data ../shared/data/scifact
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks._common import append_result, markdown_table  # noqa: E402
+from benchmarks._common import append_result, markdown_table, run_eval
 
 ANCHOR = "Published anchor: VeriSci sentence selection with open retrieval ≈ 0.48 F1 (Wadden et al. 2020)."
 
@@ -25,23 +19,8 @@ def main() -> None:
     parser.add_argument("--split", default="test")
     parser.add_argument("--whole-documents", action="store_true")
     args = parser.parse_args()
-    out = Path(tempfile.mkdtemp(prefix="evidence-"))
-    cmd = [
-        sys.executable,
-        "-m",
-        "rag.cli",
-        "eval",
-        "evidence",
-        "--data",
-        str(args.data),
-        "--split",
-        args.split,
-        "--out",
-        str(out),
-        "--quiet",
-    ] + (["--whole-documents"] if args.whole_documents else [])
-    subprocess.run(cmd, check=True)
-    r = json.loads((out / "evidence.json").read_text())
+    options = ["--split", args.split] + (["--whole-documents"] if args.whole_documents else [])
+    r = run_eval("evidence", args.data, *options, report="evidence.json")
     s = r["sentence"]
     table = markdown_table(
         [

@@ -1,43 +1,21 @@
 """Run `rag eval pubmedqa` and append R@1, MRR@10 and answer citation figures to BENCHMARKS.md.
 
-python benchmarks/eval_pubmedqa.py --data ../shared/data/pubmedqa
+python -m benchmarks.eval_pubmedqa --data ../shared/data/pubmedqa
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks._common import append_result, markdown_table  # noqa: E402
+from benchmarks._common import append_result, markdown_table, run_eval
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, required=True)
     args = parser.parse_args()
-    out = Path(tempfile.mkdtemp(prefix="pubmedqa-"))
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "rag.cli",
-            "eval",
-            "pubmedqa",
-            "--data",
-            str(args.data),
-            "--out",
-            str(out),
-            "--quiet",
-        ],
-        check=True,
-    )
-    r = json.loads((out / "report.json").read_text())
+    r = run_eval("pubmedqa", args.data)
     rows = [
         [mode, f"{m['recall@1']:.4f}", f"{m['mrr@10']:.4f}", f"{m['ndcg@10']:.4f}"]
         for mode, m in r["metrics"].items()

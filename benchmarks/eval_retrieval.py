@@ -1,19 +1,16 @@
 """Run `rag eval retrieval` and append its table to BENCHMARKS.md.
 
-python benchmarks/eval_retrieval.py --data ../shared/data/scifact --whole-documents
-python benchmarks/eval_retrieval.py --data ../shared/data/scifact            # default chunking
+python -m benchmarks.eval_retrieval --data ../shared/data/scifact --whole-documents
+python -m benchmarks.eval_retrieval --data ../shared/data/scifact            # default chunking
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks._common import append_result, markdown_table, run_eval_retrieval  # noqa: E402
+from benchmarks._common import append_result, markdown_table, run_eval_retrieval
 
 PUBLISHED = "Published SciFact test nDCG@10: BM25 0.665–0.679, all-MiniLM-L6-v2 0.645 (MTEB)."
 

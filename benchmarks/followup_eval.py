@@ -5,25 +5,22 @@ indexed *without titles* (as `rag eval pubmedqa` does, so the opening question i
 and reports, for every follow-up turn, document Recall@10 and MRR@10 of hybrid retrieval with the
 contextualised query versus the bare question, plus how often topic shifts and follow-ups were told apart.
 
-    python benchmarks/followup_eval.py --data ../shared/data/pubmedqa
+    python -m benchmarks.followup_eval --data ../shared/data/pubmedqa
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks._common import append_result, markdown_table  # noqa: E402
-from rag.answer.followup import PriorTurn, contextualise  # noqa: E402
-from rag.chunking import ChunkingParams  # noqa: E402
-from rag.embed.embedder import DEFAULT_MODEL, make_embedder  # noqa: E402
-from rag.engine import Engine  # noqa: E402
-from rag.eval.cache import cached_index  # noqa: E402
-from rag.eval.pubmedqa import convert  # noqa: E402
+from benchmarks._common import append_result, markdown_table
+from rag.answer.followup import PriorTurn, contextualise
+from rag.chunking import ChunkingParams
+from rag.embed.embedder import DEFAULT_MODEL, make_embedder
+from rag.engine import Engine
+from rag.eval.cache import cached_index
+from rag.eval.pubmedqa import convert
 
 SET = Path(__file__).resolve().parent / "followup" / "conversations.json"
 

@@ -1,6 +1,6 @@
 """Ingest wall time of two checkouts of the code, side by side on this machine (alternating runs).
 
-    python benchmarks/ingest_speed.py --before /tmp/before --rounds 2
+    python -m benchmarks.ingest_speed --before /tmp/before --rounds 2
 
 Each run ingests the demo corpus (``corpus/literature`` with its PDF manifest) into a fresh index
 with the default model, the code taken from ``--before`` or from this checkout (``PYTHONPATH``).
@@ -11,27 +11,18 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, append_result, markdown_table  # noqa: E402
+from benchmarks._common import ROOT, append_result, markdown_table, rag_command
 
 
 def run(code: Path) -> float:
     index = Path(tempfile.mkdtemp(prefix="ingest-")) / "index"
     corpus = ROOT / "corpus" / "literature"
-    cmd = [
-        sys.executable,
-        "-m",
-        "rag.cli",
-        "ingest",
-        str(corpus),
-        "--manifest",
-        str(corpus / "pdfs" / "manifest.csv"),
-    ]
+    # --manifest, not --metadata: the --before checkout may predate the new name (it is kept as an alias)
+    cmd = rag_command("ingest", str(corpus), "--manifest", str(corpus / "pdfs" / "manifest.csv"))
     env = {**os.environ, "PYTHONPATH": str(code), "HF_HUB_OFFLINE": "1"}
     t = time.perf_counter()
     subprocess.run(

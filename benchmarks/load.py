@@ -4,7 +4,7 @@ Sends the SciFact test claims as `/v1/search` and `/v1/ask` requests at each con
 bounded time and count, then reports p50/p95/p99 latency, requests/s, errors, and the server's CPU
 time and RSS (from /proc). Every loop stops by itself; traffic goes to loopback only.
 
-    python benchmarks/load.py --index indexes/eval/scifact-<key> --data ../shared/data/scifact
+    python -m benchmarks.load --index indexes/eval/scifact-<key> --data ../shared/data/scifact
 """
 
 from __future__ import annotations
@@ -15,16 +15,13 @@ import os
 import socket
 import statistics
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks._common import append_result, markdown_table  # noqa: E402
+from benchmarks._common import append_result, markdown_table, rag_command
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -123,7 +120,7 @@ def main() -> None:
     cache = str(args.cache)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "RAG_ANSWER_CACHE": cache, "RAG_QUERY_CACHE": cache}
     server = subprocess.Popen(
-        [sys.executable, "-m", "rag.cli", "serve", "--index", str(args.index), "--port", str(port)],
+        rag_command("serve", "--index", str(args.index), "--port", str(port)),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -14,7 +14,7 @@ Per size and factory: build time and size of each part, RSS, ``Engine.search`` (
 runs: query embedding + BM25 + FAISS + fusion + SQLite) p50/p95 in process, FAISS alone, and
 recall@10 of the dense top 10 and of the hybrid top 10 against Flat.
 
-    python benchmarks/scale.py --data ../shared/data --fit-index indexes/eval/scifact-load \\
+    python -m benchmarks.scale --data ../shared/data --fit-index indexes/eval/scifact-load \\
         --fit-index indexes/eval/pubmedqa-beir-<key> --sizes 100000,1000000
 """
 
@@ -25,7 +25,6 @@ import json
 import os
 import shutil
 import statistics
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -33,18 +32,16 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks._common import append_result, markdown_table  # noqa: E402
+from benchmarks._common import append_result, markdown_table
 from rag.config import EngineOptions
-from rag.embed.embedder import SentenceTransformerEmbedder  # noqa: E402
-from rag.engine import Engine  # noqa: E402
-from rag.index import layout  # noqa: E402
-from rag.index.dense import DenseIndex  # noqa: E402
-from rag.index.ingest import ingest  # noqa: E402
-from rag.index.version import open_index  # noqa: E402
-from rag.readers import ReadResult  # noqa: E402
-from rag.types import Document, Section  # noqa: E402
+from rag.embed.embedder import SentenceTransformerEmbedder
+from rag.engine import Engine
+from rag.index import layout
+from rag.index.dense import DenseIndex
+from rag.index.ingest import ingest
+from rag.index.version import open_index
+from rag.readers import ReadResult
+from rag.types import Document, Section
 
 
 class GaussianEmbedder:

@@ -9,7 +9,7 @@ same policy search (tuned on B for every design alike), and the stacked design i
 regression over both logits, cross-validated within B. Latency is the time to score one question's
 candidates, measured side by side in this run. No test split is touched.
 
-    python benchmarks/selector_designs.py --data ../shared/data/scifact
+    python -m benchmarks.selector_designs --data ../shared/data/scifact
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import append_result, markdown_table  # noqa: E402
+from benchmarks._common import append_result, markdown_table
 
 SEED = 13
 

@@ -1,4 +1,5 @@
-"""Style and types are part of the suite: ruff (lint + format) and mypy, as configured in pyproject.toml."""
+"""Style, types and layering are part of the suite: ruff (lint + format), mypy and import-linter's
+contracts (the layers of ARCHITECTURE.md), as configured in pyproject.toml."""
 
 import subprocess
 import sys
@@ -16,12 +17,12 @@ BIN = Path(sys.executable).parent
         ["ruff", "check", "rag", "api", "tests", "benchmarks"],
         ["ruff", "format", "--check", "rag", "api", "tests", "benchmarks"],
         ["mypy", "-p", "rag", "-p", "api"],
+        ["lint-imports"],
     ],
-    ids=["ruff-check", "ruff-format", "mypy"],
+    ids=["ruff-check", "ruff-format", "mypy", "import-layers"],
 )
 def test_static_checks(cmd: list[str]) -> None:
     exe = BIN / cmd[0]
-    if not exe.exists():
-        pytest.skip(f"{cmd[0]} is not installed in this environment (pip install -e '.[dev]')")
+    assert exe.exists(), f"{cmd[0]} is not installed: `make test` installs it (pip install -e '.[dev]')"
     r = subprocess.run([str(exe), *cmd[1:]], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout + r.stderr

@@ -6,7 +6,7 @@ its expected sentences (compared lower-cased, with PDF line-break hyphens and wh
 and as *bottom line* when the answer's bottom line does (answers without a bottom line: their first
 quote). Uses nothing but ``Engine(index).ask``, so the same script scores earlier versions too.
 
-    python benchmarks/clinical_answers/score.py --index indexes/demo --label after
+    python -m benchmarks.clinical_answers.score --index indexes/demo --label after
 """
 
 from __future__ import annotations
@@ -14,12 +14,10 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
 
 
 def normal(text: str) -> str:
@@ -92,7 +90,7 @@ def main() -> None:
         print(f"{mark} {r['id']:<24} {r['bottom'][:110]}")
     print(json.dumps(summary, indent=1))
     if not args.no_append:
-        from _common import append_result, markdown_table
+        from benchmarks._common import append_result, markdown_table
 
         table = markdown_table(
             [

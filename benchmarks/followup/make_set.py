@@ -7,7 +7,7 @@ that is a self-contained question about another article (a topic shift: the righ
 other article). The follow-up phrasings are written by hand below; the pairing with articles is
 deterministic (a stride over the 300 abstracts), so the set is reproducible:
 
-    python benchmarks/followup/make_set.py > benchmarks/followup/conversations.json
+    python -m benchmarks.followup.make_set > benchmarks/followup/conversations.json
 """
 
 from __future__ import annotations
