@@ -28,6 +28,7 @@ $(INDEX)/CURRENT: | $(BIN)/.installed
 index: $(INDEX)/CURRENT
 
 serve: install index
+	$(BIN)/rag upgrade --index $(INDEX)  # an index written by an older release: brought forward, not rebuilt
 	$(BIN)/rag serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
 test: install

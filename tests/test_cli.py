@@ -92,6 +92,11 @@ def test_bad_parameters_are_one_line_errors_and_change_nothing(tmp_path: Path) -
         assert not idx.exists() or not (idx / "CURRENT").exists()
     r = run("ask", " ", "--index", str(idx))
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    r = subprocess.run(
+        [*RAG, "info", "--index", str(idx)], capture_output=True, text=True, env={**ENV, "RAG_MODE": "magic"}
+    )
+    assert r.returncode == 2
+    assert r.stderr.startswith("rag: error: bad configuration: RAG_MODE: Input should be 'bm25'")
 
 
 def test_manifest_flag_is_a_deprecated_alias_of_metadata(tmp_path: Path) -> None:

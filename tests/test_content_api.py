@@ -123,3 +123,16 @@ def test_upload_pdf_with_ris_metadata(client: TestClient) -> None:
     assert doc["journal"] == "Journal of Trauma Management & Outcomes" and doc["authors"][0].startswith(
         "Datta"
     )
+
+
+def test_a_busy_writer_is_409_and_changes_nothing(client: TestClient) -> None:
+    from rag.index.layout import writer_lock
+
+    index = client.app.state.engine.index_dir  # type: ignore[attr-defined]
+    before = client.get("/v1/health").json()["index_version"]
+    with writer_lock(index):  # another writer (an ingest) holds the index
+        r = client.delete("/v1/documents/18403944", headers=KEY)
+    assert r.status_code == 409
+    assert r.json()["error"] == "WriterBusy" and "retry when it has finished" in r.json()["detail"]
+    assert client.get("/v1/health").json()["index_version"] == before
+    assert client.get("/v1/documents/18403944").status_code == 200

@@ -11,9 +11,11 @@ import argparse
 import os
 import sys
 
+from pydantic import ValidationError
+
 from rag.cli import content, eval, query, train
 from rag.config import Settings
-from rag.errors import RagError
+from rag.errors import InvalidInput, RagError
 from rag.plugins import COMMANDS, plugins
 
 
@@ -27,10 +29,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def settings() -> Settings:
+    """The configuration from ``RAG_*`` variables; a bad value is an ``InvalidInput`` naming it."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"RAG_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        raise InvalidInput(f"bad configuration: {problems}") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        args.settings = Settings()
+        args.settings = settings()
         if hasattr(args, "index"):
             args.index = args.index or args.settings.index
         return int(args.func(args))

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,7 @@ from rag.errors import ModelError
 
 CALIBRATION = Path(__file__).with_name("calibration.jsonl")
 MAX_TOKENS = 256
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +85,38 @@ def split_name(name: str) -> tuple[str, Backend]:
     return model, backend
 
 
+class _DropProbeWarning(logging.Filter):
+    """optimum probes the Hugging Face hub cache for every local folder when HF_HUB_OFFLINE=1 and logs
+    the ``os.path.join(None, …)`` it hits there as a warning ("Could not infer whether the model was
+    already converted … expected str, bytes or os.PathLike object, not NoneType"). We pass the exported
+    file ourselves, so the probe's guess is never used: drop that one message, nothing else."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Could not infer whether the model was already converted")
+
+
+for _name in ("optimum.intel.openvino.modeling_base", "optimum.onnxruntime.modeling"):
+    logging.getLogger(_name).addFilter(_DropProbeWarning())
+
+
+@contextmanager
+def _deliberate_export() -> Iterator[None]:
+    """Silence the libraries' advice about an export we asked for ("Exporting the model…", "Saving the
+    exported model is heavily recommended", ``loss_type=None`` of the config, torch's TracerWarning about
+    constant tensors in the attention mask); errors still surface as exceptions."""
+    loggers = [logging.getLogger(n) for n in ("sentence_transformers", "transformers", "optimum", "nncf")]
+    levels = [lg.level for lg in loggers]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="torch.tensor results are registered as constants")
+        for lg in loggers:
+            lg.setLevel(logging.ERROR)
+        try:
+            yield
+        finally:
+            for lg, level in zip(loggers, levels, strict=True):
+                lg.setLevel(level)
+
+
 def cache_root() -> Path:
     return Path(os.environ.get("RAG_MODEL_CACHE") or Path.home() / ".cache" / "clinical-rag" / "models")
 
@@ -107,10 +143,12 @@ def load_model(path: str, backend: Backend, device: str) -> Any:
         tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
         try:
             shutil.copytree(path, tmp, dirs_exist_ok=True)
-            exported = SentenceTransformer(str(tmp), backend=backend.runtime, device=device)
-            exported.save_pretrained(str(tmp))
-            if backend.quantize is not None:
-                backend.quantize(tmp, exported)
+            log.info("exporting %s for the %s backend once (cached in %s)", path, backend.name, target)
+            with _deliberate_export():
+                exported = SentenceTransformer(str(tmp), backend=backend.runtime, device=device)
+                exported.save_pretrained(str(tmp))
+                if backend.quantize is not None:
+                    backend.quantize(tmp, exported)
             if target.exists():
                 shutil.rmtree(target)
             os.replace(tmp, target)
