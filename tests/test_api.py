@@ -29,16 +29,8 @@ def test_search(client: TestClient) -> None:
     assert r.status_code == 200
     body = r.json()
     assert body["hits"][0]["doc_id"] == "18403944" and len(body["hits"]) == 3
-    assert set(body["hits"][0]) >= {
-        "passage_id",
-        "score",
-        "rank",
-        "text",
-        "title",
-        "journal",
-        "year",
-        "page_start",
-    }
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    assert body["hits"] == [h.to_dict() for h in engine.search("gluten tolerance celiac", k=3, mode="bm25")]
     reranked = client.post("/v1/search", json={"query": "gluten tolerance celiac", "k": 3, "mode": "rerank"})
     assert reranked.status_code == 200 and reranked.json()["mode"] == "rerank"
     assert reranked.json()["hits"][0]["doc_id"] == "18403944" and len(reranked.json()["hits"]) == 3
@@ -48,16 +40,17 @@ def test_ask_shape(client: TestClient) -> None:
     r = client.post("/v1/ask", json={"question": "Does topical ropivacaine reduce pain after tonsillectomy?"})
     assert r.status_code == 200
     a = r.json()
-    assert set(a) >= {"question", "answer", "citations", "references", "insufficient_evidence", "disclaimer"}
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    question = "Does topical ropivacaine reduce pain after tonsillectomy?"
+    assert a == engine.ask(question).model_dump(mode="json")  # the API is a thin shell over Engine.ask
     numbers = {int(n) for n in re.findall(r"\[(\d+)\]", a["answer"])}
     assert numbers == {ref["n"] for ref in a["references"]}
-    assert set(a["citations"][0]) >= {"n", "doc_id", "passage_id", "page", "quote", "score", "display"}
+    assert a["citations"] and a["references"][0]["formatted"].endswith(".")
     assert a["selector"] == "cosine-test" and a["bottom_line"].startswith("A 20")
     assert "[1]" in a["bottom_line"] and a["bottom_line"] in a["answer"]
     for f in a["findings"]:
         assert set(f) == {"n", "design", "year", "quote", "citation", "text"}
         assert f["quote"] not in a["bottom_line"] and f["text"].endswith(f"found: «{f['quote']}»")
-    assert set(a["references"][0]) >= {"n", "title", "journal", "year", "pmid", "doi", "url", "formatted"}
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,54 @@
+"""Evidence levels from PubMed publication types (else the title), as shown beside references."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ABSTRACTS, cosine_selector
+
+from rag.answer.evidence_level import evidence_level, level_of
+from rag.embed.embedder import HashingEmbedder
+from rag.engine import Engine
+from rag.index.ingest import ingest
+from rag.readers import read_paths
+from rag.types import DocumentInfo
+
+
+@pytest.mark.parametrize(
+    ("types", "title", "level"),
+    [
+        (["Journal Article", "Randomized Controlled Trial"], "", "randomised controlled trial"),
+        (["Review", "Meta-Analysis"], "", "meta-analysis / systematic review"),  # the strongest wins
+        (["Systematic Review"], "", "meta-analysis / systematic review"),
+        (["Practice Guideline"], "", "guideline"),
+        (["Clinical Trial, Phase II"], "", "clinical trial"),
+        (["Multicenter Study"], "", "cohort / observational"),
+        (["Case Reports", "Review"], "", "case report"),
+        (["Review"], "", "review"),
+        (["Journal Article"], "", "other"),
+        ([], "A randomised controlled trial of heparin", "randomised controlled trial"),
+        ([], "Heparin after trauma: a case report", "case report"),
+        ([], "A review of heparin after trauma", "other"),  # "review" is never guessed from a title
+        ([], "", "other"),
+    ],
+)
+def test_levels(types: list[str], title: str, level: str) -> None:
+    assert evidence_level(types, title) == level
+    assert level_of(DocumentInfo("d", title, publication_types=tuple(types))) == level
+
+
+def test_stored_publication_types_reach_the_reference(tmp_path: Path) -> None:
+    rows = [json.loads(line) for line in ABSTRACTS.read_text().splitlines()]
+    target = next(r for r in rows if r["_id"] == "18403944")
+    target["metadata"]["publication_types"] = ["Journal Article", "Randomized Controlled Trial"]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    ingest(read_paths([corpus]), tmp_path / "i", HashingEmbedder(), progress=False)
+    engine = Engine(tmp_path / "i", embedder=HashingEmbedder(), selector=cosine_selector())
+    [hit] = [h for h in engine.search("gluten tolerance celiac", k=10) if h.doc_id == "18403944"][:1]
+    assert hit.document.publication_types == ("Journal Article", "Randomized Controlled Trial")
+    answer = engine.ask("gluten tolerance in celiac disease")
+    ref = next(r for r in answer.references if r.doc_id == "18403944")
+    assert ref.evidence_level == "randomised controlled trial"
