@@ -38,6 +38,7 @@ lint: install
 	$(BIN)/ruff check rag api tests benchmarks
 	$(BIN)/ruff format --check rag api tests benchmarks
 	$(BIN)/mypy -p rag -p api
+	$(BIN)/lint-imports
 
 clean-index:
 	rm -rf $(INDEX)

@@ -135,7 +135,7 @@ def _run_retrieval(
         reranker=reranker,
     )
     total = time.perf_counter() - t
-    from ranx import Run
+    from ranx import Run  # here: ranx compiles numba code on import (seconds)
 
     for mode, run in result.runs.items():
         Run(run, name=mode).save(str(out / f"run.{mode}.trec"), kind="trec")

@@ -52,7 +52,7 @@ def _onnx_int8_file() -> str:
 
 
 def _quantize_onnx(folder: Path, exported: Any) -> None:
-    from sentence_transformers import export_dynamic_quantized_onnx_model
+    from sentence_transformers import export_dynamic_quantized_onnx_model  # only for this backend
 
     export_dynamic_quantized_onnx_model(exported, _cpu_config(), str(folder))
 
@@ -168,7 +168,7 @@ def load_model(path: str, backend: Backend, device: str) -> Any:
 
 def _quantize_openvino(folder: Path, tokenizer: Any) -> None:
     """NNCF post-training int8 quantisation of ``folder``'s OpenVINO model, calibrated locally."""
-    import nncf
+    import nncf  # the optional [fast] extra, only for this backend
     import openvino as ov
 
     model = ov.Core().read_model(str(folder / OPENVINO_FILE))

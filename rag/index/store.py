@@ -3,6 +3,9 @@
 A passage's integer ``row_id`` is its id in the FAISS index and in the BM25 row map, so the three
 parts of an index can be checked against each other. Rows are read by column name; the schema is
 built by the numbered migrations of ``rag.index.migrations``.
+
+(A little over 300 lines on purpose: every SQL statement the index runs is in this one file, so the
+schema's users can be read beside it.)
 """
 
 from __future__ import annotations

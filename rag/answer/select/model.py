@@ -130,7 +130,7 @@ class CrossEncoderSelector:
     """
 
     def __init__(self, model: str, *, policy: Policy = Policy(), rerank_weight: float = 0.0) -> None:
-        from sentence_transformers import CrossEncoder
+        from sentence_transformers import CrossEncoder  # only for cross-encoder selectors (3 s import)
 
         self.name = f"cross-encoder:{model}"
         self.policy = policy
