@@ -1,7 +1,7 @@
 from rag.answer.followup import PriorTurn, contextualise, is_follow_up, referenced_number, referenced_year
 from rag.answer.references import make_reference
 from rag.conversation import renumber
-from rag.types import Answer, Citation
+from rag.types import Answer, Citation, DocumentInfo
 
 FIRST = PriorTurn(
     question="Is calcinosis cutis an indication for surgical excision?",
@@ -52,10 +52,7 @@ def test_reference_resolution_patterns() -> None:
 
 
 def _answer(docs: list[str]) -> Answer:
-    refs = [
-        make_reference(i + 1, doc_id=d, title=d, journal=None, year=2020, pmid=None, doi=None)
-        for i, d in enumerate(docs)
-    ]
+    refs = [make_reference(i + 1, DocumentInfo(d, d, year=2020)) for i, d in enumerate(docs)]
     cits = [
         Citation(n=i + 1, doc_id=d, passage_id=f"{d}#0", page=None, quote="q", score=1.0)
         for i, d in enumerate(docs)

@@ -67,13 +67,14 @@ def test_compose_insufficient_evidence_lists_closest_sources() -> None:
 
 def test_reference_format_and_links() -> None:
     from rag.answer.references import format_reference, make_reference
+    from rag.types import DocumentInfo
 
     assert format_reference("Heparin in trauma.", "J Trauma", 2010) == "Heparin in trauma. J Trauma, 2010."
     assert format_reference("Is heparin safe?", None, 2011) == "Is heparin safe? 2011."
     assert format_reference("Untitled", None, None) == "Untitled."
-    ref = make_reference(1, doc_id="d", title="T", journal="J", year=2020, pmid="123", doi="10.1/x")
+    ref = make_reference(1, DocumentInfo("d", "T", "J", 2020, pmid="123", doi="10.1/x"))
     assert ref.url == "https://pubmed.ncbi.nlm.nih.gov/123/"
-    ref = make_reference(1, doc_id="d", title="T", journal="J", year=2020, pmid=None, doi="10.1/x")
+    ref = make_reference(1, DocumentInfo("d", "T", "J", 2020, doi="10.1/x"))
     assert ref.url == "https://doi.org/10.1/x"
 
 

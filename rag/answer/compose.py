@@ -148,16 +148,7 @@ def _answer(
         if hit.doc_id not in numbers:
             numbers[hit.doc_id] = len(numbers) + 1
             references.append(
-                make_reference(
-                    numbers[hit.doc_id],
-                    doc_id=hit.doc_id,
-                    title=hit.document.title,
-                    journal=hit.document.journal,
-                    year=hit.document.year,
-                    pmid=hit.document.pmid,
-                    doi=hit.document.doi,
-                    evidence_level=level_of(hit.document),
-                )
+                make_reference(numbers[hit.doc_id], hit.document, evidence_level=level_of(hit.document))
             )
         citations.append(
             Citation(

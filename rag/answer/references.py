@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.types import Reference
+from rag.types import DocumentInfo, Reference
 
 
 def reference_url(pmid: str | None, doi: str | None) -> str | None:
@@ -23,26 +23,18 @@ def format_reference(title: str, journal: str | None, year: int | None) -> str:
     return f"{text} {tail}." if tail else text
 
 
-def make_reference(
-    n: int,
-    *,
-    doc_id: str,
-    title: str,
-    journal: str | None,
-    year: int | None,
-    pmid: str | None,
-    doi: str | None,
-    evidence_level: str | None = None,
-) -> Reference:
+def make_reference(n: int, document: DocumentInfo, *, evidence_level: str | None = None) -> Reference:
+    """Reference number ``n`` for a retrieved document."""
+    d = document
     return Reference(
         evidence_level=evidence_level,
         n=n,
-        doc_id=doc_id,
-        title=title,
-        journal=journal,
-        year=year,
-        pmid=pmid,
-        doi=doi,
-        url=reference_url(pmid, doi),
-        formatted=format_reference(title, journal, year),
+        doc_id=d.doc_id,
+        title=d.title,
+        journal=d.journal,
+        year=d.year,
+        pmid=d.pmid,
+        doi=d.doi,
+        url=reference_url(d.pmid, d.doi),
+        formatted=format_reference(d.title, d.journal, d.year),
     )

@@ -16,6 +16,7 @@ from rag.errors import InvalidInput, RagError
 from rag.index import layout
 from rag.index.ingest import ingest
 from rag.index.manifest import Manifest, file_digest
+from rag.index.upgrade import upgrade
 from rag.readers import read_paths
 
 
@@ -29,6 +30,7 @@ def cached_index(
     ).hexdigest()
     path = cache_dir / f"{corpus.parent.name}-{key[:12]}"
     if layout.current_version(path) is not None:
+        upgrade(path)  # a cache written by an older release is brought forward, not rebuilt
         try:
             manifest = Manifest.read(layout.version_dir(path))
         except RagError:
