@@ -93,6 +93,15 @@ def test_bad_parameters_are_one_line_errors_and_change_nothing(tmp_path: Path) -
         assert r.returncode == 2, r.stderr
         assert r.stderr == f"rag: error: {message}\n"
         assert not (idx / "CURRENT").exists()  # nothing was written
+    r = run("ingest", str(tmp_path / "missing.pdf"), "--index", str(idx), "--model", "hashing-256")
+    assert (
+        r.returncode == 2 and r.stderr == f"rag: error: {tmp_path / 'missing.pdf'}: no such file or folder\n"
+    )
+    assert not idx.exists()  # nothing was created
+    r = run("withdraw", "--file", str(tmp_path / "ids.txt"), "--index", str(idx))
+    assert r.returncode == 2 and r.stderr.startswith(
+        f"rag: error: cannot read the id file {tmp_path / 'ids.txt'}"
+    )
     r = run("ask", " ", "--index", str(idx))
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
     r = subprocess.run(

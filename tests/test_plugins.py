@@ -119,4 +119,4 @@ def test_a_reader_error_is_reported_per_file(tmp_path: Path) -> None:
     [result] = read_paths([bad])
     assert result.documents == () and result.error
     with pytest.raises(ReaderError):
-        read_paths([tmp_path / "missing.pdf"]).__next__()
+        read_paths([tmp_path / "missing.pdf"])  # at the call, before anything is read

@@ -100,11 +100,11 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 def cmd_withdraw(args: argparse.Namespace) -> int:
     ids = list(args.ids)
     if args.file:
-        ids += [
-            line.strip()
-            for line in args.file.read_text().splitlines()
-            if line.strip() and not line.startswith("#")
-        ]
+        try:
+            lines = args.file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"cannot read the id file {args.file} ({exc})") from exc
+        ids += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     if not ids:
         raise InvalidInput("name document ids, or a --file with one id per line")
     embedder, kept = index_embedder(args.index)

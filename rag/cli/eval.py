@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from rag.chunking import ChunkingParams
 from rag.cli.common import chunking as configured_chunking
+from rag.config import FUSIONS, MODES, RERANK, RETRIEVER_MODES
 from rag.embed.embedder import Embedder, make_embedder
 from rag.engine import Engine
 from rag.eval.beir import BeirDataset, load_beir
@@ -51,9 +52,9 @@ def add_parsers(sub: Any) -> None:
     p = evsub.add_parser("retrieval", help="nDCG@10, Recall@100, MRR@10, P@1 per mode on a BEIR dataset")
     common(p)
     p.add_argument("--split", default="test")
-    p.add_argument("--modes", default="bm25,dense,hybrid")
+    p.add_argument("--modes", default=",".join(RETRIEVER_MODES), help=f"comma-separated: {', '.join(MODES)}")
     p.add_argument("--k", type=int, default=100)
-    p.add_argument("--fusion", default="rrf", choices=["rrf", "weighted"])
+    p.add_argument("--fusion", default="rrf", choices=FUSIONS)
     p.set_defaults(func=cmd_retrieval)
 
     p = evsub.add_parser("evidence", help="sentence-level evidence P/R/F1 of answers (SciFact rationales)")
@@ -63,7 +64,7 @@ def add_parsers(sub: Any) -> None:
 
     p = evsub.add_parser("pubmedqa", help="PubMedQA: questions against the 1,000 labelled abstracts")
     common(p)
-    p.add_argument("--fusion", default="rrf", choices=["rrf", "weighted"])
+    p.add_argument("--fusion", default="rrf", choices=FUSIONS)
     p.set_defaults(func=cmd_pubmedqa)
 
 
@@ -116,7 +117,7 @@ def _run_retrieval(
 ) -> tuple[dict[str, Any], IndexVersion, Embedder]:
     embedder, index, chunking, build = _index(args, dataset.corpus)
     reranker = None
-    if "rerank" in modes:
+    if RERANK in modes:
         rerank_engine = Engine(index.path.parent.parent, args.settings, embedder=embedder)
 
         def reranker(query: str) -> list[tuple[str, float]]:
@@ -198,9 +199,7 @@ def cmd_pubmedqa(args: argparse.Namespace) -> int:
 
     dataset = convert(args.data, args.index_cache / "pubmedqa-beir")
     out = _out(args, "pubmedqa")
-    report, index, embedder = _run_retrieval(
-        args, dataset, out, ["bm25", "dense", "hybrid"], 10, PUBMEDQA_METRICS
-    )
+    report, index, embedder = _run_retrieval(args, dataset, out, list(RETRIEVER_MODES), 10, PUBMEDQA_METRICS)
     engine = Engine(index.path.parent.parent, args.settings, embedder=embedder)
     held_out = set(sorted(dataset.queries)[:DEMO_ITEMS])  # never seen by the packaged selector
     cited = first = cited_held = 0

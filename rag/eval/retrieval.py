@@ -92,7 +92,7 @@ def evaluate_retrieval(
     runs: dict[str, dict[str, dict[str, float]]] = {}
     for mode in modes:
         t = time.perf_counter()
-        if mode == "rerank" and reranker is not None:
+        if mode == RERANK and reranker is not None:
             fused = {q: hybrid.fuse([parts["bm25"][q], parts["dense"][q]], depth) for q in dataset.queries}
             runs[mode] = {}
             for q in tqdm(dataset.queries, desc="rerank", disable=not progress):

@@ -10,7 +10,7 @@ from typing import Any
 
 from rag.errors import ReaderError
 from rag.readers.bibliography import SUFFIXES as BIBLIOGRAPHY_SUFFIXES
-from rag.readers.bibliography import load_bibliography
+from rag.readers.bibliography import Bibliography, load_bibliography
 from rag.readers.registry import Metadata, Reader, reader_for, suffixes
 from rag.readers.sidecar import load_sidecar
 from rag.types import Document
@@ -54,7 +54,8 @@ def read_paths(paths: list[Path], metadata: Path | None = None) -> Iterator[Read
     """Read every file under ``paths``; a failing file is reported and the rest go on.
 
     ``metadata`` is a metadata sidecar: CSV/JSON rows by file name, or a RIS/BibTeX bibliography
-    matched to PDFs by DOI or title.
+    matched to PDFs by DOI or title. Missing paths and an unreadable metadata file fail here, at the
+    call, before anything is read or written.
     """
     bibliography = None
     rows: dict[str, dict[str, Any]] = {}
@@ -62,7 +63,13 @@ def read_paths(paths: list[Path], metadata: Path | None = None) -> Iterator[Read
         bibliography = load_bibliography(metadata)
     elif metadata is not None:
         rows = load_sidecar(metadata)
-    for path in discover(paths):
+    return _read_all(discover(paths), rows, bibliography)
+
+
+def _read_all(
+    files: list[Path], rows: dict[str, dict[str, Any]], bibliography: Bibliography | None
+) -> Iterator[ReadResult]:
+    for path in files:
         try:
             docs = read_file(path, Metadata(rows.get(path.name), bibliography))
         except ReaderError as exc:
