@@ -12,6 +12,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.content import content_router
 from api.deps import get_conversations, get_engine
@@ -82,6 +83,16 @@ def create_app(
     async def rag_error(_: Request, exc: RagError) -> JSONResponse:
         return JSONResponse(
             status_code=exc.status_code, content={"error": type(exc).__name__, "detail": str(exc)}
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """Unknown routes and methods answer in the documented error shape too."""
+        name = {404: "NotFound", 405: "MethodNotAllowed"}.get(exc.status_code, "HTTPError")
+        return JSONResponse(
+            status_code=exc.status_code,
+            content={"error": name, "detail": str(exc.detail)},
+            headers=getattr(exc, "headers", None),
         )
 
     @app.exception_handler(RequestValidationError)

@@ -15,7 +15,7 @@ from typing import Any
 class Job:
     id: str
     files: list[dict[str, Any]]
-    status: str = "queued"  # queued → running → done | failed
+    status: str = "queued"  # queued → running → done | partial | failed
     submitted_at: float = field(default_factory=time.time)
     finished_at: float | None = None
     report: dict[str, Any] | None = None
@@ -31,6 +31,13 @@ class Job:
             "report": self.report,
             "error": self.error,
         }
+
+
+def outcome(report: dict[str, Any]) -> str:
+    """``failed`` when every file failed (no version was published), ``partial`` when some did."""
+    if report.get("failed") and report.get("failed") >= report.get("files_seen", 0):
+        return "failed"
+    return "partial" if report.get("failed") else "done"
 
 
 class JobRunner:
@@ -54,7 +61,7 @@ class JobRunner:
             job.status = "running"
             try:
                 job.report = work(job)
-                job.status = "done"
+                job.status = outcome(job.report)
             except Exception as exc:  # reported on the job, never kills the worker
                 job.status = "failed"
                 job.error = f"{type(exc).__name__}: {exc}"

@@ -7,10 +7,13 @@ cites. Conversations expire ``ttl_seconds`` after their last turn.
 
 from __future__ import annotations
 
+import re
 import secrets
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +44,8 @@ CREATE TABLE IF NOT EXISTS refs (
 );
 """
 DEFAULT_TTL = 7 * 24 * 3600
+ID_BYTES = 12
+ID_FORM = re.compile(r"[A-Za-z0-9_-]{16}")  # secrets.token_urlsafe(ID_BYTES)
 
 
 class ConversationNotFound(NotFound):
@@ -65,7 +70,7 @@ class ConversationStore:
         self.path = path
         self.ttl = ttl_seconds
         self._lock = threading.Lock()
-        self._turn_locks: dict[str, threading.Lock] = {}
+        self._turn_locks: dict[str, tuple[threading.Lock, list[int]]] = {}  # lock, turns holding it
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
@@ -74,15 +79,33 @@ class ConversationStore:
     def close(self) -> None:
         self._conn.close()
 
-    def turn_lock(self, cid: str) -> threading.Lock:
+    @contextmanager
+    def turn(self, cid: str) -> Iterator[None]:
+        """Hold conversation ``cid`` for one turn (two tabs asking at once get turns n and n+1).
+
+        The id is checked (form, then existence) before any lock is made, and a conversation's lock
+        lives only while turns hold or wait for it: unknown ids cost nothing.
+        """
+        if not ID_FORM.fullmatch(cid):
+            raise ConversationNotFound("no such conversation; start one with POST /v1/conversations")
         with self._lock:
-            return self._turn_locks.setdefault(cid, threading.Lock())
+            self._check(cid)
+            entry = self._turn_locks.setdefault(cid, (threading.Lock(), [0]))
+            entry[1][0] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self._lock:
+                entry[1][0] -= 1
+                if entry[1][0] == 0:
+                    self._turn_locks.pop(cid, None)
 
     def _purge(self) -> None:
         self._conn.execute("DELETE FROM conversations WHERE updated_at < ?", (time.time() - self.ttl,))
 
     def create(self) -> str:
-        cid = secrets.token_urlsafe(12)
+        cid = secrets.token_urlsafe(ID_BYTES)
         now = time.time()
         with self._lock:
             self._purge()
@@ -229,7 +252,7 @@ def ask_in_conversation(engine: Engine, store: ConversationStore, cid: str, ques
 
     Turns of one conversation are answered one at a time (two tabs asking at once get turns n and n+1).
     """
-    with store.turn_lock(cid):
+    with store.turn(cid):
         return _next_turn(engine, store, cid, question)
 
 

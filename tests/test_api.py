@@ -95,3 +95,11 @@ def test_page_and_docs_are_served_without_cdn(client: TestClient) -> None:
     js = client.get("/static/app.js").text
     assert set(re.findall(r"https?://[^/`\"]+", js)) <= {"https://pubmed.ncbi.nlm.nih.gov", "https://doi.org"}
     assert client.get("/openapi.json").json()["paths"].keys() >= {"/v1/ask", "/v1/search", "/v1/health"}
+
+
+def test_unknown_routes_and_methods_answer_in_the_documented_shape(client: TestClient) -> None:
+    """Issue 12, fault 13: FastAPI's own {"detail": "Not Found"} was not the documented shape."""
+    r = client.get("/v1/nothing-here")
+    assert r.status_code == 404 and r.json() == {"error": "NotFound", "detail": "Not Found"}
+    r = client.put("/v1/ask", json={})
+    assert r.status_code == 405 and r.json()["error"] == "MethodNotAllowed"

@@ -31,7 +31,7 @@ def client(tmp_path: Path):  # type: ignore[no-untyped-def]
 def wait(c: TestClient, job_id: str) -> dict:
     for _ in range(200):
         job = c.get(f"/v1/jobs/{job_id}").json()
-        if job["status"] in ("done", "failed"):
+        if job["status"] in ("done", "partial", "failed"):
             return job
         time.sleep(0.05)
     raise AssertionError("job did not finish")
@@ -92,7 +92,7 @@ def test_failed_files_are_reported_per_file(client: TestClient, tmp_path: Path) 
     broken = b"%PDF-1.4 broken beyond repair"
     r = client.post("/v1/documents", files={"files": ("broken.pdf", broken, "application/pdf")}, headers=KEY)
     job = wait(client, r.json()["job_id"])
-    assert job["status"] == "done" and job["report"]["failed"] == 1
+    assert job["status"] == "failed" and job["report"]["failed"] == 1
     assert job["report"]["failures"][0]["file"] == "broken.pdf"
     assert client.get("/v1/jobs/nope").status_code == 404
 
@@ -136,3 +136,21 @@ def test_a_busy_writer_is_409_and_changes_nothing(client: TestClient) -> None:
     assert r.json()["error"] == "WriterBusy" and "retry when it has finished" in r.json()["detail"]
     assert client.get("/v1/health").json()["index_version"] == before
     assert client.get("/v1/documents/18403944").status_code == 200
+
+
+def test_a_batch_in_which_every_file_fails_publishes_nothing(client: TestClient) -> None:
+    """Issue 12, fault 6: it published an identical version (pushing a kept one out) and said "done"."""
+    before = client.get("/v1/health").json()["index_version"]
+    index = client.app.state.engine.index_dir  # type: ignore[attr-defined]
+    versions = sorted(p.name for p in (index / "versions").iterdir())
+    files = [("files", ("bad.pdf", b"%PDF-1.4 truncated", "application/pdf"))]
+    job = wait(client, client.post("/v1/documents", files=files, headers=KEY).json()["job_id"])
+    assert job["status"] == "failed" and job["report"]["failed"] == 1 and not job["report"]["new_version"]
+    assert client.get("/v1/health").json()["index_version"] == before
+    assert sorted(p.name for p in (index / "versions").iterdir()) == versions
+    files = [
+        ("files", ("bad.pdf", b"%PDF-1.4 truncated", "application/pdf")),
+        ("files", ("a.xml", PUBMED.read_bytes(), "application/xml")),
+    ]
+    job = wait(client, client.post("/v1/documents", files=files, headers=KEY).json()["job_id"])
+    assert job["status"] == "partial" and job["report"]["added"] == 6 and job["report"]["new_version"]

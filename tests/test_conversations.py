@@ -116,3 +116,17 @@ def test_concurrent_turns_of_one_conversation_are_serialised(fake_index: Path, t
             )
         assert codes == [200, 200, 200]
         assert sorted(t["turn"] for t in c.get(f"/v1/conversations/{cid}").json()["turns"]) == [1, 2, 3]
+
+
+def test_unknown_conversation_ids_cost_no_memory(fake_index: Path, tmp_path: Path) -> None:
+    """Issue 12, fault 2: a lock per unknown id was made (and kept) before the existence check."""
+    import secrets
+
+    with make_client(fake_index, tmp_path / "conv.sqlite") as c:
+        store = c.app.state.conversations  # type: ignore[attr-defined]
+        for cid in [secrets.token_urlsafe(12) for _ in range(50)] + ["x" * 300, "not-an-id"]:
+            r = c.post(f"/v1/conversations/{cid}/ask", json={"question": "anything?"})
+            assert r.status_code == 404 and r.json()["error"] == "ConversationNotFound"
+        cid = c.post("/v1/conversations").json()["id"]
+        assert c.post(f"/v1/conversations/{cid}/ask", json={"question": "air embolism?"}).status_code == 200
+        assert store._turn_locks == {}  # a real turn's lock goes when the turn ends

@@ -54,8 +54,9 @@ def test_append_update_unchanged(tmp_path: Path) -> None:
 
 def test_versions_are_published_atomically_and_pruned(tmp_path: Path) -> None:
     idx = tmp_path / "idx"
-    for _ in range(5):
-        ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder(), progress=False, keep_versions=2)
+    for i, line in enumerate(ABSTRACTS.read_text().splitlines()[:5]):  # five writes, one new document each
+        (tmp_path / f"{i}.jsonl").write_text(line + "\n")
+        ingest(read_paths([tmp_path / f"{i}.jsonl"]), idx, HashingEmbedder(), progress=False, keep_versions=2)
     versions = sorted(p.name for p in (idx / layout.VERSIONS).iterdir())
     assert len(versions) == 2 and not any(v.startswith(".tmp") for v in versions)
     assert layout.current_version(idx) == versions[-1]
@@ -158,3 +159,17 @@ def test_hnsw_index_supports_updates_and_removal(tmp_path: Path) -> None:
     ingest(read_paths([PUBMED]), idx, HashingEmbedder(), progress=False)  # appending keeps the factory
     assert open_index(idx).manifest.faiss_factory == "HNSW32"
     assert len(_consistent(idx)) == open_index(idx).manifest.counts["passages"]
+
+
+def test_nothing_changed_means_no_new_version(tmp_path: Path) -> None:
+    idx = tmp_path / "idx"
+    first = ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder(), progress=False)
+    again = ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder(), progress=False)
+    assert first.new_version and not again.new_version and again.version == first.version
+    assert [p.name for p in (idx / "versions").iterdir()] == [first.version]
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4 nothing")
+    empty = tmp_path / "empty"
+    report = ingest(read_paths([bad]), empty, HashingEmbedder(), progress=False)
+    assert report.failed == 1 and not report.new_version and report.version is None
+    assert not (empty / "CURRENT").exists()

@@ -49,8 +49,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:
+        live = (
+            f"version {report.version}"
+            if report.new_version
+            else f"no new version ({report.version or 'no index'} stays live)"
+        )
         print(
-            f"{args.index}: version {report.version} — {report.added} added, {report.updated} updated, "
+            f"{args.index}: {live} — {report.added} added, {report.updated} updated, "
             f"{report.unchanged} unchanged, {report.failed} failed; {report.passages_embedded} passages "
             f"embedded in {report.seconds:.1f} s; index holds {report.counts['documents']} documents, "
             f"{report.counts['passages']} passages"

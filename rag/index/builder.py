@@ -10,6 +10,7 @@ re-run does not embed them again.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,10 +41,11 @@ KEEP_VERSIONS = 3
 
 @dataclass
 class Published:
-    version: str
+    version: str | None  # the live version after the write (None: still no index)
     parent: str | None
     counts: dict[str, int]
     passages_embedded: int
+    new: bool = True  # False: nothing changed, so no version was published
 
 
 class Builder:
@@ -64,6 +66,7 @@ class Builder:
         self._embedder = _BatchEmbedder(embedder, dense, progress, log)
         self._sentences = _SentenceEmbedder(embedder, store)
         self.published: Published | None = None  # set once the version is live
+        self.changes = 0  # documents added, replaced, removed or withdrawn: none, no new version
 
     @property
     def passages_embedded(self) -> int:
@@ -75,6 +78,15 @@ class Builder:
             return False
         self.flush()  # vectors of the old rows must be stored before they are removed
         self.dense.remove(self.store.delete_document(doc_id))
+        self.changes += 1
+        return True
+
+    def withdraw(self, doc_id: str, reason: str) -> bool:
+        """Exclude a stored document from answers; False if it is not there."""
+        if self.store.stored_hash(doc_id) is None:
+            return False
+        self.store.withdraw(doc_id, reason)
+        self.changes += 1
         return True
 
     def put(self, doc: Document, digest: str) -> None:
@@ -109,6 +121,7 @@ class Builder:
                 self._sentences.add(row_id, [passage.text[s:e] for s, e in passage.sentences])
         if kept_ids:
             self.dense.add(kept_ids, np.vstack(kept))
+        self.changes += 1
 
     def flush(self) -> None:
         self._embedder.flush()
@@ -169,6 +182,13 @@ def building(
         log = ResumeLog(index_dir / RESUME_LOG, embedder.name, dense.dimension)
         builder = Builder(store, dense, embedder, chunking, progress, log)
         yield builder
+        if builder.changes == 0 and not fresh:  # nothing to publish: the live version stays as it is
+            store.close()
+            shutil.rmtree(tmp, ignore_errors=True)
+            log.close(delete=True)
+            counts = base.counts if base else {"documents": 0, "passages": 0, "vectors": 0}
+            builder.published = Published(parent, parent, counts, 0, new=False)
+            return
         builder.flush()
         store.commit()
         LexicalIndex.build(*_index_texts(store)).save(tmp / layout.BM25)

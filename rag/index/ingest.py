@@ -47,6 +47,7 @@ class IngestReport:
     seconds: float = 0.0
     documents_per_second: float = 0.0
     version: str | None = None
+    new_version: bool = False  # False when nothing changed (every file failed, all unchanged, …)
     counts: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,6 +55,7 @@ class IngestReport:
 
     def finish(self, index_dir: Path, started: float, published: Published) -> IngestReport:
         self.version = published.version
+        self.new_version = published.new
         self.counts = published.counts
         self.passages_embedded = published.passages_embedded
         self.seconds = round(time.perf_counter() - started, 3)
@@ -198,9 +200,8 @@ def withdraw(
         index_dir, embedder, report, chunking=chunking, progress=False, keep_versions=keep_versions
     ) as builder:
         for doc_id in doc_ids:
-            if builder.store.stored_hash(doc_id) is None:
-                report.not_found(doc_id)
-            else:
-                builder.store.withdraw(doc_id, reason)
+            if builder.withdraw(doc_id, reason):
                 report.withdrawn += 1
+            else:
+                report.not_found(doc_id)
     return report
