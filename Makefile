@@ -17,7 +17,8 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch first, pinned to the CPU build on this machine's disk: a bare `torch` would pull CUDA (GBs).
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev,fast]'
+	# -qq: errors only; setuptools prints a generic banner about editable installs on every install
+	$(BIN)/pip install -qq -e '.[dev,fast]'
 	touch $@
 
 install: $(BIN)/.installed

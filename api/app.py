@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.content import content_router
 from api.deps import get_conversations, get_engine
+from api.guard import Guard
 from api.schemas import (
     AskRequest,
     Conversation,
@@ -164,5 +165,6 @@ def create_app(
         return FileResponse(STATIC / "index.html")
 
     app.include_router(content_router(settings))
+    app.add_middleware(Guard, settings=settings)  # body limits and the upload's key, before any parsing
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -6,7 +6,6 @@ compared in constant time; without a configured key they are disabled (403).
 
 from __future__ import annotations
 
-import hmac
 import json
 import secrets
 from pathlib import Path
@@ -15,23 +14,16 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Header, Request, UploadFile
 
 from api.deps import get_engine
+from api.guard import MAX_UPLOAD_FILES, key_problem
 from api.jobs import Job, JobRunner
 from api.uploads import store_upload
 from rag.chunking import ChunkingParams
 from rag.config import Settings
 from rag.engine import Engine
-from rag.errors import InvalidInput, NotFound, RagError
+from rag.errors import InvalidInput, NotFound
 from rag.index.ingest import ingest, remove
 from rag.readers import read_paths
 from rag.readers.sidecar import load_sidecar
-
-
-class Unauthorized(RagError):
-    status_code = 401
-
-
-class Forbidden(RagError):
-    status_code = 403
 
 
 def content_router(settings: Settings) -> APIRouter:
@@ -39,25 +31,27 @@ def content_router(settings: Settings) -> APIRouter:
     runner = JobRunner()
 
     def require_key(x_api_key: str | None = Header(default=None)) -> None:
-        expected = settings.api_key.get_secret_value() if settings.api_key else None
-        if not expected:
-            raise Forbidden("write endpoints are disabled: set RAG_API_KEY in the service configuration")
-        if x_api_key is None or not hmac.compare_digest(x_api_key.encode(), expected.encode()):
-            raise Unauthorized("missing or wrong API key: send it in the X-API-Key header")
+        problem = key_problem(settings, x_api_key)
+        if problem is not None:
+            raise problem
 
     def chunking_of(engine: Engine) -> ChunkingParams:
         return ChunkingParams(**engine.index.manifest.chunking)
 
     @router.post("/documents", status_code=202, dependencies=[Depends(require_key)])
-    async def upload(request: Request, files: list[UploadFile] = File(...)) -> dict[str, Any]:
+    def upload(request: Request, files: list[UploadFile] = File(...)) -> dict[str, Any]:
+        """A plain ``def``: FastAPI runs it in its thread pool, so reading, gunzipping and writing the
+        files never blocks the event loop that answers questions."""
         engine = get_engine(request)
+        if len(files) > MAX_UPLOAD_FILES:
+            raise InvalidInput(f"{len(files)} files in one upload; send at most {MAX_UPLOAD_FILES} at a time")
         folder = engine.index_dir / "uploads" / secrets.token_hex(8)  # generated: no name from the client
         stored: list[dict[str, Any]] = []
         sidecars: list[tuple[Path, str]] = []
         bibliographies: list[Path] = []
         limit = settings.max_upload_mb * 1024 * 1024
         for upload_file in files:
-            data = await upload_file.read(limit + 1)
+            data = upload_file.file.read(limit + 1)
             name = Path(
                 upload_file.filename or "upload"
             ).name  # only for reports and metadata-sidecar matching

@@ -154,3 +154,86 @@ def test_a_batch_in_which_every_file_fails_publishes_nothing(client: TestClient)
     ]
     job = wait(client, client.post("/v1/documents", files=files, headers=KEY).json()["job_id"])
     assert job["status"] == "partial" and job["report"]["added"] == 6 and job["report"]["new_version"]
+
+
+def _asgi(app, method: str, path: str, headers: dict[str, str], chunks: list[bytes]):  # type: ignore[no-untyped-def]
+    """Call the ASGI app directly, counting how many body chunks it pulls."""
+    import asyncio
+
+    pulled: list[int] = []
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        i = len(pulled)
+        pulled.append(i)
+        if i < len(chunks):
+            return {"type": "http.request", "body": chunks[i], "more_body": i + 1 < len(chunks)}
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "scheme": "http",
+        "server": ("test", 80),
+        "client": ("test", 1),
+        "http_version": "1.1",
+        "root_path": "",
+    }
+    asyncio.run(app(scope, receive, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], json.loads(body), len(pulled)
+
+
+def test_the_upload_key_is_checked_before_its_body_is_read(client: TestClient) -> None:
+    """Issue 12, fault 1: the multipart form (5 MB here) was parsed and spooled before the 401."""
+    boundary = "b0undary"
+    part = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n"
+    ).encode()
+    chunks = [part] + [b"%" * 65536] * 80 + [f"\r\n--{boundary}--\r\n".encode()]
+    headers = {"content-type": f"multipart/form-data; boundary={boundary}"}
+    status, body, pulled = _asgi(client.app, "POST", "/v1/documents", headers, chunks)
+    assert (status, body["error"], pulled) == (401, "Unauthorized", 0)
+
+
+def test_bodies_are_bounded_while_streaming(client: TestClient) -> None:
+    question = json.dumps({"question": "x" * 2_000_000}).encode()
+    chunks = [question[i : i + 65536] for i in range(0, len(question), 65536)]
+    headers = {"content-type": "application/json"}  # no Content-Length: only the stream tells
+    status, body, pulled = _asgi(client.app, "POST", "/v1/ask", headers, chunks)
+    assert status == 413 and body["error"] == "TooLarge" and "65536 bytes" in body["detail"]
+    assert pulled <= 3  # reading stopped at the limit, not after 2 MB
+    r = client.post("/v1/ask", content=question, headers={"content-type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"] == "TooLarge"  # announced by Content-Length
+
+
+def test_an_upload_holds_a_bounded_number_of_files(client: TestClient) -> None:
+    files = [("files", (f"{i}.jsonl", ABSTRACTS.read_bytes()[:200], "application/json")) for i in range(21)]
+    r = client.post("/v1/documents", files=files, headers=KEY)
+    assert r.status_code == 422 and "at most 20" in r.json()["detail"]
+
+
+def test_the_upload_does_its_blocking_work_off_the_event_loop(client: TestClient) -> None:
+    """Issue 12, fault 9: gunzip, writes and sidecar parsing ran inside ``async def upload``."""
+    import inspect
+
+    def routes(router):  # type: ignore[no-untyped-def]
+        for r in router.routes:
+            inner = getattr(r, "original_router", None)
+            yield from routes(inner) if inner is not None else [r]
+
+    [upload] = [
+        r.endpoint
+        for r in routes(client.app.router)  # type: ignore[attr-defined]
+        if getattr(r, "path", "") == "/v1/documents" and "POST" in r.methods
+    ]
+    assert not inspect.iscoroutinefunction(upload)  # FastAPI runs plain functions in its thread pool
