@@ -6,6 +6,7 @@ from pypdf import PdfWriter
 
 from rag.errors import ReaderError
 from rag.readers import Metadata, read_file, read_paths
+from rag.readers.bibliography import load_bibliography
 from rag.readers.sidecar import load_sidecar
 from rag.text.normalize import normalize_pages
 
@@ -130,3 +131,22 @@ def test_pubmed_gzip_baseline_and_legacy_medline_root() -> None:
     legacy = read_file(FIXTURES / "pubmed" / "legacy_medline_3.xml.gz")
     assert len(legacy) == 3 and all(d.pmid and d.year for d in legacy)
     assert any(s.label for d in legacy for s in d.sections)  # structured abstracts keep their labels
+
+
+def test_a_bibtex_macro_bomb_is_rejected_quickly(tmp_path: Path) -> None:
+    """Issue 12, fault 3: 20 doubling @string macros (553 bytes) expanded to a 10 MB title in-process."""
+    lines = ['@string{a0 = "AAAAAAAAAA"}'] + [f"@string{{a{i} = a{i - 1} # a{i - 1}}}" for i in range(1, 21)]
+    bomb = tmp_path / "bomb.bib"
+    bomb.write_text("\n".join([*lines, "@article{x, title = a20, journal = {J}, year = {2020}}"]) + "\n")
+    with pytest.raises(ReaderError, match="expand a field beyond 20000 characters"):
+        load_bibliography(bomb)
+    loop = tmp_path / "loop.bib"
+    loop.write_text('@string{a = b # "x"}\n@string{b = a}\n@article{y, title = a, year = {2020}}\n')
+    with pytest.raises(ReaderError, match="in terms of itself"):
+        load_bibliography(loop)
+    fine = tmp_path / "fine.bib"
+    fine.write_text(
+        '@string{jt = "J. Trauma"}\n@article{z, title = "A " # "title", journal = jt, month = jan}\n'
+    )
+    [record] = load_bibliography(fine).records
+    assert record["title"] == "A title" and record["journal"] == "J. Trauma"

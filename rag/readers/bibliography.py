@@ -16,6 +16,7 @@ from rag.errors import ReaderError
 from rag.readers.meta import normalize_doi, parse_year
 
 SUFFIXES = (".ris", ".bib")
+MAX_FIELD_CHARS = 20_000  # a title, journal or author list longer than this is not bibliographic data
 
 
 def _norm(text: str) -> str:
@@ -55,11 +56,54 @@ def load_bibliography(path: Path) -> Bibliography:
         else:
             import bibtexparser
 
-            parser = bibtexparser.bparser.BibTexParser(common_strings=True)
-            records = [_from_bibtex(e) for e in bibtexparser.loads(text, parser=parser).entries]
-    except (OSError, ValueError, KeyError) as exc:
+            # @string macros are expanded here, within a budget, not by the parser (a 553-byte file of
+            # 20 doubling macros expands to a 10 MB title)
+            parser = bibtexparser.bparser.BibTexParser(common_strings=True, interpolate_strings=False)
+            db = bibtexparser.loads(text, parser=parser)
+            expand = _Expander(db.strings, str(path))
+            records = [_from_bibtex({k: expand(v) for k, v in e.items()}) for e in db.entries]
+    except (OSError, ValueError, KeyError, RecursionError) as exc:
         raise ReaderError(str(path), f"cannot parse the bibliography ({exc})") from exc
     return Bibliography(tuple(r for r in records if r.get("title")))
+
+
+class _Expander:
+    """BibTeX field values with their ``@string`` macros expanded, at most ``MAX_FIELD_CHARS`` each."""
+
+    def __init__(self, strings: dict[str, Any], path: str) -> None:
+        self.strings = {k.lower(): v for k, v in strings.items()}
+        self.path = path
+        self.memo: dict[str, str] = {}
+        self.open: set[str] = set()
+
+    def __call__(self, value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        parts: list[str] = []
+        size = 0
+        for item in getattr(value, "expr", [value]):
+            text = item if isinstance(item, str) else self.macro(str(getattr(item, "name", item)).lower())
+            size += len(text)
+            if size > MAX_FIELD_CHARS:
+                raise ReaderError(
+                    self.path,
+                    f"@string macros expand a field beyond {MAX_FIELD_CHARS} characters; "
+                    "this is not a bibliography (remove the @string definitions)",
+                )
+            parts.append(text)
+        return "".join(parts)
+
+    def macro(self, name: str) -> str:
+        if name in self.memo:
+            return self.memo[name]
+        if name not in self.strings:
+            return ""  # as BibTeX does with an undefined macro (after a warning)
+        if name in self.open:
+            raise ReaderError(self.path, f"@string {name!r} is defined in terms of itself")
+        self.open.add(name)
+        self.memo[name] = self(self.strings[name])
+        self.open.discard(name)
+        return self.memo[name]
 
 
 def _from_ris(e: dict[str, Any]) -> dict[str, Any]:
