@@ -236,3 +236,36 @@ def test_withdrawn_and_retracted_documents_never_reach_answers(tmp_path: Path) -
         assert not {h["doc_id"] for h in hits} & {"18403944", rows[0]["_id"]}
         assert len(hits) == min(20, remaining)  # over-fetching keeps k hits from the remaining documents
     assert run("withdraw", "nope", "--index", str(idx)).returncode == 1
+
+
+def test_info_verify_reads_every_file(tmp_path: Path) -> None:
+    """Issue 12, fault 14: opening checks sizes only; `rag info --verify` compares every SHA-256."""
+    idx = tmp_path / "idx"
+    assert (
+        run("ingest", str(ABSTRACTS), "--index", str(idx), "--model", "hashing-256", "--quiet").returncode
+        == 0
+    )
+    assert run("info", "--verify", "--index", str(idx)).returncode == 0
+    [version] = (idx / "versions").iterdir()
+    faiss_file = version / "dense.faiss"
+    data = bytearray(faiss_file.read_bytes())
+    data[-1] ^= 0xFF  # same size, different content: only the hash can tell
+    faiss_file.write_bytes(bytes(data))
+    assert run("info", "--index", str(idx)).returncode == 0
+    r = run("info", "--verify", "--index", str(idx))
+    assert r.returncode == 2 and "dense.faiss does not match its manifest entry" in r.stderr
+
+
+def test_chat_leaves_no_conversation_store_behind(fake_index: Path, tmp_path: Path) -> None:
+    """Issue 12, fault 14: `rag chat` left its temporary store (with the questions) in /tmp."""
+    env = {**ENV, "TMPDIR": str(tmp_path)}
+    r = subprocess.run(
+        [*RAG, "chat", "--index", str(fake_index)],
+        input="air embolism?\n/quit\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert r.returncode == 0 and "found" in r.stdout
+    assert list(tmp_path.iterdir()) == []

@@ -10,8 +10,10 @@ from typing import Any
 
 from rag.cli.common import common, engine, mode_option
 from rag.conversation import ConversationStore, ask_in_conversation
+from rag.engine import Engine
 from rag.errors import RagError
 from rag.index import open_index
+from rag.index.manifest import check_files
 from rag.types import Answer
 
 
@@ -67,7 +69,15 @@ def cmd_chat(args: argparse.Namespace) -> int:
     import readline  # noqa: F401  (imported for its effect: line editing and history for input())
 
     engine_ = engine(args)
-    store = ConversationStore(Path(tempfile.mkdtemp(prefix="rag-chat-")) / "chat.sqlite")
+    with tempfile.TemporaryDirectory(prefix="rag-chat-") as folder:  # the questions leave no trace
+        store = ConversationStore(Path(folder) / "chat.sqlite")
+        try:
+            return _chat(engine_, store)
+        finally:
+            store.close()
+
+
+def _chat(engine_: Engine, store: ConversationStore) -> int:
     cid = store.create()
     print(CHAT_HELP)
     print(engine_.index.manifest.counts["documents"], "documents indexed.", DISCLAIMER_SHORT, "\n")
@@ -110,6 +120,8 @@ DISCLAIMER_SHORT = "Answers quote the indexed literature only; verify against th
 
 def cmd_info(args: argparse.Namespace) -> int:
     index = open_index(args.index)
+    if args.verify:  # opening checks sizes; this reads every file and compares its SHA-256
+        check_files(index.path, index.manifest, full=True)
     data = index.manifest.model_dump()
     data["path"] = str(index.path)
     data["withdrawn"] = index.withdrawn
@@ -118,6 +130,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     else:
         m = index.manifest
         print(f"index     {args.index} (live version {m.version}, built {m.built_at})")
+        if args.verify:
+            print(f"verified  all {len(m.files)} files match their SHA-256 in the manifest")
         print(f"model     {m.model} (dimension {m.dimension}, normalised={m.normalized}, {m.metric})")
         print(f"faiss     {m.faiss_factory}; bm25 {m.bm25}")
         print(f"chunking  {m.chunking}")
@@ -147,5 +161,6 @@ def add_parsers(sub: Any) -> None:
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("info", help="show an index's manifest and counts")
+    p.add_argument("--verify", action="store_true", help="also check every file's SHA-256 (reads it all)")
     common(p)
     p.set_defaults(func=cmd_info)

@@ -74,6 +74,9 @@ def publish(index_dir: Path, tmp: Path, version: str) -> Path:
         if child.is_file():
             with child.open("rb") as fh:
                 os.fsync(fh.fileno())
+        elif child.is_dir():
+            _fsync_dir(child)  # a subfolder's entries (bm25/…) are durable before the rename too
+    _fsync_dir(tmp)
     final = index_dir / VERSIONS / version
     os.replace(tmp, final)
     _fsync_dir(final.parent)
