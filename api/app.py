@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -16,7 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.content import content_router
 from api.deps import get_conversations, get_engine
-from api.guard import Guard
+from api.guard import Guard, key_problem
+from api.public import redact, validation_errors
 from api.schemas import (
     AskRequest,
     Conversation,
@@ -83,7 +84,7 @@ def create_app(
     @app.exception_handler(RagError)
     async def rag_error(_: Request, exc: RagError) -> JSONResponse:
         return JSONResponse(
-            status_code=exc.status_code, content={"error": type(exc).__name__, "detail": str(exc)}
+            status_code=exc.status_code, content={"error": type(exc).__name__, "detail": redact(str(exc))}
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -99,28 +100,37 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse(
-            status_code=422, content={"error": "InvalidInput", "detail": jsonable_encoder(exc.errors())}
+            status_code=422,
+            content={
+                "error": "InvalidInput",
+                "detail": jsonable_encoder(validation_errors(list(exc.errors()))),
+            },
         )
 
     @app.get("/v1/health", response_model=Health)
-    def health(request: Request) -> Health | JSONResponse:
+    def health(request: Request, x_api_key: str | None = Header(default=None)) -> Health | JSONResponse:
+        """Open to all; cache statistics (which reveal whether a question was asked) need the key."""
         engine_ = request.app.state.engine
         if engine_ is None:
             body = Health(
-                status="unavailable", index=str(settings.index), detail=str(request.app.state.load_error)
+                status="unavailable",
+                index=settings.index.name,
+                detail=redact(str(request.app.state.load_error)),
             )
             return JSONResponse(status_code=503, content=body.model_dump())
         index = engine_.index
         counts = index.manifest.counts
         return Health(
             status="ok",
-            index=str(engine_.index_dir),
+            index=engine_.index_dir.name,
             index_version=index.version,
-            model=index.manifest.model,
+            model=redact(index.manifest.model),
             selector=engine_.selector.name,
             documents=counts["documents"],
             passages=counts["passages"],
-            caches={"queries": engine_.queries.cache.stats(), "answers": engine_.answers.stats()},
+            caches=None
+            if key_problem(settings, x_api_key)
+            else {"queries": engine_.queries.cache.stats(), "answers": engine_.answers.stats()},
         )
 
     @app.post("/v1/search", response_model=SearchResponse, responses=ERRORS)

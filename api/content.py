@@ -25,6 +25,8 @@ from rag.index.ingest import ingest, remove
 from rag.readers import read_paths
 from rag.readers.sidecar import load_sidecar
 
+PUBLIC_EXTRA = ("publication_types", "mesh", "pmcid", "volume", "issue", "pages")
+
 
 def content_router(settings: Settings) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["content"])
@@ -91,7 +93,7 @@ def content_router(settings: Settings) -> APIRouter:
         job = runner.submit(stored, work)
         return {"job_id": job.id, "status": job.status, "files": stored}
 
-    @router.get("/jobs/{job_id}")
+    @router.get("/jobs/{job_id}", dependencies=[Depends(require_key)])
     def job_status(job_id: str) -> dict[str, Any]:
         job = runner.jobs.get(job_id)
         if job is None:
@@ -113,6 +115,10 @@ def content_router(settings: Settings) -> APIRouter:
             raise NotFound(f"no document {doc_id!r} in the index")
         doc["passages"] = len(index.store.passages_of(doc_id))
         doc["withdrawn"] = index.withdrawn.get(doc_id)
+        # public fields only: the file it was read from is the server's business, and a metadata
+        # sidecar's other columns are whatever the content team kept there
+        doc["source"] = Path(doc["source"]).name if doc.get("source") else None
+        doc["extra"] = {k: v for k, v in doc["extra"].items() if k in PUBLIC_EXTRA}
         return doc
 
     @router.delete("/documents/{doc_id:path}", dependencies=[Depends(require_key)])

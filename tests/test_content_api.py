@@ -12,6 +12,7 @@ from rag.config import Settings
 from rag.embed.embedder import HashingEmbedder
 from rag.engine import Engine
 from rag.index.ingest import ingest
+from rag.index.layout import writer_lock
 from rag.readers import read_paths
 
 KEY = {"X-API-Key": "s3cret"}
@@ -30,7 +31,7 @@ def client(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def wait(c: TestClient, job_id: str) -> dict:
     for _ in range(200):
-        job = c.get(f"/v1/jobs/{job_id}").json()
+        job = c.get(f"/v1/jobs/{job_id}", headers=KEY).json()
         if job["status"] in ("done", "partial", "failed"):
             return job
         time.sleep(0.05)
@@ -94,7 +95,8 @@ def test_failed_files_are_reported_per_file(client: TestClient, tmp_path: Path) 
     job = wait(client, r.json()["job_id"])
     assert job["status"] == "failed" and job["report"]["failed"] == 1
     assert job["report"]["failures"][0]["file"] == "broken.pdf"
-    assert client.get("/v1/jobs/nope").status_code == 404
+    assert client.get("/v1/jobs/nope", headers=KEY).status_code == 404
+    assert client.get(f"/v1/jobs/{job['id']}").status_code == 401  # job errors name files: key only
 
 
 def test_without_configured_key_writes_are_disabled(tmp_path: Path) -> None:
@@ -126,7 +128,6 @@ def test_upload_pdf_with_ris_metadata(client: TestClient) -> None:
 
 
 def test_a_busy_writer_is_409_and_changes_nothing(client: TestClient) -> None:
-    from rag.index.layout import writer_lock
 
     index = client.app.state.engine.index_dir  # type: ignore[attr-defined]
     before = client.get("/v1/health").json()["index_version"]
@@ -237,3 +238,42 @@ def test_the_upload_does_its_blocking_work_off_the_event_loop(client: TestClient
         if getattr(r, "path", "") == "/v1/documents" and "POST" in r.methods
     ]
     assert not inspect.iscoroutinefunction(upload)  # FastAPI runs plain functions in its thread pool
+
+
+def test_public_answers_leak_no_server_paths_inputs_or_cache_use(client: TestClient, tmp_path: Path) -> None:
+    """Issue 12, fault 10."""
+    index = client.app.state.engine.index_dir  # type: ignore[attr-defined]
+    health = client.get("/v1/health").json()
+    assert health["index"] == index.name and str(index.parent) not in json.dumps(health)
+    assert health["caches"] is None  # whether a question was asked is not public
+    assert client.get("/v1/health", headers=KEY).json()["caches"]["answers"]["size"] == 1024
+    r = client.post("/v1/ask", json={"question": "y" * 5000})
+    assert (
+        r.status_code == 422 and "yyyy" not in r.text and r.json()["detail"][0]["loc"] == ["body", "question"]
+    )
+    r = client.post("/v1/ask", json={"question": "ok", "mode": "magic"})
+    assert r.status_code == 422 and "magic" not in r.text
+    doc = client.get("/v1/documents/18403944").json()
+    assert doc["source"] == "pubmedqa_10.jsonl" and str(ABSTRACTS.parent) not in json.dumps(doc)
+    with writer_lock(index):  # a RagError naming the index folder
+        r = client.delete("/v1/documents/18403944", headers=KEY)
+    assert (
+        r.status_code == 409 and str(index.parent) not in r.text and f"…/{index.name}" in r.json()["detail"]
+    )
+
+
+def test_a_json_sidecar_of_the_wrong_shape_is_a_reason_not_a_500(client: TestClient, tmp_path: Path) -> None:
+    """Issue 12, fault 10: ``{"a.pdf": 5}`` as metadata crashed with a TypeError."""
+    from rag.errors import ReaderError
+    from rag.readers.sidecar import load_sidecar
+
+    sidecar = tmp_path / "meta.json"
+    sidecar.write_text('{"a.pdf": 5}')
+    with pytest.raises(ReaderError, match="the entry of 'a.pdf' is not an object"):
+        load_sidecar(sidecar)
+    files = [
+        ("files", (PDF.name, PDF.read_bytes(), "application/pdf")),
+        ("files", ("meta.json", b'[{"file": "x.pdf"}, 5]', "application/json")),
+    ]
+    r = client.post("/v1/documents", files=files, headers=KEY)
+    assert r.status_code == 422 and r.json()["error"] == "ReaderError" and "row 2" in r.json()["detail"]

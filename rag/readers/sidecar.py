@@ -20,7 +20,15 @@ def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
     try:
         if path.suffix.lower() == ".json":
             data = json.loads(path.read_text(encoding="utf-8"))
-            rows = [dict(v, file=k) for k, v in data.items()] if isinstance(data, dict) else data
+            if isinstance(data, dict):
+                bad = next((k for k, v in data.items() if not isinstance(v, dict)), None)
+                if bad is not None:
+                    raise ReaderError(str(path), f"the entry of {bad!r} is not an object of metadata fields")
+                rows = [dict(v, file=k) for k, v in data.items()]
+            elif isinstance(data, list):
+                rows = data
+            else:
+                raise ReaderError(str(path), "a JSON sidecar is a list of rows or an object by file name")
         else:
             with path.open(encoding="utf-8-sig", newline="") as fh:
                 rows = list(csv.DictReader(fh))
