@@ -79,6 +79,8 @@ def create_app(
         version=__version__,
         description="Answers from cited literature only: every statement carries numbered citations.",
         lifespan=lifespan,
+        docs_url="/docs" if settings.api_docs else None,  # offline they are blank (CDN scripts)
+        redoc_url="/redoc" if settings.api_docs else None,
     )
 
     @app.exception_handler(RagError)
@@ -169,6 +171,10 @@ def create_app(
     def delete_conversation(cid: str, store: ConversationStore = Depends(get_conversations)) -> Response:
         store.delete(cid)
         return Response(status_code=204)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:

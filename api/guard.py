@@ -5,7 +5,8 @@ body in full before validating it. This ASGI middleware runs first:
 
 - ``POST /v1/documents`` (the upload): the ``X-API-Key`` is checked from the headers, then the body
   may hold at most ``MAX_UPLOAD_FILES`` files of ``RAG_MAX_UPLOAD_MB`` each;
-- every other request: at most ``JSON_LIMIT`` bytes (a question is at most 1,000 characters).
+- every other request: at most ``JSON_LIMIT`` bytes (a question is at most 1,000 characters);
+- and first, the ``Host`` header must be one of ``RAG_ALLOWED_HOSTS`` (DNS rebinding; 400 otherwise).
 
 A body over its limit is answered ``413`` in the documented error shape, whether ``Content-Length``
 announces it or the stream only turns out longer; reading stops at the limit.
@@ -37,6 +38,19 @@ class TooLarge(RagError):
     status_code = 413
 
 
+class BadHost(RagError):
+    status_code = 400
+
+
+def host_allowed(host: str, allowed: list[str]) -> bool:
+    """Starlette's TrustedHostMiddleware rule: exact names, ``*.domain`` wildcards, ``*`` for any."""
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    for pattern in allowed:
+        if pattern == "*" or name == pattern or (pattern.startswith("*.") and name.endswith(pattern[1:])):
+            return True
+    return False
+
+
 def key_problem(settings: Settings, supplied: str | None) -> RagError | None:
     """Why a write with key ``supplied`` is refused (``None``: it is allowed)."""
     expected = settings.api_key.get_secret_value() if settings.api_key else None
@@ -61,6 +75,9 @@ class Guard:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if not host_allowed(headers.get("host", ""), self.settings.allowed_hosts):
+            await _error(send, BadHost("this service does not answer for that host name (RAG_ALLOWED_HOSTS)"))
+            return
         limit = JSON_LIMIT
         if (scope["method"], scope["path"].rstrip("/")) == UPLOAD:
             problem = key_problem(self.settings, headers.get("x-api-key"))

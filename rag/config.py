@@ -86,6 +86,12 @@ class Settings(BaseSettings, EngineOptions):
     model: str = Field(default=DEFAULT_MODEL, description="embedding model: name or path (new indexes)")
     host: str = "127.0.0.1"
     port: int = 8000
+    allowed_hosts: list[str] = Field(
+        default=["127.0.0.1", "localhost", "[::1]"],
+        description="Host headers the API answers (others: 400); add the name clients use behind a proxy, "
+        "e.g. RAG_ALLOWED_HOSTS='[\"rag.hospital.example\"]'; '*' allows any",
+    )
+    api_docs: bool = Field(default=False, description="serve /docs and /redoc (they load scripts from a CDN)")
     chunk_words: int = Field(default=CHUNK_WORDS, ge=1, description="target passage size in words")
     overlap_sentences: int = Field(
         default=OVERLAP_SENTENCES, ge=0, description="sentences shared by neighbouring passages"

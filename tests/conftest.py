@@ -22,6 +22,7 @@ from rag.readers import read_paths  # noqa: E402
 from rag.types import DocumentInfo, Hit, Passage  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
+BASE = "http://127.0.0.1"  # an allowed Host (RAG_ALLOWED_HOSTS) for TestClient
 ABSTRACTS = FIXTURES / "abstracts" / "pubmedqa_10.jsonl"
 PUBMED = FIXTURES / "pubmed" / "air_embolism_6.xml"
 PDF_DIR = FIXTURES / "pdf"

@@ -2,7 +2,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import cosine_selector
+from conftest import BASE, cosine_selector
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -14,7 +14,7 @@ from rag.engine import Engine
 @pytest.fixture(scope="module")
 def client(fake_index: Path):  # type: ignore[no-untyped-def]
     engine = Engine(fake_index, embedder=HashingEmbedder(), selector=cosine_selector())
-    with TestClient(create_app(Settings(index=fake_index), engine=engine)) as c:
+    with TestClient(base_url=BASE, app=create_app(Settings(index=fake_index), engine=engine)) as c:
         yield c
 
 
@@ -80,7 +80,7 @@ def test_not_json_is_422(client: TestClient) -> None:
 
 
 def test_missing_index_is_a_clear_503(tmp_path: Path) -> None:
-    with TestClient(create_app(Settings(index=tmp_path / "none"))) as c:
+    with TestClient(base_url=BASE, app=create_app(Settings(index=tmp_path / "none"))) as c:
         health = c.get("/v1/health")
         assert health.status_code == 503 and "rag ingest" in health.json()["detail"]
         r = c.post("/v1/ask", json={"question": "anything"})
@@ -103,3 +103,13 @@ def test_unknown_routes_and_methods_answer_in_the_documented_shape(client: TestC
     assert r.status_code == 404 and r.json() == {"error": "NotFound", "detail": "Not Found"}
     r = client.put("/v1/ask", json={})
     assert r.status_code == 405 and r.json()["error"] == "MethodNotAllowed"
+
+
+def test_host_docs_and_favicon(client: TestClient) -> None:
+    """Issue 12, fault 13: DNS rebinding (any Host answered), a blank /docs offline, no favicon."""
+    r = client.get("/v1/health", headers={"host": "evil.example"})
+    assert r.status_code == 400 and r.json()["error"] == "BadHost"
+    assert client.get("/v1/health", headers={"host": "localhost:8000"}).status_code == 200
+    assert client.get("/docs").status_code == 404 and client.get("/openapi.json").status_code == 200
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")

@@ -4,7 +4,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ABSTRACTS, PDF, PDF_MANIFEST, PUBMED, cosine_selector
+from conftest import ABSTRACTS, BASE, PDF, PDF_MANIFEST, PUBMED, cosine_selector
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -24,7 +24,10 @@ def client(tmp_path: Path):  # type: ignore[no-untyped-def]
     ingest(read_paths([ABSTRACTS]), index, HashingEmbedder(), progress=False)
     settings = Settings(index=index, api_key="s3cret", max_upload_mb=1)
     with TestClient(
-        create_app(settings, engine=Engine(index, embedder=HashingEmbedder(), selector=cosine_selector()))
+        base_url=BASE,
+        app=create_app(
+            settings, engine=Engine(index, embedder=HashingEmbedder(), selector=cosine_selector())
+        ),
     ) as c:
         yield c
 
@@ -104,10 +107,11 @@ def test_without_configured_key_writes_are_disabled(tmp_path: Path) -> None:
     shutil.copytree(Path(__file__).parent / "fixtures" / "abstracts", tmp_path / "a")
     ingest(read_paths([tmp_path / "a"]), index, HashingEmbedder(), progress=False)
     with TestClient(
-        create_app(
+        base_url=BASE,
+        app=create_app(
             Settings(index=index),
             engine=Engine(index, embedder=HashingEmbedder(), selector=cosine_selector()),
-        )
+        ),
     ) as c:
         r = c.post("/v1/index/reload", headers=KEY)
         assert r.status_code == 403 and "RAG_API_KEY" in json.dumps(r.json())
@@ -180,7 +184,7 @@ def _asgi(app, method: str, path: str, headers: dict[str, str], chunks: list[byt
         "path": path,
         "raw_path": path.encode(),
         "query_string": b"",
-        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "headers": [(k.lower().encode(), v.encode()) for k, v in {"host": "127.0.0.1", **headers}.items()],
         "scheme": "http",
         "server": ("test", 80),
         "client": ("test", 1),

@@ -2,7 +2,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import cosine_selector
+from conftest import BASE, cosine_selector
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -13,7 +13,7 @@ from rag.engine import Engine
 
 def make_client(index: Path, db: Path) -> TestClient:
     engine = Engine(index, embedder=HashingEmbedder(), selector=cosine_selector())
-    return TestClient(create_app(Settings(index=index), engine=engine, conversations=db))
+    return TestClient(base_url=BASE, app=create_app(Settings(index=index), engine=engine, conversations=db))
 
 
 def check_numbering(turns: list[dict]) -> None:

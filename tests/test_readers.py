@@ -150,3 +150,30 @@ def test_a_bibtex_macro_bomb_is_rejected_quickly(tmp_path: Path) -> None:
     )
     [record] = load_bibliography(fine).records
     assert record["title"] == "A title" and record["journal"] == "J. Trauma"
+
+
+XML_ARTICLE = """<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article>
+<ArticleTitle>&t;</ArticleTitle><Abstract><AbstractText>Text.</AbstractText></Abstract>
+</Article></MedlineCitation></PubmedArticle></PubmedArticleSet>"""
+
+
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        # entity expansion ("billion laughs", kept small here: the old reader really expanded it)
+        '<!DOCTYPE PubmedArticleSet [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;"><!ENTITY t "&b;&b;&b;">]>',
+        # an external entity (file disclosure)
+        '<!DOCTYPE PubmedArticleSet [<!ENTITY t SYSTEM "file:///etc/hostname">]>',
+    ],
+)
+def test_xml_entities_are_refused(tmp_path: Path, doctype: str) -> None:
+    """Issue 12, fault 13: all XML through defusedxml."""
+    bad = tmp_path / "bad.xml"
+    bad.write_text(f'<?xml version="1.0"?>\n{doctype}\n{XML_ARTICLE}')
+    [result] = read_paths([bad])
+    assert result.documents == () and result.error is not None and "declares entities" in result.error
+
+
+def test_the_efetch_doctype_line_is_still_read() -> None:
+    assert PUBMED.read_text().count("<!DOCTYPE") == 1  # the fixture carries efetch's DOCTYPE
+    assert len(read_file(PUBMED)) == 6

@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+import defusedxml.ElementTree as DefusedET
+from defusedxml import DefusedXmlException
+
 from rag.errors import ReaderError
 from rag.readers.meta import build_document, parse_year
 from rag.text.normalize import clean_inline
@@ -27,7 +30,9 @@ def read_pubmed(path: Path) -> Iterator[Document]:
     depth = 0
     try:
         with opener as fh:
-            for event, elem in ET.iterparse(fh, events=("start", "end")):
+            # defusedxml: the DOCTYPE line of efetch output is fine, entity declarations (expansion
+            # bombs) and external entities are refused
+            for event, elem in DefusedET.iterparse(fh, events=("start", "end"), forbid_dtd=False):
                 if event == "start":
                     if elem.tag in _ARTICLE_TAGS:
                         depth += 1
@@ -41,6 +46,10 @@ def read_pubmed(path: Path) -> Iterator[Document]:
                             yield doc
     except ET.ParseError as exc:
         raise ReaderError(str(path), f"malformed XML ({exc})") from exc
+    except DefusedXmlException as exc:
+        raise ReaderError(
+            str(path), f"refused: the XML declares entities ({exc}); PubMed XML has none"
+        ) from exc
     except (OSError, EOFError) as exc:
         raise ReaderError(str(path), f"cannot read the file ({exc})") from exc
 
