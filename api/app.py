@@ -151,8 +151,11 @@ def create_app(
         return engine_.ask(body.question, mode=body.mode)
 
     @app.post("/v1/conversations", response_model=ConversationCreated, status_code=201, responses=ERRORS)
-    def new_conversation(store: ConversationStore = Depends(get_conversations)) -> ConversationCreated:
-        return ConversationCreated(id=store.create())
+    def new_conversation(
+        store: ConversationStore = Depends(get_conversations), x_user: str | None = Header(default=None)
+    ) -> ConversationCreated:
+        """With an ``X-User`` header (set by the hospital's proxy) only that user can use it."""
+        return ConversationCreated(id=store.create(owner=x_user))
 
     @app.post("/v1/conversations/{cid}/ask", response_model=TurnAnswer, responses=ERRORS_404)
     def ask_in(
@@ -160,15 +163,27 @@ def create_app(
         body: ConversationAskRequest,
         engine_: Engine = Depends(get_engine),
         store: ConversationStore = Depends(get_conversations),
+        x_user: str | None = Header(default=None),
     ) -> TurnAnswer:
+        store.check_owner(cid, x_user)
         return ask_in_conversation(engine_, store, cid, body.question)
 
     @app.get("/v1/conversations/{cid}", response_model=Conversation, responses=ERRORS_404)
-    def get_conversation(cid: str, store: ConversationStore = Depends(get_conversations)) -> Conversation:
+    def get_conversation(
+        cid: str,
+        store: ConversationStore = Depends(get_conversations),
+        x_user: str | None = Header(default=None),
+    ) -> Conversation:
+        store.check_owner(cid, x_user)
         return Conversation(**store.info(cid), turns=store.turns(cid))
 
     @app.delete("/v1/conversations/{cid}", status_code=204, responses=ERRORS_404)
-    def delete_conversation(cid: str, store: ConversationStore = Depends(get_conversations)) -> Response:
+    def delete_conversation(
+        cid: str,
+        store: ConversationStore = Depends(get_conversations),
+        x_user: str | None = Header(default=None),
+    ) -> Response:
+        store.check_owner(cid, x_user)
         store.delete(cid)
         return Response(status_code=204)
 

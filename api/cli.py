@@ -4,6 +4,8 @@ point, so the library (``rag``) never imports the web layer."""
 from __future__ import annotations
 
 import argparse
+import logging
+import re
 from typing import Any
 
 import uvicorn
@@ -12,10 +14,25 @@ from api.app import create_app
 from rag.cli.common import common
 
 
+class _HideConversationIds(logging.Filter):
+    """Access-log lines name ``/v1/conversations/…``, not the id (it gives access to the questions)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) >= 3:
+            args = list(record.args)
+            args[2] = CONVERSATION_ID.sub(r"\1…", str(args[2]))
+            record.args = tuple(args)
+        return True
+
+
+CONVERSATION_ID = re.compile(r"(/v1/conversations/)[^/?\s]+")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = args.settings.model_copy(update={"index": args.index})
     if args.model:
         settings = settings.model_copy(update={"model": args.model})
+    logging.getLogger("uvicorn.access").addFilter(_HideConversationIds())
     uvicorn.run(
         create_app(settings, strict_model=bool(args.model)),
         host=args.host or settings.host,

@@ -7,6 +7,8 @@ edges, by ``rag.cli`` and ``api``) *is* an ``EngineOptions``, so the engine gets
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -98,11 +100,22 @@ class Settings(BaseSettings, EngineOptions):
     )
     embed_batch: int = Field(default=32, ge=1, description="texts per embedding batch (measured best: 16–32)")
     conversations_db: Path | None = Field(
-        default=None, description="default: conversations.sqlite in the index dir"
+        default=None,
+        description="default: $XDG_STATE_HOME/clinical-rag/ (else ~/.local/state/clinical-rag/), one file "
+        "per index, outside the served index folder",
     )
     api_key: SecretStr | None = Field(default=None, description="key for the content API's write endpoints")
     max_upload_mb: int = Field(default=50, ge=1, description="per uploaded file")
-    conversation_ttl_hours: float = Field(default=168.0, gt=0, description="conversations expire after this")
+    conversation_ttl_hours: float = Field(
+        default=24.0,
+        ge=0,
+        description="conversations (which hold clinicians' questions) expire this long after their last "
+        "turn; 0: never written to disk (kept in memory for an hour)",
+    )
 
     def conversations_path(self) -> Path:
-        return self.conversations_db or self.index / "conversations.sqlite"
+        if self.conversations_db is not None:
+            return self.conversations_db
+        state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "clinical-rag"
+        key = hashlib.sha256(str(self.index.resolve()).encode()).hexdigest()[:12]
+        return state / f"conversations-{self.index.name}-{key}.sqlite"

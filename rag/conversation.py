@@ -7,6 +7,7 @@ cites. Conversations expire ``ttl_seconds`` after their last turn.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import sqlite3
@@ -25,7 +26,7 @@ from rag.types import Answer
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
-    id TEXT PRIMARY KEY, created_at REAL NOT NULL, updated_at REAL NOT NULL
+    id TEXT PRIMARY KEY, created_at REAL NOT NULL, updated_at REAL NOT NULL, owner TEXT
 );
 CREATE TABLE IF NOT EXISTS turns (
     conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
@@ -43,7 +44,8 @@ CREATE TABLE IF NOT EXISTS refs (
     PRIMARY KEY (conversation_id, doc_id)
 );
 """
-DEFAULT_TTL = 7 * 24 * 3600
+DEFAULT_TTL = 24 * 3600
+MEMORY_TTL = 3600  # conversations of a store that writes nothing to disk
 ID_BYTES = 12
 ID_FORM = re.compile(r"[A-Za-z0-9_-]{16}")  # secrets.token_urlsafe(ID_BYTES)
 
@@ -66,15 +68,25 @@ class ConversationStore:
     """SQLite persistence of conversations (one connection, serialised by a lock)."""
 
     def __init__(self, path: Path, *, ttl_seconds: float = DEFAULT_TTL) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """``ttl_seconds`` 0: nothing is written to disk (an in-memory store whose conversations last
+        ``MEMORY_TTL``); otherwise the file is created readable by its owner only (0600)."""
         self.path = path
-        self.ttl = ttl_seconds
+        self.ttl = ttl_seconds or MEMORY_TTL
+        if ttl_seconds == 0:
+            path = Path(":memory:")
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+            os.chmod(path, 0o600)  # also a file an earlier release created with the default mode
         self._lock = threading.Lock()
         self._turn_locks: dict[str, tuple[threading.Lock, list[int]]] = {}  # lock, turns holding it
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.executescript(SCHEMA)
+        columns = {r[1] for r in self._conn.execute("PRAGMA table_info(conversations)")}
+        if "owner" not in columns:  # a store written before conversations had owners
+            self._conn.execute("ALTER TABLE conversations ADD COLUMN owner TEXT")
 
     def close(self) -> None:
         self._conn.close()
@@ -104,13 +116,34 @@ class ConversationStore:
     def _purge(self) -> None:
         self._conn.execute("DELETE FROM conversations WHERE updated_at < ?", (time.time() - self.ttl,))
 
-    def create(self) -> str:
+    def create(self, owner: str | None = None) -> str:
+        """A new conversation; with ``owner`` (e.g. the proxy's ``X-User``) only they can use it."""
         cid = secrets.token_urlsafe(ID_BYTES)
         now = time.time()
         with self._lock:
             self._purge()
-            self._conn.execute("INSERT INTO conversations VALUES (?, ?, ?)", (cid, now, now))
+            self._conn.execute("INSERT INTO conversations VALUES (?, ?, ?, ?)", (cid, now, now, owner))
         return cid
+
+    def check_owner(self, cid: str, owner: str | None) -> None:
+        """``ConversationNotFound`` unless ``cid`` exists and has no owner or this one."""
+        with self._lock:
+            self._check(cid)
+            (stored,) = self._conn.execute("SELECT owner FROM conversations WHERE id=?", (cid,)).fetchone()
+        if stored is not None and stored != owner:
+            raise ConversationNotFound(
+                f"no conversation {cid!r} for this user; start one with POST /v1/conversations"
+            )
+
+    def purge(self, *, everything: bool = False) -> int:
+        """Delete expired conversations (``everything``: all of them) and reclaim their space."""
+        with self._lock:
+            cur = self._conn.execute(
+                "DELETE FROM conversations WHERE updated_at < ?",
+                (float("inf") if everything else time.time() - self.ttl,),
+            )
+            self._conn.execute("VACUUM")
+        return int(cur.rowcount)
 
     def _check(self, cid: str) -> None:
         self._purge()

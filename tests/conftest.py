@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# conversations are kept under $XDG_STATE_HOME by default: never in the tester's home
+os.environ["XDG_STATE_HOME"] = __import__("tempfile").mkdtemp(prefix="rag-test-state-")
 
 import socket  # noqa: E402
 import subprocess  # noqa: E402

@@ -269,3 +269,17 @@ def test_chat_leaves_no_conversation_store_behind(fake_index: Path, tmp_path: Pa
     )
     assert r.returncode == 0 and "found" in r.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+def test_conversations_purge(tmp_path: Path) -> None:
+    from rag.conversation import ConversationStore
+
+    db = tmp_path / "c.sqlite"
+    store = ConversationStore(db)
+    store.create()
+    store.create()
+    store.close()
+    r = run("conversations", "purge", "--db", str(db))
+    assert r.returncode == 0 and "0 conversation(s) deleted (older than 24 h)" in r.stdout
+    r = run("conversations", "purge", "--all", "--db", str(db))
+    assert r.returncode == 0 and "2 conversation(s) deleted (all)" in r.stdout

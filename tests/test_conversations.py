@@ -130,3 +130,39 @@ def test_unknown_conversation_ids_cost_no_memory(fake_index: Path, tmp_path: Pat
         cid = c.post("/v1/conversations").json()["id"]
         assert c.post(f"/v1/conversations/{cid}/ask", json={"question": "air embolism?"}).status_code == 200
         assert store._turn_locks == {}  # a real turn's lock goes when the turn ends
+
+
+def test_conversations_are_private_by_default(fake_index: Path, tmp_path: Path) -> None:
+    """Issue 12, fault 11: 168 h in the served index folder, world-readable, usable by any id holder."""
+    import stat
+
+    settings = Settings(index=fake_index)
+    path = settings.conversations_path()
+    assert settings.conversation_ttl_hours == 24 and fake_index not in path.parents
+    engine = Engine(fake_index, embedder=HashingEmbedder(), selector=cosine_selector())
+    with TestClient(base_url=BASE, app=create_app(settings, engine=engine)) as c:
+        alice = {"X-User": "alice"}
+        cid = c.post("/v1/conversations", headers=alice).json()["id"]
+        assert (
+            c.post(
+                f"/v1/conversations/{cid}/ask", json={"question": "air embolism?"}, headers=alice
+            ).status_code
+            == 200
+        )
+        for headers in ({"X-User": "bob"}, {}):  # another user, or nobody, cannot read or delete it
+            assert c.get(f"/v1/conversations/{cid}", headers=headers).status_code == 404
+            assert c.delete(f"/v1/conversations/{cid}", headers=headers).status_code == 404
+        assert c.get(f"/v1/conversations/{cid}", headers=alice).json()["turns"][0]["turn"] == 1
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_ttl_zero_writes_nothing_and_purge(fake_index: Path, tmp_path: Path) -> None:
+    from rag.conversation import ConversationStore
+
+    memory = ConversationStore(tmp_path / "never.sqlite", ttl_seconds=0)
+    cid = memory.create()
+    assert memory.info(cid)["id"] == cid and not (tmp_path / "never.sqlite").exists()
+    store = ConversationStore(tmp_path / "c.sqlite", ttl_seconds=3600)
+    kept = store.create()
+    assert store.purge() == 0 and store.info(kept)["id"] == kept
+    assert store.purge(everything=True) == 1

@@ -48,3 +48,13 @@ def test_conversation_over_real_http(server: str) -> None:
     numbers = {r["doc_id"]: r["n"] for r in t1["references"]}
     for r in t2["references"]:
         assert numbers.get(r["doc_id"], r["n"]) == r["n"]
+
+
+def test_access_logs_do_not_name_conversation_ids(server: str, real_index) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12, fault 11: the id (which opens the clinician's questions) appeared in access logs."""
+    status, created = post(server + "/v1/conversations", {})
+    cid = created["id"]
+    status, _ = post(f"{server}/v1/conversations/{cid}/ask", {"question": "What are the risks of heparin?"})
+    assert status == 200
+    log = (real_index.parent / f"serve-{server.rsplit(':', 1)[1]}.log").read_text()
+    assert '"POST /v1/conversations/…/ask HTTP/1.1" 200' in log and cid not in log
