@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, File, Header, Request, UploadFile
 
 from api.deps import get_engine
 from api.guard import MAX_UPLOAD_FILES, key_problem
-from api.jobs import Job, JobRunner
+from api.jobs import Job, JobRunner, with_retries
 from api.uploads import store_upload
 from rag.chunking import ChunkingParams
 from rag.config import Settings
@@ -77,12 +77,15 @@ def content_router(settings: Settings) -> APIRouter:
 
         def work(job: Job) -> dict[str, Any]:
             paths = [folder / f["stored_as"] for f in job.files]
-            report = ingest(
-                read_paths(paths, metadata),
-                engine.index_dir,
-                engine.embedder,
-                chunking=chunking,
-                progress=False,
+            report = with_retries(
+                lambda: ingest(
+                    read_paths(paths, metadata),
+                    engine.index_dir,
+                    engine.embedder,
+                    chunking=chunking,
+                    progress=False,
+                ),
+                job,
             )
             engine.reload()
             names = {f["stored_as"]: f["file"] for f in job.files}

@@ -8,7 +8,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from rag.errors import WriterBusy
 
 
 @dataclass
@@ -20,6 +22,7 @@ class Job:
     finished_at: float | None = None
     report: dict[str, Any] | None = None
     error: str | None = None
+    waiting: str | None = None  # why a running job is waiting (another writer holds the index)
 
     def view(self) -> dict[str, Any]:
         return {
@@ -30,7 +33,25 @@ class Job:
             "finished_at": self.finished_at,
             "report": self.report,
             "error": self.error,
+            "waiting": self.waiting,
         }
+
+
+RETRY_DELAYS = (0.2, 0.5, 1, 2, 5, 10, 20, 30, 60, 60, 60, 60)  # seconds: about 5 minutes in all
+T = TypeVar("T")
+
+
+def with_retries(write: Callable[[], T], job: Job, delays: tuple[float, ...] = RETRY_DELAYS) -> T:
+    """Run ``write``; while another writer (e.g. a command-line ingest) holds the index, wait and try
+    again with growing delays, saying so on the job; then give up with the ``WriterBusy`` error."""
+    for delay in delays:
+        try:
+            return write()
+        except WriterBusy as exc:
+            job.waiting = f"{exc}; retrying in {delay:g} s"
+            time.sleep(delay)
+    job.waiting = None
+    return write()
 
 
 def outcome(report: dict[str, Any]) -> str:
@@ -65,4 +86,5 @@ class JobRunner:
             except Exception as exc:  # reported on the job, never kills the worker
                 job.status = "failed"
                 job.error = f"{type(exc).__name__}: {exc}"
+            job.waiting = None
             job.finished_at = time.time()

@@ -281,3 +281,33 @@ def test_a_json_sidecar_of_the_wrong_shape_is_a_reason_not_a_500(client: TestCli
     ]
     r = client.post("/v1/documents", files=files, headers=KEY)
     assert r.status_code == 422 and r.json()["error"] == "ReaderError" and "row 2" in r.json()["detail"]
+
+
+def test_an_upload_job_waits_for_another_writer_instead_of_failing(client: TestClient) -> None:
+    """Issue 12, fault 8: a job failed at once while a command-line ingest was writing."""
+    import threading
+
+    index = client.app.state.engine.index_dir  # type: ignore[attr-defined]
+    held = threading.Event()
+    release = threading.Event()
+
+    def other_writer() -> None:
+        with writer_lock(index):
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other_writer)
+    thread.start()
+    held.wait(5)
+    files = [("files", ("a.xml", PUBMED.read_bytes(), "application/xml"))]
+    job_id = client.post("/v1/documents", files=files, headers=KEY).json()["job_id"]
+    for _ in range(100):  # the job reports that it waits
+        view = client.get(f"/v1/jobs/{job_id}", headers=KEY).json()
+        if view["waiting"]:
+            break
+        time.sleep(0.02)
+    assert view["status"] == "running" and "another process is writing" in view["waiting"]
+    release.set()
+    thread.join()
+    job = wait(client, job_id)
+    assert job["status"] == "done" and job["report"]["added"] == 6 and job["waiting"] is None
