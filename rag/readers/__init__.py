@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rag.errors import ReaderError
+from rag.errors import RagError, ReaderError
 from rag.readers.bibliography import SUFFIXES as BIBLIOGRAPHY_SUFFIXES
 from rag.readers.bibliography import Bibliography, load_bibliography
 from rag.readers.registry import Metadata, Reader, reader_for, suffixes
@@ -76,5 +76,9 @@ def _read_all(
             yield ReadResult(path=str(path), error=exc.reason)
         except OSError as exc:
             yield ReadResult(path=str(path), error=f"cannot read the file ({exc})")
+        except RagError:  # not the file's fault (a broken plug-in, …): stop with its message
+            raise
+        except Exception as exc:  # a hostile or broken file fails alone; the batch goes on
+            yield ReadResult(path=str(path), error=f"cannot be read ({type(exc).__name__}: {exc})")
         else:
             yield ReadResult(path=str(path), documents=tuple(docs))

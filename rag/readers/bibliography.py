@@ -16,6 +16,7 @@ from rag.errors import ReaderError
 from rag.readers.meta import normalize_doi, parse_year
 
 SUFFIXES = (".ris", ".bib")
+MAX_RECORDS = 50_000  # a reference library larger than this is split before use
 MAX_FIELD_CHARS = 20_000  # a title, journal or author list longer than this is not bibliographic data
 
 
@@ -64,6 +65,8 @@ def load_bibliography(path: Path) -> Bibliography:
             records = [_from_bibtex({k: expand(v) for k, v in e.items()}) for e in db.entries]
     except (OSError, ValueError, KeyError, RecursionError) as exc:
         raise ReaderError(str(path), f"cannot parse the bibliography ({exc})") from exc
+    if len(records) > MAX_RECORDS:
+        raise ReaderError(str(path), f"{len(records)} records; split the library into files of {MAX_RECORDS}")
     return Bibliography(tuple(r for r in records if r.get("title")))
 
 

@@ -14,13 +14,13 @@ from rag.types import Document, Section
 def read_jsonl(path: Path) -> Iterator[Document]:
     """Yield one document per line; a malformed line fails the file with its line number."""
     with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
+        for lineno, line in _lines(fh, path):
             if not line.strip():
                 continue
             try:
                 row = json.loads(line)
                 doc_id = str(row["_id"] if "_id" in row else row["id"])
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
                 raise ReaderError(f"{path}:{lineno}", f"not a BEIR JSONL record with an _id ({exc})") from exc
             text = str(row.get("text") or "").strip()
             if not text:
@@ -29,6 +29,15 @@ def read_jsonl(path: Path) -> Iterator[Document]:
             meta.update(doc_id=doc_id, title=row.get("title") or meta.get("title"))
             sections = tuple(_sections(row, text))
             yield build_document(meta, sections, source=str(path), fallback_id=doc_id)
+
+
+def _lines(fh: Iterator[str], path: Path) -> Iterator[tuple[int, str]]:
+    lineno = 0
+    try:
+        for lineno, line in enumerate(fh, 1):
+            yield lineno, line
+    except UnicodeDecodeError as exc:
+        raise ReaderError(f"{path}:{lineno + 1}", "not UTF-8 text; convert the file to UTF-8") from exc
 
 
 def _sections(row: dict, text: str) -> Iterator[Section]:

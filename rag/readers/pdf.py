@@ -17,6 +17,7 @@ from rag.text.normalize import clean_inline, normalize_pages
 from rag.types import Document, Section
 
 MIN_TEXT_CHARS = 200
+MAX_PAGES = 2000  # a journal article has tens; thousands of pages is a hostile or wrong file
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -31,6 +32,10 @@ def read_pdf(
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
             raise ReaderError(str(path), "the PDF is encrypted; save a decrypted copy and ingest that")
+        if len(reader.pages) > MAX_PAGES:
+            raise ReaderError(
+                str(path), f"{len(reader.pages)} pages, more than the {MAX_PAGES} an article may have"
+            )
         raw_pages = [page.extract_text() or "" for page in reader.pages]
         info = reader.metadata
     except ReaderError:

@@ -8,6 +8,7 @@ publication types. Inline markup (``<i>``, ``<sup>``) is flattened to its text.
 from __future__ import annotations
 
 import gzip
+import io
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,11 +23,36 @@ from rag.text.normalize import clean_inline
 from rag.types import Document, Section
 
 _ARTICLE_TAGS = {"PubmedArticle", "MedlineCitation"}
+MAX_XML_BYTES = 2 * 1024**3  # a baseline file is ~0.3 GB unpacked; more is a gzip bomb
+
+
+class _Capped(io.RawIOBase):
+    """A stream that stops with ``ReaderError`` after ``MAX_XML_BYTES`` (decompressed) bytes."""
+
+    def __init__(self, inner: IO[bytes], path: str) -> None:
+        self.inner, self.path, self.seen = inner, path, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.inner.read(size)
+        self.seen += len(data)
+        if self.seen > MAX_XML_BYTES:
+            raise ReaderError(
+                self.path, f"more than {MAX_XML_BYTES} bytes of XML once unpacked (a gzip bomb?)"
+            )
+        return data
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
 
 
 def read_pubmed(path: Path) -> Iterator[Document]:
     """Yield the articles of a PubMed XML file (``.xml`` or ``.xml.gz``) that have a title and text."""
-    opener: IO[bytes] = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")  # type: ignore[assignment]
+    raw: IO[bytes] = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")  # type: ignore[assignment]
+    opener = _Capped(raw, str(path))
     depth = 0
     try:
         with opener as fh:
