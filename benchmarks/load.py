@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -93,10 +94,14 @@ def load(
     }
 
 
+KEY = secrets.token_hex(16)  # this run's server key (cache statistics are only shown with it)
+
+
 def cache_hits(base: str, path: str) -> int:
     """Hits so far of the cache that answers ``path`` whole (answers for /v1/ask, query vectors for
     /v1/search), from /v1/health."""
-    with urllib.request.urlopen(base + "/v1/health", timeout=10) as r:
+    request = urllib.request.Request(base + "/v1/health", headers={"X-API-Key": KEY})  # stats need the key
+    with urllib.request.urlopen(request, timeout=10) as r:
         caches = json.loads(r.read()).get("caches") or {}
     return int(caches.get("answers" if path == "/v1/ask" else "queries", {}).get("hits", 0))
 
@@ -118,7 +123,13 @@ def main() -> None:
     queries = [json.loads(line)["text"] for line in (args.data / "queries_test.jsonl").open()]
     port = free_port()
     cache = str(args.cache)
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "RAG_ANSWER_CACHE": cache, "RAG_QUERY_CACHE": cache}
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "RAG_ANSWER_CACHE": cache,
+        "RAG_QUERY_CACHE": cache,
+        "RAG_API_KEY": KEY,
+    }
     server = subprocess.Popen(
         rag_command("serve", "--index", str(args.index), "--port", str(port)),
         env=env,

@@ -23,24 +23,28 @@ from rag.text.normalize import clean_inline
 from rag.types import Document, Section
 
 _ARTICLE_TAGS = {"PubmedArticle", "MedlineCitation"}
-MAX_XML_BYTES = 2 * 1024**3  # a baseline file is ~0.3 GB unpacked; more is a gzip bomb
+MAX_GAP_BYTES = 64 * 1024**2  # an article is well under 1 MB; this much XML without one is hostile
 
 
 class _Capped(io.RawIOBase):
-    """A stream that stops with ``ReaderError`` after ``MAX_XML_BYTES`` (decompressed) bytes."""
+    """A stream that stops with ``ReaderError`` once ``MAX_GAP_BYTES`` (unpacked) have been read since
+    the last complete article: what the parser holds in memory stays bounded whatever the file."""
 
     def __init__(self, inner: IO[bytes], path: str) -> None:
-        self.inner, self.path, self.seen = inner, path, 0
+        self.inner, self.path, self.gap = inner, path, 0
 
     def readable(self) -> bool:
         return True
 
+    def article_done(self) -> None:
+        self.gap = 0
+
     def read(self, size: int = -1) -> bytes:
         data = self.inner.read(size)
-        self.seen += len(data)
-        if self.seen > MAX_XML_BYTES:
+        self.gap += len(data)
+        if self.gap > MAX_GAP_BYTES:
             raise ReaderError(
-                self.path, f"more than {MAX_XML_BYTES} bytes of XML once unpacked (a gzip bomb?)"
+                self.path, f"{MAX_GAP_BYTES} bytes of XML without a complete article once unpacked (a bomb?)"
             )
         return data
 
@@ -68,6 +72,7 @@ def read_pubmed(path: Path) -> Iterator[Document]:
                     if depth == 0:
                         doc = _article(elem, str(path))
                         elem.clear()
+                        opener.article_done()
                         if doc is not None:
                             yield doc
     except ET.ParseError as exc:
