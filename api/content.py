@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ PUBLIC_EXTRA = ("publication_types", "mesh", "pmcid", "volume", "issue", "pages"
 
 def content_router(settings: Settings) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["content"])
-    runner = JobRunner()
+    runner = JobRunner(settings.index / "jobs.sqlite")
 
     def require_key(x_api_key: str | None = Header(default=None)) -> None:
         problem = key_problem(settings, x_api_key)
@@ -48,31 +49,35 @@ def content_router(settings: Settings) -> APIRouter:
         if len(files) > MAX_UPLOAD_FILES:
             raise InvalidInput(f"{len(files)} files in one upload; send at most {MAX_UPLOAD_FILES} at a time")
         folder = engine.index_dir / "uploads" / secrets.token_hex(8)  # generated: no name from the client
-        stored: list[dict[str, Any]] = []
-        sidecars: list[tuple[Path, str]] = []
-        bibliographies: list[Path] = []
-        limit = settings.max_upload_mb * 1024 * 1024
-        for upload_file in files:
-            data = upload_file.file.read(limit + 1)
-            name = Path(
-                upload_file.filename or "upload"
-            ).name  # only for reports and metadata-sidecar matching
-            path, kind = store_upload(data, folder, max_bytes=limit, max_unzipped=4 * limit)
-            if kind in ("ris", "bib"):
-                bibliographies.append(path)
-            elif kind == "sidecar":
-                sidecars.append((path, name))
-            else:
-                stored.append({"file": name, "stored_as": path.name, "type": kind})
-        if not stored:
-            raise InvalidInput("no literature file in the upload (PDF, PubMed XML, JSONL)")
-        if sidecars and bibliographies:
-            raise InvalidInput(
-                "send either a CSV/JSON metadata sidecar or a RIS/BibTeX file with an upload, not both"
-            )
-        if len(bibliographies) > 1:
-            raise InvalidInput("send one RIS/BibTeX file per upload")
-        metadata = bibliographies[0] if bibliographies else _rekey_sidecars(sidecars, stored, folder)
+        try:  # a refused upload leaves no files behind
+            stored: list[dict[str, Any]] = []
+            sidecars: list[tuple[Path, str]] = []
+            bibliographies: list[Path] = []
+            limit = settings.max_upload_mb * 1024 * 1024
+            for upload_file in files:
+                data = upload_file.file.read(limit + 1)
+                name = Path(
+                    upload_file.filename or "upload"
+                ).name  # only for reports and metadata-sidecar matching
+                path, kind = store_upload(data, folder, max_bytes=limit, max_unzipped=4 * limit)
+                if kind in ("ris", "bib"):
+                    bibliographies.append(path)
+                elif kind == "sidecar":
+                    sidecars.append((path, name))
+                else:
+                    stored.append({"file": name, "stored_as": path.name, "type": kind})
+            if not stored:
+                raise InvalidInput("no literature file in the upload (PDF, PubMed XML, JSONL)")
+            if sidecars and bibliographies:
+                raise InvalidInput(
+                    "send either a CSV/JSON metadata sidecar or a RIS/BibTeX file with an upload, not both"
+                )
+            if len(bibliographies) > 1:
+                raise InvalidInput("send one RIS/BibTeX file per upload")
+            metadata = bibliographies[0] if bibliographies else _rekey_sidecars(sidecars, stored, folder)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         chunking = chunking_of(engine)
 
         def work(job: Job) -> dict[str, Any]:
@@ -93,15 +98,12 @@ def content_router(settings: Settings) -> APIRouter:
                 failure["file"] = names.get(Path(failure["file"]).name, failure["file"])
             return report.to_dict()
 
-        job = runner.submit(stored, work)
+        job = runner.submit(stored, work, folder)
         return {"job_id": job.id, "status": job.status, "files": stored}
 
     @router.get("/jobs/{job_id}", dependencies=[Depends(require_key)])
     def job_status(job_id: str) -> dict[str, Any]:
-        job = runner.jobs.get(job_id)
-        if job is None:
-            raise NotFound(f"no job {job_id!r}")
-        return job.view()
+        return runner.get(job_id)
 
     @router.get("/documents")
     def list_documents(request: Request, query: str = "", limit: int = 20) -> dict[str, Any]:

@@ -87,3 +87,4 @@ def test_uploads_of_the_set_fail_per_file_and_the_service_keeps_answering(
         for n in ("zero_bytes.pdf", "binary.xml", "utf16.txt", "renamed_binary.jsonl"):  # refused at the door
             r = c.post("/v1/documents", files=[("files", (n, (folder / n).read_bytes(), "x/y"))], headers=key)
             assert r.status_code in (413, 415, 422) and r.json()["error"], (n, r.text)
+    assert list((index / "uploads").iterdir()) == []  # ended and refused uploads leave no files
