@@ -17,6 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.content import content_router
 from api.deps import get_conversations, get_engine
 from api.guard import Guard, key_problem
+from api.jobs import JobRunner
+from api.metrics import Metrics, MetricsMiddleware
 from api.public import redact, validation_errors
 from api.schemas import (
     AskRequest,
@@ -187,6 +189,33 @@ def create_app(
         store.delete(cid)
         return Response(status_code=204)
 
+    metrics = Metrics()
+    runner = JobRunner(settings.index / "jobs.sqlite")  # ingestion jobs of the content API
+
+    @app.get("/metrics", include_in_schema=False, responses=ERRORS)
+    def prometheus(request: Request, x_api_key: str | None = Header(default=None)) -> Response:
+        """Prometheus text format; needs the key (cache use would tell whether a question was asked)."""
+        problem = key_problem(settings, x_api_key)
+        if problem is not None:
+            raise problem
+        gauges: dict[str, tuple[str, float, dict[str, str]]] = {}
+        engine_ = request.app.state.engine
+        if engine_ is not None:
+            index = engine_.index
+            gauges["rag_index_info"] = ("The live index version.", 1, {"version": index.version})
+            for what in ("documents", "passages"):
+                gauges[f"rag_index_{what}"] = (
+                    f"{what.capitalize()} in the live version.",
+                    index.manifest.counts[what],
+                    {},
+                )
+            for cache, lru in (("answers", engine_.answers), ("queries", engine_.queries.cache)):
+                stats = lru.stats()
+                gauges[f"rag_cache_{cache}_hits"] = (f"Hits of the {cache} cache.", stats["hits"], {})
+                gauges[f"rag_cache_{cache}_misses"] = (f"Misses of the {cache} cache.", stats["misses"], {})
+        gauges.update(runner.gauges())
+        return Response(metrics.render(gauges), media_type="text/plain; version=0.0.4")
+
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> FileResponse:
         return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
@@ -195,7 +224,8 @@ def create_app(
     def page() -> FileResponse:
         return FileResponse(STATIC / "index.html")
 
-    app.include_router(content_router(settings))
+    app.include_router(content_router(settings, runner))
     app.add_middleware(Guard, settings=settings)  # body limits and the upload's key, before any parsing
+    app.add_middleware(MetricsMiddleware, metrics=metrics)  # outermost: refused requests count too
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -29,9 +29,8 @@ from rag.readers.sidecar import load_sidecar
 PUBLIC_EXTRA = ("publication_types", "mesh", "pmcid", "volume", "issue", "pages")
 
 
-def content_router(settings: Settings) -> APIRouter:
+def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["content"])
-    runner = JobRunner(settings.index / "jobs.sqlite")
 
     def require_key(x_api_key: str | None = Header(default=None)) -> None:
         problem = key_problem(settings, x_api_key)

@@ -95,6 +95,7 @@ class JobRunner:
         self.max_queued = max_queued
         self.keep_seconds = keep_seconds
         self.live: dict[str, Job] = {}  # queued and running jobs of this process
+        self.last_report: dict[str, Any] | None = None
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._queue: queue.Queue[tuple[Job, Callable[[Job], dict[str, Any]]]] = queue.Queue()
@@ -149,6 +150,18 @@ class JobRunner:
         self._queue.put((job, work))
         return job
 
+    def gauges(self) -> dict[str, tuple[str, float, dict[str, str]]]:
+        """For ``GET /metrics``: jobs waiting or running, and the last job's ingest rate."""
+        rate = self.last_report.get("documents_per_second", 0.0) if self.last_report else 0.0
+        return {
+            "rag_jobs_live": ("Ingestion jobs queued or running.", len(self.live), {}),
+            "rag_last_ingest_documents_per_second": (
+                "Documents per second of the last ingestion job.",
+                rate,
+                {},
+            ),
+        }
+
     def get(self, job_id: str) -> dict[str, Any]:
         """A job's view (a live job from memory, so ``waiting`` is current)."""
         if job_id in self.live:
@@ -179,6 +192,7 @@ class JobRunner:
             try:
                 job.report = work(job)
                 job.status = outcome(job.report)
+                self.last_report = job.report
             except Exception as exc:  # reported on the job, never kills the worker
                 job.status = "failed"
                 job.error = f"{type(exc).__name__}: {exc}"

@@ -311,3 +311,18 @@ def test_an_upload_job_waits_for_another_writer_instead_of_failing(client: TestC
     thread.join()
     job = wait(client, job_id)
     assert job["status"] == "done" and job["report"]["added"] == 6 and job["waiting"] is None
+
+
+def test_prometheus_metrics_with_the_key(client: TestClient) -> None:
+    cid = client.post("/v1/conversations").json()["id"]
+    client.post(f"/v1/conversations/{cid}/ask", json={"question": "gluten tolerance?"})
+    client.post("/v1/ask", json={"question": "gluten tolerance?"})  # answered by the first turn's answer
+    client.post("/v1/ask", json={"question": "gluten tolerance?"})  # and again: two answer-cache hits
+    assert client.get("/metrics").status_code == 401
+    text = client.get("/metrics", headers=KEY).text
+    assert 'rag_requests_total{method="POST",route="/v1/ask",status="200"} 2' in text
+    assert 'rag_requests_total{method="POST",route="/v1/conversations/{cid}/ask",status="200"} 1' in text
+    assert cid not in text  # route templates, never ids
+    assert 'rag_request_seconds_count{route="/v1/ask"} 2' in text and 'le="+Inf"' in text
+    assert "\nrag_index_documents 10\n" in text and "\nrag_cache_answers_hits 2\n" in text
+    assert "\nrag_jobs_live 0\n" in text
