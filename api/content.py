@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +18,14 @@ from fastapi import APIRouter, Depends, File, Header, Request, UploadFile
 
 from api.deps import get_engine
 from api.guard import MAX_UPLOAD_FILES, key_problem
-from api.jobs import Job, JobRunner, with_retries
+from api.jobs import Job, JobRunner, outcome, with_retries
 from api.uploads import store_upload
 from rag.chunking import ChunkingParams
 from rag.config import Settings
 from rag.engine import Engine
 from rag.errors import InvalidInput, NotFound
-from rag.index.ingest import ingest, remove
+from rag.index import audit
+from rag.index.ingest import IngestReport, ingest, remove
 from rag.readers import read_paths
 from rag.readers.sidecar import load_sidecar
 
@@ -36,6 +39,23 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
         problem = key_problem(settings, x_api_key)
         if problem is not None:
             raise problem
+
+    def actor(request: Request) -> str:
+        """Who writes, for the audit trail: the key's id (never the key), and the proxy's X-User."""
+        key = request.headers.get("x-api-key") or ""
+        user = request.headers.get("x-user")
+        return audit.key_actor(key) + (f" user:{user[:64]}" if user else "")
+
+    @contextmanager
+    def audited(engine: Engine, who: str, action: str, target: str) -> Iterator[dict[str, str]]:
+        """Record a write with its result (``result["result"]`` may be set by the caller)."""
+        result = {"result": "ok"}
+        try:
+            yield result
+        except Exception as exc:
+            audit.record(engine.index_dir, who, action, target, f"error: {exc}")
+            raise
+        audit.record(engine.index_dir, who, action, target, result["result"])
 
     def chunking_of(engine: Engine) -> ChunkingParams:
         return ChunkingParams(**engine.index.manifest.chunking)
@@ -79,9 +99,21 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
             raise
         chunking = chunking_of(engine)
 
+        who = actor(request)
+
         def work(job: Job) -> dict[str, Any]:
             paths = [folder / f["stored_as"] for f in job.files]
-            report = with_retries(
+            with audited(engine, who, "upload", " ".join(f["file"] for f in job.files)) as result:
+                report = _ingest(job, paths)
+                result["result"] = f"{outcome(report.to_dict())} (job {job.id})"
+            engine.reload()
+            names = {f["stored_as"]: f["file"] for f in job.files}
+            for failure in report.failures:
+                failure["file"] = names.get(Path(failure["file"]).name, failure["file"])
+            return report.to_dict()
+
+        def _ingest(job: Job, paths: list[Path]) -> IngestReport:
+            return with_retries(
                 lambda: ingest(
                     read_paths(paths, metadata),
                     engine.index_dir,
@@ -91,11 +123,6 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
                 ),
                 job,
             )
-            engine.reload()
-            names = {f["stored_as"]: f["file"] for f in job.files}
-            for failure in report.failures:
-                failure["file"] = names.get(Path(failure["file"]).name, failure["file"])
-            return report.to_dict()
 
         job = runner.submit(stored, work, folder)
         return {"job_id": job.id, "status": job.status, "files": stored}
@@ -130,13 +157,18 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
         engine = get_engine(request)
         if engine.index.store.document(doc_id) is None:
             raise NotFound(f"no document {doc_id!r} in the index")
-        report = remove([doc_id], engine.index_dir, engine.embedder, chunking=chunking_of(engine))
+        with audited(engine, actor(request), "delete", doc_id):
+            report = remove([doc_id], engine.index_dir, engine.embedder, chunking=chunking_of(engine))
         engine.reload()
         return report.to_dict()
 
     @router.post("/index/reload", dependencies=[Depends(require_key)])
     def reload(request: Request) -> dict[str, str]:
-        return {"index_version": get_engine(request).reload()}
+        engine = get_engine(request)
+        with audited(engine, actor(request), "reload", "") as result:
+            version = engine.reload()
+            result["result"] = f"ok ({version})"
+        return {"index_version": version}
 
     return router
 

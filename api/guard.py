@@ -6,7 +6,8 @@ body in full before validating it. This ASGI middleware runs first:
 - ``POST /v1/documents`` (the upload): the ``X-API-Key`` is checked from the headers, then the body
   may hold at most ``MAX_UPLOAD_FILES`` files of ``RAG_MAX_UPLOAD_MB`` each;
 - every other request: at most ``JSON_LIMIT`` bytes (a question is at most 1,000 characters);
-- and first, the ``Host`` header must be one of ``RAG_ALLOWED_HOSTS`` (DNS rebinding; 400 otherwise).
+- and first, the ``Host`` header must be one of ``RAG_ALLOWED_HOSTS`` (DNS rebinding; 400 otherwise),
+  and with ``RAG_READ_KEY`` set every ``/v1`` request but ``/v1/health`` needs it (or the write key).
 
 A body over its limit is answered ``413`` in the documented error shape, whether ``Content-Length``
 announces it or the stream only turns out longer; reading stops at the limit.
@@ -61,6 +62,16 @@ def key_problem(settings: Settings, supplied: str | None) -> RagError | None:
     return None
 
 
+def read_problem(settings: Settings, path: str, supplied: str | None) -> RagError | None:
+    """With ``RAG_READ_KEY`` set, why a ``/v1`` request is refused (``None``: allowed)."""
+    if settings.read_key is None or not path.startswith("/v1/") or path.rstrip("/") == "/v1/health":
+        return None
+    keys = [k.get_secret_value() for k in (settings.read_key, settings.api_key) if k is not None]
+    if supplied is not None and any(hmac.compare_digest(supplied.encode(), k.encode()) for k in keys):
+        return None
+    return Unauthorized("this corpus needs a key: send the read key in the X-API-Key header")
+
+
 def upload_limit(settings: Settings) -> int:
     return MAX_UPLOAD_FILES * settings.max_upload_mb * 1024 * 1024 + 64 * 1024  # + multipart framing
 
@@ -77,6 +88,10 @@ class Guard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if not host_allowed(headers.get("host", ""), self.settings.allowed_hosts):
             await _error(send, BadHost("this service does not answer for that host name (RAG_ALLOWED_HOSTS)"))
+            return
+        problem = read_problem(self.settings, scope["path"], headers.get("x-api-key"))
+        if problem is not None:
+            await _error(send, problem)
             return
         limit = JSON_LIMIT
         if (scope["method"], scope["path"].rstrip("/")) == UPLOAD:

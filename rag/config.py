@@ -105,6 +105,11 @@ class Settings(BaseSettings, EngineOptions):
         "per index, outside the served index folder",
     )
     api_key: SecretStr | None = Field(default=None, description="key for the content API's write endpoints")
+    read_key: SecretStr | None = Field(
+        default=None,
+        description="when set, every /v1 request but /v1/health needs X-API-Key: this key (or the write "
+        "key), e.g. for a licensed corpus; a proxy in front adds it for the page",
+    )
     max_upload_mb: int = Field(default=50, ge=1, description="per uploaded file")
     conversation_ttl_hours: float = Field(
         default=24.0,

@@ -283,3 +283,22 @@ def test_conversations_purge(tmp_path: Path) -> None:
     assert r.returncode == 0 and "0 conversation(s) deleted (older than 24 h)" in r.stdout
     r = run("conversations", "purge", "--all", "--db", str(db))
     assert r.returncode == 0 and "2 conversation(s) deleted (all)" in r.stdout
+
+
+def test_command_line_writes_are_audited(tmp_path: Path) -> None:
+    idx = tmp_path / "idx"
+    assert (
+        run("ingest", str(ABSTRACTS), "--index", str(idx), "--model", "hashing-256", "--quiet").returncode
+        == 0
+    )
+    assert run("remove", "nope", "--index", str(idx)).returncode == 1
+    assert run("use", "v-missing", "--index", str(idx)).returncode == 2
+    log = json.loads(run("audit", "--index", str(idx), "--json").stdout)
+    assert [(e["action"], e["result"]) for e in log] == [
+        ("ingest", "ok"),
+        ("remove", "exit 1"),
+        ("use", f"error: {idx} has no version 'v-missing'; see `rag versions --index {idx}`"),
+    ]
+    assert log[0]["target"] == str(ABSTRACTS) and all(e["actor"].startswith("user:") for e in log)
+    text = run("audit", "--index", str(idx)).stdout
+    assert "ingest" in text and "remove" in text

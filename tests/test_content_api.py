@@ -326,3 +326,36 @@ def test_prometheus_metrics_with_the_key(client: TestClient) -> None:
     assert 'rag_request_seconds_count{route="/v1/ask"} 2' in text and 'le="+Inf"' in text
     assert "\nrag_index_documents 10\n" in text and "\nrag_cache_answers_hits 2\n" in text
     assert "\nrag_jobs_live 0\n" in text
+
+
+def test_read_key_and_audit_trail(tmp_path: Path) -> None:
+    """Issue 12, fault 12: an optional read key; every write recorded (who, what, when, result)."""
+    from rag.index.audit import entries, key_actor
+
+    index = tmp_path / "idx"
+    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder(), progress=False)
+    settings = Settings(index=index, api_key="s3cret", read_key="reader")
+    engine = Engine(index, embedder=HashingEmbedder(), selector=cosine_selector())
+    with TestClient(base_url=BASE, app=create_app(settings, engine=engine)) as c:
+        assert c.get("/v1/health").status_code == 200  # open
+        assert c.post("/v1/ask", json={"question": "gluten?"}).status_code == 401
+        assert c.get("/v1/documents").status_code == 401
+        assert (
+            c.post("/v1/ask", json={"question": "gluten?"}, headers={"X-API-Key": "reader"}).status_code
+            == 200
+        )
+        assert c.get("/v1/documents", headers=KEY).status_code == 200  # the write key reads too
+        assert c.delete("/v1/documents/18403944", headers={"X-API-Key": "reader"}).status_code == 401
+        assert c.delete("/v1/documents/18403944", headers={**KEY, "X-User": "alice"}).status_code == 200
+        assert c.delete("/v1/documents/nope", headers=KEY).status_code == 404
+        files = [("files", ("a.xml", PUBMED.read_bytes(), "application/xml"))]
+        job = wait(c, c.post("/v1/documents", files=files, headers=KEY).json()["job_id"])
+        assert c.post("/v1/index/reload", headers=KEY).status_code == 200
+    log = entries(index)
+    assert [(e["action"], e["target"], e["result"].split(" ")[0]) for e in log] == [
+        ("delete", "18403944", "ok"),
+        ("upload", "a.xml", "done"),
+        ("reload", "", "ok"),
+    ]
+    assert log[0]["actor"] == key_actor("s3cret") + " user:alice" and "s3cret" not in json.dumps(log)
+    assert job["id"] in log[1]["result"]

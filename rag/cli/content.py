@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from rag.cli.common import chunking, chunking_options, common, existing_model, index_embedder
 from rag.embed import make_embedder
-from rag.errors import InvalidInput, NotFound
+from rag.errors import InvalidInput, NotFound, RagError
+from rag.index import audit
 from rag.index.ingest import IngestReport, ingest, reindex, remove, withdraw
 from rag.index.layout import version_dir
 from rag.index.live import list_versions, rollback, use
@@ -18,6 +22,32 @@ from rag.index.manifest import Manifest
 from rag.index.upgrade import upgrade
 from rag.index.version import open_index
 from rag.readers import read_paths
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def audited(action: str, target: Callable[[argparse.Namespace], str]) -> Callable[[Command], Command]:
+    """Record the command in the index's audit trail (``rag.index.audit``) with its result; nothing
+    is recorded for an index folder that does not exist (a mistyped path is not a write)."""
+
+    def wrap(command: Command) -> Command:
+        @functools.wraps(command)
+        def run(args: argparse.Namespace) -> int:
+            try:
+                code = command(args)
+            except RagError as exc:
+                if args.index.exists():
+                    audit.record(args.index, audit.os_actor(), action, target(args), f"error: {exc}")
+                raise
+            if args.index.exists():
+                audit.record(
+                    args.index, audit.os_actor(), action, target(args), "ok" if code == 0 else f"exit {code}"
+                )
+            return code
+
+        return run
+
+    return wrap
 
 
 def _write_report(args: argparse.Namespace, report: IngestReport) -> None:
@@ -33,6 +63,7 @@ def _failures(report: IngestReport, label: str) -> int:
     return 1 if report.failed else 0
 
 
+@audited("ingest", lambda a: " ".join(str(p) for p in a.paths))
 def cmd_ingest(args: argparse.Namespace) -> int:
     s = args.settings
     existing = existing_model(args.index)
@@ -63,6 +94,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return _failures(report, "FAILED")
 
 
+@audited("remove", lambda a: " ".join([*a.ids, *(str(s) for s in a.source or [])]))
 def cmd_remove(args: argparse.Namespace) -> int:
     embedder, kept = index_embedder(args.index)
     ids = list(args.ids)
@@ -83,6 +115,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return _failures(report, "NOT FOUND")
 
 
+@audited("reindex", lambda a: f"chunk_words={a.chunk_words} overlap={a.overlap} faiss={a.faiss_factory}")
 def cmd_reindex(args: argparse.Namespace) -> int:
     params = chunking(args, args.settings, args.index)
     model = args.model or existing_model(args.index) or args.settings.model
@@ -102,6 +135,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+@audited("withdraw", lambda a: " ".join([*a.ids, *([str(a.file)] if a.file else [])]) + f" ({a.reason})")
 def cmd_withdraw(args: argparse.Namespace) -> int:
     ids = list(args.ids)
     if args.file:
@@ -139,22 +173,38 @@ def cmd_versions(args: argparse.Namespace) -> int:
     return 0
 
 
+@audited("use", lambda a: a.version)
 def cmd_use(args: argparse.Namespace) -> int:
     print(f"{args.index}: live version is now {use(args.index, args.version)}")
     return 0
 
 
+@audited("rollback", lambda a: "")
 def cmd_rollback(args: argparse.Namespace) -> int:
     print(f"{args.index}: rolled back; live version is now {rollback(args.index)}")
     return 0
 
 
+@audited("upgrade", lambda a: "")
 def cmd_upgrade(args: argparse.Namespace) -> int:
     version = upgrade(args.index)
     if version is None:
         print(f"{args.index}: already in the current format")
     else:
         print(f"{args.index}: upgraded; live version is now {version}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    rows = audit.entries(args.index, args.limit)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for r in rows:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["at"]))
+        print(f"{when}  {r['actor']:<16} {r['action']:<9} {r['result'][:60]:<20} {r['target'][:80]}")
+    if not rows:
+        print(f"{args.index}: no writes recorded")
     return 0
 
 
@@ -215,6 +265,11 @@ def add_parsers(sub: Any) -> None:
     p = sub.add_parser("rollback", help="make the previous version live again")
     common(p, json_flag=False)
     p.set_defaults(func=cmd_rollback)
+
+    p = sub.add_parser("audit", help="show the index's audit trail of writes (who, what, when, result)")
+    p.add_argument("--limit", type=int, default=100, help="the newest N entries")
+    common(p)
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("upgrade", help="bring an index written by an older release to the current format")
     common(p, json_flag=False)
