@@ -78,7 +78,7 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
                 name = Path(
                     upload_file.filename or "upload"
                 ).name  # only for reports and metadata-sidecar matching
-                path, kind = store_upload(data, folder, max_bytes=limit, max_unzipped=4 * limit)
+                path, kind = store_upload(data, folder, max_bytes=limit, max_unzipped=4 * limit, name=name)
                 if kind in ("ris", "bib"):
                     bibliographies.append(path)
                 elif kind == "sidecar":

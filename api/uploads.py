@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import secrets
 from pathlib import Path
 
@@ -43,8 +44,23 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def store_upload(data: bytes, directory: Path, *, max_bytes: int, max_unzipped: int) -> tuple[Path, str]:
-    """Check one uploaded file and write it under a generated name; returns (path, kind)."""
+def safe_name(name: str, directory: Path, suffix: str) -> Path:
+    """A path in ``directory`` for a file the client called ``name``: its base name reduced to
+    ``[A-Za-z0-9._-]`` (no path, no leading dot), with the type's suffix, never an existing file.
+    The name is kept because it is a PDF's title of last resort."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name).lstrip("._")[:100] or "upload"
+    stem = stem[:-3] if stem.lower().endswith(".gz") else stem
+    stem = stem[: -len(suffix)] if stem.lower().endswith(suffix) else stem
+    path = directory / f"{stem}{suffix}"
+    while path.exists():
+        path = directory / f"{stem}-{secrets.token_hex(3)}{suffix}"
+    return path
+
+
+def store_upload(
+    data: bytes, directory: Path, *, max_bytes: int, max_unzipped: int, name: str = "upload"
+) -> tuple[Path, str]:
+    """Check one uploaded file and write it under a safe form of its name; returns (path, kind)."""
     if len(data) > max_bytes:
         raise UploadRejected(f"file of {len(data)} bytes exceeds the limit of {max_bytes}", 413)
     if data[:2] == b"\x1f\x8b":
@@ -63,6 +79,6 @@ def store_upload(data: bytes, directory: Path, *, max_bytes: int, max_unzipped: 
         )
     directory.mkdir(parents=True, exist_ok=True)
     suffix = {"sidecar": ".json" if data.lstrip()[:1] == b"[" else ".csv"}.get(kind, f".{kind}")
-    path = directory / f"{secrets.token_hex(8)}{suffix}"
+    path = safe_name(name, directory, suffix)
     path.write_bytes(data)
     return path, kind

@@ -359,3 +359,20 @@ def test_read_key_and_audit_trail(tmp_path: Path) -> None:
     ]
     assert log[0]["actor"] == key_actor("s3cret") + " user:alice" and "s3cret" not in json.dumps(log)
     assert job["id"] in log[1]["result"]
+
+
+def test_a_pdf_uploaded_alone_keeps_its_title_and_is_not_embedded_twice(client: TestClient) -> None:
+    """Issue 12, fault 7: titled by its random storage name; the same file again re-embedded all."""
+    files = [("files", ("paper.pdf", PDF.read_bytes(), "application/pdf"))]
+    first = wait(client, client.post("/v1/documents", files=files, headers=KEY).json()["job_id"])
+    assert first["status"] == "done" and first["report"]["added"] == 1
+    doc = client.get("/v1/documents", params={"query": "venous"}).json()["documents"][0]
+    assert doc["title"].startswith("Complications related to deep venous thrombosis prophylaxis in trauma")
+    again = wait(client, client.post("/v1/documents", files=files, headers=KEY).json()["job_id"])
+    report = again["report"]
+    assert (report["unchanged"], report["added"], report["passages_embedded"], report["new_version"]) == (
+        1,
+        0,
+        0,
+        False,
+    )

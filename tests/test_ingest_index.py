@@ -173,3 +173,30 @@ def test_nothing_changed_means_no_new_version(tmp_path: Path) -> None:
     report = ingest(read_paths([bad]), empty, HashingEmbedder(), progress=False)
     assert report.failed == 1 and not report.new_version and report.version is None
     assert not (empty / "CURRENT").exists()
+
+
+def test_one_paper_from_two_sources_is_one_document(tmp_path: Path) -> None:
+    """Issue 12, fault 7: a PDF and the PubMed record of the same paper became two documents."""
+    from conftest import PDF, PDF_MANIFEST
+
+    idx = tmp_path / "idx"
+    first = ingest(read_paths([PDF], PDF_MANIFEST), idx, HashingEmbedder(), progress=False)
+    assert first.added == 1
+    record = {
+        "_id": "20205898",
+        "title": "Complications related to deep venous thrombosis prophylaxis in trauma",
+        "text": "Deep venous thrombosis prophylaxis is essential in multisystem trauma.",
+        "metadata": {
+            "pmid": "20205898",
+            "doi": "10.1186/1752-2897-4-1",
+            "journal": "J Trauma Manag Outcomes",
+        },
+    }
+    pubmed = tmp_path / "pubmed.jsonl"
+    pubmed.write_text(json.dumps(record) + "\n")
+    second = ingest(read_paths([pubmed]), idx, HashingEmbedder(), progress=False)
+    assert second.added == 0 and not second.new_version
+    assert second.duplicates == [
+        {"file": str(pubmed), "doc_id": "20205898", "same_as": "10.1186/1752-2897-4-1"}
+    ]
+    assert open_index(idx).store.doc_ids() == ["10.1186/1752-2897-4-1"]

@@ -177,3 +177,22 @@ def test_xml_entities_are_refused(tmp_path: Path, doctype: str) -> None:
 def test_the_efetch_doctype_line_is_still_read() -> None:
     assert PUBMED.read_text().count("<!DOCTYPE") == 1  # the fixture carries efetch's DOCTYPE
     assert len(read_file(PUBMED)) == 6
+
+
+def test_title_and_doi_from_the_first_page() -> None:
+    from rag.readers.first_page import doi_of, printed_on, title_of
+
+    page = (
+        "R E V I E W Open Access\nComplications related to deep venous thrombosis\n"
+        "prophylaxis in trauma: a systematic review of the\nliterature\n"
+        "Indraneel Datta1, Chad G Ball1*\nAbstract\nJournal of X 2010, 4:1 doi:10.1186/1752-2897-4-1.\n"
+    )
+    assert title_of(page) == (
+        "Complications related to deep venous thrombosis prophylaxis in trauma: a systematic review of the "
+        "literature"
+    )
+    assert doi_of(page) == "10.1186/1752-2897-4-1"
+    assert doi_of("bioRxiv 10.1101/2023.12.13.571462doi: preprint") == "10.1101/2023.12.13.571462"
+    assert not printed_on("Microsoft Word - draft.docx", page) and printed_on(
+        "Complications related to deep venous", page
+    )

@@ -43,6 +43,7 @@ class IngestReport:
     reindexed: int = 0  # carried into a complete new version (``reindex``)
     failed: int = 0
     failures: list[dict[str, str]] = field(default_factory=list)
+    duplicates: list[dict[str, str]] = field(default_factory=list)  # same DOI/PMID as a stored document
     passages_embedded: int = 0
     seconds: float = 0.0
     documents_per_second: float = 0.0
@@ -120,6 +121,10 @@ def ingest(
                 report.failures.append({"file": result.path, "reason": result.error})
                 continue
             for doc in result.documents:
+                same = builder.store.same_paper(doc)
+                if same is not None:  # the first source indexed stays; remove it to replace it
+                    report.duplicates.append({"file": result.path, "doc_id": doc.doc_id, "same_as": same})
+                    continue
                 digest = document_hash(doc)
                 existing = builder.store.stored_hash(doc.doc_id)
                 if existing == digest:

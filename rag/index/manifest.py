@@ -12,9 +12,10 @@ from pydantic import BaseModel, Field
 from rag.errors import IndexCorrupt, IndexMismatch
 
 # The on-disk format: bump it with every store migration or file layout change, and teach
-# ``rag.index.upgrade`` to bring the previous one forward. 2: numbered store migrations.
-FORMAT_VERSION = 2
-UPGRADABLE = (1,)  # older formats ``rag upgrade`` brings to FORMAT_VERSION
+# ``rag.index.upgrade`` to bring the previous one forward. 2: numbered store migrations;
+# 3: documents indexed by DOI and PMID (migration 4).
+FORMAT_VERSION = 3
+UPGRADABLE = (1, 2)  # older formats ``rag upgrade`` brings to FORMAT_VERSION (store migrations)
 MANIFEST = "manifest.json"
 
 

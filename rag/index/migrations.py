@@ -56,6 +56,14 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        4,
+        "documents by DOI and PMID (one paper from several sources is one document)",
+        """
+        CREATE INDEX IF NOT EXISTS documents_doi ON documents(doi);
+        CREATE INDEX IF NOT EXISTS documents_pmid ON documents(pmid);
+        """,
+    ),
 )
 LATEST = MIGRATIONS[-1][0]
 

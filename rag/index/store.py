@@ -68,6 +68,20 @@ class Store:
         row = self._conn().execute("SELECT content_hash FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return row["content_hash"] if row else None
 
+    def same_paper(self, doc: Document) -> str | None:
+        """The id of another stored document with ``doc``'s DOI or PMID (the same paper from another
+        source: a PDF and its PubMed record), if any."""
+        row = (
+            self._conn()
+            .execute(
+                "SELECT doc_id FROM documents WHERE doc_id != ? AND ((? IS NOT NULL AND doi = ?)"
+                " OR (? IS NOT NULL AND pmid = ?)) LIMIT 1",
+                (doc.doc_id, doc.doi, doc.doi, doc.pmid, doc.pmid),
+            )
+            .fetchone()
+        )
+        return row["doc_id"] if row else None
+
     def delete_document(self, doc_id: str) -> list[int]:
         """Delete a document and its passages; returns the deleted passages' row ids."""
         conn = self._conn()

@@ -12,6 +12,7 @@ from pypdf.errors import PdfReadError
 
 from rag.errors import ReaderError
 from rag.readers.bibliography import Bibliography
+from rag.readers.first_page import doi_of, printed_on, title_of
 from rag.readers.meta import build_document
 from rag.text.normalize import clean_inline, normalize_pages
 from rag.types import Document, Section
@@ -56,10 +57,12 @@ def read_pdf(
         raise ReaderError(
             str(path), "the PDF has no extractable text (a scanned image?); run OCR on it first"
         )
-    if not meta.get("title") and info is not None and info.title:
-        meta["title"] = clean_inline(str(info.title))
-    if not meta.get("title"):
-        meta["title"] = path.stem
+    first = raw_pages[0] if raw_pages else ""
+    if not meta.get("title"):  # the PDF's own title when its first page prints it, else the page's
+        own = clean_inline(str(info.title)) if info is not None and info.title else ""
+        meta["title"] = (own if printed_on(own, first) else title_of(first)) or path.stem
+    if not meta.get("doi") and not meta.get("pmid"):
+        meta["doi"] = doi_of(first)  # also the document's id: the same paper again is the same document
     sections = tuple(Section(text=text, page=i + 1) for i, text in enumerate(pages) if text)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     return build_document(meta, sections, source=str(path), fallback_id=f"sha256:{digest}")
