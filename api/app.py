@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from api.content import content_router
 from api.deps import get_conversations, get_engine
 from api.guard import Guard, key_problem
 from api.jobs import JobRunner
+from api.logs import RequestId
 from api.metrics import Metrics, MetricsMiddleware
 from api.public import redact, validation_errors
 from api.schemas import (
@@ -39,6 +41,7 @@ from rag.errors import RagError
 from rag.types import Answer
 
 STATIC = Path(__file__).parent / "static"
+log = logging.getLogger("api")
 ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorBody}, 503: {"model": ErrorBody}}
 ERRORS_404: dict[int | str, dict[str, Any]] = {**ERRORS, 404: {"model": ErrorBody}}
 
@@ -150,7 +153,10 @@ def create_app(
 
     @app.post("/v1/ask", response_model=Answer, responses=ERRORS)
     def ask(body: AskRequest, engine_: Engine = Depends(get_engine)) -> Answer:
-        return engine_.ask(body.question, mode=body.mode)
+        answer = engine_.ask(body.question, mode=body.mode)
+        if settings.log_questions:  # off by default: questions may describe patients
+            log.info("answered", extra={"question": body.question})
+        return answer
 
     @app.post("/v1/conversations", response_model=ConversationCreated, status_code=201, responses=ERRORS)
     def new_conversation(
@@ -226,6 +232,7 @@ def create_app(
 
     app.include_router(content_router(settings, runner))
     app.add_middleware(Guard, settings=settings)  # body limits and the upload's key, before any parsing
-    app.add_middleware(MetricsMiddleware, metrics=metrics)  # outermost: refused requests count too
+    app.add_middleware(MetricsMiddleware, metrics=metrics)  # refused requests count too
+    app.add_middleware(RequestId)  # outermost: every response and log line carries the request id
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

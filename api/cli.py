@@ -11,6 +11,7 @@ from typing import Any
 import uvicorn
 
 from api.app import create_app
+from api.logs import LOG_CONFIG
 from rag.cli.common import common
 
 
@@ -38,6 +39,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host or settings.host,
         port=args.port or settings.port,
         log_level="info",
+        log_config=LOG_CONFIG,  # JSON lines with the request id
     )
     return 0
 

@@ -22,6 +22,7 @@ from api.jobs import Job, JobRunner, outcome, with_retries
 from api.uploads import store_upload
 from rag.chunking import ChunkingParams
 from rag.config import Settings
+from rag.embed import Embedder, make_embedder
 from rag.engine import Engine
 from rag.errors import InvalidInput, NotFound
 from rag.index import audit
@@ -56,6 +57,16 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
             audit.record(engine.index_dir, who, action, target, f"error: {exc}")
             raise
         audit.record(engine.index_dir, who, action, target, result["result"])
+
+    writers: dict[str, Embedder] = {}
+
+    def writer_embedder(engine: Engine) -> Embedder:
+        """The ingestion jobs' own embedder (same model, another instance): an OpenVINO model serves
+        one call at a time, so sharing the engine's would make questions wait behind ingest batches."""
+        name = engine.embedder.name
+        if name not in writers:
+            writers[name] = make_embedder(name, batch_size=settings.embed_batch)
+        return writers[name]
 
     def chunking_of(engine: Engine) -> ChunkingParams:
         return ChunkingParams(**engine.index.manifest.chunking)
@@ -117,7 +128,7 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
                 lambda: ingest(
                     read_paths(paths, metadata),
                     engine.index_dir,
-                    engine.embedder,
+                    writer_embedder(engine),
                     chunking=chunking,
                     progress=False,
                 ),

@@ -93,6 +93,9 @@ class Settings(BaseSettings, EngineOptions):
         description="Host headers the API answers (others: 400); add the name clients use behind a proxy, "
         "e.g. RAG_ALLOWED_HOSTS='[\"rag.hospital.example\"]'; '*' allows any",
     )
+    log_questions: bool = Field(
+        default=False, description="log each /v1/ask question (they may describe patients)"
+    )
     api_docs: bool = Field(default=False, description="serve /docs and /redoc (they load scripts from a CDN)")
     chunk_words: int = Field(default=CHUNK_WORDS, ge=1, description="target passage size in words")
     overlap_sentences: int = Field(

@@ -1,3 +1,4 @@
+import logging
 import re
 from pathlib import Path
 
@@ -113,3 +114,19 @@ def test_host_docs_and_favicon(client: TestClient) -> None:
     assert client.get("/docs").status_code == 404 and client.get("/openapi.json").status_code == 200
     r = client.get("/favicon.ico")
     assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_questions_are_logged_only_when_asked_to(fake_index: Path, caplog: pytest.LogCaptureFixture) -> None:
+    engine = Engine(fake_index, embedder=HashingEmbedder(), selector=cosine_selector())
+    for enabled in (False, True):
+        caplog.clear()
+        with (
+            TestClient(
+                base_url=BASE,
+                app=create_app(Settings(index=fake_index, log_questions=enabled), engine=engine),
+            ) as c,
+            caplog.at_level(logging.INFO, logger="api"),
+        ):
+            assert c.post("/v1/ask", json={"question": "gluten tolerance in celiac?"}).status_code == 200
+        logged = [getattr(r, "question", None) for r in caplog.records]
+        assert ("gluten tolerance in celiac?" in logged) is enabled

@@ -376,3 +376,21 @@ def test_a_pdf_uploaded_alone_keeps_its_title_and_is_not_embedded_twice(client: 
         0,
         False,
     )
+
+
+def test_ingestion_jobs_embed_with_their_own_embedder(tmp_path: Path) -> None:
+    """Issue 12, fault 4 (part): jobs used the engine's embedder, so questions waited behind batches."""
+    from test_caches import CountingEmbedder
+
+    index = tmp_path / "idx"
+    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder(), progress=False)
+    serving = CountingEmbedder()  # named hashing-256 like the index's model
+    engine = Engine(index, embedder=serving, selector=cosine_selector())
+    with TestClient(
+        base_url=BASE, app=create_app(Settings(index=index, api_key="s3cret"), engine=engine)
+    ) as c:
+        files = [("files", ("a.xml", PUBMED.read_bytes(), "application/xml"))]
+        job = wait(c, c.post("/v1/documents", files=files, headers=KEY).json()["job_id"])
+        assert job["status"] == "done" and job["report"]["passages_embedded"] > 0
+        assert serving.texts == []  # every passage was embedded by the job's own instance
+        assert c.get("/v1/health").json()["documents"] == 16

@@ -56,5 +56,24 @@ def test_access_logs_do_not_name_conversation_ids(server: str, real_index) -> No
     cid = created["id"]
     status, _ = post(f"{server}/v1/conversations/{cid}/ask", {"question": "What are the risks of heparin?"})
     assert status == 200
-    log = (real_index.parent / f"serve-{server.rsplit(':', 1)[1]}.log").read_text()
-    assert '"POST /v1/conversations/…/ask HTTP/1.1" 200' in log and cid not in log
+    text = (real_index.parent / f"serve-{server.rsplit(':', 1)[1]}.log").read_text()
+    assert cid not in text
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    access = [e for e in lines if e["logger"] == "uvicorn.access"]
+    assert any('"POST /v1/conversations/…/ask HTTP/1.1" 200' in e["message"] for e in access)
+    assert "What are the risks of heparin?" not in text  # questions are not logged by default
+
+
+def test_logs_are_json_lines_with_the_request_id(server: str, real_index) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12, observability: structured logs; the response names the request id its lines carry."""
+    req = urllib.request.Request(server + "/v1/health", headers={"X-Request-ID": "trace-42"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.headers["X-Request-ID"] == "trace-42"
+    with urllib.request.urlopen(server + "/v1/health", timeout=30) as r:
+        generated = r.headers["X-Request-ID"]
+    assert len(generated) == 16
+    text = (real_index.parent / f"serve-{server.rsplit(':', 1)[1]}.log").read_text()
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    assert {"time", "level", "logger", "request_id", "message"} <= set(lines[-1])
+    ids = {e["request_id"] for e in lines if e["logger"] == "uvicorn.access" and "/v1/health" in e["message"]}
+    assert {"trace-42", generated} <= ids
