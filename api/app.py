@@ -71,6 +71,7 @@ def create_app(
             except RagError as exc:
                 app.state.load_error = exc
         if app.state.engine is not None:
+            runner.open()  # jobs a stopped server left unfinished are reported failed, their files removed
             app.state.conversations = ConversationStore(
                 conversations or settings.conversations_path(),
                 ttl_seconds=settings.conversation_ttl_hours * 3600,

@@ -102,6 +102,11 @@ class JobRunner:
         self._thread = threading.Thread(target=self._run, daemon=True, name="ingest-jobs")
         self._thread.start()
 
+    def open(self) -> None:
+        """Open the job table now (at start-up): jobs a stopped process left are failed at once."""
+        with self._lock:
+            self._db()
+
     def _db(self) -> sqlite3.Connection:
         """The job table, opened on first use; jobs an earlier process left unfinished are failed."""
         if self._conn is None:

@@ -77,3 +77,60 @@ def test_logs_are_json_lines_with_the_request_id(server: str, real_index) -> Non
     assert {"time", "level", "logger", "request_id", "message"} <= set(lines[-1])
     ids = {e["request_id"] for e in lines if e["logger"] == "uvicorn.access" and "/v1/health" in e["message"]}
     assert {"trace-42", generated} <= ids
+
+
+def test_kill_9_during_an_upload_job(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12: on restart the job is reported failed, no files are orphaned, the live version is intact."""
+    import os
+    import signal
+    import uuid
+
+    from conftest import ABSTRACTS, PUBMED, start_server
+
+    from rag.embed.embedder import HashingEmbedder
+    from rag.index.ingest import ingest
+    from rag.index.layout import current_version, writer_lock
+    from rag.readers import read_paths
+
+    index = tmp_path / "idx"
+    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder(), progress=False)
+    live = current_version(index)
+    os.environ["RAG_API_KEY"] = "k"
+    try:
+        proc, base = start_server(index)
+        boundary = uuid.uuid4().hex
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.xml"\r\n\r\n'
+            ).encode()
+            + PUBMED.read_bytes()
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        headers = {"content-type": f"multipart/form-data; boundary={boundary}", "X-API-Key": "k"}
+        with writer_lock(index):  # another writer: the job waits, retrying
+            req = urllib.request.Request(base + "/v1/documents", data=body, headers=headers)
+            with urllib.request.urlopen(req, timeout=30) as r:
+                job_id = json.loads(r.read())["job_id"]
+            for _ in range(100):
+                with urllib.request.urlopen(
+                    urllib.request.Request(f"{base}/v1/jobs/{job_id}", headers={"X-API-Key": "k"}), timeout=30
+                ) as r:
+                    if json.loads(r.read())["waiting"]:
+                        break
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+        assert any((index / "uploads").iterdir())  # the killed server left the job's files
+        proc, base = start_server(index)
+        try:
+            assert list((index / "uploads").iterdir()) == []  # removed at start-up
+            with urllib.request.urlopen(
+                urllib.request.Request(f"{base}/v1/jobs/{job_id}", headers={"X-API-Key": "k"}), timeout=30
+            ) as r:
+                job = json.loads(r.read())
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+    finally:
+        del os.environ["RAG_API_KEY"]
+    assert job["status"] == "failed" and "stopped before this job finished" in job["error"]
+    assert current_version(index) == live
