@@ -6,10 +6,16 @@ Benchmarks are a package, run from the repository root as ``python -m benchmarks
 from __future__ import annotations
 
 import json
+import os
 import shlex
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -56,3 +62,37 @@ def run_eval(kind: str, data: Path, *options: str, report: str = "report.json") 
 
 def run_eval_retrieval(data: Path, *options: str) -> dict:
     return run_eval("retrieval", data, *options)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(index: Path, **env: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """A real ``rag serve --index INDEX`` on a free loopback port (extra ``RAG_*`` settings in
+    ``env``), yielded once ``/v1/health`` answers 200; stopped afterwards."""
+    port = free_port()
+    server = subprocess.Popen(
+        rag_command("serve", "--index", str(index), "--port", str(port)),
+        env={**os.environ, "HF_HUB_OFFLINE": "1", **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 600
+        while True:
+            try:
+                urllib.request.urlopen(base + "/v1/health", timeout=2).close()
+                break
+            except OSError as exc:
+                if server.poll() is not None or time.time() > deadline:
+                    raise RuntimeError(f"rag serve --index {index} did not become healthy: {exc}") from exc
+                time.sleep(0.2)
+        yield server, base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -10,12 +10,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import shutil
-import subprocess
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -24,8 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from benchmarks._common import append_result, markdown_table, rag_command
-from benchmarks.load import free_port
+from benchmarks._common import append_result, markdown_table, serving
 
 KEY = "fuzz-benchmark-key"
 
@@ -62,29 +58,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="fuzz-"))
     index = work / "index"
     shutil.copytree(args.index, index)
-    port = free_port()
-    env = {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "RAG_API_KEY": KEY,
-        "RAG_CONVERSATIONS_DB": str(work / "c.db"),
-    }
-    server = subprocess.Popen(
-        rag_command("serve", "--index", str(index), "--port", str(port)),
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
     seen, problems = SEEN, PROBLEMS
     started = time.perf_counter()
-    try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(base + "/v1/health", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with serving(index, RAG_API_KEY=KEY, RAG_CONVERSATIONS_DB=str(work / "c.db")) as (server, base):
         schema = schemathesis.openapi.from_url(f"{base}/openapi.json")
         operations = [r.ok() for r in schema.get_all_operations()]
         for label, headers in (("no key", {}), ("key", {"X-API-Key": KEY})):
@@ -93,9 +69,6 @@ def main() -> None:
                     run = fuzzer(operation.as_strategy(generation_mode=mode), args.examples, label, headers)
                     with contextlib.suppress(Unsatisfiable):  # nothing to make invalid in this operation
                         run()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     statuses = sorted({s for _, s in seen})
     rows = [
         [label, *(seen[(label, s)] for s in statuses), sum(seen[(label, s)] for s in statuses)]

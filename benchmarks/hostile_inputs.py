@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import secrets
 import subprocess
 import tempfile
@@ -18,8 +17,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-from benchmarks._common import ROOT, append_result, markdown_table, rag_command
-from benchmarks.load import free_port
+from benchmarks._common import ROOT, append_result, markdown_table, serving
 
 KEY = secrets.token_hex(16)
 
@@ -74,29 +72,9 @@ def main() -> None:
     hostile.write(folder)
     index = work / "index"
     subprocess.run(["cp", "-r", str(args.index), str(index)], check=True)
-    port = free_port()
-    env = {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "RAG_API_KEY": KEY,
-        "RAG_CONVERSATIONS_DB": str(work / "c.db"),
-    }
-    server = subprocess.Popen(
-        rag_command("serve", "--index", str(index), "--port", str(port)),
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
     rows = []
     asked = answered = 0
-    try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(base + "/v1/health", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with serving(index, RAG_API_KEY=KEY, RAG_CONVERSATIONS_DB=str(work / "c.db")) as (server, base):
         start_rss, _ = memory(server.pid)
         question = json.dumps({"question": "What are the risks of heparin prophylaxis in trauma?"}).encode()
         json_headers = {"content-type": "application/json"}
@@ -122,9 +100,6 @@ def main() -> None:
             rows.append([name, status, outcome, short[:90] + ("…" if len(short) > 90 else ""), f"{rss:.0f}"])
             print(rows[-1], flush=True)
         _, peak = memory(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     table = markdown_table(["file", "HTTP", "outcome", "reason", "server RSS MB after"], rows)
     notes = (
         f"{len(rows)} hostile files uploaded one per request to a real `rag serve` (copy of `{args.index}`); "

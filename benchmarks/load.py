@@ -13,16 +13,14 @@ import argparse
 import json
 import os
 import secrets
-import socket
 import statistics
-import subprocess
 import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from benchmarks._common import append_result, markdown_table, rag_command
+from benchmarks._common import append_result, markdown_table, serving
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -39,12 +37,6 @@ def proc_cpu_rss(pid: int) -> tuple[float, float]:
         / 1024
     )
     return cpu, rss
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def load(
@@ -121,30 +113,12 @@ def main() -> None:
     )
     args = parser.parse_args()
     queries = [json.loads(line)["text"] for line in (args.data / "queries_test.jsonl").open()]
-    port = free_port()
     cache = str(args.cache)
-    env = {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "RAG_ANSWER_CACHE": cache,
-        "RAG_QUERY_CACHE": cache,
-        "RAG_API_KEY": KEY,
-    }
-    server = subprocess.Popen(
-        rag_command("serve", "--index", str(args.index), "--port", str(port)),
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
     rows = []
-    try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(base + "/v1/health", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with serving(args.index, RAG_ANSWER_CACHE=cache, RAG_QUERY_CACHE=cache, RAG_API_KEY=KEY) as (
+        server,
+        base,
+    ):
         load(base, "/v1/ask", "question", queries, 2, 5, 20)  # warm-up
         for path, key in (("/v1/search", "query"), ("/v1/ask", "question")):
             for c in (int(x) for x in args.concurrency.split(",")):
@@ -169,9 +143,6 @@ def main() -> None:
                     ]
                 )
                 print(rows[-1], flush=True)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     table = markdown_table(
         [
             "endpoint",
