@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,17 +44,6 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
         key = request.headers.get("x-api-key") or ""
         user = request.headers.get("x-user")
         return audit.key_actor(key) + (f" user:{user[:64]}" if user else "")
-
-    @contextmanager
-    def audited(engine: Engine, who: str, action: str, target: str) -> Iterator[dict[str, str]]:
-        """Record a write with its result (``result["result"]`` may be set by the caller)."""
-        result = {"result": "ok"}
-        try:
-            yield result
-        except Exception as exc:
-            audit.record(engine.index_dir, who, action, target, f"error: {exc}")
-            raise
-        audit.record(engine.index_dir, who, action, target, result["result"])
 
     writers: dict[str, Embedder] = {}
 
@@ -114,7 +101,9 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
 
         def work(job: Job) -> dict[str, Any]:
             paths = [folder / f["stored_as"] for f in job.files]
-            with audited(engine, who, "upload", " ".join(f["file"] for f in job.files)) as result:
+            with audit.audited(
+                engine.index_dir, who, "upload", " ".join(f["file"] for f in job.files)
+            ) as result:
                 report = _ingest(job, paths)
                 result["result"] = f"{outcome(report.to_dict())} (job {job.id})"
             engine.reload()
@@ -168,7 +157,7 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
         engine = get_engine(request)
         if engine.index.store.document(doc_id) is None:
             raise NotFound(f"no document {doc_id!r} in the index")
-        with audited(engine, actor(request), "delete", doc_id):
+        with audit.audited(engine.index_dir, actor(request), "delete", doc_id):
             report = remove([doc_id], engine.index_dir, engine.embedder, chunking=chunking_of(engine))
         engine.reload()
         return report.to_dict()
@@ -176,7 +165,7 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
     @router.post("/index/reload", dependencies=[Depends(require_key)])
     def reload(request: Request) -> dict[str, str]:
         engine = get_engine(request)
-        with audited(engine, actor(request), "reload", "") as result:
+        with audit.audited(engine.index_dir, actor(request), "reload", "") as result:
             version = engine.reload()
             result["result"] = f"ok ({version})"
         return {"index_version": version}

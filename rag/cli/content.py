@@ -13,7 +13,7 @@ from typing import Any
 
 from rag.cli.common import chunking, chunking_options, common, existing_model, index_embedder
 from rag.embed import make_embedder
-from rag.errors import InvalidInput, NotFound, RagError
+from rag.errors import InvalidInput, NotFound
 from rag.index import audit
 from rag.index.ingest import IngestReport, ingest, reindex, remove, withdraw
 from rag.index.layout import version_dir
@@ -33,16 +33,11 @@ def audited(action: str, target: Callable[[argparse.Namespace], str]) -> Callabl
     def wrap(command: Command) -> Command:
         @functools.wraps(command)
         def run(args: argparse.Namespace) -> int:
-            try:
+            with audit.audited(
+                args.index, audit.os_actor(), action, target(args), only_existing=True
+            ) as result:
                 code = command(args)
-            except RagError as exc:
-                if args.index.exists():
-                    audit.record(args.index, audit.os_actor(), action, target(args), f"error: {exc}")
-                raise
-            if args.index.exists():
-                audit.record(
-                    args.index, audit.os_actor(), action, target(args), "ok" if code == 0 else f"exit {code}"
-                )
+                result["result"] = "ok" if code == 0 else f"exit {code}"
             return code
 
         return run

@@ -13,6 +13,8 @@ import hashlib
 import json
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,24 @@ def record(
             )
     finally:
         conn.close()
+
+
+@contextmanager
+def audited(
+    index_dir: Path, actor: str, action: str, target: str, *, only_existing: bool = False
+) -> Iterator[dict[str, str]]:
+    """Record the write done inside the block with its result: ``ok`` (or what the block puts in
+    ``result["result"]``), or the error it raised. ``only_existing``: nothing is recorded for an
+    index folder that does not exist (a mistyped path is not a write)."""
+    result = {"result": "ok"}
+    try:
+        yield result
+    except Exception as exc:
+        if not only_existing or index_dir.exists():
+            record(index_dir, actor, action, target, f"error: {exc}")
+        raise
+    if not only_existing or index_dir.exists():
+        record(index_dir, actor, action, target, result["result"])
 
 
 def entries(index_dir: Path, limit: int = 100) -> list[dict[str, Any]]:
