@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.content import content_router
-from api.deps import get_conversations, get_engine
+from api.deps import get_conversations, get_engine, owned_conversation
 from api.guard import Guard, key_problem
 from api.jobs import JobRunner
 from api.logs import RequestId
@@ -171,28 +171,16 @@ def create_app(
         cid: str,
         body: ConversationAskRequest,
         engine_: Engine = Depends(get_engine),
-        store: ConversationStore = Depends(get_conversations),
-        x_user: str | None = Header(default=None),
+        store: ConversationStore = Depends(owned_conversation),
     ) -> TurnAnswer:
-        store.check_owner(cid, x_user)
         return ask_in_conversation(engine_, store, cid, body.question)
 
     @app.get("/v1/conversations/{cid}", response_model=Conversation, responses=ERRORS_404)
-    def get_conversation(
-        cid: str,
-        store: ConversationStore = Depends(get_conversations),
-        x_user: str | None = Header(default=None),
-    ) -> Conversation:
-        store.check_owner(cid, x_user)
+    def get_conversation(cid: str, store: ConversationStore = Depends(owned_conversation)) -> Conversation:
         return Conversation(**store.info(cid), turns=store.turns(cid))
 
     @app.delete("/v1/conversations/{cid}", status_code=204, responses=ERRORS_404)
-    def delete_conversation(
-        cid: str,
-        store: ConversationStore = Depends(get_conversations),
-        x_user: str | None = Header(default=None),
-    ) -> Response:
-        store.check_owner(cid, x_user)
+    def delete_conversation(cid: str, store: ConversationStore = Depends(owned_conversation)) -> Response:
         store.delete(cid)
         return Response(status_code=204)
 

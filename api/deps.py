@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from fastapi import Header, Request
 
 from rag.conversation import ConversationStore
 from rag.engine import Engine
@@ -20,3 +20,13 @@ def get_engine(request: Request) -> Engine:
 def get_conversations(request: Request) -> ConversationStore:
     get_engine(request)  # no conversations without an index
     return request.app.state.conversations
+
+
+def owned_conversation(
+    cid: str, request: Request, x_user: str | None = Header(default=None)
+) -> ConversationStore:
+    """The store, once conversation ``cid`` is known to exist and to belong to this ``X-User``
+    (or to nobody); otherwise 404."""
+    store = get_conversations(request)
+    store.check_owner(cid, x_user)
+    return store

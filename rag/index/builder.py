@@ -28,7 +28,7 @@ from rag.errors import IndexMismatch
 from rag.index import layout
 from rag.index.dense import DEFAULT_FACTORY, DenseIndex
 from rag.index.lexical import K1, B, LexicalIndex
-from rag.index.manifest import Manifest, file_digest
+from rag.index.manifest import Manifest, file_digests
 from rag.index.resume_log import RESUME_LOG, ResumeLog
 from rag.index.store import Store
 from rag.types import Document
@@ -213,7 +213,7 @@ def building(
                 "stopwords": "en",
             },
             counts=counts,
-            files={name: file_digest(tmp / name) for name in _files(tmp)},
+            files=file_digests(tmp),
             documents_hash=documents_hash,
             extra={**(base.extra if base else {}), **(extra or {})},
         )
@@ -293,7 +293,3 @@ def _index_texts(store: Store) -> tuple[list[int], list[str]]:
         ids.extend(batch_ids)
         texts.extend(batch_texts)
     return ids, texts
-
-
-def _files(directory: Path) -> list[str]:
-    return sorted(str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file())

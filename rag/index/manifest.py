@@ -82,6 +82,12 @@ def file_digest(path: Path) -> dict[str, Any]:
     return {"bytes": path.stat().st_size, "sha256": h.hexdigest()}
 
 
+def file_digests(directory: Path) -> dict[str, dict[str, Any]]:
+    """Size and SHA-256 of every file of a version directory but its manifest, for the manifest."""
+    files = sorted(p for p in directory.rglob("*") if p.is_file() and p.name != MANIFEST)
+    return {str(p.relative_to(directory)): file_digest(p) for p in files}
+
+
 def check_files(directory: Path, manifest: Manifest, *, full: bool = False) -> None:
     """Every file the manifest lists exists with its size (and, with ``full``, its hash)."""
     for name, expected in manifest.files.items():

@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from rag.index import layout
-from rag.index.manifest import FORMAT_VERSION, MANIFEST, Manifest, file_digest
+from rag.index.manifest import FORMAT_VERSION, Manifest, file_digests
 from rag.index.migrations import migrate
 
 
@@ -33,13 +33,12 @@ def upgrade(index_dir: Path) -> str | None:
             migrate(conn)
         finally:
             conn.close()
-        files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file() and p.name != MANIFEST)
         upgraded = manifest.model_copy(
             update={
                 "format_version": FORMAT_VERSION,
                 "version": version,
                 "parent": parent,
-                "files": {name: file_digest(tmp / name) for name in files},
+                "files": file_digests(tmp),
                 "extra": {**manifest.extra, "upgraded_from_format": manifest.format_version},
             }
         )
