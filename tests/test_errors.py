@@ -21,6 +21,7 @@ EXPECTED = {
     "WriterBusy": 409,
     "IndexCorrupt": 500,
     "ModelError": 500,
+    "IngestAborted": 500,
     "PluginError": 500,
 }
 

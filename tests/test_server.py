@@ -1,6 +1,7 @@
 """A real uvicorn process (started by `rag serve`) on loopback, with the real model and index."""
 
 import json
+import time
 import urllib.request
 
 import pytest
@@ -111,12 +112,15 @@ def test_kill_9_during_an_upload_job(tmp_path) -> None:  # type: ignore[no-untyp
             req = urllib.request.Request(base + "/v1/documents", data=body, headers=headers)
             with urllib.request.urlopen(req, timeout=30) as r:
                 job_id = json.loads(r.read())["job_id"]
-            for _ in range(100):
+            for _ in range(300):  # the job's own process starts, finds the lock taken, and says so
                 with urllib.request.urlopen(
                     urllib.request.Request(f"{base}/v1/jobs/{job_id}", headers={"X-API-Key": "k"}), timeout=30
                 ) as r:
                     if json.loads(r.read())["waiting"]:
                         break
+                time.sleep(0.1)
+            else:
+                raise AssertionError("the job never reported that it waits for the writer lock")
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
         assert any((index / "uploads").iterdir())  # the killed server left the job's files
