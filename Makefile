@@ -10,15 +10,15 @@ PYTHON ?= python3
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install serve test index lint clean-index
+.PHONY: install serve test index lint lock audit clean-index
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	# torch first, pinned to the CPU build on this machine's disk: a bare `torch` would pull CUDA (GBs).
-	$(BIN)/pip install --quiet torch==2.13.0
+	# Every dependency exactly as locked, each file checked against its SHA-256 (torch: the CPU build on
+	# this machine's disk; a bare `torch` would pull CUDA). `make lock` re-resolves the lock.
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
 	# -qq: errors only; setuptools prints a generic banner about editable installs on every install
-	$(BIN)/pip install -qq -e '.[dev,fast]'
+	$(BIN)/pip install -qq --no-deps --no-build-isolation -e .
 	touch $@
 
 install: $(BIN)/.installed
@@ -36,10 +36,23 @@ test: install
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check rag api tests benchmarks
-	$(BIN)/ruff format --check rag api tests benchmarks
+	$(BIN)/ruff check rag api tests benchmarks security
+	$(BIN)/ruff format --check rag api tests benchmarks security
 	$(BIN)/mypy -p rag -p api
 	$(BIN)/lint-imports
+
+# Re-resolve requirements.lock (service, fast backends, dev tools) with hashes, keeping the versions of
+# the current .venv; needs the package index. Then `make audit` and `make test`.
+lock: install
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip freeze --exclude-editable > .lock-constraints.txt
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links --extra fast --extra dev -c .lock-constraints.txt -o requirements.lock pyproject.toml
+	rm -f .lock-constraints.txt
+
+# Locked, installed and minimum-pinned versions against security/advisories.json (offline).
+audit: install
+	$(BIN)/python -m security.audit
 
 clean-index:
 	rm -rf $(INDEX)

@@ -14,8 +14,8 @@ BIN = Path(sys.executable).parent
 @pytest.mark.parametrize(
     "cmd",
     [
-        ["ruff", "check", "rag", "api", "tests", "benchmarks"],
-        ["ruff", "format", "--check", "rag", "api", "tests", "benchmarks"],
+        ["ruff", "check", "rag", "api", "tests", "benchmarks", "security"],
+        ["ruff", "format", "--check", "rag", "api", "tests", "benchmarks", "security"],
         ["mypy", "-p", "rag", "-p", "api"],
         ["lint-imports"],
     ],
