@@ -18,7 +18,8 @@ class UploadRejected(InvalidInput):
 
 
 def sniff(head: bytes) -> str | None:
-    """The file type from its first bytes: pdf, xml (PubMed), jsonl, ris, bib, csv/json sidecars."""
+    """The file type from its first bytes: pdf, xml (PubMed), nxml (PMC JATS), jsonl, ris, bib,
+    csv/json sidecars."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"%PDF-"):
         return "pdf"
@@ -28,7 +29,9 @@ def sniff(head: bytes) -> str | None:
         or text.startswith(b"<Pubmed")
         or text.startswith(b"<Medline")
     ):
-        return "xml" if (b"PubmedArticle" in head or b"MedlineCitation" in head) else None
+        if b"PubmedArticle" in head or b"MedlineCitation" in head:
+            return "xml"
+        return "nxml" if re.search(rb"<article[\s>]", head) else None
     if text.startswith(b"TY  -"):
         return "ris"
     if text.startswith(b"@"):
@@ -74,8 +77,8 @@ def store_upload(
     kind = sniff(data[:4096])
     if kind is None:
         raise UploadRejected(
-            "unsupported content: send PDF, PubMed XML (.xml/.xml.gz), JSONL, RIS, BibTeX, "
-            "or a CSV/JSON metadata sidecar"
+            "unsupported content: send PDF, PubMed XML (.xml/.xml.gz), PMC JATS XML (.nxml), JSONL, RIS, "
+            "BibTeX, or a CSV/JSON metadata sidecar"
         )
     directory.mkdir(parents=True, exist_ok=True)
     suffix = {"sidecar": ".json" if data.lstrip()[:1] == b"[" else ".csv"}.get(kind, f".{kind}")

@@ -80,8 +80,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             if report.new_version
             else f"no new version ({report.version or 'no index'} stays live)"
         )
+        same_paper = ""
+        if report.merged or report.duplicates:
+            same_paper = (
+                f" (same paper as a stored document: {len(report.merged)} replaced it with a richer "
+                f"text, {len(report.duplicates)} skipped as poorer)"
+            )
         print(
-            f"{args.index}: {live} — {report.added} added, {report.updated} updated, "
+            f"{args.index}: {live} — {report.added} added, {report.updated} updated{same_paper}, "
             f"{report.unchanged} unchanged, {report.failed} failed; {report.passages_embedded} passages "
             f"embedded in {report.seconds:.1f} s; index holds {report.counts['documents']} documents, "
             f"{report.counts['passages']} passages"

@@ -13,7 +13,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,8 @@ class IngestReport:
     reindexed: int = 0  # carried into a complete new version (``reindex``)
     failed: int = 0
     failures: list[dict[str, str]] = field(default_factory=list)
-    duplicates: list[dict[str, str]] = field(default_factory=list)  # same DOI/PMID as a stored document
+    duplicates: list[dict[str, str]] = field(default_factory=list)  # same paper stored with a richer text
+    merged: list[dict[str, str]] = field(default_factory=list)  # richer text of a stored paper: replaced it
     passages_embedded: int = 0
     seconds: float = 0.0
     documents_per_second: float = 0.0
@@ -121,19 +122,59 @@ def ingest(
                 report.failures.append({"file": result.path, "reason": result.error})
                 continue
             for doc in result.documents:
-                same = builder.store.same_paper(doc)
-                if same is not None:  # the first source indexed stays; remove it to replace it
-                    report.duplicates.append({"file": result.path, "doc_id": doc.doc_id, "same_as": same})
-                    continue
-                digest = document_hash(doc)
-                existing = builder.store.stored_hash(doc.doc_id)
-                if existing == digest:
-                    report.unchanged += 1
-                    continue
-                report.updated += existing is not None
-                report.added += existing is None
-                builder.put(doc, digest)
+                _put(builder, doc, result.path, report)
     return report
+
+
+def _put(builder: Builder, doc: Document, path: str, report: IngestReport) -> None:
+    """Add, update or skip one read document. One paper is one document: when its DOI or PMID is
+    stored under another id (its PubMed record, PMC full text or PDF), the richer text stays, under
+    the stored id, with the identifiers of both."""
+    digest = document_hash(doc)
+    same = builder.store.same_paper(doc)
+    target = same or doc.doc_id
+    existing = builder.store.stored_hash(target)
+    if existing == digest:
+        report.unchanged += 1
+        return
+    stored = builder.store.load_document(target) if existing is not None else None
+    if stored is not None and not _replaces(doc, stored):
+        report.duplicates.append({"file": path, "doc_id": doc.doc_id, "same_as": target})
+        return
+    if same is not None and stored is not None:
+        report.merged.append({"file": path, "doc_id": doc.doc_id, "into": target})
+        doc = _merged(doc, stored)
+    report.updated += existing is not None
+    report.added += existing is None
+    builder.put(doc, digest)  # the incoming form's hash: reading the same file again is "unchanged"
+
+
+def richness(doc: Document) -> int:
+    """2 for a full text (PMC article body, PDF), 1 for an abstract or a bibliographic record."""
+    full = doc.extra.get("text_kind") == "full_text" or (doc.source or "").lower().endswith(".pdf")
+    return 2 if full else 1
+
+
+def _replaces(new: Document, old: Document) -> bool:
+    """Whether ``new`` should replace the stored ``old`` (same id or same paper): a richer kind of
+    text always, the same kind when it is a revision (same id) or longer."""
+    if richness(new) != richness(old):
+        return richness(new) > richness(old)
+    return new.doc_id == old.doc_id or len(full_text(new)) > len(full_text(old))
+
+
+def _merged(new: Document, old: Document) -> Document:
+    """``new``'s text and metadata under ``old``'s id, missing identifiers and fields taken from ``old``."""
+    return replace(
+        new,
+        doc_id=old.doc_id,
+        pmid=new.pmid or old.pmid,
+        doi=new.doi or old.doi,
+        journal=new.journal or old.journal,
+        year=new.year or old.year,
+        authors=new.authors or old.authors,
+        extra={**old.extra, **new.extra},
+    )
 
 
 def remove(

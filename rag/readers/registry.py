@@ -15,6 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 from rag.errors import ReaderError
 from rag.plugins import READERS, plugins
 from rag.readers.bibliography import Bibliography
+from rag.readers.jats import is_jats, read_jats
 from rag.readers.jsonl import read_jsonl
 from rag.readers.pdf import read_pdf
 from rag.readers.pubmed import read_pubmed
@@ -63,7 +64,10 @@ class FunctionReader:
         return self.function(path, metadata)
 
 
-def _pubmed(path: Path, _: Metadata) -> list[Document]:
+def _xml(path: Path, _: Metadata) -> list[Document]:
+    """PubMed XML, or a PMC JATS article when the root element is ``<article>``."""
+    if is_jats(path):
+        return [read_jats(path)]
     docs = list(read_pubmed(path))
     if not docs:
         raise ReaderError(str(path), "no PubMed articles (PubmedArticle/MedlineCitation) found")
@@ -72,7 +76,8 @@ def _pubmed(path: Path, _: Metadata) -> list[Document]:
 
 BUILTIN: tuple[Reader, ...] = (
     FunctionReader("pdf", (".pdf",), lambda p, m: [read_pdf(p, m.row, m.bibliography)], (b"%PDF",)),
-    FunctionReader("pubmed", (".xml", ".xml.gz"), _pubmed, (b"\x1f\x8b",)),
+    FunctionReader("pubmed", (".xml", ".xml.gz"), _xml, (b"\x1f\x8b",)),
+    FunctionReader("jats", (".nxml",), lambda p, m: [read_jats(p)]),
     FunctionReader("jsonl", (".jsonl",), lambda p, m: read_jsonl(p)),
     FunctionReader("text", (".txt", ".md"), lambda p, m: [read_text(p, m.row)]),
 )
