@@ -8,7 +8,7 @@ read → ``Document`` → chunk → ``Passage`` → retrieve → ``Hit`` (a pass
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -36,6 +36,16 @@ class Document:
     authors: tuple[str, ...] = ()
     source: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """What a source says about a document it does not carry: PubMed's ``DeleteCitation``
+    (``delete``: remove it) or a retraction (``withdraw``: keep it, never answer from it)."""
+
+    doc_id: str
+    action: Literal["delete", "withdraw"]
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -182,7 +182,8 @@ def building(
         log = ResumeLog(index_dir / RESUME_LOG, embedder.name, dense.dimension)
         builder = Builder(store, dense, embedder, chunking, progress, log)
         yield builder
-        if builder.changes == 0 and not fresh:  # nothing to publish: the live version stays as it is
+        extra_changed = any((base.extra if base else {}).get(k) != v for k, v in (extra or {}).items())
+        if builder.changes == 0 and not fresh and not extra_changed:  # nothing to publish: live stays
             store.close()
             shutil.rmtree(tmp, ignore_errors=True)
             log.close(delete=True)

@@ -123,6 +123,11 @@ def ingest(
                 continue
             for doc in result.documents:
                 _put(builder, doc, result.path, report)
+            for notice in result.notices:  # after the file's own records, as PubMed applies them
+                if notice.action == "delete":
+                    report.removed += builder.remove(notice.doc_id)
+                elif builder.store.withdrawn_reason(notice.doc_id) != notice.reason:
+                    report.withdrawn += builder.withdraw(notice.doc_id, notice.reason)
     return report
 
 

@@ -138,6 +138,10 @@ class Store:
             (row_id, int(vectors.shape[1]), np.asarray(vectors, dtype=np.float16).tobytes()),
         )
 
+    def withdrawn_reason(self, doc_id: str) -> str | None:
+        row = self._conn().execute("SELECT reason FROM withdrawn WHERE doc_id=?", (doc_id,)).fetchone()
+        return row["reason"] if row else None
+
     def withdraw(self, doc_id: str, reason: str) -> None:
         """Exclude a document from answers (retracted or withdrawn); it stays listed by `rag info`."""
         self._conn().execute("INSERT OR REPLACE INTO withdrawn VALUES (?, ?)", (doc_id, reason))

@@ -13,18 +13,19 @@ from rag.readers.bibliography import SUFFIXES as BIBLIOGRAPHY_SUFFIXES
 from rag.readers.bibliography import Bibliography, load_bibliography
 from rag.readers.registry import Metadata, Reader, reader_for, suffixes
 from rag.readers.sidecar import load_sidecar
-from rag.types import Document
+from rag.types import Document, Notice
 
 __all__ = ["Metadata", "ReadResult", "Reader", "discover", "read_file", "read_paths"]
 
 
 @dataclass(frozen=True, slots=True)
 class ReadResult:
-    """One file's outcome: its documents, or the reason it failed."""
+    """One file's outcome: its documents and notices (deletions, retractions), or why it failed."""
 
     path: str
     documents: tuple[Document, ...] = ()
     error: str | None = None
+    notices: tuple[Notice, ...] = ()
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -45,7 +46,7 @@ def _supported(path: Path) -> bool:
     return name.endswith(suffixes()) and not name.startswith(".")
 
 
-def read_file(path: Path, metadata: Metadata = Metadata()) -> list[Document]:
+def read_file(path: Path, metadata: Metadata = Metadata()) -> list[Document | Notice]:
     """Read one file with the reader its leading bytes or its suffix call for."""
     return list(reader_for(path).read(path, metadata))
 
@@ -81,4 +82,8 @@ def _read_all(
         except Exception as exc:  # a hostile or broken file fails alone; the batch goes on
             yield ReadResult(path=str(path), error=f"cannot be read ({type(exc).__name__}: {exc})")
         else:
-            yield ReadResult(path=str(path), documents=tuple(docs))
+            yield ReadResult(
+                path=str(path),
+                documents=tuple(d for d in docs if isinstance(d, Document)),
+                notices=tuple(d for d in docs if isinstance(d, Notice)),
+            )

@@ -1,8 +1,14 @@
-"""PubMed/MEDLINE XML (``PubmedArticleSet`` as NCBI efetch returns it), parsed as a stream.
+"""PubMed/MEDLINE XML (``PubmedArticleSet`` as NCBI efetch, the baseline and the daily update
+files have it), parsed as a stream.
 
 Per article: PMID, title, abstract with its section labels, journal, year (``PubDate/Year`` or
 parsed from ``MedlineDate``), authors (collective names included), DOI, MeSH headings and
 publication types. Inline markup (``<i>``, ``<sup>``) is flattened to its text.
+
+Update files also say what to do with articles they do not carry (``Notice``): a
+``<DeleteCitation>`` removes its PMIDs; a retraction withdraws the retracted article, whether the
+article's own record says ``CommentsCorrections RefType="RetractionIn"`` or the notice's record says
+``RefType="RetractionOf"``. A revised record has the same PMID, so it replaces the stored one.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from defusedxml import DefusedXmlException
 from rag.errors import ReaderError
 from rag.readers.meta import build_document, parse_year
 from rag.text.normalize import clean_inline
-from rag.types import Document, Section
+from rag.types import Document, Notice, Section
 
 _ARTICLE_TAGS = {"PubmedArticle", "MedlineCitation"}
 MAX_GAP_BYTES = 64 * 1024**2  # an article is well under 1 MB; this much XML without one is hostile
@@ -53,8 +59,9 @@ class _Capped(io.RawIOBase):
         super().close()
 
 
-def read_pubmed(path: Path) -> Iterator[Document]:
-    """Yield the articles of a PubMed XML file (``.xml`` or ``.xml.gz``) that have a title and text."""
+def read_pubmed(path: Path) -> Iterator[Document | Notice]:
+    """Yield the articles of a PubMed XML file (``.xml`` or ``.xml.gz``) that have a title and text,
+    and the deletions and retractions it announces (after the article that announces them)."""
     raw: IO[bytes] = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")  # type: ignore[assignment]
     opener = _Capped(raw, str(path))
     depth = 0
@@ -71,10 +78,18 @@ def read_pubmed(path: Path) -> Iterator[Document]:
                     depth -= 1
                     if depth == 0:
                         doc = _article(elem, str(path))
+                        notices = _retractions(elem)
                         elem.clear()
                         opener.article_done()
                         if doc is not None:
                             yield doc
+                        yield from notices
+                elif elem.tag == "DeleteCitation" and depth == 0:
+                    for pmid in elem.findall("PMID"):
+                        if _text(pmid):
+                            yield Notice(_text(pmid), "delete", "deleted from PubMed (DeleteCitation)")
+                    elem.clear()
+                    opener.article_done()
     except ET.ParseError as exc:
         raise ReaderError(str(path), f"malformed XML ({exc})") from exc
     except DefusedXmlException as exc:
@@ -125,6 +140,23 @@ def _article(elem: ET.Element, source: str) -> Document | None:
         "publication_types": [_text(p) for p in article.findall("PublicationTypeList/PublicationType")],
     }
     return build_document(meta, sections, source=source, fallback_id=pmid)
+
+
+def _retractions(elem: ET.Element) -> list[Notice]:
+    citation = elem if elem.tag == "MedlineCitation" else elem.find("MedlineCitation")
+    if citation is None:
+        return []
+    pmid = _text(citation.find("PMID"))
+    out = []
+    for ref in citation.findall("CommentsCorrectionsList/CommentsCorrections"):
+        other = _text(ref.find("PMID"))
+        if not other or not pmid:
+            continue
+        if ref.get("RefType") == "RetractionIn":
+            out.append(Notice(pmid, "withdraw", f"retracted (retraction notice: PMID {other})"))
+        elif ref.get("RefType") == "RetractionOf":
+            out.append(Notice(other, "withdraw", f"retracted (retraction notice: PMID {pmid})"))
+    return out
 
 
 def _doi(elem: ET.Element, article: ET.Element) -> str | None:

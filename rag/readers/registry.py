@@ -20,7 +20,7 @@ from rag.readers.jsonl import read_jsonl
 from rag.readers.pdf import read_pdf
 from rag.readers.pubmed import read_pubmed
 from rag.readers.text import read_text
-from rag.types import Document
+from rag.types import Document, Notice
 
 HEAD_BYTES = 512  # what ``magic`` is compared with
 
@@ -48,7 +48,9 @@ class Reader(Protocol):
         """Leading bytes that identify the format whatever the suffix (may be empty)."""
         ...
 
-    def read(self, path: Path, metadata: Metadata) -> Iterable[Document]: ...
+    def read(self, path: Path, metadata: Metadata) -> Iterable[Document | Notice]:
+        """The file's documents, and any ``Notice`` about documents it does not carry."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +59,14 @@ class FunctionReader:
 
     name: str
     suffixes: tuple[str, ...]
-    function: Callable[[Path, Metadata], Iterable[Document]]
+    function: Callable[[Path, Metadata], Iterable[Document | Notice]]
     magic: tuple[bytes, ...] = ()
 
-    def read(self, path: Path, metadata: Metadata) -> Iterable[Document]:
+    def read(self, path: Path, metadata: Metadata) -> Iterable[Document | Notice]:
         return self.function(path, metadata)
 
 
-def _xml(path: Path, _: Metadata) -> list[Document]:
+def _xml(path: Path, _: Metadata) -> list[Document | Notice]:
     """PubMed XML, or a PMC JATS article when the root element is ``<article>``."""
     if is_jats(path):
         return [read_jats(path)]
