@@ -47,7 +47,7 @@ lock: install
 	$(BIN)/pip install --quiet pip-tools
 	$(BIN)/pip freeze --exclude-editable > .lock-constraints.txt
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
-		--no-emit-find-links --extra fast --extra dev -c .lock-constraints.txt -o requirements.lock pyproject.toml
+		--no-emit-find-links --extra fast --extra distributed --extra dev -c .lock-constraints.txt -o requirements.lock pyproject.toml
 	rm -f .lock-constraints.txt
 
 # Locked, installed and minimum-pinned versions against security/advisories.json (offline).

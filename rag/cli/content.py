@@ -65,13 +65,28 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     existing = existing_model(args.index)
     model = args.model or existing or s.model
     # an existing index keeps its chunking unless told otherwise (which it then refuses, naming both)
-    report = ingest(
-        read_paths(args.paths, args.metadata),
-        args.index,
-        make_embedder(model, batch_size=s.embed_batch),
-        chunking=chunking(args, s, args.index),
-        progress=not args.quiet,
-    )
+    if args.ray:  # read, chunk and embed on a Ray cluster; this process writes the version
+        from rag.index.distributed import ingest_ray
+
+        report = ingest_ray(
+            args.paths,
+            args.index,
+            model=model,
+            address=args.ray,
+            metadata=args.metadata,
+            chunking=chunking(args, s, args.index),
+            workers=args.ray_workers,
+            batch_size=s.embed_batch,
+            progress=not args.quiet,
+        )
+    else:
+        report = ingest(
+            read_paths(args.paths, args.metadata),
+            args.index,
+            make_embedder(model, batch_size=s.embed_batch),
+            chunking=chunking(args, s, args.index),
+            progress=not args.quiet,
+        )
     _write_report(args, report)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
@@ -250,6 +265,13 @@ def add_parsers(sub: Any) -> None:
     chunking_options(p)
     p.add_argument("--report", type=Path, default=None, help="also write the report as JSON here")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        default=None,
+        help="read, chunk and embed on a Ray cluster: auto (RAY_ADDRESS or `ray start`), local, or HOST:PORT",
+    )
+    p.add_argument("--ray-workers", type=int, default=2, help="embedding actors on the cluster (default 2)")
     common(p)
     p.set_defaults(func=cmd_ingest)
 
