@@ -12,6 +12,7 @@ import uvicorn
 
 from api.app import create_app
 from api.logs import LOG_CONFIG
+from api.shard import create_shard_app
 from rag.cli.common import common
 
 
@@ -44,9 +45,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve_shard(args: argparse.Namespace) -> int:
+    settings = args.settings.model_copy(update={"index": args.index})
+    uvicorn.run(create_shard_app(settings), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
 def add_parsers(sub: Any) -> None:
     p = sub.add_parser("serve", help="serve the API and the web page")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
     common(p, json_flag=False)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("serve-shard", help="serve an index as one shard of a sharded deployment (internal)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8100)
+    common(p, json_flag=False)
+    p.set_defaults(func=cmd_serve_shard)

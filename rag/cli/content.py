@@ -1,4 +1,4 @@
-"""``rag ingest|sync|remove|reindex|withdraw|versions|use|rollback|upgrade``: the content team's commands."""
+"""``rag ingest|remove|reindex|withdraw|versions|use|rollback|upgrade``: the content team's commands."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from rag.index.ingest import IngestReport, ingest, reindex, remove, withdraw
 from rag.index.layout import version_dir
 from rag.index.live import list_versions, rollback, use
 from rag.index.manifest import Manifest
-from rag.index.sync import PATTERN, sync
 from rag.index.upgrade import upgrade
 from rag.index.version import open_index
 from rag.readers import read_paths
@@ -111,25 +110,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             f"{report.counts['passages']} passages"
         )
     return _failures(report, "FAILED")
-
-
-@audited("sync", lambda a: str(a.folder))
-def cmd_sync(args: argparse.Namespace) -> int:
-    embedder, kept = index_embedder(args.index)
-
-    def say(name: str, report: IngestReport) -> None:
-        if not args.json:
-            print(
-                f"{name}: {report.added} added, {report.updated} updated, {report.removed} deleted, "
-                f"{report.withdrawn} withdrawn, {report.unchanged} unchanged → {report.version}"
-            )
-
-    done = sync(args.folder, args.index, embedder, chunking=kept, pattern=args.pattern, on_file=say)
-    if args.json:
-        print(json.dumps([{"file": name, **report.to_dict()} for name, report in done], indent=2))
-    elif not done:
-        print(f"{args.index}: every {args.pattern} file in {args.folder} is already applied")
-    return 0
 
 
 @audited("remove", lambda a: " ".join([*a.ids, *(str(s) for s in a.source or [])]))
@@ -274,14 +254,6 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--ray-workers", type=int, default=2, help="embedding actors on the cluster (default 2)")
     common(p)
     p.set_defaults(func=cmd_ingest)
-
-    p = sub.add_parser(
-        "sync", help="apply PubMed baseline/update files of a folder in order, each once (deletions too)"
-    )
-    p.add_argument("folder", type=Path, help="the folder of pubmedYYnNNNN.xml.gz files")
-    p.add_argument("--pattern", default=PATTERN, help=f"file names to apply (default {PATTERN})")
-    common(p)
-    p.set_defaults(func=cmd_sync)
 
     p = sub.add_parser("remove", help="remove documents (by id) from every part of an index")
     p.add_argument("ids", nargs="*", help="document ids (PMID, DOI or sha256:… as shown by search)")
