@@ -96,3 +96,15 @@ def test_a_richer_source_of_a_paper_stored_under_another_id_replaces_it_there(tm
     assert len(store.document_text("lib-7") or "") > 10_000
     again = ingest(read_paths([ARTICLE]), index, HashingEmbedder(), progress=False)
     assert again.unchanged == 1 and not again.new_version
+
+
+def test_a_paper_is_matched_by_its_pmcid_too(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.jsonl"
+    record = {"_id": "note-1", "title": "OHIP-NL", "text": "Notes on the Dutch OHIP.",
+              "metadata": {"pmcid": "PMC2329613"}}  # fmt: skip
+    notes.write_text(json.dumps(record) + "\n")
+    index = tmp_path / "idx"
+    ingest(read_paths([notes]), index, HashingEmbedder(), progress=False)
+    report = ingest(read_paths([ARTICLE]), index, HashingEmbedder(), progress=False)
+    assert report.merged == [{"file": str(ARTICLE), "doc_id": "18405359", "into": "note-1"}]
+    assert open_index(index).store.doc_ids() == ["note-1"]

@@ -14,8 +14,8 @@ from rag.errors import IndexCorrupt, IndexMismatch
 # The on-disk format: bump it with every store migration or file layout change, and teach
 # ``rag.index.upgrade`` to bring the previous one forward. 2: numbered store migrations;
 # 3: documents indexed by DOI and PMID (migration 4).
-FORMAT_VERSION = 3
-UPGRADABLE = (1, 2)  # older formats ``rag upgrade`` brings to FORMAT_VERSION (store migrations)
+FORMAT_VERSION = 4
+UPGRADABLE = (1, 2, 3)  # older formats ``rag upgrade`` brings to FORMAT_VERSION (store migrations)
 MANIFEST = "manifest.json"
 
 

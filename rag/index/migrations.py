@@ -64,6 +64,15 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX IF NOT EXISTS documents_pmid ON documents(pmid);
         """,
     ),
+    (
+        5,
+        "documents by PMCID (a PMC full text and its PubMed record or PDF are one document)",
+        """
+        ALTER TABLE documents ADD COLUMN pmcid TEXT;
+        UPDATE documents SET pmcid = json_extract(extra, '$.pmcid') WHERE json_valid(extra);
+        CREATE INDEX IF NOT EXISTS documents_pmcid ON documents(pmcid);
+        """,
+    ),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -69,14 +69,15 @@ class Store:
         return row["content_hash"] if row else None
 
     def same_paper(self, doc: Document) -> str | None:
-        """The id of another stored document with ``doc``'s DOI or PMID (the same paper from another
-        source: a PDF and its PubMed record), if any."""
+        """The id of another stored document with ``doc``'s DOI, PMID or PMCID (the same paper from
+        another source: a PDF, its PubMed record, its PMC full text), if any."""
+        pmcid = doc.extra.get("pmcid") or None
         row = (
             self._conn()
             .execute(
                 "SELECT doc_id FROM documents WHERE doc_id != ? AND ((? IS NOT NULL AND doi = ?)"
-                " OR (? IS NOT NULL AND pmid = ?)) LIMIT 1",
-                (doc.doc_id, doc.doi, doc.doi, doc.pmid, doc.pmid),
+                " OR (? IS NOT NULL AND pmid = ?) OR (? IS NOT NULL AND pmcid = ?)) LIMIT 1",
+                (doc.doc_id, doc.doi, doc.doi, doc.pmid, doc.pmid, pmcid, pmcid),
             )
             .fetchone()
         )
@@ -94,8 +95,8 @@ class Store:
         """Insert a document and its passages; returns the new passages' row ids in order."""
         conn = self._conn()
         conn.execute(
-            "INSERT INTO documents (doc_id, title, journal, year, pmid, doi, authors, source, extra, text,"
-            " content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents (doc_id, title, journal, year, pmid, doi, pmcid, authors, source, extra,"
+            " text, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 doc.doc_id,
                 doc.title,
@@ -103,6 +104,7 @@ class Store:
                 doc.year,
                 doc.pmid,
                 doc.doi,
+                doc.extra.get("pmcid") or None,
                 json.dumps(list(doc.authors)),
                 doc.source,
                 json.dumps(doc.extra, default=str),
