@@ -29,10 +29,7 @@ from rag.chunking import ChunkingParams, chunk_document, index_text
 from rag.embed import Embedder, make_embedder
 from rag.errors import InvalidInput, ReaderError
 from rag.index.ingest import IngestReport, ingest
-from rag.readers import Metadata, ReadResult, discover, read_file
-from rag.readers.bibliography import SUFFIXES as BIBLIOGRAPHY_SUFFIXES
-from rag.readers.bibliography import load_bibliography
-from rag.readers.sidecar import load_sidecar
+from rag.readers import MetadataFile, ReadResult, discover, read_file
 from rag.types import Document, Notice
 
 DOCS_PER_BATCH = 32  # documents per embedding call of an actor
@@ -51,17 +48,12 @@ class _Parse:
     """Ray Data ``flat_map``: one file → one row per document or notice, or one error row."""
 
     def __init__(self, metadata: Path | None) -> None:
-        self.rows: dict[str, dict[str, Any]] = {}
-        self.bibliography = None
-        if metadata is not None and metadata.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
-            self.bibliography = load_bibliography(metadata)
-        elif metadata is not None:
-            self.rows = load_sidecar(metadata)
+        self.metadata = MetadataFile.load(metadata)
 
     def __call__(self, row: dict[str, Any]) -> list[dict[str, Any]]:
         path = Path(row["path"])
         try:
-            items = read_file(path, Metadata(self.rows.get(path.name), self.bibliography))
+            items = read_file(path, self.metadata.of(path))
         except ReaderError as exc:
             return [{"path": str(path), "item": None, "error": exc.reason}]
         except OSError as exc:

@@ -132,8 +132,8 @@ def ingest(
 
 
 def _put(builder: Builder, doc: Document, path: str, report: IngestReport) -> None:
-    """Add, update or skip one read document. One paper is one document: when its DOI or PMID is
-    stored under another id (its PubMed record, PMC full text or PDF), the richer text stays, under
+    """Add, update or skip one read document. One paper is one document: when its DOI, PMID or PMCID
+    is stored under another id (its PubMed record, PMC full text or PDF), the richer text stays, under
     the stored id, with the identifiers of both."""
     digest = document_hash(doc)
     same = builder.store.same_paper(doc)

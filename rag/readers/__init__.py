@@ -15,7 +15,7 @@ from rag.readers.registry import Metadata, Reader, reader_for, suffixes
 from rag.readers.sidecar import load_sidecar
 from rag.types import Document, Notice
 
-__all__ = ["Metadata", "ReadResult", "Reader", "discover", "read_file", "read_paths"]
+__all__ = ["Metadata", "MetadataFile", "ReadResult", "Reader", "discover", "read_file", "read_paths"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,21 +58,31 @@ def read_paths(paths: list[Path], metadata: Path | None = None) -> Iterator[Read
     matched to PDFs by DOI or title. Missing paths and an unreadable metadata file fail here, at the
     call, before anything is read or written.
     """
-    bibliography = None
-    rows: dict[str, dict[str, Any]] = {}
-    if metadata is not None and metadata.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
-        bibliography = load_bibliography(metadata)
-    elif metadata is not None:
-        rows = load_sidecar(metadata)
-    return _read_all(discover(paths), rows, bibliography)
+    return _read_all(discover(paths), MetadataFile.load(metadata))
 
 
-def _read_all(
-    files: list[Path], rows: dict[str, dict[str, Any]], bibliography: Bibliography | None
-) -> Iterator[ReadResult]:
+@dataclass(frozen=True, slots=True)
+class MetadataFile:
+    """A loaded metadata sidecar: CSV/JSON rows by file name, or a RIS/BibTeX bibliography."""
+
+    rows: dict[str, dict[str, Any]]
+    bibliography: Bibliography | None = None
+
+    @classmethod
+    def load(cls, metadata: Path | None) -> MetadataFile:
+        if metadata is not None and metadata.suffix.lower() in BIBLIOGRAPHY_SUFFIXES:
+            return cls({}, load_bibliography(metadata))
+        return cls(load_sidecar(metadata) if metadata is not None else {})
+
+    def of(self, path: Path) -> Metadata:
+        """What is known about ``path``: its sidecar row and the bibliography to match it against."""
+        return Metadata(self.rows.get(path.name), self.bibliography)
+
+
+def _read_all(files: list[Path], metadata: MetadataFile) -> Iterator[ReadResult]:
     for path in files:
         try:
-            docs = read_file(path, Metadata(rows.get(path.name), bibliography))
+            docs = read_file(path, metadata.of(path))
         except ReaderError as exc:
             yield ReadResult(path=str(path), error=exc.reason)
         except OSError as exc:
