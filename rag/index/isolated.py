@@ -28,6 +28,7 @@ from rag.chunking import ChunkingParams
 from rag.config import JOB_MEMORY_MB, JOB_TIMEOUT_S
 from rag.errors import IngestAborted, RagError, WriterBusy
 from rag.index.ingest import IngestReport
+from rag.index.layout import current_version
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
 BUSY_EXIT = 75  # EX_TEMPFAIL: another writer holds the index; the caller may retry
@@ -65,6 +66,7 @@ def ingest_isolated(
         "memory_mb": limits.memory_mb,
     }
     env = {**os.environ, "TQDM_DISABLE": "1", "PYTHONUNBUFFERED": "1"}
+    live = current_version(index_dir)
     child = subprocess.Popen(
         [sys.executable, "-m", "rag.index.isolated"],
         stdin=subprocess.PIPE,
@@ -80,8 +82,8 @@ def ingest_isolated(
         os.killpg(child.pid, signal.SIGKILL)
         child.communicate()
         raise IngestAborted(
-            f"the ingestion took longer than its limit of {limits.timeout_s:g} s and was stopped; nothing "
-            "was published. Send fewer or smaller files, or raise RAG_JOB_TIMEOUT_S"
+            f"the ingestion took longer than its limit of {limits.timeout_s:g} s and was stopped; "
+            f"{_published(index_dir, live)}. Send fewer or smaller files, or raise RAG_JOB_TIMEOUT_S"
         ) from None
     except BaseException:
         os.killpg(child.pid, signal.SIGKILL)
@@ -91,8 +93,14 @@ def ingest_isolated(
     if child.returncode == BUSY_EXIT:
         raise WriterBusy(reason or "another process is writing to the index; retry when it has finished")
     if child.returncode != 0:
-        raise IngestAborted(_failure(child.returncode, reason, limits))
+        raise IngestAborted(f"{_failure(child.returncode, reason, limits)}; {_published(index_dir, live)}")
     return IngestReport(**json.loads(_last_line(out)))
+
+
+def _published(index_dir: Path, before: str | None) -> str:
+    """What the stopped child left live (it may have published just before it was stopped)."""
+    now = current_version(index_dir)
+    return "nothing was published" if now == before else f"it had already published version {now}"
 
 
 def _last_line(text: str) -> str:
@@ -103,11 +111,11 @@ def _last_line(text: str) -> str:
 def _failure(returncode: int, reason: str, limits: Limits) -> str:
     limit = f"its {limits.memory_mb} MB memory limit (RAG_JOB_MEMORY_MB)" if limits.memory_mb else "memory"
     if reason.startswith("MemoryError"):
-        return f"the ingestion ran out of {limit}; nothing was published. Send fewer or smaller files"
+        return f"the ingestion ran out of {limit} (send fewer or smaller files)"
     hint = f" (if {limit} is too low, raise it)" if limits.memory_mb else ""
     if returncode < 0:
-        return f"the ingestion process was killed by signal {-returncode}{hint}; nothing was published"
-    return f"the ingestion failed: {reason or f'exit {returncode}'}{hint}; nothing was published"
+        return f"the ingestion process was killed by signal {-returncode}{hint}"
+    return f"the ingestion failed: {reason or f'exit {returncode}'}{hint}"
 
 
 def _die_with_parent() -> None:
