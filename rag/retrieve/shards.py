@@ -91,8 +91,11 @@ class ShardTerms:
             row = self.tf[self.vocab[term]]
             docs, tf = row.indices, row.data
             scores[docs] += idf * tf / (tf + norm[docs])
-        best = np.argsort(-scores, kind="stable")[:k]
-        return [(int(self.row_ids[i]), float(scores[i])) for i in best if scores[i] > 0]
+        best = np.flatnonzero(scores > 0)
+        if len(best) > k:  # the k best without sorting every passage
+            best = best[np.argpartition(-scores[best], k - 1)[:k]]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [(int(self.row_ids[i]), float(scores[i])) for i in best]
 
 
 class Shard(Protocol):
