@@ -104,6 +104,13 @@ def test_rag_sync_command(tmp_path: Path) -> None:
     rag = [sys.executable, "-m", "rag.cli"]
     subprocess.run([*rag, "ingest", str(BASELINE), "--index", str(index), "--quiet"], check=True)
     out = subprocess.run([*rag, "sync", str(folder), "--index", str(index)], capture_output=True, text=True)
+    fresh = subprocess.run(  # no index yet: sync builds one with the configured model
+        [*rag, "sync", str(folder), "--index", str(tmp_path / "new"), "--model", "hashing-256"],
+        capture_output=True,
+        text=True,
+    )
+    assert fresh.returncode == 0, fresh.stderr
+    assert open_index(tmp_path / "new").manifest.extra["pubmed_applied"] == [BASELINE.name, DAILY.name]
     assert out.returncode == 0, out.stderr
     lines = out.stdout.strip().splitlines()
     assert lines[0].startswith(

@@ -7,15 +7,20 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rag.cli.common import common, index_embedder
+from rag.cli.common import chunking, common, existing_model, index_embedder
 from rag.cli.content import audited
+from rag.embed import make_embedder
 from rag.index.ingest import IngestReport
 from rag.index.sync import PATTERN, sync
 
 
 @audited("sync", lambda a: str(a.folder))
 def cmd_sync(args: argparse.Namespace) -> int:
-    embedder, kept = index_embedder(args.index)
+    if existing_model(args.index) is None:  # a new index: the configured model and chunking
+        s = args.settings
+        embedder, kept = make_embedder(args.model or s.model, batch_size=s.embed_batch), chunking(args, s)
+    else:
+        embedder, kept = index_embedder(args.index)
 
     def say(name: str, report: IngestReport) -> None:
         if not args.json:
