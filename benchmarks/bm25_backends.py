@@ -1,6 +1,9 @@
-"""bm25s vs SQLite FTS5 as the BM25 index: quality (nDCG@10 on a BEIR set), indexing time, latency.
+"""bm25s vs SQLite FTS5 vs tantivy as the BM25 index: quality (nDCG@10 on a BEIR set), indexing
+time, latency, and the cost of adding documents to a built index (``--add``: the last N documents
+added after the others are indexed; bm25s has no incremental add and is rebuilt, tantivy and FTS5
+add a segment / rows).
 
-python -m benchmarks.bm25_backends --data ../shared/data/scifact
+python -m benchmarks.bm25_backends --data ../shared/data/scifact --split train
 """
 
 from __future__ import annotations
@@ -74,16 +77,90 @@ def bm25s_backend(corpus: list[dict], queries: dict[str, str], k: int) -> tuple[
     return build, run, lat
 
 
+def tantivy_backend(corpus: list[dict], queries: dict[str, str], k: int) -> tuple[float, dict, list[float]]:
+    import tantivy
+
+    schema = tantivy.SchemaBuilder()
+    schema.add_text_field("id", stored=True, tokenizer_name="raw")
+    schema.add_text_field("body", stored=False, tokenizer_name="en_stem")
+    index = tantivy.Index(schema.build(), path=tempfile.mkdtemp())
+    t = time.perf_counter()
+    writer = index.writer(heap_size=200_000_000, num_threads=1)
+    for d in corpus:
+        writer.add_document(tantivy.Document(id=d["_id"], body=f"{d.get('title', '')} {d['text']}"))
+    writer.commit()
+    writer.wait_merging_threads()
+    build = time.perf_counter() - t
+    index.reload()
+    searcher = index.searcher()
+    from rag.text.terms import STOPWORDS
+
+    run, lat = {}, []
+    for qid, text in queries.items():
+        words = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOPWORDS and len(w) > 1]
+        t = time.perf_counter()
+        hits = (
+            searcher.search(index.parse_query(" ".join(words) or "none", ["body"]), k).hits if words else []
+        )
+        lat.append(time.perf_counter() - t)
+        run[qid] = {searcher.doc(a)["id"][0]: float(score) for score, a in hits}
+    return build, run, lat
+
+
+def add_cost(corpus: list[dict], n: int) -> dict[str, float]:
+    """Seconds to add the last ``n`` documents to an index of the others (bm25s: a rebuild)."""
+    import tantivy
+
+    body = [f"{d.get('title', '')} {d['text']}" for d in corpus]
+    old, new = len(corpus) - n, n
+    costs = {}
+    LexicalIndex.build(list(range(old)), body[:old])
+    t = time.perf_counter()
+    LexicalIndex.build(list(range(old + new)), body)
+    costs["bm25s"] = time.perf_counter() - t
+    schema = tantivy.SchemaBuilder()
+    schema.add_text_field("id", stored=True, tokenizer_name="raw")
+    schema.add_text_field("body", stored=False, tokenizer_name="en_stem")
+    index = tantivy.Index(schema.build(), path=tempfile.mkdtemp())
+    writer = index.writer(heap_size=200_000_000, num_threads=1)
+    for i in range(old):
+        writer.add_document(tantivy.Document(id=str(i), body=body[i]))
+    writer.commit()
+    t = time.perf_counter()
+    for i in range(old, old + new):
+        writer.add_document(tantivy.Document(id=str(i), body=body[i]))
+    writer.commit()
+    costs["tantivy"] = time.perf_counter() - t
+    conn = sqlite3.connect(Path(tempfile.mkdtemp()) / "fts.sqlite")
+    conn.execute("CREATE VIRTUAL TABLE p USING fts5(doc_id UNINDEXED, body, tokenize='porter unicode61')")
+    conn.executemany("INSERT INTO p VALUES (?, ?)", ((str(i), body[i]) for i in range(old)))
+    conn.commit()
+    t = time.perf_counter()
+    conn.executemany("INSERT INTO p VALUES (?, ?)", ((str(i), body[i]) for i in range(old, old + new)))
+    conn.commit()
+    costs["fts5"] = time.perf_counter() - t
+    return costs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, required=True)
-    parser.add_argument("--split", default="test")
+    parser.add_argument(
+        "--split", default="train", help="choose on train (the default); test is for reporting"
+    )
+    parser.add_argument("--add", type=int, default=1000, help="documents added to a built index")
     args = parser.parse_args()
     from ranx import Qrels, Run, evaluate
 
     corpus, queries, qrels = load(args.data, args.split)
     rows = []
-    for name, fn in (("bm25s (numpy, Snowball, stopwords)", bm25s_backend), ("SQLite FTS5 (porter)", fts5)):
+    backends = (
+        ("bm25s (numpy, Snowball, stopwords)", bm25s_backend, "bm25s"),
+        ("SQLite FTS5 (porter)", fts5, "fts5"),
+        ("tantivy 0.27 (en_stem)", tantivy_backend, "tantivy"),
+    )
+    adds = add_cost(corpus, args.add)
+    for name, fn, key in backends:
         build, run, lat = fn(corpus, queries, 100)
         run = {q: (r or {"__none__": 0.0}) for q, r in run.items()}
         m = evaluate(Qrels(qrels), Run(run), ["ndcg@10", "recall@100"])
@@ -95,9 +172,11 @@ def main() -> None:
                 f"{build:.2f}",
                 f"{statistics.median(lat) * 1000:.2f}",
                 f"{sorted(lat)[int(0.95 * len(lat))] * 1000:.2f}",
+                f"{adds[key]:.2f}",
             ]
         )
-    table = markdown_table(["backend", "nDCG@10", "Recall@100", "index s", "p50 ms", "p95 ms"], rows)
+    headers = ["backend", "nDCG@10", "Recall@100", "index s", "p50 ms", "p95 ms", f"add {args.add} docs s"]
+    table = markdown_table(headers, rows)
     append_result(
         f"BM25 backend: {args.data.name} {args.split} ({len(corpus)} docs, {len(queries)} queries)", table
     )
