@@ -75,7 +75,7 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
                 else:
                     stored.append({"file": name, "stored_as": path.name, "type": kind})
             if not stored:
-                raise InvalidInput("no literature file in the upload (PDF, PubMed XML, JSONL)")
+                raise InvalidInput("no literature file in the upload (PDF, PubMed XML, PMC JATS XML, JSONL)")
             if sidecars and bibliographies:
                 raise InvalidInput(
                     "send either a CSV/JSON metadata sidecar or a RIS/BibTeX file with an upload, not both"
