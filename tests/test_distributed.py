@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ABSTRACTS, FIXTURES, PDF_DIR, PDF_MANIFEST, PUBMED
+from conftest import ABSTRACTS, FIXTURES, PDF_DIR, PDF_MANIFEST, PUBMED, free_port
 
 pytestmark = pytest.mark.slow
 ray = pytest.importorskip("ray", reason="Ray is installed by `make install` (extra 'distributed')")
@@ -31,15 +30,9 @@ ENV = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     address = f"127.0.0.1:{port}"
     head = [RAY, "start", "--head", f"--port={port}", "--node-ip-address=127.0.0.1", "--num-cpus=1"]
     subprocess.run([*head, "--include-dashboard=false", "--disable-usage-stats"], check=True, env=ENV,
@@ -91,7 +84,7 @@ def test_ray_ingest_builds_the_index_a_local_ingest_builds(cluster: str, tmp_pat
 
 
 def test_an_unreachable_cluster_is_one_clear_line(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     rag = [sys.executable, "-m", "rag.cli", "ingest", str(ABSTRACTS), "--index", str(tmp_path / "i")]
     run = subprocess.run(
         [*rag, "--ray", f"127.0.0.1:{port}"], env=ENV, capture_output=True, text=True, timeout=300

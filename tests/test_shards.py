@@ -11,7 +11,7 @@ import time
 import urllib.error
 
 import pytest
-from conftest import ABSTRACTS, PDF_DIR, PDF_MANIFEST, PUBMED
+from conftest import ABSTRACTS, PDF_DIR, PDF_MANIFEST, PUBMED, free_port
 
 from rag.index.ingest import ingest
 from rag.index.version import open_index
@@ -92,7 +92,7 @@ def test_two_shard_servers_on_loopback_give_the_top_10_of_one_index(indexes) -> 
     env = {**os.environ, "RAG_API_KEY": "shard-key"}
     try:
         for local in router.shards:
-            port = _free_port()
+            port = free_port()
             index_dir = local.index.path.parent.parent  # the index folder of the version
             cmd = [
                 sys.executable,
@@ -119,12 +119,6 @@ def test_two_shard_servers_on_loopback_give_the_top_10_of_one_index(indexes) -> 
         for server in servers:
             server.kill()
             server.wait()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_for(port: int, server: subprocess.Popen) -> None:  # type: ignore[type-arg]

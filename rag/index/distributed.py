@@ -20,6 +20,7 @@ import json
 import socket
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -163,8 +164,7 @@ def ingest_ray(
             .flat_map(_Parse, fn_constructor_args=(metadata,), compute=pool)
             .map_batches(
                 _Embed,
-                fn_constructor_args=(model, {"chunk_words": chunking.chunk_words,
-                                             "overlap_sentences": chunking.overlap_sentences}, batch_size),
+                fn_constructor_args=(model, asdict(chunking), batch_size),
                 batch_size=DOCS_PER_BATCH,
                 batch_format="default",
                 compute=pool,

@@ -21,7 +21,7 @@ import resource
 import signal
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rag.chunking import ChunkingParams
@@ -61,7 +61,7 @@ def ingest_isolated(
         "metadata": str(metadata) if metadata else None,
         "index": str(index_dir),
         "model": model,
-        "chunking": {"chunk_words": chunking.chunk_words, "overlap_sentences": chunking.overlap_sentences},
+        "chunking": asdict(chunking),
         "batch_size": batch_size,
         "memory_mb": limits.memory_mb,
     }
