@@ -45,6 +45,8 @@ def test_footers_and_declarations_are_not_evidence() -> None:
         "This article is distributed under the terms of the Creative Commons Attribution License.",
         "The authors declare that they have no competing interests in this work.",
         "All authors read and approved the final manuscript before submission.",
+        "Accepted: 6 January 2010 Published: 6 January 2010",
+        "Received: 12 March 2009 Revised: 2 May 2009",
     ]:
         assert not quotable(line), line
     assert quotable("The risks of heparin include bleeding and heparin induced thrombocytopenia.")

@@ -38,7 +38,8 @@ NOT_EVIDENCE = re.compile(
     r"@|\bcreative commons\b|\blicen[cs]ee\b|\bopen access\b|\bcompeting interests?\b|"
     r"\bconflicts? of interest\b|\bauthors?'? contributions?\b|\bcontributed equally\b|"
     r"\b(?:read|and) approved the final manuscript\b|\bcorrespondence\b|\bfunding\b.*\bgrant\b|"
-    r"\bcited by\b|\bdoi: ?10\.|\bretrieved from\b|\ball rights reserved\b|\bcopyright\b|©",
+    r"\bcited by\b|\bdoi: ?10\.|\bretrieved from\b|\ball rights reserved\b|\bcopyright\b|©|"
+    r"\b(?:received|accepted|published|revised)(?: online)?: ?\d",
     re.IGNORECASE,
 )
 
