@@ -1,7 +1,7 @@
 """bm25s vs SQLite FTS5 vs tantivy as the BM25 index: quality (nDCG@10 on a BEIR set), indexing
 time, latency, and the cost of adding documents to a built index (``--add``: the last N documents
 added after the others are indexed; bm25s has no incremental add and is rebuilt, tantivy and FTS5
-add a segment / rows).
+add a segment / rows, the segmented index (``rag.index.terms``) writes the new documents as a segment).
 
 python -m benchmarks.bm25_backends --data ../shared/data/scifact --split train
 """
@@ -19,6 +19,7 @@ from pathlib import Path
 
 from benchmarks._common import append_result, markdown_table
 from rag.index.lexical import LexicalIndex
+from rag.index.terms import TermIndex, query_terms
 
 
 def load(data: Path, split: str) -> tuple[list[dict], dict[str, str], dict[str, dict[str, int]]]:
@@ -77,6 +78,21 @@ def bm25s_backend(corpus: list[dict], queries: dict[str, str], k: int) -> tuple[
     return build, run, lat
 
 
+def terms_backend(corpus: list[dict], queries: dict[str, str], k: int) -> tuple[float, dict, list[float]]:
+    """The segmented index's BM25 (``rag.index.terms``): bm25s's analysis, statistics at query time."""
+    t = time.perf_counter()
+    index = TermIndex.build(list(range(len(corpus))), [f"{d.get('title', '')} {d['text']}" for d in corpus])
+    build = time.perf_counter() - t
+    run, lat = {}, []
+    for qid, text in queries.items():
+        t = time.perf_counter()
+        terms = query_terms(text)
+        hits = index.search(terms, index.stats(terms), k)
+        lat.append(time.perf_counter() - t)
+        run[qid] = {corpus[r]["_id"]: s for r, s in hits}
+    return build, run, lat
+
+
 def tantivy_backend(corpus: list[dict], queries: dict[str, str], k: int) -> tuple[float, dict, list[float]]:
     import tantivy
 
@@ -118,6 +134,9 @@ def add_cost(corpus: list[dict], n: int) -> dict[str, float]:
     t = time.perf_counter()
     LexicalIndex.build(list(range(old + new)), body)
     costs["bm25s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    TermIndex.build(list(range(old, old + new)), body[old:])  # a new segment of the n documents
+    costs["terms"] = time.perf_counter() - t
     schema = tantivy.SchemaBuilder()
     schema.add_text_field("id", stored=True, tokenizer_name="raw")
     schema.add_text_field("body", stored=False, tokenizer_name="en_stem")
@@ -156,6 +175,7 @@ def main() -> None:
     rows = []
     backends = (
         ("bm25s (numpy, Snowball, stopwords)", bm25s_backend, "bm25s"),
+        ("segment term frequencies (rag.index.terms, bm25s analysis)", terms_backend, "terms"),
         ("SQLite FTS5 (porter)", fts5, "fts5"),
         ("tantivy 0.27 (en_stem)", tantivy_backend, "tantivy"),
     )

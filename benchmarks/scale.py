@@ -29,7 +29,6 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 from benchmarks._common import append_result, markdown_table
@@ -39,6 +38,7 @@ from rag.engine import Engine
 from rag.index import layout
 from rag.index.dense import DenseIndex
 from rag.index.ingest import ingest
+from rag.index.segment import TERMS
 from rag.index.version import open_index
 from rag.readers import ReadResult
 from rag.types import Document, Section
@@ -95,13 +95,6 @@ def synthetic(texts: list[str], n: int) -> Iterator[ReadResult]:
         text = " ".join(w) if copy == 0 else " ".join(x for x, k in zip(w, keep, strict=True) if k)
         doc = Document(doc_id=f"s{i}", title=f"Synthetic passage {i}", sections=(Section(text),))
         yield ReadResult(f"copy{copy}", (doc,))
-
-
-def flat_vectors(dense: DenseIndex) -> tuple[np.ndarray, np.ndarray]:
-    inner = faiss.downcast_index(dense.index.index)
-    n, d = inner.ntotal, inner.d
-    vectors = faiss.rev_swig_ptr(inner.get_xb(), n * d).reshape(n, d).copy()
-    return faiss.vector_to_array(dense.index.id_map).astype(np.int64), vectors
 
 
 def timed_search(engine: Engine, queries: list[str], dense_q: np.ndarray) -> dict[str, object]:
@@ -202,13 +195,15 @@ def main() -> None:
             t = time.perf_counter()
             ingest(synthetic(texts, n), directory, GaussianEmbedder(model, real), progress=True)
             build = time.perf_counter() - t
-        version = layout.version_dir(directory)
-        passages = open_index(directory).manifest.counts["passages"]
-        store_mb, bm25_mb = size_mb(version / layout.STORE), size_mb(version / layout.BM25)
+        opened = open_index(directory)
+        passages = opened.manifest.counts["passages"]
+        [segment] = opened.segments  # one write: one segment
+        version = segment.path
+        store_mb, bm25_mb = size_mb(version / layout.STORE), size_mb(version / TERMS)
         engine = Engine(directory, EngineOptions(query_cache=0, answer_cache=0), embedder=real_model)
         base_rss = rss_mb()
-        flat = engine.index.dense
-        ids, vectors = flat_vectors(flat)
+        flat = engine.index.segments[0].dense
+        ids, vectors = flat.items()
         truth = timed_search(engine, queries, dense_q)
         t = time.perf_counter()
         for q in queries:
@@ -228,7 +223,7 @@ def main() -> None:
             t = time.perf_counter()
             dense = variant(ids, vectors, factory, path)
             built = time.perf_counter() - t
-            engine.index.dense = dense
+            engine.index.segments[0].dense = dense  # the variant stands in for the segment's FAISS index
             for params in settings or [""]:
                 dense.tune(params)
                 r = timed_search(engine, queries, dense_q)
@@ -239,7 +234,7 @@ def main() -> None:
                     + [f"{recall(r['hybrid_top'], truth['hybrid_top']):.3f}", f"{built / 60:.1f}"]
                 )
                 print(rows[-1], flush=True)
-            engine.index.dense = flat
+            engine.index.segments[0].dense = flat
             del dense
         engine.index.close()
     if not rows:

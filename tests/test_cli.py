@@ -246,8 +246,8 @@ def test_info_verify_reads_every_file(tmp_path: Path) -> None:
         == 0
     )
     assert run("info", "--verify", "--index", str(idx)).returncode == 0
-    [version] = (idx / "versions").iterdir()
-    faiss_file = version / "dense.faiss"
+    [segment] = (idx / "segments").iterdir()
+    faiss_file = segment / "dense.faiss"
     data = bytearray(faiss_file.read_bytes())
     data[-1] ^= 0xFF  # same size, different content: only the hash can tell
     faiss_file.write_bytes(bytes(data))
@@ -302,3 +302,33 @@ def test_command_line_writes_are_audited(tmp_path: Path) -> None:
     assert log[0]["target"] == str(ABSTRACTS) and all(e["actor"].startswith("user:") for e in log)
     text = run("audit", "--index", str(idx)).stdout
     assert "ingest" in text and "remove" in text
+
+
+def test_info_shows_segments_and_marks_and_compact_merges_them(tmp_path: Path) -> None:
+    """Issue 13: `rag info` shows segments, deletion marks and the last update file; `rag compact`."""
+    idx = tmp_path / "idx"
+    lines = ABSTRACTS.read_text().splitlines()
+    for name, part in (("a", lines[:5]), ("b", lines[5:])):
+        (tmp_path / f"{name}.jsonl").write_text("\n".join(part) + "\n")
+        r = run(
+            "ingest",
+            str(tmp_path / f"{name}.jsonl"),
+            "--index",
+            str(idx),
+            "--model",
+            "hashing-256",
+            "--quiet",
+        )
+        assert r.returncode == 0, r.stderr
+    first = json.loads(lines[0])["_id"]
+    assert run("remove", first, "--index", str(idx)).returncode == 0
+    info = run("info", "--index", str(idx)).stdout
+    assert "segments  2, 1 deletion mark(s)" in info and ": 5 documents" in info
+    assert "last applied PubMed update file: none" in info
+    r = run("compact", "--index", str(idx))
+    assert r.returncode == 0 and "merged 2 segments" in r.stdout and "1 deleted documents dropped" in r.stdout
+    data = json.loads(run("info", "--index", str(idx), "--json").stdout)
+    assert data["deletion_marks"] == 0 and len(data["segment_details"]) == 1
+    assert data["segment_details"][0]["documents"] == data["counts"]["documents"] == 9
+    r = run("compact", "--index", str(idx))
+    assert r.returncode == 0 and "nothing to compact" in r.stdout

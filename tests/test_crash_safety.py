@@ -90,8 +90,9 @@ def test_kill_9_during_ingest_never_corrupts_and_resumes(tmp_path: Path) -> None
     big = tmp_path / "big.jsonl"
     write_corpus(big, 3000, "n")
     tmp_builds = index / layout.VERSIONS
+    tmp_segments = index / layout.SEGMENTS
     points = [
-        lambda: any(tmp_builds.glob(".tmp-*")),  # the build has started, nothing embedded yet
+        lambda: any(tmp_segments.glob(".tmp-*")),  # the build has started, nothing embedded yet
         lambda: logged(index) >= 1000,  # some batches embedded
         lambda: logged(index) >= 4000,  # most batches embedded
     ]
@@ -110,6 +111,7 @@ def test_kill_9_during_ingest_never_corrupts_and_resumes(tmp_path: Path) -> None
     report = json.loads(r.stdout)
     assert consistent(index) == 3050
     assert not list(tmp_builds.glob(".tmp-*")) and not (index / "resume.sqlite").exists()
+    assert not list(tmp_segments.glob(".tmp-*"))  # the killed builds' segments were cleared
     total = (
         open_index(index).manifest.counts["passages"]
         - open_index(index, version=live_before).manifest.counts["passages"]

@@ -62,7 +62,7 @@ def test_engine_applies_configured_faiss_search_params(tmp_path: Path) -> None:
     abstracts = Path(__file__).parent / "fixtures" / "abstracts" / "pubmedqa_10.jsonl"
     idx = tmp_path / "idx"
     ingest(read_paths([abstracts]), idx, HashingEmbedder(), faiss_factory="HNSW32", progress=False)
-    hnsw = lambda e: faiss.downcast_index(e.index.dense.index.index).hnsw  # noqa: E731
+    hnsw = lambda e: faiss.downcast_index(e.index.segments[0].dense.index.index).hnsw  # noqa: E731
     assert hnsw(Engine(idx, embedder=HashingEmbedder())).efSearch == 2048
     assert (
         hnsw(Engine(idx, EngineOptions(faiss_search="efSearch=64"), embedder=HashingEmbedder())).efSearch

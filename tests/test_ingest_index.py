@@ -62,7 +62,13 @@ def test_versions_are_published_atomically_and_pruned(tmp_path: Path) -> None:
     assert layout.current_version(idx) == versions[-1]
     manifest = json.loads((idx / layout.VERSIONS / versions[-1] / MANIFEST).read_text())
     assert manifest["parent"] == versions[0]
-    assert set(manifest["files"]) >= {"store.sqlite", "dense.faiss", "bm25/row_ids.npy"}
+    assert set(manifest["files"]) == {"marks.json"}
+    # five writes of one document each: five segments, shared by the versions that list them
+    assert len(manifest["segments"]) == 5
+    segments = sorted(p.name for p in (idx / layout.SEGMENTS).iterdir())
+    assert segments == sorted(manifest["segments"])  # nothing half-written or unreferenced is left
+    meta = json.loads((idx / layout.SEGMENTS / segments[0] / "segment.json").read_text())
+    assert set(meta["files"]) >= {"store.sqlite", "dense.faiss", "terms/vocab.json", "terms/indptr.npy"}
 
 
 def test_failed_build_leaves_live_index_untouched(tmp_path: Path) -> None:

@@ -54,7 +54,7 @@ def test_a_format1_index_is_refused_with_the_upgrade_command_then_upgraded(tmp_p
     assert (
         upgraded.manifest.counts == Manifest.read(index / "versions" / old_version, upgrading=True).counts
     )  # nothing re-embedded, nothing lost
-    conn = sqlite3.connect(upgraded.path / "store.sqlite")
+    conn = sqlite3.connect(upgraded.segments[0].path / "store.sqlite")
     assert applied(conn) == set(range(1, LATEST + 1))
     conn.close()
     hits = upgraded.lexical.search("hypertension", 3)

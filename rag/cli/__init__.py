@@ -13,7 +13,7 @@ import sys
 
 from pydantic import ValidationError
 
-from rag.cli import content, conversations, eval, query, sync, train
+from rag.cli import compact, content, conversations, eval, query, sync, train
 from rag.config import Settings
 from rag.errors import InvalidInput, RagError
 from rag.plugins import COMMANDS, plugins
@@ -22,7 +22,7 @@ from rag.plugins import COMMANDS, plugins
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Cited answers from clinical literature.")
     sub = parser.add_subparsers(dest="command", required=True)
-    for group in (query, content, sync, conversations, eval, train):
+    for group in (query, content, sync, compact, conversations, eval, train):
         group.add_parsers(sub)
     for add_parsers in plugins(COMMANDS).values():  # e.g. api's `rag serve`
         add_parsers(sub)

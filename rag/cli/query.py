@@ -122,20 +122,40 @@ def cmd_info(args: argparse.Namespace) -> int:
     index = open_index(args.index)
     if args.verify:  # opening checks sizes; this reads every file and compares its SHA-256
         check_files(index.path, index.manifest, full=True)
+        for segment in index.segments:
+            segment.check(full=True)
     data = index.manifest.model_dump()
     data["path"] = str(index.path)
     data["withdrawn"] = index.withdrawn
+    deleted = index.store.deleted
+    data["segment_details"] = [
+        {"name": s.name, **s.meta["counts"], "deletion_marks": len(deleted[s.name])} for s in index.segments
+    ]
+    data["deletion_marks"] = sum(len(d) for d in deleted.values())
+    applied = index.manifest.extra.get("pubmed_applied") or []
+    data["last_update_file"] = applied[-1] if applied else None
     if args.json:
         print(json.dumps(data, indent=2))
     else:
         m = index.manifest
         print(f"index     {args.index} (live version {m.version}, built {m.built_at})")
         if args.verify:
-            print(f"verified  all {len(m.files)} files match their SHA-256 in the manifest")
+            files = len(m.files) + sum(len(s.meta["files"]) for s in index.segments)
+            print(f"verified  all {files} files match their SHA-256 in the manifests")
         print(f"model     {m.model} (dimension {m.dimension}, normalised={m.normalized}, {m.metric})")
         print(f"faiss     {m.faiss_factory}; bm25 {m.bm25}")
         print(f"chunking  {m.chunking}")
         print(f"counts    {m.counts}")
+        print(
+            f"segments  {len(index.segments)}, {data['deletion_marks']} deletion mark(s) "
+            "(`rag compact` merges them and drops the deleted)"
+        )
+        for seg in data["segment_details"]:
+            print(
+                f"          {seg['name']}: {seg['documents']} documents, {seg['passages']} passages, "
+                f"{seg['deletion_marks']} deleted"
+            )
+        print(f"updates   last applied PubMed update file: {data['last_update_file'] or 'none'}")
         print(f"withdrawn {len(index.withdrawn)} document(s) excluded from answers")
         for doc_id, reason in sorted(index.withdrawn.items())[:50]:
             print(f"          {doc_id}: {reason}")

@@ -1,9 +1,12 @@
 """Building a new index version: the one transaction every write (ingest, remove, reindex) uses.
 
-``building(...)`` takes the writer lock, clears debris of crashed builds, copies the live version
-(or starts empty, or ``fresh=True`` ignores the live one) into ``versions/.tmp-*``, yields a
-``Builder`` to add and remove documents, then rebuilds BM25 from the store, writes FAISS and the
-manifest, and publishes the version atomically. An exception (or a kill) leaves the live version
+``building(...)`` takes the writer lock, clears debris of crashed builds, opens the live version's
+segments (``rag.index.segment``; ``fresh=True`` ignores them) and a new segment in
+``segments/.tmp-*``, and yields a ``Builder`` to add and remove documents. Added and replaced
+documents go to the new segment; removals from older segments become deletion marks. Then the new
+segment gets its FAISS and BM25 term files and is renamed into place, and a version listing the old
+segments plus the new one is published atomically: a write costs what it changes, not the size of
+the index. An exception (or a kill) leaves the live version
 untouched, and vectors embedded before it stay in ``resume.sqlite`` (``rag.index.resume_log``), so the
 re-run does not embed them again.
 """
@@ -11,7 +14,6 @@ re-run does not embed them again.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -26,11 +28,15 @@ from rag.chunking import ChunkingParams, chunk_document, content_hash, index_tex
 from rag.embed.embedder import Embedder
 from rag.errors import IndexMismatch
 from rag.index import layout
+from rag.index.compact import maybe_compact
 from rag.index.dense import DEFAULT_FACTORY, DenseIndex
-from rag.index.lexical import K1, B, LexicalIndex
+from rag.index.lexical import K1, B
 from rag.index.manifest import Manifest, file_digests
 from rag.index.resume_log import RESUME_LOG, ResumeLog
+from rag.index.segment import Marks, new_segment_dir, publish_segment, write_segment
+from rag.index.segmented import SegmentedDense, SegmentedStore
 from rag.index.store import Store
+from rag.index.version import open_segments
 from rag.types import Document
 
 EMBED_BATCH = 256
@@ -53,8 +59,8 @@ class Builder:
 
     def __init__(
         self,
-        store: Store,
-        dense: DenseIndex,
+        store: SegmentedStore,
+        dense: SegmentedDense,
         embedder: Embedder,
         chunking: ChunkingParams,
         progress: bool,
@@ -131,7 +137,7 @@ class Builder:
 class _SentenceEmbedder:
     """Embeds passages' sentences in batches and stores them, so answers need not embed them per request."""
 
-    def __init__(self, embedder: Embedder, store: Store) -> None:
+    def __init__(self, embedder: Embedder, store: SegmentedStore) -> None:
         self.embedder = embedder
         self.store = store
         self.pending: list[tuple[int, list[str]]] = []
@@ -172,48 +178,54 @@ def building(
         layout.prune(index_dir, keep_versions)  # also clears temp builds a crash left behind
         parent = layout.current_version(index_dir)
         version = layout.new_version_name()
-        tmp = index_dir / layout.VERSIONS / f".tmp-{version}"
-        tmp.mkdir(parents=True)
-        base = None
-        if parent is None or fresh:
-            store, dense = Store(tmp / layout.STORE), DenseIndex.create(embedder.dimension, faiss_factory)
-        else:
-            store, dense, base = _copy_live(index_dir, parent, tmp, embedder, chunking)
-        log = ResumeLog(index_dir / RESUME_LOG, embedder.name, dense.dimension)
+        base = None if parent is None or fresh else _check_base(index_dir, parent, embedder, chunking)
+        segments = [] if base is None else open_segments(index_dir, base)
+        marks = Marks() if base is None else Marks.read(layout.version_dir(index_dir, parent))
+        seg_tmp = new_segment_dir(index_dir)
+        row_base = 1 + max([s.rows[1] for s in segments] + [0])
+        factory = base.faiss_factory if base else faiss_factory
+        new_store = Store(seg_tmp / layout.STORE, row_base=row_base)
+        store = SegmentedStore(segments, marks, new=new_store)
+        dense = SegmentedDense(
+            segments, store, embedder.dimension, new=DenseIndex.create(embedder.dimension, factory)
+        )
+        log = ResumeLog(index_dir / RESUME_LOG, embedder.name, embedder.dimension)
         builder = Builder(store, dense, embedder, chunking, progress, log)
         yield builder
         extra_changed = any((base.extra if base else {}).get(k) != v for k, v in (extra or {}).items())
         if builder.changes == 0 and not fresh and not extra_changed:  # nothing to publish: live stays
             store.close()
-            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(seg_tmp, ignore_errors=True)
             log.close(delete=True)
             counts = base.counts if base else {"documents": 0, "passages": 0, "vectors": 0}
             builder.published = Published(parent, parent, counts, 0, new=False)
             return
         builder.flush()
         store.commit()
-        LexicalIndex.build(*_index_texts(store)).save(tmp / layout.BM25)
-        dense.save(tmp / layout.DENSE)
         counts = {**store.counts(), "vectors": len(dense)}
         documents_hash = content_hash(*(f"{d}:{h}" for d, h in store.stored_hashes()))
+        listed = [s.name for s in segments]
+        if new_store.counts()["passages"] or new_store.counts()["documents"]:
+            write_segment(seg_tmp, new_store, dense.new)  # type: ignore[arg-type]
+            listed.append(publish_segment(index_dir, seg_tmp))
+        else:
+            shutil.rmtree(seg_tmp, ignore_errors=True)
+        final_marks = store.marks
         store.close()
+        tmp = index_dir / layout.VERSIONS / f".tmp-{version}"
+        tmp.mkdir(parents=True)
+        final_marks.write(tmp)
         manifest = Manifest(
             version=version,
             parent=parent,
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
             model=embedder.name,
-            dimension=dense.dimension,
-            faiss_factory=base.faiss_factory if base else faiss_factory,
+            dimension=embedder.dimension,
+            faiss_factory=factory,
             chunking=asdict(chunking),
-            bm25={
-                "library": "bm25s",
-                "method": "lucene",
-                "k1": K1,
-                "b": B,
-                "stemmer": "snowball-english",
-                "stopwords": "en",
-            },
+            bm25=BM25_PARAMETERS,
             counts=counts,
+            segments=listed,
             files=file_digests(tmp),
             documents_hash=documents_hash,
             extra={**(base.extra if base else {}), **(extra or {})},
@@ -223,32 +235,38 @@ def building(
         log.close(delete=True)
         layout.prune(index_dir, keep_versions)
     builder.published = Published(version, parent, counts, builder.passages_embedded)
+    maybe_compact(index_dir, len(listed))  # outside the lock: readers and writers go on meanwhile
 
 
-def _copy_live(
-    index_dir: Path, parent: str, tmp: Path, embedder: Embedder, chunking: ChunkingParams
-) -> tuple[Store, DenseIndex, Manifest]:
-    """A writable copy of the live version in ``tmp``; refuses another model or chunking."""
-    src = layout.version_dir(index_dir, parent)
-    base = Manifest.read(src)
+BM25_PARAMETERS = {
+    "library": "rag.index.terms",
+    "tokenizer": "bm25s",
+    "method": "lucene",
+    "k1": K1,
+    "b": B,
+    "stemmer": "snowball-english",
+    "stopwords": "en",
+}
+
+
+def _check_base(index_dir: Path, parent: str, embedder: Embedder, chunking: ChunkingParams) -> Manifest:
+    """The live version's manifest; a write that extends it must use its model and chunking."""
+    base = Manifest.read(layout.version_dir(index_dir, parent))
     base.check_model(embedder.name)
     if base.chunking != asdict(chunking):
         raise IndexMismatch(
             f"{index_dir} was chunked with {base.chunking}, not {asdict(chunking)}; use the same "
             "chunking parameters to add documents, or `rag reindex` to change them"
         )
-    source = sqlite3.connect(f"file:{src / layout.STORE}?mode=ro", uri=True)
-    target = sqlite3.connect(tmp / layout.STORE)
-    source.backup(target)
-    source.close()
-    target.close()
-    return Store(tmp / layout.STORE), DenseIndex.load(src / layout.DENSE, base.faiss_factory), base
+    return base
 
 
 class _BatchEmbedder:
     """Collects passages and embeds them in batches into the dense index, with a progress bar."""
 
-    def __init__(self, embedder: Embedder, dense: DenseIndex, progress: bool, log: ResumeLog | None) -> None:
+    def __init__(
+        self, embedder: Embedder, dense: SegmentedDense, progress: bool, log: ResumeLog | None
+    ) -> None:
         self.embedder = embedder
         self.dense = dense
         self.log = log
@@ -285,12 +303,3 @@ class _BatchEmbedder:
         self.embedded += len(missing)
         self.bar.update(len(self.ids))
         self.ids, self.texts = [], []
-
-
-def _index_texts(store: Store) -> tuple[list[int], list[str]]:
-    ids: list[int] = []
-    texts: list[str] = []
-    for batch_ids, batch_texts in store.iter_index_texts():
-        ids.extend(batch_ids)
-        texts.extend(batch_texts)
-    return ids, texts

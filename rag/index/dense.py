@@ -128,6 +128,17 @@ class DenseIndex:
         self._train()
         return np.vstack([self.index.reconstruct(int(r)) for r in row_ids]).astype(np.float32)
 
+    def items(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every ``(row_ids, vectors)`` stored, in one pass where the index can (Flat: no copy per id)."""
+        self._train()
+        ids = faiss.vector_to_array(self.index.id_map).astype(np.int64)  # type: ignore[attr-defined]
+        inner = faiss.downcast_index(self.index.index)  # type: ignore[attr-defined]
+        if isinstance(inner, faiss.IndexFlat) and len(ids):
+            return ids, faiss.rev_swig_ptr(inner.get_xb(), len(ids) * self.dimension).reshape(
+                len(ids), self.dimension
+            ).copy()
+        return ids, self.vectors(ids.tolist()) if len(ids) else np.zeros((0, self.dimension), np.float32)
+
     def search(self, query_vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-``k`` ``(scores, row_ids)`` per query; missing slots have id -1."""
         self._train()

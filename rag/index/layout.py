@@ -3,17 +3,21 @@
     DIR/
       CURRENT                 name of the live version (replaced atomically)
       .lock                   held by the one writer at a time
-      versions/<version>/     complete, immutable versions: manifest.json, store.sqlite,
-                              dense.faiss, bm25/
+      versions/<version>/     complete, immutable versions: manifest.json (which segments), marks.json
       versions/.tmp-*         a version being built (ignored by readers, removed on the next write)
+      segments/<segment>/     immutable parts versions share: store.sqlite, dense.faiss, terms/
+                              (``rag.index.segment``)
+      segments/.tmp-*         a segment being built
 
-A writer builds a new version in ``versions/.tmp-*``, renames it into place and only then
-points ``CURRENT`` at it, so a crash never leaves a half-written live index.
+A writer builds its new segment and version in temporary directories, renames them into place and
+only then points ``CURRENT`` at the version, so a crash never leaves a half-written live index.
+Segments no kept version lists are deleted with the versions that listed them (``prune``).
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -27,7 +31,8 @@ CURRENT = "CURRENT"
 VERSIONS = "versions"
 STORE = "store.sqlite"
 DENSE = "dense.faiss"
-BM25 = "bm25"
+BM25 = "bm25"  # format 4 and older: a bm25s index per version
+SEGMENTS = "segments"
 
 
 def current_version(index_dir: Path) -> str | None:
@@ -60,7 +65,7 @@ def new_version_name() -> str:
     return datetime.now(UTC).strftime("v%Y%m%dT%H%M%S%fZ")
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -75,11 +80,11 @@ def publish(index_dir: Path, tmp: Path, version: str) -> Path:
             with child.open("rb") as fh:
                 os.fsync(fh.fileno())
         elif child.is_dir():
-            _fsync_dir(child)  # a subfolder's entries (bm25/…) are durable before the rename too
-    _fsync_dir(tmp)
+            fsync_dir(child)  # a subfolder's entries (bm25/…) are durable before the rename too
+    fsync_dir(tmp)
     final = index_dir / VERSIONS / version
     os.replace(tmp, final)
-    _fsync_dir(final.parent)
+    fsync_dir(final.parent)
     point_to(index_dir, version)
     return final
 
@@ -93,7 +98,7 @@ def point_to(index_dir: Path, version: str) -> None:
     with pointer.open("rb") as fh:
         os.fsync(fh.fileno())
     os.replace(pointer, index_dir / CURRENT)
-    _fsync_dir(index_dir)
+    fsync_dir(index_dir)
 
 
 def versions(index_dir: Path) -> list[str]:
@@ -114,7 +119,38 @@ def prune(index_dir: Path, keep: int) -> list[str]:
     removed = [v for v in newest_first[max(keep, 1) :] if v != live]
     for name in removed:
         shutil.rmtree(root / name, ignore_errors=True)
+    _collect_segments(index_dir)
     return removed
+
+
+def _collect_segments(index_dir: Path) -> None:
+    """Delete segments that no version lists, and segments a crashed build left half-written (a
+    compaction in progress, ``.compact-<pid>-*``, is left alone while its process lives)."""
+    root = index_dir / SEGMENTS
+    if not root.is_dir():
+        return
+    listed: set[str] = set()
+    for version in versions(index_dir):
+        try:
+            manifest = json.loads((index_dir / VERSIONS / version / "manifest.json").read_text())
+        except (OSError, ValueError):
+            return  # an unreadable manifest: keep every segment rather than guess
+        listed.update(manifest.get("segments", []))  # format 4 and older list none
+    for path in root.iterdir():
+        if path.name.startswith(".compact-") and _alive(path.name.split("-")[1]):
+            continue
+        if path.name.startswith(".") or path.name not in listed:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @contextmanager

@@ -1,14 +1,15 @@
-"""BM25 over passages with bm25s (Lucene variant, k1=1.2, b=0.75, English stopwords, Snowball stemmer).
+"""BM25's text analysis and parameters (bm25s: Lucene variant, k1=1.2, b=0.75, English stopwords,
+Snowball stemmer), and a whole-collection bm25s index as the reference.
 
-Chosen over SQLite FTS5 by measurement (``benchmarks/bm25_backends.py``, see README). The index
-is saved as ``.npy`` arrays and JSON (no pickle) beside ``row_ids.npy``, which maps bm25s's
-positions to the store's passage row ids.
+bm25s was chosen over SQLite FTS5 by measurement (``benchmarks/bm25_backends.py``, see README). The
+segmented index scores with the same tokenizer and formula from per-segment term frequencies
+(``rag.index.terms``); ``LexicalIndex`` is the bm25s index those scores are tested against
+(``tests/test_segments.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import bm25s
@@ -38,20 +39,6 @@ class LexicalIndex:
         bm25 = bm25s.BM25(k1=K1, b=B, method="lucene")
         bm25.index(tokenize(texts), show_progress=False)
         return cls(bm25, np.asarray(row_ids, dtype=np.int64))
-
-    def save(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        np.save(directory / "row_ids.npy", self.row_ids, allow_pickle=False)
-        if self.bm25 is not None:
-            self.bm25.save(str(directory), show_progress=False)
-
-    @classmethod
-    def load(cls, directory: Path) -> LexicalIndex:
-        row_ids = np.load(directory / "row_ids.npy", allow_pickle=False)
-        if len(row_ids) == 0:
-            return cls(None, row_ids)
-        bm25 = bm25s.BM25.load(str(directory), mmap=False, show_progress=False)
-        return cls(bm25, row_ids)
 
     def __len__(self) -> int:
         return len(self.row_ids)

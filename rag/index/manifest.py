@@ -13,9 +13,10 @@ from rag.errors import IndexCorrupt, IndexMismatch
 
 # The on-disk format: bump it with every store migration or file layout change, and teach
 # ``rag.index.upgrade`` to bring the previous one forward. 2: numbered store migrations;
-# 3: documents indexed by DOI and PMID (migration 4).
-FORMAT_VERSION = 4
-UPGRADABLE = (1, 2, 3)  # older formats ``rag upgrade`` brings to FORMAT_VERSION (store migrations)
+# 3: documents indexed by DOI and PMID (migration 4); 4: PMCID (migration 5); 5: segments
+# (``rag.index.segment``).
+FORMAT_VERSION = 5
+UPGRADABLE = (1, 2, 3, 4)  # older formats ``rag upgrade`` brings to FORMAT_VERSION (store migrations)
 MANIFEST = "manifest.json"
 
 
@@ -34,6 +35,7 @@ class Manifest(BaseModel):
     chunking: dict[str, int]
     bm25: dict[str, Any]
     counts: dict[str, int]
+    segments: list[str] = Field(default_factory=list)  # oldest first; in DIR/segments/
     files: dict[str, dict[str, Any]] = Field(default_factory=dict)
     documents_hash: str
     extra: dict[str, Any] = Field(default_factory=dict)

@@ -37,9 +37,10 @@ class StoredPassage:
 class Store:
     """SQLite store. Writers use one connection; readers get one connection per thread."""
 
-    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+    def __init__(self, path: Path, *, readonly: bool = False, row_base: int = 1) -> None:
         self.path = path
         self.readonly = readonly
+        self.row_base = row_base  # the first passage row id (segments after the first start higher)
         self._local = threading.local()
         if not readonly:
             migrate(self._conn())
@@ -68,20 +69,16 @@ class Store:
         row = self._conn().execute("SELECT content_hash FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return row["content_hash"] if row else None
 
-    def same_paper(self, doc: Document) -> str | None:
-        """The id of another stored document with ``doc``'s DOI, PMID or PMCID (the same paper from
-        another source: a PDF, its PubMed record, its PMC full text), if any."""
+    def same_papers(self, doc: Document) -> list[str]:
+        """Ids of other stored documents with ``doc``'s DOI, PMID or PMCID (the same paper from
+        another source: a PDF, its PubMed record, its PMC full text), by id."""
         pmcid = doc.extra.get("pmcid") or None
-        row = (
-            self._conn()
-            .execute(
-                "SELECT doc_id FROM documents WHERE doc_id != ? AND ((? IS NOT NULL AND doi = ?)"
-                " OR (? IS NOT NULL AND pmid = ?) OR (? IS NOT NULL AND pmcid = ?)) LIMIT 1",
-                (doc.doc_id, doc.doi, doc.doi, doc.pmid, doc.pmid, pmcid, pmcid),
-            )
-            .fetchone()
+        rows = self._conn().execute(
+            "SELECT doc_id FROM documents WHERE doc_id != ? AND ((? IS NOT NULL AND doi = ?)"
+            " OR (? IS NOT NULL AND pmid = ?) OR (? IS NOT NULL AND pmcid = ?)) ORDER BY doc_id",
+            (doc.doc_id, doc.doi, doc.doi, doc.pmid, doc.pmid, pmcid, pmcid),
         )
-        return row["doc_id"] if row else None
+        return [r["doc_id"] for r in rows]
 
     def delete_document(self, doc_id: str) -> list[int]:
         """Delete a document and its passages; returns the deleted passages' row ids."""
@@ -113,11 +110,14 @@ class Store:
             ),
         )
         ids = []
-        for p in passages:
+        last = conn.execute("SELECT max(row_id) AS m FROM passages").fetchone()["m"]
+        next_row = max(last if last is not None else 0, self.row_base - 1) + 1
+        for n, p in enumerate(passages):
             cur = conn.execute(
-                "INSERT INTO passages (passage_id, doc_id, ordinal, text, char_start, char_end, page_start,"
-                " page_end, section, sentences) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO passages (row_id, passage_id, doc_id, ordinal, text, char_start, char_end,"
+                " page_start, page_end, section, sentences) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
+                    next_row + n,
                     p.passage_id,
                     p.doc_id,
                     p.ordinal,
@@ -206,13 +206,35 @@ class Store:
         return row["text"] if row else None
 
     def passage_start(self, passage_id: str) -> int:
-        """Character offset of a passage in its document's text."""
-        row = self._conn().execute("SELECT char_start FROM passages WHERE passage_id=?", (passage_id,))
-        return int(row.fetchone()["char_start"])
+        """Character offset of a passage in its document's text (``KeyError``: no such passage)."""
+        return int(self._passage_field(passage_id, "char_start"))
 
     def passage_text(self, passage_id: str) -> str:
-        row = self._conn().execute("SELECT text FROM passages WHERE passage_id=?", (passage_id,))
-        return str(row.fetchone()["text"])
+        return str(self._passage_field(passage_id, "text"))
+
+    def _passage_field(self, passage_id: str, column: str) -> Any:
+        row = (
+            self._conn()
+            .execute(f"SELECT {column} FROM passages WHERE passage_id=?", (passage_id,))
+            .fetchone()
+        )
+        if row is None:
+            raise KeyError(passage_id)
+        return row[column]
+
+    def row_ids_of(self, doc_ids: Sequence[str]) -> list[int]:
+        """Passage row ids of the documents ``doc_ids``."""
+        out: list[int] = []
+        for start in range(0, len(doc_ids), 500):
+            chunk = list(doc_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn().execute(f"SELECT row_id FROM passages WHERE doc_id IN ({marks})", chunk)
+            out.extend(r["row_id"] for r in rows)
+        return out
+
+    def max_row_id(self) -> int:
+        row = self._conn().execute("SELECT max(row_id) AS m FROM passages").fetchone()
+        return int(row["m"]) if row["m"] is not None else 0
 
     def row_doc_ids(self) -> dict[int, str]:
         """``{passage row id: document id}`` for every passage."""

@@ -1,4 +1,4 @@
-"""Opening an index version for reading: store, FAISS and BM25, checked against the manifest."""
+"""Opening an index version for reading: its segments and marks, checked against the manifest."""
 
 from __future__ import annotations
 
@@ -7,29 +7,39 @@ from pathlib import Path
 
 from rag.errors import IndexCorrupt
 from rag.index import layout
-from rag.index.dense import DenseIndex
-from rag.index.lexical import LexicalIndex
 from rag.index.manifest import Manifest, check_files
-from rag.index.store import Store
+from rag.index.segment import Marks, Segment
+from rag.index.segmented import SegmentedDense, SegmentedLexical, SegmentedStore
 
 
 @dataclass
 class IndexVersion:
-    """One immutable, loaded index version."""
+    """One immutable, loaded index version: its segments read as one store, dense and BM25 index."""
 
     path: Path
     manifest: Manifest
-    store: Store
-    dense: DenseIndex
-    lexical: LexicalIndex
+    store: SegmentedStore
+    dense: SegmentedDense
+    lexical: SegmentedLexical
     withdrawn: dict[str, str] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
         return self.manifest.version
 
+    @property
+    def segments(self) -> list[Segment]:
+        return self.store.segments
+
     def close(self) -> None:
         self.store.close()
+
+
+def open_segments(index_dir: Path, manifest: Manifest) -> list[Segment]:
+    segments = [Segment(index_dir, name, manifest.faiss_factory) for name in manifest.segments]
+    for s in segments:
+        s.check()
+    return segments
 
 
 def open_index(index_dir: Path, *, model: str | None = None, version: str | None = None) -> IndexVersion:
@@ -41,9 +51,10 @@ def open_index(index_dir: Path, *, model: str | None = None, version: str | None
     manifest = Manifest.read(path)
     manifest.check_model(model)
     check_files(path, manifest)
-    store = Store(path / layout.STORE, readonly=True)
-    dense = DenseIndex.load(path / layout.DENSE, manifest.faiss_factory)
-    lexical = LexicalIndex.load(path / layout.BM25)
+    segments = open_segments(index_dir, manifest)
+    store = SegmentedStore(segments, Marks.read(path))
+    dense = SegmentedDense(segments, store, manifest.dimension)
+    lexical = SegmentedLexical(segments, store)
     counts = store.counts()
     expected = manifest.counts
     if (counts["passages"], len(dense), len(lexical)) != (expected["passages"],) * 3:
@@ -51,8 +62,11 @@ def open_index(index_dir: Path, *, model: str | None = None, version: str | None
             f"{path}: store has {counts['passages']} passages, FAISS {len(dense)} vectors, BM25 "
             f"{len(lexical)} rows, manifest says {expected['passages']}; rebuild the index"
         )
-    if dense.dimension != manifest.dimension:
-        raise IndexCorrupt(f"{path}: FAISS dimension {dense.dimension} != manifest {manifest.dimension}")
+    for s in segments:
+        if s.dense.dimension != manifest.dimension:
+            raise IndexCorrupt(
+                f"{s.path}: FAISS dimension {s.dense.dimension} != manifest {manifest.dimension}"
+            )
     return IndexVersion(
         path=path, manifest=manifest, store=store, dense=dense, lexical=lexical, withdrawn=store.withdrawn()
     )

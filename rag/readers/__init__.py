@@ -87,7 +87,7 @@ def _read_all(files: list[Path], metadata: MetadataFile) -> Iterator[ReadResult]
             yield ReadResult(path=str(path), error=exc.reason)
         except OSError as exc:
             yield ReadResult(path=str(path), error=f"cannot read the file ({exc})")
-        except RagError:  # not the file's fault (a broken plug-in, …): stop with its message
+        except (RagError, MemoryError):  # not the file's fault (a broken plug-in, a memory limit): stop
             raise
         except Exception as exc:  # a hostile or broken file fails alone; the batch goes on
             yield ReadResult(path=str(path), error=f"cannot be read ({type(exc).__name__}: {exc})")

@@ -20,6 +20,7 @@ from defusedxml import DefusedXmlException
 
 from rag.errors import ReaderError
 from rag.readers.meta import build_document, parse_year
+from rag.readers.pubmed import malformed
 from rag.text.normalize import clean_inline
 from rag.types import Document, Section
 
@@ -50,7 +51,7 @@ def read_jats(path: Path) -> Document:
     try:
         root = DefusedET.parse(path, forbid_dtd=False).getroot()
     except ET.ParseError as exc:
-        raise ReaderError(str(path), f"malformed XML ({exc})") from exc
+        raise malformed(path, exc) from exc
     except DefusedXmlException as exc:
         raise ReaderError(str(path), f"refused: the XML declares entities ({exc}); JATS has none") from exc
     article = root if root.tag == "article" else root.find(".//article")

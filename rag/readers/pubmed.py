@@ -59,6 +59,14 @@ class _Capped(io.RawIOBase):
         super().close()
 
 
+def malformed(path: Path, exc: ET.ParseError) -> ReaderError:
+    """The error for an XML file expat could not parse; running out of memory is not the file's fault,
+    so it stays a ``MemoryError`` (an ingestion job's memory limit says so, not "malformed XML")."""
+    if exc.code == 1 or "out of memory" in str(exc):  # XML_ERROR_NO_MEMORY
+        raise MemoryError(f"parsing {path}: {exc}") from exc
+    return ReaderError(str(path), f"malformed XML ({exc})")
+
+
 def read_pubmed(path: Path) -> Iterator[Document | Notice]:
     """Yield the articles of a PubMed XML file (``.xml`` or ``.xml.gz``) that have a title and text,
     and the deletions and retractions it announces (after the article that announces them)."""
@@ -91,7 +99,7 @@ def read_pubmed(path: Path) -> Iterator[Document | Notice]:
                     elem.clear()
                     opener.article_done()
     except ET.ParseError as exc:
-        raise ReaderError(str(path), f"malformed XML ({exc})") from exc
+        raise malformed(path, exc) from exc
     except DefusedXmlException as exc:
         raise ReaderError(
             str(path), f"refused: the XML declares entities ({exc}); PubMed XML has none"

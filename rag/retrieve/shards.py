@@ -7,8 +7,8 @@ documents would give (``tests/test_shards.py``):
 * **dense**: each shard's exact top-k (Flat) merged by score;
 * **BM25**: scores depend on collection statistics (document count, average length, each term's
   document frequency), so each shard first reports its share of them for the query's terms
-  (``ShardTerms.stats``), the router adds them up, and every shard scores its passages with the
-  global figures (``ShardTerms.search``: the Lucene variant bm25s computes), before the merge;
+  (``rag.index.terms``, as the segments of one index do), the router adds them up, and every shard
+  scores its passages with the global figures before the merge;
 * **hybrid**: reciprocal rank fusion of the two merged rankings, as ``HybridRetriever`` does.
 
 This is the scale-out path README "Scaling out" describes: a shard is ``LocalShard`` (an index of
@@ -18,84 +18,19 @@ this process) or ``RemoteShard`` (one served by ``rag serve-shard`` on another m
 from __future__ import annotations
 
 import json
-import math
 import urllib.request
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any, Protocol
 
 import numpy as np
-from scipy import sparse
 
 from rag.embed.embedder import Embedder
-from rag.index.lexical import K1, B, tokenize
+from rag.index.terms import EMPTY, Stats, query_terms
 from rag.index.version import IndexVersion
 from rag.retrieve.fusion import RRF_K, rrf
 from rag.retrieve.retrievers import CANDIDATES, hits_from
 from rag.types import DocumentInfo, Hit, Passage
-
-
-@dataclass(frozen=True)
-class Stats:
-    """A shard's (or, summed, the collection's) BM25 statistics for a query's terms."""
-
-    documents: int
-    total_length: int
-    df: dict[str, int]
-
-    def __add__(self, other: Stats) -> Stats:
-        df = Counter(self.df)
-        df.update(other.df)
-        return Stats(self.documents + other.documents, self.total_length + other.total_length, dict(df))
-
-
-class ShardTerms:
-    """A shard's term frequencies (terms × passages, sparse) and passage lengths, built at open from
-    the texts its BM25 index was built from."""
-
-    def __init__(self, index: IndexVersion) -> None:
-        rows: list[int] = []
-        texts: list[str] = []
-        for batch_rows, batch_texts in index.store.iter_index_texts():
-            rows.extend(batch_rows)
-            texts.extend(batch_texts)
-        self.row_ids = np.asarray(rows, dtype=np.int64)
-        tokens = tokenize(texts)
-        self.vocab: dict[str, int] = tokens.vocab
-        self.lengths = np.asarray([len(ids) for ids in tokens.ids], dtype=np.float64)
-        cols = np.repeat(np.arange(len(tokens.ids)), [len(ids) for ids in tokens.ids])
-        flat = np.asarray([i for ids in tokens.ids for i in ids], dtype=np.int64)
-        tf = sparse.csr_matrix(
-            (np.ones(len(flat)), (flat, cols)), shape=(max(len(self.vocab), 1), len(tokens.ids))
-        )
-        tf.sum_duplicates()
-        self.tf = tf
-
-    def stats(self, terms: Sequence[str]) -> Stats:
-        df = {t: int(self.tf[self.vocab[t]].nnz) for t in set(terms) if t in self.vocab}
-        return Stats(len(self.row_ids), int(self.lengths.sum()), df)
-
-    def search(self, terms: Sequence[str], total: Stats, k: int) -> list[tuple[int, float]]:
-        """Top-``k`` ``(row_id, score)`` of this shard, scored with the collection's ``total``."""
-        if not len(self.row_ids) or not total.documents:
-            return []
-        avgdl = total.total_length / total.documents
-        norm = K1 * ((1 - B) + B * self.lengths / avgdl)
-        scores = np.zeros(len(self.row_ids), dtype=np.float64)
-        for term in terms:  # a repeated query term counts again, as in bm25s
-            if term not in self.vocab:
-                continue
-            df = total.df[term]
-            idf = math.log(1 + (total.documents - df + 0.5) / (df + 0.5))
-            row = self.tf[self.vocab[term]]
-            docs, tf = row.indices, row.data
-            scores[docs] += idf * tf / (tf + norm[docs])
-        best = np.flatnonzero(scores > 0)
-        if len(best) > k:  # the k best without sorting every passage
-            best = best[np.argpartition(-scores[best], k - 1)[:k]]
-        best = best[np.argsort(-scores[best], kind="stable")]
-        return [(int(self.row_ids[i]), float(scores[i])) for i in best]
 
 
 class Shard(Protocol):
@@ -114,13 +49,12 @@ class LocalShard:
 
     def __init__(self, index: IndexVersion) -> None:
         self.index = index
-        self.terms = ShardTerms(index)
 
     def stats(self, terms: Sequence[str]) -> Stats:
-        return self.terms.stats(terms)
+        return self.index.lexical.stats(terms)
 
     def bm25(self, terms: Sequence[str], total: Stats, k: int) -> list[Hit]:
-        return hits_from(self.index, self.terms.search(terms, total, k))
+        return hits_from(self.index, self.index.lexical.search_terms(terms, total, k))
 
     def dense(self, vector: Sequence[float], k: int) -> list[Hit]:
         scores, ids = self.index.dense.search(np.asarray([vector], dtype=np.float32), k)
@@ -173,13 +107,6 @@ def hit_from_wire(data: dict[str, Any]) -> Hit:
     return Hit(passage=Passage(**p), document=DocumentInfo(**d), rank=data["rank"], score=data["score"])
 
 
-def query_terms(query: str) -> list[str]:
-    """The query's BM25 terms (stemmed, stopwords out), repeated ones kept, as the index tokenizes."""
-    tokens = tokenize([query])
-    words = {i: t for t, i in tokens.vocab.items()}
-    return [words[i] for ids in tokens.ids for i in ids]
-
-
 class ShardRouter:
     """Search several shards as one index (module docstring)."""
 
@@ -190,7 +117,7 @@ class ShardRouter:
 
     def bm25(self, query: str, k: int) -> list[Hit]:
         terms = query_terms(query)
-        total = Stats(0, 0, {})
+        total = EMPTY
         for shard in self.shards:
             total = total + shard.stats(terms)
         return self._merge([shard.bm25(terms, total, k) for shard in self.shards], k)

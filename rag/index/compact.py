@@ -1,0 +1,183 @@
+"""``rag compact``: merge segments into one, dropping what deletion marks delete.
+
+Compaction reads immutable segments, so it runs beside readers and writers: the merged segment is
+built in ``segments/.compact-<pid>-*`` without the writer lock (rows, vectors and sentence vectors are
+copied, nothing is embedded; BM25 term frequencies are counted again), and the lock is taken only to
+publish a version in which the merged segment replaces its sources. Documents that a write deleted
+from the sources while the merge ran are marked deleted in the merged segment, so nothing a writer
+did is lost; if another compaction replaced a source meanwhile, this one gives up.
+
+Policy: ``all`` merges every segment; ``auto`` (run after a write that leaves more than
+``rag.config.COMPACT_SEGMENTS`` segments) merges the segments holding less than a tenth of the
+index's passages each, or all of them when fewer than two are that small.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag.config import Settings
+from rag.errors import InvalidInput
+from rag.index import layout
+from rag.index.dense import DenseIndex
+from rag.index.manifest import Manifest, file_digests
+from rag.index.segment import Marks, Segment, publish_segment, write_segment
+from rag.index.store import Store
+from rag.index.version import open_segments
+
+POLICIES = ("all", "auto")
+SMALL_SHARE = 0.1
+TABLES = ("documents", "passages", "sentence_vectors", "withdrawn")
+
+
+@dataclass
+class Compacted:
+    version: str
+    merged: list[str]  # the source segments
+    segment: str  # the merged one
+    passages: int
+    dropped_documents: int  # deleted documents the merge left out
+    seconds: float
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def choose(segments: Sequence[Segment], marks: Marks, policy: str) -> list[Segment]:
+    if policy not in POLICIES:
+        raise InvalidInput(f"unknown compaction policy {policy!r}; choose one of {', '.join(POLICIES)}")
+    if policy == "auto":
+        total = sum(s.meta["counts"]["passages"] for s in segments) or 1
+        small = [s for s in segments if s.meta["counts"]["passages"] < SMALL_SHARE * total]
+        if len(small) >= 2:
+            return small
+    return list(segments)
+
+
+def compact(
+    index_dir: Path,
+    *,
+    policy: str = "all",
+    keep_versions: int = 3,
+    before_publish: Callable[[], None] | None = None,
+) -> Compacted | None:
+    """Merge segments of the live version (module docstring); ``None`` when there is nothing to do."""
+    started = time.perf_counter()
+    live = layout.current_version(index_dir)
+    if live is None:
+        layout.version_dir(index_dir)  # raises IndexNotFound with the fix
+    manifest = Manifest.read(layout.version_dir(index_dir, live))
+    marks = Marks.read(layout.version_dir(index_dir, live))
+    segments = open_segments(index_dir, manifest)
+    sources = choose(segments, marks, policy)
+    if len(sources) < 2 and not any(marks.deleted.get(s.name) for s in sources):
+        return None
+    name = layout.new_version_name().replace("v", "s", 1)
+    tmp = index_dir / layout.SEGMENTS / f".compact-{os.getpid()}-{name}"
+    tmp.mkdir(parents=True)
+    try:
+        passages, dropped = _merge(tmp, sources, marks, manifest)
+        if before_publish:
+            before_publish()
+        with layout.writer_lock(index_dir):
+            return _publish(index_dir, tmp, name, sources, marks, passages, dropped, started, keep_versions)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def maybe_compact(index_dir: Path, segments: int, *, limit: int | None = None) -> Compacted | None:
+    """The automatic policy, after a write that left ``segments`` segments; ``limit`` defaults to
+    ``RAG_COMPACT_SEGMENTS`` (``Settings.compact_segments``), 0 turns it off."""
+    if limit is None:
+        limit = Settings().compact_segments
+    return compact(index_dir, policy="auto") if limit and segments > limit else None
+
+
+def _merge(tmp: Path, sources: Sequence[Segment], marks: Marks, manifest: Manifest) -> tuple[int, int]:
+    store = Store(tmp / layout.STORE)  # the current schema, through the migrations
+    conn = store._conn()
+    dense = DenseIndex.create(manifest.dimension, manifest.faiss_factory)
+    dropped = 0
+    for n, source in enumerate(sources):
+        gone = sorted(marks.deleted.get(source.name, ()))
+        dropped += len(gone)
+        conn.execute(f"ATTACH DATABASE ? AS src{n}", (str(source.store.path),))
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS gone (doc_id TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM gone")
+        conn.executemany("INSERT INTO gone VALUES (?)", [(d,) for d in gone])
+        for table in TABLES:
+            columns = ", ".join(r["name"] for r in conn.execute(f"PRAGMA main.table_info({table})"))
+            where = {
+                "documents": "doc_id NOT IN (SELECT doc_id FROM gone)",
+                "passages": "doc_id NOT IN (SELECT doc_id FROM gone)",
+                "sentence_vectors": f"row_id IN (SELECT row_id FROM src{n}.passages"
+                " WHERE doc_id NOT IN (SELECT doc_id FROM gone))",
+                "withdrawn": "1",
+            }[table]
+            conn.execute(
+                f"INSERT OR REPLACE INTO main.{table} ({columns}) SELECT {columns} FROM src{n}.{table}"
+                f" WHERE {where}"
+            )
+        conn.commit()
+        conn.execute(f"DETACH DATABASE src{n}")
+        ids, vectors = source.dense.items()
+        deleted = set(source.deleted_rows(frozenset(gone)).tolist())
+        keep = [i for i, r in enumerate(ids.tolist()) if r not in deleted]
+        dense.add(ids[keep].tolist(), vectors[keep])
+    meta = write_segment(tmp, store, dense)
+    return int(meta["counts"]["passages"]), dropped
+
+
+def _publish(
+    index_dir: Path,
+    tmp: Path,
+    name: str,
+    sources: Sequence[Segment],
+    marks: Marks,
+    passages: int,
+    dropped: int,
+    started: float,
+    keep_versions: int,
+) -> Compacted | None:
+    parent = layout.current_version(index_dir)
+    now = Manifest.read(layout.version_dir(index_dir, parent))
+    merged = [s.name for s in sources]
+    if any(m not in now.segments for m in merged):
+        return None  # another compaction got there first
+    current = Marks.read(layout.version_dir(index_dir, parent))
+    since = frozenset().union(
+        *(current.deleted.get(m, frozenset()) - marks.deleted.get(m, frozenset()) for m in merged)
+    )
+    deleted = {s: d for s, d in current.deleted.items() if s not in merged}
+    if since:
+        deleted[name] = since
+    listed: list[str] = []
+    for s in now.segments:
+        if s not in merged:
+            listed.append(s)
+        elif name not in listed:
+            listed.append(name)
+    final = tmp.parent / f".tmp-{name}"
+    os.replace(tmp, final)
+    publish_segment(index_dir, final)
+    version = layout.new_version_name()
+    vtmp = index_dir / layout.VERSIONS / f".tmp-{version}"
+    vtmp.mkdir()
+    Marks(deleted, current.withdrawn).write(vtmp)
+    now.model_copy(
+        update={
+            "version": version,
+            "parent": parent,
+            "segments": listed,
+            "files": file_digests(vtmp),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+        }
+    ).write(vtmp)
+    layout.publish(index_dir, vtmp, version)
+    layout.prune(index_dir, keep_versions)
+    return Compacted(version, merged, name, passages, dropped, round(time.perf_counter() - started, 3))
