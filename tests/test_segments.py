@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -15,8 +16,9 @@ from conftest import ABSTRACTS, PUBMED
 
 from rag.config import COMPACT_SEGMENTS
 from rag.embed.embedder import HashingEmbedder
+from rag.errors import InvalidInput
 from rag.index import layout
-from rag.index.compact import compact
+from rag.index.compact import choose, compact
 from rag.index.ingest import ingest, remove
 from rag.index.lexical import LexicalIndex
 from rag.index.terms import TermIndex, query_terms
@@ -181,9 +183,23 @@ def test_many_small_writes_trigger_compaction_and_unused_segments_are_collected(
             progress=False,
         )
     index = open_index(idx)
-    assert len(index.segments) < COMPACT_SEGMENTS  # the last write merged the small segments
+    assert len(index.segments) == COMPACT_SEGMENTS // 2  # the last write merged the smallest segments
     assert index.manifest.counts["documents"] == COMPACT_SEGMENTS + 1
     on_disk = {p.name for p in (idx / layout.SEGMENTS).iterdir()}
     listed = {s for v in layout.versions(idx) for s in open_index(idx, version=v).manifest.segments}
     assert on_disk == listed  # segments no kept version lists are gone
     assert not [p for p in on_disk if p.startswith(".")]
+
+
+def test_the_automatic_policy_merges_the_smallest_and_leaves_large_segments_alone() -> None:
+    def seg(name: str, passages: int) -> SimpleNamespace:
+        return SimpleNamespace(name=name, meta={"counts": {"passages": passages}})
+
+    base = seg("s0-base", 1_000_000)
+    small = [seg(f"s{i}", 100 + i) for i in range(1, 11)]
+    chosen = choose([base, *small], "auto", limit=10)  # type: ignore[list-item]
+    assert base not in chosen and len(chosen) == 11 - 5 + 1 and chosen == small[:7]
+    assert choose([base, *small[:9]], "auto", limit=10) == []  # within the limit: nothing to merge
+    assert choose([base, *small[:9]], "all") == [base, *small[:9]]  # type: ignore[list-item]
+    with pytest.raises(InvalidInput, match="choose one of all, auto"):
+        choose([base], "sometimes")  # type: ignore[list-item]

@@ -8,8 +8,10 @@ from the sources while the merge ran are marked deleted in the merged segment, s
 did is lost; if another compaction replaced a source meanwhile, this one gives up.
 
 Policy: ``all`` merges every segment; ``auto`` (run after a write that leaves more than
-``rag.config.COMPACT_SEGMENTS`` segments) merges the segments holding less than a tenth of the
-index's passages each, or all of them when fewer than two are that small.
+``RAG_COMPACT_SEGMENTS`` segments, default ``rag.config.COMPACT_SEGMENTS``) merges the smallest
+segments into one so that half the limit remain. The large segments are left alone, and a merged
+segment grows by about the limit's factor each time it is merged again (as Lucene's tiered policy
+does), so a long series of writes copies each passage a logarithmic number of times.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.config import Settings
+from rag.config import COMPACT_SEGMENTS, Settings
 from rag.errors import InvalidInput
 from rag.index import layout
 from rag.index.dense import DenseIndex
@@ -31,7 +33,6 @@ from rag.index.store import Store
 from rag.index.version import open_segments
 
 POLICIES = ("all", "auto")
-SMALL_SHARE = 0.1
 TABLES = ("documents", "passages", "sentence_vectors", "withdrawn")
 
 
@@ -48,21 +49,23 @@ class Compacted:
         return dict(self.__dict__)
 
 
-def choose(segments: Sequence[Segment], marks: Marks, policy: str) -> list[Segment]:
+def choose(segments: Sequence[Segment], policy: str, *, limit: int = COMPACT_SEGMENTS) -> list[Segment]:
+    """The segments to merge: ``all``, or (``auto``) the smallest ones, so that ``limit // 2`` remain."""
     if policy not in POLICIES:
         raise InvalidInput(f"unknown compaction policy {policy!r}; choose one of {', '.join(POLICIES)}")
-    if policy == "auto":
-        total = sum(s.meta["counts"]["passages"] for s in segments) or 1
-        small = [s for s in segments if s.meta["counts"]["passages"] < SMALL_SHARE * total]
-        if len(small) >= 2:
-            return small
-    return list(segments)
+    if policy == "all":
+        return list(segments)
+    if len(segments) <= limit:
+        return []
+    by_size = sorted(segments, key=lambda s: (s.meta["counts"]["passages"], s.name))
+    return by_size[: len(segments) - max(limit // 2, 1) + 1]
 
 
 def compact(
     index_dir: Path,
     *,
     policy: str = "all",
+    limit: int = COMPACT_SEGMENTS,
     keep_versions: int = 3,
     before_publish: Callable[[], None] | None = None,
 ) -> Compacted | None:
@@ -74,7 +77,7 @@ def compact(
     manifest = Manifest.read(layout.version_dir(index_dir, live))
     marks = Marks.read(layout.version_dir(index_dir, live))
     segments = open_segments(index_dir, manifest)
-    sources = choose(segments, marks, policy)
+    sources = choose(segments, policy, limit=limit)
     if len(sources) < 2 and not any(marks.deleted.get(s.name) for s in sources):
         return None
     name = layout.new_version_name().replace("v", "s", 1)
@@ -95,7 +98,7 @@ def maybe_compact(index_dir: Path, segments: int, *, limit: int | None = None) -
     ``RAG_COMPACT_SEGMENTS`` (``Settings.compact_segments``), 0 turns it off."""
     if limit is None:
         limit = Settings().compact_segments
-    return compact(index_dir, policy="auto") if limit and segments > limit else None
+    return compact(index_dir, policy="auto", limit=limit) if limit and segments > limit else None
 
 
 def _merge(tmp: Path, sources: Sequence[Segment], marks: Marks, manifest: Manifest) -> tuple[int, int]:
