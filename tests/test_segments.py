@@ -203,3 +203,32 @@ def test_the_automatic_policy_merges_the_smallest_and_leaves_large_segments_alon
     assert choose([base, *small[:9]], "all") == [base, *small[:9]]  # type: ignore[list-item]
     with pytest.raises(InvalidInput, match="choose one of all, auto"):
         choose([base], "sometimes")  # type: ignore[list-item]
+
+
+def test_merging_segments_that_are_not_neighbours_keeps_every_passage_reachable(tmp_path: Path) -> None:
+    """The tiered policy merges the smallest segments wherever they stand, so a merged segment's row
+    range can span another segment's: lookups by row must still find every passage."""
+    idx, whole = tmp_path / "idx", tmp_path / "whole"
+    lines = _lines()
+    for name, part in (
+        ("a", lines[:1]),
+        ("b", lines[1:5]),
+        ("c", lines[5:6]),
+        ("d", lines[6:9]),
+        ("e", lines[9:]),
+    ):
+        ingest(read_paths([_write(tmp_path, name, part)]), idx, CHUNKING_EMBEDDER, progress=False)
+    result = compact(idx, policy="auto", limit=4)  # the 4 smallest of 5: a, c, e and one larger
+    assert result is not None and len(result.merged) == 4
+    index = open_index(idx)
+    low, high = index.segments[0].rows
+    other = index.segments[1]
+    assert low < other.rows[0] and other.rows[1] < high  # the merged range spans the other segment's
+    ingest(read_paths([_write(tmp_path, "all", lines)]), whole, CHUNKING_EMBEDDER, progress=False)
+    reference = open_index(whole)
+    for doc_id in reference.store.doc_ids():
+        rows = [p.row_id for p in index.store.passages_of(doc_id)]
+        expected = [p.row_id for p in reference.store.passages_of(doc_id)]
+        assert np.allclose(index.dense.vectors(rows), reference.dense.vectors(expected), atol=1e-6)
+    for query in QUERIES:
+        assert _scores(idx, "hybrid", query) == _scores(whole, "hybrid", query)

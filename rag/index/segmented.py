@@ -271,9 +271,19 @@ class SegmentedDense:
             if r in new_ids and self.new is not None:
                 out[j] = self.new.vectors([r])[0]
                 continue
-            holder = next(s for s in reversed(self.segments) if s.rows[0] <= r <= s.rows[1])
-            out[j] = holder.dense.vectors([r])[0]
+            out[j] = self._old_vector(r)
         return out
+
+    def _old_vector(self, row_id: int) -> np.ndarray:
+        # row ranges of merged segments may overlap others' (the tiered policy merges the smallest,
+        # wherever they stand), so ask each segment whose range holds the row, newest first
+        for s in reversed(self.segments):
+            if s.rows[0] <= row_id <= s.rows[1]:
+                try:
+                    return s.dense.vectors([row_id])[0]
+                except RuntimeError:  # FAISS: no such id in this segment
+                    continue
+        raise KeyError(f"passage row {row_id} is in no segment")
 
     def ids(self) -> list[int]:
         live: list[int] = []
