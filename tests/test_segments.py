@@ -232,3 +232,28 @@ def test_merging_segments_that_are_not_neighbours_keeps_every_passage_reachable(
         assert np.allclose(index.dense.vectors(rows), reference.dense.vectors(expected), atol=1e-6)
     for query in QUERIES:
         assert _scores(idx, "hybrid", query) == _scores(whole, "hybrid", query)
+
+
+def test_a_segment_too_small_for_its_ivf_lists_is_flat_until_compaction_makes_it_large(
+    tmp_path: Path,
+) -> None:
+    idx = tmp_path / "idx"
+    lines = _lines()
+    ingest(read_paths([_write(tmp_path, "a", lines)]), idx, CHUNKING_EMBEDDER, faiss_factory="IVF2,Flat")
+    copies = []
+    for n in range(3):  # 30 more documents: enough vectors (39 per list) to train 2 lists
+        for line in lines:
+            record = json.loads(line)
+            record["_id"], record["metadata"] = f"{record['_id']}-{n}", {}
+            copies.append(json.dumps(record))
+    ingest(read_paths([_write(tmp_path, "b", copies)]), idx, CHUNKING_EMBEDDER, progress=False)
+    index = open_index(idx)
+    assert index.manifest.faiss_factory == "IVF2,Flat"
+    assert [s.meta["faiss_factory"] for s in index.segments] == ["Flat", "IVF2,Flat"]
+    before = {q: _scores(idx, "dense", q) for q in QUERIES}
+    assert compact(idx) is not None
+    assert [s.meta["faiss_factory"] for s in open_index(idx).segments] == ["IVF2,Flat"]
+    after = {q: _scores(idx, "dense", q) for q in QUERIES}  # two lists, all probed: still exact
+    for q in QUERIES:  # copies tie with their originals, so compare the scores, rank by rank
+        assert np.allclose(list(before[q].values()), list(after[q].values()), atol=1e-6), q
+        assert all(abs(before[q][p] - after[q][p]) < 1e-6 for p in set(before[q]) & set(after[q])), q

@@ -20,6 +20,7 @@ DEFAULT_FACTORY = "Flat"
 # measured at 1M passages (benchmarks/scale.py): recall@10 >= 0.95 of Flat at p95 <= 100 ms
 SEARCH_PARAMS = {"HNSW": "efSearch=2048", "IVF": "nprobe=512"}
 MAX_TRAINING_VECTORS = 200_000
+MIN_POINTS_PER_LIST = 39  # FAISS warns below this many training vectors per IVF list
 
 
 class DenseIndex:
@@ -74,6 +75,19 @@ class DenseIndex:
         self.index.add_with_ids(vectors, ids)
         self._direct_map()
         self.tune(default_search_params(self.factory))
+
+    def for_segment(self) -> DenseIndex:
+        """This index, or, when it is an IVF index with too few vectors to train its lists (a small
+        segment of a large index), a Flat index holding them: exact, and compaction builds the
+        configured factory again once segments are merged into a large one."""
+        ivf = faiss.try_extract_index_ivf(self.index)
+        pending = sum(len(i) for i, _ in self._pending)
+        if ivf is None or self.index.is_trained or pending >= MIN_POINTS_PER_LIST * ivf.nlist:
+            return self
+        flat = DenseIndex.create(self.dimension)
+        for ids, vectors in self._pending:
+            flat.add(ids.tolist(), vectors)
+        return flat
 
     def _direct_map(self) -> None:
         """Lets an IVF index reconstruct() and remove vectors by id (FAISS does not save this map)."""

@@ -95,7 +95,7 @@ class Segment:
 
     @cached_property
     def dense(self) -> DenseIndex:
-        return DenseIndex.load(self.path / layout.DENSE, self.factory)
+        return DenseIndex.load(self.path / layout.DENSE, self.meta.get("faiss_factory", self.factory))
 
     @cached_property
     def terms(self) -> TermIndex:
@@ -120,6 +120,7 @@ def write_segment(path: Path, store: Store, dense: DenseIndex) -> dict[str, Any]
         rows.extend(batch_rows)
         texts.extend(batch_texts)
     TermIndex.build(rows, texts).save(path / TERMS)
+    dense = dense.for_segment()
     dense.save(path / layout.DENSE)
     counts = {**store.counts(), "vectors": len(dense)}
     store.close()
@@ -129,6 +130,7 @@ def write_segment(path: Path, store: Store, dense: DenseIndex) -> dict[str, Any]
         "name": path.name.removeprefix(".tmp-"),
         "counts": counts,
         "rows": [min(rows, default=0), max(rows, default=-1)],
+        "faiss_factory": dense.factory,
         "files": file_digests(path),
     }
     (path / SEGMENT).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
