@@ -161,6 +161,43 @@ def add_cost(corpus: list[dict], n: int) -> dict[str, float]:
     return costs
 
 
+def latency_at_scale(corpus: list[dict], queries: dict[str, str], copies: int) -> list[list[str]]:
+    """Query latency of bm25s and of the segment term index over ``copies`` copies of the corpus."""
+    body = [f"{d.get('title', '')} {d['text']}" for d in corpus] * copies
+    rows = list(range(len(body)))
+    texts = list(queries.values())
+    out = []
+    for name, build, search in (
+        ("bm25s", lambda: LexicalIndex.build(rows, body), lambda ix, q: ix.search(q, 100)),
+        (
+            "segment term frequencies",
+            lambda: TermIndex.build(rows, body),
+            lambda ix, q: ix.search(query_terms(q), ix.stats(query_terms(q)), 100),
+        ),
+    ):
+        t = time.perf_counter()
+        index = build()
+        built = time.perf_counter() - t
+        lat = []
+        for q in texts:
+            t = time.perf_counter()
+            search(index, q)
+            lat.append(time.perf_counter() - t)
+        del index
+        out.append(
+            [
+                f"{name}, {len(body):,} passages",
+                "—",
+                "—",
+                f"{built:.1f}",
+                f"{statistics.median(lat) * 1000:.2f}",
+                f"{sorted(lat)[int(0.95 * len(lat))] * 1000:.2f}",
+                "—",
+            ]
+        )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, required=True)
@@ -168,6 +205,9 @@ def main() -> None:
         "--split", default="train", help="choose on train (the default); test is for reporting"
     )
     parser.add_argument("--add", type=int, default=1000, help="documents added to a built index")
+    parser.add_argument(
+        "--scale-copies", type=int, default=0, help="also time queries over this many copies of the corpus"
+    )
     args = parser.parse_args()
     from ranx import Qrels, Run, evaluate
 
@@ -195,6 +235,8 @@ def main() -> None:
                 f"{adds[key]:.2f}",
             ]
         )
+    if args.scale_copies:
+        rows += latency_at_scale(corpus, queries, args.scale_copies)
     headers = ["backend", "nDCG@10", "Recall@100", "index s", "p50 ms", "p95 ms", f"add {args.add} docs s"]
     table = markdown_table(headers, rows)
     append_result(
