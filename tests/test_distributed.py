@@ -63,7 +63,10 @@ def test_ray_ingest_builds_the_index_a_local_ingest_builds(cluster: str, tmp_pat
     rag = [sys.executable, "-m", "rag.cli", "ingest", *paths, "--metadata", str(PDF_MANIFEST), "--quiet"]
     distributed, local = tmp_path / "ray", tmp_path / "local"
     run = subprocess.run(
-        [*rag, "--index", str(distributed), "--ray", cluster], env=ENV, capture_output=True, text=True
+        [*rag, "--index", str(distributed), "--ray", cluster, "--ray-segment-docs", "5"],
+        env=ENV,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 0, run.stderr[-3000:]
     run = subprocess.run([*rag, "--index", str(local)], env=ENV, capture_output=True, text=True)
@@ -71,6 +74,9 @@ def test_ray_ingest_builds_the_index_a_local_ingest_builds(cluster: str, tmp_pat
 
     a, b = open_index(distributed), open_index(local)
     assert a.store.doc_ids() == b.store.doc_ids() and len(a.store.doc_ids()) == 18
+    # a segment per block of at least 5 documents (whole files): 10 abstracts, 6 PubMed records,
+    # then the PDFs and the PMC article; the same passages, row ids and answers as one local write
+    assert len(a.segments) == 3 and len(b.segments) == 1
     assert a.manifest.model == b.manifest.model and a.manifest.counts == b.manifest.counts
     for doc_id in a.store.doc_ids():
         pa, pb = a.store.passages_of(doc_id), b.store.passages_of(doc_id)

@@ -15,6 +15,7 @@ from rag.cli.common import chunking, chunking_options, common, existing_model, i
 from rag.embed import make_embedder
 from rag.errors import InvalidInput, NotFound
 from rag.index import audit
+from rag.index.distributed import SEGMENT_DOCUMENTS
 from rag.index.ingest import IngestReport, ingest, reindex, remove, withdraw
 from rag.index.layout import version_dir
 from rag.index.live import list_versions, rollback, use
@@ -75,6 +76,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             metadata=args.metadata,
             chunking=chunking(args, s, args.index),
             workers=args.ray_workers,
+            segment_documents=args.ray_segment_docs,
             batch_size=s.embed_batch,
             progress=not args.quiet,
         )
@@ -252,6 +254,12 @@ def add_parsers(sub: Any) -> None:
         help="read, chunk and embed on a Ray cluster: auto (RAY_ADDRESS or `ray start`), local, or HOST:PORT",
     )
     p.add_argument("--ray-workers", type=int, default=2, help="embedding actors on the cluster (default 2)")
+    p.add_argument(
+        "--ray-segment-docs",
+        type=int,
+        default=SEGMENT_DOCUMENTS,
+        help=f"with --ray: write a segment per this many documents (default {SEGMENT_DOCUMENTS:,})",
+    )
     common(p)
     p.set_defaults(func=cmd_ingest)
 

@@ -6,8 +6,10 @@ The costly steps run on the cluster, the cheap one on the driver:
 * **chunk + embed** (an actor pool, one embedder per actor): each document is cut into passages
   exactly as the builder will cut it, and every passage text and sentence the builder embeds is
   embedded there;
-* **write** (the driver): the usual ``rag.index.ingest.ingest`` builds and publishes one version,
-  with an embedder that looks the cluster's vectors up instead of computing them.
+* **write** (the driver): the usual ``rag.index.ingest.ingest``, with an embedder that looks the
+  cluster's vectors up instead of computing them, publishes one version with one new segment per
+  block of ``segment_documents`` documents (``--ray-segment-docs``, whole files), so a long ingest
+  is written, and can be resumed, a segment at a time while the cluster goes on embedding.
 
 So the index is the one a local ingest builds (same passages, row ids and answers; vectors equal to
 float tolerance): Ray Data keeps the files' order (``preserve_order``). Every node must see the
@@ -34,6 +36,7 @@ from rag.readers import MetadataFile, ReadResult, discover, read_file
 from rag.types import Document, Notice
 
 DOCS_PER_BATCH = 32  # documents per embedding call of an actor
+SEGMENT_DOCUMENTS = 100_000  # documents per segment the driver writes (about 400k passages of abstracts)
 
 
 def texts_to_embed(doc: Document, chunking: ChunkingParams) -> list[str]:
@@ -131,16 +134,20 @@ def ingest_ray(
     workers: int = 2,
     batch_size: int = 32,
     progress: bool = False,
+    segment_documents: int = SEGMENT_DOCUMENTS,
 ) -> IngestReport:
     """Read, chunk and embed ``paths`` on a Ray cluster (``address``: ``auto`` for the cluster
     ``RAY_ADDRESS`` or ``ray start`` made, ``local`` to start one here, else ``HOST:PORT``) with
-    ``workers`` embedding actors, and publish one new version of ``index_dir``."""
+    ``workers`` embedding actors, and write them to ``index_dir`` a segment (and a version) per
+    ``segment_documents`` documents; the report adds up those writes."""
     try:
         import ray
     except ImportError as exc:
         raise InvalidInput("--ray needs Ray: pip install 'clinical-rag[distributed]'") from exc
     if workers < 1:
         raise InvalidInput("--ray-workers must be at least 1")
+    if segment_documents < 1:
+        raise InvalidInput("--ray-segment-docs must be at least 1")
     files = discover(paths)
     lookup = LookupEmbedder(make_embedder(model, batch_size=batch_size))  # loads lazily: rarely used
     _check_reachable(address)
@@ -170,11 +177,41 @@ def ingest_ray(
                 compute=pool,
             )
         )  # fmt: skip
-        return ingest(
-            _results(dataset.iter_rows(), lookup), index_dir, lookup, chunking=chunking, progress=progress
-        )
+        total = IngestReport()
+        for block in _blocks(_results(dataset.iter_rows(), lookup), segment_documents):
+            report = ingest(block, index_dir, lookup, chunking=chunking, progress=progress)
+            total = _added_up(total, report)
+        return total
     finally:
         ray.shutdown()
+
+
+def _blocks(results: Iterable[ReadResult], documents: int) -> Iterator[list[ReadResult]]:
+    """Whole files in runs of at least ``documents`` documents (the last run may hold fewer)."""
+    block: list[ReadResult] = []
+    count = 0
+    for result in results:
+        block.append(result)
+        count += len(result.documents)
+        if count >= documents:
+            yield block
+            block, count = [], 0
+    if block:
+        yield block
+
+
+def _added_up(total: IngestReport, report: IngestReport) -> IngestReport:
+    """Two consecutive writes' reports as one: counters and lists added, the last version's state."""
+    out = IngestReport(**report.to_dict())
+    for name in ("files_seen", "added", "updated", "unchanged", "removed", "withdrawn", "failed"):
+        setattr(out, name, getattr(total, name) + getattr(report, name))
+    for name in ("failures", "duplicates", "merged"):
+        setattr(out, name, getattr(total, name) + getattr(report, name))
+    out.passages_embedded = total.passages_embedded + report.passages_embedded
+    out.seconds = round(total.seconds + report.seconds, 3)
+    out.documents_per_second = round((out.added + out.updated) / out.seconds, 2) if out.seconds else 0.0
+    out.new_version = total.new_version or report.new_version
+    return out
 
 
 def _check_reachable(address: str) -> None:
