@@ -18,6 +18,11 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([*RAG, *args], capture_output=True, text=True, env=ENV, timeout=300)
 
 
+def ingest_quietly(index: Path, *paths: object) -> subprocess.CompletedProcess:
+    """`rag ingest PATHS… --index INDEX` with the fake embedder, no progress bars."""
+    return run("ingest", *map(str, paths), "--index", str(index), "--model", "hashing-256", "--quiet")
+
+
 def test_console_script_is_installed() -> None:
     exe = Path(sys.executable).parent / "rag"
     r = subprocess.run([str(exe), "--help"], capture_output=True, text=True)
@@ -174,18 +179,7 @@ def test_reindex_with_new_chunking_keeps_documents_and_pages(tmp_path: Path) -> 
     from conftest import PDF_DIR, PDF_MANIFEST
 
     idx = tmp_path / "idx"
-    r = run(
-        "ingest",
-        str(ABSTRACTS),
-        str(PDF_DIR),
-        "--metadata",
-        str(PDF_MANIFEST),
-        "--index",
-        str(idx),
-        "--model",
-        "hashing-256",
-        "--quiet",
-    )
+    r = ingest_quietly(idx, ABSTRACTS, PDF_DIR, "--metadata", PDF_MANIFEST)
     assert r.returncode == 0, r.stderr
     before = json.loads(run("info", "--index", str(idx), "--json").stdout)
     r = run(
@@ -310,15 +304,7 @@ def test_info_shows_segments_and_marks_and_compact_merges_them(tmp_path: Path) -
     lines = ABSTRACTS.read_text().splitlines()
     for name, part in (("a", lines[:5]), ("b", lines[5:])):
         (tmp_path / f"{name}.jsonl").write_text("\n".join(part) + "\n")
-        r = run(
-            "ingest",
-            str(tmp_path / f"{name}.jsonl"),
-            "--index",
-            str(idx),
-            "--model",
-            "hashing-256",
-            "--quiet",
-        )
+        r = ingest_quietly(idx, tmp_path / f"{name}.jsonl")
         assert r.returncode == 0, r.stderr
     first = json.loads(lines[0])["_id"]
     assert run("remove", first, "--index", str(idx)).returncode == 0
