@@ -257,3 +257,34 @@ def test_a_segment_too_small_for_its_ivf_lists_is_flat_until_compaction_makes_it
     for q in QUERIES:  # copies tie with their originals, so compare the scores, rank by rank
         assert np.allclose(list(before[q].values()), list(after[q].values()), atol=1e-6), q
         assert all(abs(before[q][p] - after[q][p]) < 1e-6 for p in set(before[q]) & set(after[q])), q
+
+
+def test_a_compaction_overtaken_by_a_rollback_publishes_nothing(tmp_path: Path) -> None:
+    from rag.index.live import rollback
+
+    idx = tmp_path / "idx"
+    _segmented(tmp_path, idx)
+    victim = sorted(open_index(idx).store.doc_ids())[0]
+    remove([victim], idx, CHUNKING_EMBEDDER, chunking=_chunking(idx))
+    assert victim not in open_index(idx).store.doc_ids()
+    result = compact(idx, before_publish=lambda: rollback(idx))  # the merge drops the victim…
+    assert result is None  # …but the live version has it again: nothing is published
+    assert victim in open_index(idx).store.doc_ids() and len(open_index(idx).segments) == 9
+
+
+def test_automatic_compaction_waits_for_a_writer_and_never_fails_the_write(tmp_path: Path) -> None:
+    from rag.index.compact import maybe_compact
+
+    idx = tmp_path / "idx"
+    _segmented(tmp_path, idx)
+    with layout.writer_lock(idx):  # another writer holds the lock for longer than the merge waits
+        import rag.index.compact as module
+
+        module.PUBLISH_WAIT_S, saved = 0.5, module.PUBLISH_WAIT_S
+        try:
+            assert maybe_compact(idx, 9, limit=4) is None  # skipped with a warning, no exception
+        finally:
+            module.PUBLISH_WAIT_S = saved
+    assert len(open_index(idx).segments) == 9
+    assert not [p for p in (idx / layout.SEGMENTS).iterdir() if p.name.startswith(".")]
+    assert maybe_compact(idx, 9, limit=4) is not None and len(open_index(idx).segments) == 2

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from rag.config import COMPACT_SEGMENTS, Settings
-from rag.errors import InvalidInput
+from rag.errors import InvalidInput, WriterBusy
 from rag.index import layout
 from rag.index.dense import DenseIndex
 from rag.index.manifest import Manifest, file_digests
@@ -34,6 +35,7 @@ from rag.index.version import open_segments
 
 POLICIES = ("all", "auto")
 TABLES = ("documents", "passages", "sentence_vectors", "withdrawn")
+PUBLISH_WAIT_S = 600.0  # how long a finished merge waits for a writer to finish before giving up
 
 
 @dataclass
@@ -87,7 +89,7 @@ def compact(
         passages, dropped = _merge(tmp, sources, marks, manifest)
         if before_publish:
             before_publish()
-        with layout.writer_lock(index_dir):
+        with layout.writer_lock(index_dir, wait=PUBLISH_WAIT_S):
             return _publish(index_dir, tmp, name, sources, marks, passages, dropped, started, keep_versions)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -98,7 +100,13 @@ def maybe_compact(index_dir: Path, segments: int, *, limit: int | None = None) -
     ``RAG_COMPACT_SEGMENTS`` (``Settings.compact_segments``), 0 turns it off."""
     if limit is None:
         limit = Settings().compact_segments
-    return compact(index_dir, policy="auto", limit=limit) if limit and segments > limit else None
+    if not limit or segments <= limit:
+        return None
+    try:
+        return compact(index_dir, policy="auto", limit=limit)
+    except (WriterBusy, OSError) as exc:  # the write itself is published; the next one compacts
+        print(f"rag: warning: automatic compaction of {index_dir} skipped: {exc}", file=sys.stderr)
+        return None
 
 
 def _merge(tmp: Path, sources: Sequence[Segment], marks: Marks, manifest: Manifest) -> tuple[int, int]:
@@ -151,8 +159,10 @@ def _publish(
     now = Manifest.read(layout.version_dir(index_dir, parent))
     merged = [s.name for s in sources]
     if any(m not in now.segments for m in merged):
-        return None  # another compaction got there first
+        return None  # another compaction got there first, or the live version was switched
     current = Marks.read(layout.version_dir(index_dir, parent))
+    if any(marks.deleted.get(m, frozenset()) - current.deleted.get(m, frozenset()) for m in merged):
+        return None  # a rollback revived a document the merge dropped: merge again from the live version
     since = frozenset().union(
         *(current.deleted.get(m, frozenset()) - marks.deleted.get(m, frozenset()) for m in merged)
     )

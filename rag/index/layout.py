@@ -20,6 +20,7 @@ import fcntl
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -154,17 +155,23 @@ def _alive(pid: str) -> bool:
 
 
 @contextmanager
-def writer_lock(index_dir: Path) -> Iterator[None]:
-    """Hold the index's writer lock (one ingest at a time); fails at once if another holds it."""
+def writer_lock(index_dir: Path, *, wait: float = 0.0) -> Iterator[None]:
+    """Hold the index's writer lock (one writer at a time); fails if another holds it for more than
+    ``wait`` seconds (default: at once)."""
     index_dir.mkdir(parents=True, exist_ok=True)
     (index_dir / VERSIONS).mkdir(exist_ok=True)
+    deadline = time.monotonic() + wait
     with (index_dir / ".lock").open("w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise WriterBusy(
-                f"another process is writing to {index_dir}; retry when it has finished"
-            ) from exc
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as exc:
+                if time.monotonic() >= deadline:
+                    raise WriterBusy(
+                        f"another process is writing to {index_dir}; retry when it has finished"
+                    ) from exc
+                time.sleep(0.2)
         try:
             yield
         finally:
