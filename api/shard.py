@@ -16,10 +16,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.guard import key_problem
+from api.public import redact
 from rag.config import MAX_K, Settings
 from rag.errors import RagError
+from rag.index.terms import Stats
 from rag.index.version import open_index
-from rag.retrieve.shards import LocalShard, Stats, hit_to_wire
+from rag.retrieve.shards import LocalShard, hit_to_wire
 
 
 class TermsBody(BaseModel):
@@ -46,7 +48,8 @@ def create_shard_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(RagError)
     async def rag_error(_: Request, exc: RagError) -> JSONResponse:
-        return JSONResponse({"error": type(exc).__name__, "detail": str(exc)}, status_code=exc.status_code)
+        detail = redact(str(exc))  # as the main API: no server paths over HTTP
+        return JSONResponse({"error": type(exc).__name__, "detail": detail}, status_code=exc.status_code)
 
     def require_key(x_api_key: str | None = Header(default=None)) -> None:
         if settings.api_key is not None and (problem := key_problem(settings, x_api_key)) is not None:
