@@ -1,8 +1,10 @@
-"""Index: one directory of immutable versions (SQLite store, FAISS, BM25, ``manifest.json``).
+"""Index: one directory of immutable versions, each a list of shared immutable segments (SQLite
+store, FAISS, BM25 term frequencies) plus deletion marks (``rag.index.segment``).
 
-The one private contract between the parts: a passage's integer row id is the same in the store's
-``passages`` table, in FAISS and in the BM25 row map. Writers (``ingest``, ``remove``, ``reindex``,
-``withdraw``, ``upgrade``) build a new version in a temporary directory and publish it by rename.
+The one private contract between the parts: a passage's integer row id is unique across segments and
+the same in a segment's ``passages`` table, FAISS index and term index. Writers (``ingest``,
+``remove``, ``reindex``, ``withdraw``, ``upgrade``, ``compact``) build a segment and a version in
+temporary directories and publish them by rename.
 """
 
 from rag.index.version import IndexVersion, open_index
