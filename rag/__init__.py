@@ -26,6 +26,7 @@ _EXPORTS = {
     "reindex": "rag.index.ingest",
     "withdraw": "rag.index.ingest",
     "upgrade": "rag.index.upgrade",
+    "compact": "rag.index.compact",
     "read_paths": "rag.readers",
     "Document": "rag.types",
     "DocumentInfo": "rag.types",
@@ -50,6 +51,7 @@ __all__ = [  # noqa: RUF022 (grouped by layer, not sorted)
     "reindex",
     "withdraw",
     "upgrade",
+    "compact",
     "read_paths",
     "Document",
     "DocumentInfo",
@@ -69,6 +71,7 @@ if TYPE_CHECKING:
     from rag.engine import Engine
     from rag.errors import RagError
     from rag.index import IndexVersion, open_index
+    from rag.index.compact import compact
     from rag.index.ingest import ingest, reindex, remove, withdraw
     from rag.index.upgrade import upgrade
     from rag.readers import read_paths
