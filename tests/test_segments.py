@@ -140,6 +140,7 @@ def test_removal_marks_and_compaction_drops(tmp_path: Path) -> None:
     assert result is not None and result.dropped_documents == 3 and len(result.merged) == 9
     index = open_index(idx)
     assert len(index.segments) == 1 and json.loads((index.path / "marks.json").read_text())["deleted"] == {}
+    assert index.segments[0].meta["name"] == index.segments[0].name == result.segment
     assert index.segments[0].store.counts()["documents"] == index.manifest.counts["documents"]
     assert {q: _scores(idx, "hybrid", q) for q in QUERIES} == before
     assert len(open_index(idx, version=live_before).segments) == 9  # older versions still open (rollback)

@@ -57,9 +57,6 @@ class Marks:
         }
         (version_dir / MARKS).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
-    def count(self) -> int:
-        return sum(len(d) for d in self.deleted.values())
-
 
 class Segment:
     """One segment, opened for reading; FAISS and the term index load on first use."""
@@ -127,7 +124,7 @@ def write_segment(path: Path, store: Store, dense: DenseIndex) -> dict[str, Any]
     if counts["passages"] != len(dense):
         raise IndexCorrupt(f"segment {path}: {counts['passages']} passages but {len(dense)} vectors")
     meta = {
-        "name": path.name.removeprefix(".tmp-"),
+        "name": segment_name(path),
         "counts": counts,
         "rows": [min(rows, default=0), max(rows, default=-1)],
         "faiss_factory": dense.factory,
@@ -137,9 +134,16 @@ def write_segment(path: Path, store: Store, dense: DenseIndex) -> dict[str, Any]
     return meta
 
 
+def segment_name(path: Path) -> str:
+    """The name a segment being built in ``path`` will have (``.tmp-NAME``, ``.compact-PID-NAME``)."""
+    if path.name.startswith(".compact-"):
+        return path.name.split("-", 2)[2]
+    return path.name.removeprefix(".tmp-")
+
+
 def publish_segment(index_dir: Path, tmp: Path) -> str:
     """Rename a finished segment into place (durably); returns its name."""
-    name = tmp.name.removeprefix(".tmp-")
+    name = segment_name(tmp)
     for child in tmp.rglob("*"):
         if child.is_file():
             with child.open("rb") as fh:
