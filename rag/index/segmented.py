@@ -205,9 +205,6 @@ class SegmentedStore:
                 keep = [i for i, r in enumerate(rows) if r not in gone]
                 yield [rows[i] for i in keep], [texts[i] for i in keep]
 
-    def max_row_id(self) -> int:
-        return max([s.rows[1] for s in self.segments] + [self.new.max_row_id() if self.new else 0] + [0])
-
 
 class SegmentedDense:
     """The dense-index interface over segments: exact top-k per segment (Flat), merged by score."""

@@ -232,10 +232,6 @@ class Store:
             out.extend(r["row_id"] for r in rows)
         return out
 
-    def max_row_id(self) -> int:
-        row = self._conn().execute("SELECT max(row_id) AS m FROM passages").fetchone()
-        return int(row["m"]) if row["m"] is not None else 0
-
     def row_doc_ids(self) -> dict[int, str]:
         """``{passage row id: document id}`` for every passage."""
         return {r["row_id"]: r["doc_id"] for r in self._conn().execute("SELECT row_id, doc_id FROM passages")}
