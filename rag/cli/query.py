@@ -121,7 +121,7 @@ DISCLAIMER_SHORT = "Answers quote the indexed literature only; verify against th
 def cmd_info(args: argparse.Namespace) -> int:
     index = open_index(args.index)
     if args.verify:  # opening checks sizes; this reads every file and compares its SHA-256
-        check_files(index.path, index.manifest, full=True)
+        check_files(index.path, index.manifest.files, full=True)
         for segment in index.segments:
             segment.check(full=True)
     data = index.manifest.model_dump()

@@ -90,13 +90,18 @@ def file_digests(directory: Path) -> dict[str, dict[str, Any]]:
     return {str(p.relative_to(directory)): file_digest(p) for p in files}
 
 
-def check_files(directory: Path, manifest: Manifest, *, full: bool = False) -> None:
-    """Every file the manifest lists exists with its size (and, with ``full``, its hash)."""
-    for name, expected in manifest.files.items():
+def check_files(
+    directory: Path,
+    files: dict[str, dict[str, Any]],
+    *,
+    full: bool = False,
+    fix: str = "rebuild the index with `rag ingest`",
+) -> None:
+    """Every file of ``files`` (a manifest's or a segment's list) exists in ``directory`` with its
+    size (and, with ``full``, its hash); ``fix`` says what to do when one does not."""
+    for name, expected in files.items():
         path = directory / name
         if not path.exists():
-            raise IndexCorrupt(f"{path} is missing; rebuild the index with `rag ingest`")
+            raise IndexCorrupt(f"{path} is missing; {fix}")
         if path.stat().st_size != expected["bytes"] or (full and file_digest(path) != expected):
-            raise IndexCorrupt(
-                f"{path} does not match its manifest entry; rebuild the index with `rag ingest`"
-            )
+            raise IndexCorrupt(f"{path} does not match its manifest entry; {fix}")

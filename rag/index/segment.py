@@ -26,7 +26,7 @@ import numpy as np
 from rag.errors import IndexCorrupt
 from rag.index import layout
 from rag.index.dense import DenseIndex
-from rag.index.manifest import file_digest, file_digests
+from rag.index.manifest import check_files, file_digests
 from rag.index.store import Store
 from rag.index.terms import TermIndex
 
@@ -75,15 +75,7 @@ class Segment:
 
     def check(self, *, full: bool = False) -> None:
         """Every file the segment lists exists with its size (and, with ``full``, its SHA-256)."""
-        for name, expected in self.meta["files"].items():
-            path = self.path / name
-            if not path.exists():
-                raise IndexCorrupt(f"{path} is missing; run `rag rollback` or rebuild the index")
-            if path.stat().st_size != expected["bytes"] or (full and file_digest(path) != expected):
-                raise IndexCorrupt(
-                    f"{path} does not match its manifest entry ({self.path / SEGMENT}); "
-                    "run `rag rollback` or rebuild the index"
-                )
+        check_files(self.path, self.meta["files"], full=full, fix="run `rag rollback` or rebuild the index")
 
     @property
     def rows(self) -> tuple[int, int]:

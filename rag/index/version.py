@@ -50,7 +50,7 @@ def open_index(index_dir: Path, *, model: str | None = None, version: str | None
     path = layout.version_dir(index_dir, version)
     manifest = Manifest.read(path)
     manifest.check_model(model)
-    check_files(path, manifest)
+    check_files(path, manifest.files)
     segments = open_segments(index_dir, manifest)
     store = SegmentedStore(segments, Marks.read(path))
     dense = SegmentedDense(segments, store, manifest.dimension)
