@@ -205,7 +205,7 @@ def building(
         counts = {**store.counts(), "vectors": len(dense)}
         documents_hash = content_hash(*(f"{d}:{h}" for d, h in store.stored_hashes()))
         listed = [s.name for s in segments]
-        if new_store.counts()["passages"] or new_store.counts()["documents"]:
+        if any(new_store.counts().values()):  # the write added documents: publish its segment
             write_segment(seg_tmp, new_store, dense.new)  # type: ignore[arg-type]
             listed.append(publish_segment(index_dir, seg_tmp))
         else:

@@ -261,14 +261,16 @@ class SegmentedDense:
         for dense, _ in self._parts():
             dense.tune(params)
 
+    def _in_new(self, row_id: int) -> bool:
+        """Whether a row belongs to the segment under construction: its rows start after every old
+        segment's (``Store.row_base``), so no lookup is needed."""
+        return self.store.new is not None and row_id >= self.store.new.row_base
+
     def vectors(self, row_ids: list[int]) -> np.ndarray:
         out = np.zeros((len(row_ids), self.dimension), dtype=np.float32)
-        new_ids = set(self.new.ids()) if self.new is not None and len(self.new) else set()
+        new = self.new
         for j, r in enumerate(row_ids):
-            if r in new_ids and self.new is not None:
-                out[j] = self.new.vectors([r])[0]
-                continue
-            out[j] = self._old_vector(r)
+            out[j] = new.vectors([r])[0] if new is not None and self._in_new(r) else self._old_vector(r)
         return out
 
     def _old_vector(self, row_id: int) -> np.ndarray:
@@ -294,9 +296,8 @@ class SegmentedDense:
 
     def remove(self, row_ids: list[int]) -> None:
         """Rows of the new segment are removed; those of old segments are already marked deleted."""
-        if self.new is not None and len(self.new):
-            mine = set(self.new.ids())
-            self.new.remove([r for r in row_ids if r in mine])
+        if self.new is not None:
+            self.new.remove([r for r in row_ids if self._in_new(r)])
 
 
 class SegmentedLexical:
