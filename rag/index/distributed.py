@@ -30,9 +30,9 @@ import numpy as np
 
 from rag.chunking import ChunkingParams, chunk_document, index_text
 from rag.embed import Embedder, make_embedder
-from rag.errors import InvalidInput, ReaderError
+from rag.errors import InvalidInput
 from rag.index.ingest import IngestReport, ingest
-from rag.readers import MetadataFile, ReadResult, discover, read_file
+from rag.readers import MetadataFile, ReadResult, discover, read_one
 from rag.types import Document, Notice
 
 DOCS_PER_BATCH = 32  # documents per embedding call of an actor
@@ -55,16 +55,12 @@ class _Parse:
         self.metadata = MetadataFile.load(metadata)
 
     def __call__(self, row: dict[str, Any]) -> list[dict[str, Any]]:
-        path = Path(row["path"])
-        try:
-            items = read_file(path, self.metadata.of(path))
-        except ReaderError as exc:
-            return [{"path": str(path), "item": None, "error": exc.reason}]
-        except OSError as exc:
-            return [{"path": str(path), "item": None, "error": f"cannot read the file ({exc})"}]
+        result = read_one(Path(row["path"]), self.metadata)  # as a local ingest reads it
+        if result.error is not None:
+            return [{"path": result.path, "item": None, "error": result.error}]
         # "error" is always a string ("" for none): Ray Data's columns turn a missing value into NaN
-        found: list[Document | Notice | None] = [*items] or [None]
-        return [{"path": str(path), "item": item, "error": ""} for item in found]
+        found: list[Document | Notice | None] = [*result.documents, *result.notices] or [None]
+        return [{"path": result.path, "item": item, "error": ""} for item in found]
 
 
 class _Embed:

@@ -15,7 +15,16 @@ from rag.readers.registry import Metadata, Reader, reader_for, suffixes
 from rag.readers.sidecar import load_sidecar
 from rag.types import Document, Notice
 
-__all__ = ["Metadata", "MetadataFile", "ReadResult", "Reader", "discover", "read_file", "read_paths"]
+__all__ = [
+    "Metadata",
+    "MetadataFile",
+    "ReadResult",
+    "Reader",
+    "discover",
+    "read_file",
+    "read_one",
+    "read_paths",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,19 +90,24 @@ class MetadataFile:
 
 def _read_all(files: list[Path], metadata: MetadataFile) -> Iterator[ReadResult]:
     for path in files:
-        try:
-            docs = read_file(path, metadata.of(path))
-        except ReaderError as exc:
-            yield ReadResult(path=str(path), error=exc.reason)
-        except OSError as exc:
-            yield ReadResult(path=str(path), error=f"cannot read the file ({exc})")
-        except (RagError, MemoryError):  # not the file's fault (a broken plug-in, a memory limit): stop
-            raise
-        except Exception as exc:  # a hostile or broken file fails alone; the batch goes on
-            yield ReadResult(path=str(path), error=f"cannot be read ({type(exc).__name__}: {exc})")
-        else:
-            yield ReadResult(
-                path=str(path),
-                documents=tuple(d for d in docs if isinstance(d, Document)),
-                notices=tuple(d for d in docs if isinstance(d, Notice)),
-            )
+        yield read_one(path, metadata)
+
+
+def read_one(path: Path, metadata: MetadataFile) -> ReadResult:
+    """One file's ``ReadResult``: a hostile or broken file fails alone, with its reason; what is not
+    the file's fault (a ``RagError`` of a plug-in, a memory limit) is raised."""
+    try:
+        docs = read_file(path, metadata.of(path))
+    except ReaderError as exc:
+        return ReadResult(path=str(path), error=exc.reason)
+    except OSError as exc:
+        return ReadResult(path=str(path), error=f"cannot read the file ({exc})")
+    except (RagError, MemoryError):
+        raise
+    except Exception as exc:
+        return ReadResult(path=str(path), error=f"cannot be read ({type(exc).__name__}: {exc})")
+    return ReadResult(
+        path=str(path),
+        documents=tuple(d for d in docs if isinstance(d, Document)),
+        notices=tuple(d for d in docs if isinstance(d, Notice)),
+    )
