@@ -136,6 +136,32 @@ def test_eval_retrieval_cli_writes_report_and_runs(tmp_path: Path) -> None:
     assert report["timings"]["queries_per_second"] > 0
 
 
+def _trec_order(path: Path) -> dict[str, list[str]]:
+    order: dict[str, list[str]] = {}
+    for line in path.read_text().splitlines():
+        qid, _, doc, *_ = line.split()
+        order.setdefault(qid, []).append(doc)
+    return order
+
+
+def test_eval_retrieval_follows_the_configured_fusion_weights(tmp_path: Path) -> None:
+    """RAG_FUSION_WEIGHTS reaches the evaluated hybrid mode: weighting BM25 by 0 leaves the dense
+    ranking (with equal weights the fused order differs from it on this data)."""
+    out = tmp_path / "out"
+    args = ["eval", "retrieval", "--data", str(MINI), "--model", "hashing-256", "--quiet", "--k", "10"]
+    args += ["--index-cache", str(tmp_path / "cache"), "--out", str(out), "--modes", "dense,hybrid"]
+    env = {**os.environ, "RAG_SELECTOR": str(TEST_SELECTOR), "RAG_FUSION_WEIGHTS": "[0, 1]"}
+    r = subprocess.run([sys.executable, "-m", "rag.cli", *args], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert _trec_order(out / "run.hybrid.trec") == _trec_order(out / "run.dense.trec")
+    config = json.loads((out / "report.json").read_text())["config"]
+    assert (config["fusion"], config["fusion_weights"]) == ("rrf", [0.0, 1.0])
+    del env["RAG_FUSION_WEIGHTS"]
+    r = subprocess.run([sys.executable, "-m", "rag.cli", *args], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert _trec_order(out / "run.hybrid.trec") != _trec_order(out / "run.dense.trec")
+
+
 def test_eval_evidence_cli(tmp_path: Path) -> None:
     r = subprocess.run(
         [

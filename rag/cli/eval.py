@@ -54,7 +54,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--split", default="test")
     p.add_argument("--modes", default=",".join(RETRIEVER_MODES), help=f"comma-separated: {', '.join(MODES)}")
     p.add_argument("--k", type=int, default=100)
-    p.add_argument("--fusion", default="rrf", choices=FUSIONS)
+    p.add_argument("--fusion", default=None, choices=FUSIONS, help="hybrid fusion (default: RAG_FUSION)")
     p.set_defaults(func=cmd_retrieval)
 
     p = evsub.add_parser("evidence", help="sentence-level evidence P/R/F1 of answers (SciFact rationales)")
@@ -64,7 +64,7 @@ def add_parsers(sub: Any) -> None:
 
     p = evsub.add_parser("pubmedqa", help="PubMedQA: questions against the 1,000 labelled abstracts")
     common(p)
-    p.add_argument("--fusion", default="rrf", choices=FUSIONS)
+    p.add_argument("--fusion", default=None, choices=FUSIONS, help="hybrid fusion (default: RAG_FUSION)")
     p.set_defaults(func=cmd_pubmedqa)
 
 
@@ -90,6 +90,13 @@ def _index(
     )
 
 
+def _apply_fusion(args: argparse.Namespace) -> None:
+    """``--fusion`` overrides ``RAG_FUSION`` in the run's settings, so the hybrid mode, the reranked
+    mode's first stage and the answers all fuse alike, with ``RAG_FUSION_WEIGHTS``."""
+    if args.fusion:
+        args.settings = args.settings.model_copy(update={"fusion": args.fusion})
+
+
 def _out(args: argparse.Namespace, name: str) -> Path:
     out = args.out or Path("runs") / name
     out.mkdir(parents=True, exist_ok=True)
@@ -102,7 +109,8 @@ def _config(args: argparse.Namespace, embedder: Any, index: Any, chunking: Chunk
         "split": getattr(args, "split", None),
         "model": embedder.name,
         "chunking": asdict(chunking),
-        "fusion": getattr(args, "fusion", None),
+        "fusion": args.settings.fusion,
+        "fusion_weights": args.settings.fusion_weights,
         "index": str(index.path),
         "index_version": index.version,
         "manifest_documents_hash": index.manifest.documents_hash,
@@ -130,7 +138,8 @@ def _run_retrieval(
         dataset,
         modes=modes,
         k=k,
-        fusion=args.fusion,
+        fusion=args.settings.fusion,
+        weights=args.settings.fusion_weights,
         metrics=metrics,
         progress=not args.quiet,
         reranker=reranker,
@@ -189,6 +198,7 @@ def _print_metrics(report: dict, out: Path) -> None:
 
 
 def cmd_retrieval(args: argparse.Namespace) -> int:
+    _apply_fusion(args)
     dataset = load_beir(args.data, args.split)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     _run_retrieval(args, dataset, _out(args, f"{args.data.name}-{args.split}"), modes, args.k, METRICS)
@@ -196,6 +206,7 @@ def cmd_retrieval(args: argparse.Namespace) -> int:
 
 
 def cmd_pubmedqa(args: argparse.Namespace) -> int:
+    _apply_fusion(args)
 
     dataset = convert(args.data, args.index_cache / "pubmedqa-beir")
     out = _out(args, "pubmedqa")

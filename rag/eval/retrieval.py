@@ -73,6 +73,7 @@ def evaluate_retrieval(
     modes: Sequence[str] = RETRIEVER_MODES,
     k: int = 100,
     fusion: str = "rrf",
+    weights: Sequence[float] | None = None,
     metrics: Sequence[str] = METRICS,
     progress: bool = True,
     reranker: Callable[[str], list[tuple[str, float]]] | None = None,
@@ -88,7 +89,7 @@ def evaluate_retrieval(
     doc_of = index.store.row_doc_ids()
     depth = min(max(3 * k, 300), len(doc_of))
     parts, seconds = passage_runs(index, embedder, dataset.queries, depth, progress=progress)
-    hybrid = HybridRetriever(index, embedder, fusion=fusion, candidates=depth)
+    hybrid = HybridRetriever(index, embedder, fusion=fusion, weights=weights, candidates=depth)
     runs: dict[str, dict[str, dict[str, float]]] = {}
     for mode in modes:
         t = time.perf_counter()
