@@ -199,19 +199,19 @@ def test_a_selector_over_vector_products_refuses_vectors_of_another_model() -> N
         selector.score("heparin", pool.question_vector, pool.candidates, pool.vectors)
 
 
-def _rag(*args: str) -> subprocess.CompletedProcess:
+def _rag(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "rag.cli", *args],
         capture_output=True,
         text=True,
         timeout=600,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})},
     )
 
 
-def _train(out: Path, cache: Path) -> subprocess.CompletedProcess:
+def _train(out: Path, cache: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     data = ["--data", str(MINI), "--model", "hashing-256", "--index-cache", str(cache)]
-    return _rag("train", "selector", *data, "--out", str(out), "--quiet")
+    return _rag("train", "selector", *data, "--out", str(out), "--quiet", env=env)
 
 
 def test_train_selector_is_reproducible_and_loadable(tmp_path: Path) -> None:
@@ -230,6 +230,25 @@ def test_train_selector_is_reproducible_and_loadable(tmp_path: Path) -> None:
     assert selector.policy == Policy(**a["policy"])
     refused = _rag("train", "selector", "--data", str(MINI), "--split", "test", "--out", str(tmp_path / "c"))
     assert refused.returncode == 2 and "test split" in refused.stderr
+
+
+def test_train_selector_learns_from_the_configured_first_stage(tmp_path: Path) -> None:
+    """The candidates come from the first stage the service will use (RAG_* settings), which the
+    artifact records: one answer passage per claim gives fewer candidate sentences."""
+    default = _train(tmp_path / "a", tmp_path / "cache")
+    assert default.returncode == 0, default.stderr
+    narrow = _train(
+        tmp_path / "b", tmp_path / "cache", env={"RAG_ANSWER_PASSAGES": "1", "RAG_FUSION_WEIGHTS": "[0, 1]"}
+    )
+    assert narrow.returncode == 0, narrow.stderr
+    a = json.loads((tmp_path / "a" / "selector.json").read_text())["training"]
+    b = json.loads((tmp_path / "b" / "selector.json").read_text())["training"]
+    first_stage = {"mode": "hybrid", "fusion": "rrf"}
+    assert a["retrieval"] == {**first_stage, "fusion_weights": None, "answer_passages": 30}
+    assert b["retrieval"] == {**first_stage, "fusion_weights": [0.0, 1.0], "answer_passages": 1}
+    assert 0 < b["sentences"] < a["sentences"]
+    card = (tmp_path / "b" / "MODEL_CARD.md").read_text()
+    assert "fusion rrf, weights [0.0, 1.0], answer passages 1." in card
 
 
 def test_cross_validation_keeps_claims_of_one_document_together() -> None:

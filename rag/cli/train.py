@@ -26,7 +26,12 @@ from rag.eval.pubmedqa import evidence_training_set
 from rag.eval.train_selector import train
 
 CARD = "MODEL_CARD.md"
-TRAINING = EngineOptions(query_cache=0, answer_cache=0)  # every claim is asked once
+
+
+def training_options(settings: EngineOptions) -> EngineOptions:
+    """The configured first stage (mode, fusion and weights, answer passages), which the selector's
+    features depend on, with the caches off: every claim is asked once."""
+    return settings.model_copy(update={"query_cache": 0, "answer_cache": 0})
 
 
 def add_parsers(sub: Any) -> None:
@@ -67,7 +72,8 @@ def cmd_train_selector(args: argparse.Namespace) -> int:
     embedder = make_embedder(args.model or s.model, batch_size=s.embed_batch)
     params = ChunkingParams(s.chunk_words, s.overlap_sentences)
     path, _ = cached_index(dataset.corpus, args.index_cache, embedder, params, progress=not args.quiet)
-    engine = Engine(path, TRAINING, embedder=embedder)
+    options = training_options(s)
+    engine = Engine(path, options, embedder=embedder)
     examples = collect(engine, rationales, sentences, dataset.qrels, progress=not args.quiet)
     files = [
         args.data / f"rationales_{args.split}.jsonl",
@@ -80,7 +86,7 @@ def cmd_train_selector(args: argparse.Namespace) -> int:
             args.pubmedqa, args.index_cache / "pubmedqa-evidence"
         )
         pqa_path, _ = cached_index(pqa.corpus, args.index_cache, embedder, params, progress=not args.quiet)
-        pqa_engine = Engine(pqa_path, TRAINING, embedder=embedder)
+        pqa_engine = Engine(pqa_path, options, embedder=embedder)
         extra = collect(pqa_engine, pqa_rationales, pqa_sentences, pqa.qrels, progress=not args.quiet)
         source = args.pubmedqa / "ori_pqal.json" if args.pubmedqa.is_dir() else args.pubmedqa
         files.append(source)
@@ -97,6 +103,12 @@ def cmd_train_selector(args: argparse.Namespace) -> int:
             "chunking": {
                 "chunk_words": params.chunk_words,
                 "overlap_sentences": params.overlap_sentences,
+            },
+            "retrieval": {
+                "mode": options.mode,
+                "fusion": options.fusion,
+                "fusion_weights": options.fusion_weights,
+                "answer_passages": options.answer_passages,
             },
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": machine(),
@@ -126,6 +138,14 @@ def model_card(spec: dict[str, Any]) -> str:
         if t.get("pubmedqa_questions")
         else ""
     )
+    retrieval = t.get("retrieval")  # recorded since the first stage follows the settings
+    first_stage = (
+        f"\n- First stage the candidates came from: {retrieval['mode']}, fusion {retrieval['fusion']}, "
+        f"weights {json.dumps(retrieval['fusion_weights']) if retrieval['fusion_weights'] else 'equal'}, "
+        f"answer passages {retrieval['answer_passages']}."
+        if retrieval
+        else ""
+    )
     cv = spec["cross_validation"]
     rows = "\n".join(
         f"| {d['design']} | {d['f1']:.3f} | {d['precision']:.3f} | {d['recall']:.3f} | "
@@ -147,7 +167,8 @@ predictions of the training split.
   their rationale sentences.{pubmedqa}
 - In all, {t["sentences"]} candidate sentences retrieved by the service itself, {t["positives"]} of them
   labelled as evidence. SHA-256 of the files: {", ".join(f"`{k}` {v[:12]}…" for k, v in t["data"].items())}.
-- Embedding model for the sentence vectors: `{t["embedding_model"]}` (all-MiniLM-L6-v2, Apache-2.0).
+- Embedding model for the sentence vectors: `{t["embedding_model"]}` (all-MiniLM-L6-v2,
+  Apache-2.0).{first_stage}
 - No test split was used for training, model choice, policy or rerank weight.
 
 ## Command
