@@ -90,21 +90,21 @@ def main() -> None:
 
     from rag.answer.select.model import CrossEncoderSelector, mlp_probabilities, read_feature_selector
     from rag.chunking import ChunkingParams
-    from rag.config import EngineOptions, Settings
+    from rag.config import Settings
     from rag.embed.embedder import make_embedder, resolve_model
     from rag.engine import Engine
     from rag.eval.beir import load_beir
     from rag.eval.cache import cached_index
     from rag.eval.evidence import load_rationales, load_sentences
     from rag.eval.examples import collect
-    from rag.eval.train_selector import DESIGNS, columns, fit, grouped_folds, tune_policy
+    from rag.eval.train_selector import DESIGNS, columns, fit, grouped_folds, training_options, tune_policy
 
     s = Settings()
     dataset = load_beir(args.data, "train")
     embedder = make_embedder(s.model, batch_size=s.embed_batch)
     chunking = ChunkingParams(chunk_words=s.chunk_words, overlap_sentences=s.overlap_sentences)
     path, _ = cached_index(dataset.corpus, args.index_cache, embedder, chunking, progress=False)
-    engine = Engine(path, EngineOptions(query_cache=0, answer_cache=0), embedder=embedder)
+    engine = Engine(path, training_options(s), embedder=embedder)
     claims = load_rationales(args.data, "train")
     examples = collect(engine, claims, load_sentences(args.data), dataset.qrels, progress=False)
     held = set(grouped_folds(examples)[0].tolist())  # claims sharing a document stay on one side

@@ -75,11 +75,12 @@ def main() -> None:
     parser.add_argument("--no-append", action="store_true", help="do not append to BENCHMARKS.md")
     args = parser.parse_args()
 
-    from rag.config import EngineOptions
+    from rag.config import Settings
     from rag.engine import Engine
 
     questions = json.loads(args.questions.read_text(encoding="utf-8"))
-    engine = Engine(args.index, EngineOptions(selector=args.selector) if args.selector else EngineOptions())
+    settings = Settings()  # the service's RAG_* configuration, as `make serve` would answer
+    engine = Engine(args.index, settings.model_copy(update={"selector": args.selector or settings.selector}))
     summary, rows = score(engine, questions)
     out = args.out or Path("runs") / f"clinical-{args.label.replace(' ', '-')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

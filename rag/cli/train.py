@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from rag.chunking import ChunkingParams
-from rag.config import EngineOptions
 from rag.embed import make_embedder
 from rag.engine import Engine
 from rag.errors import InvalidInput
@@ -23,15 +22,9 @@ from rag.eval.evidence import load_rationales, load_sentences
 from rag.eval.examples import collect
 from rag.eval.machine import machine
 from rag.eval.pubmedqa import evidence_training_set
-from rag.eval.train_selector import train
+from rag.eval.train_selector import train, training_options
 
 CARD = "MODEL_CARD.md"
-
-
-def training_options(settings: EngineOptions) -> EngineOptions:
-    """The configured first stage (mode, fusion and weights, answer passages), which the selector's
-    features depend on, with the caches off: every claim is asked once."""
-    return settings.model_copy(update={"query_cache": 0, "answer_cache": 0})
 
 
 def add_parsers(sub: Any) -> None:

@@ -26,6 +26,7 @@ from rag.answer.select.features import SCALAR_FEATURES, feature_names
 from rag.answer.select.model import FORMAT, FORMAT_VERSION, mlp_probabilities
 from rag.answer.select.policy import Policy, choose
 from rag.answer.select.rerank import rerank_documents
+from rag.config import EngineOptions
 from rag.eval.examples import ClaimExamples
 
 SEED = 13
@@ -48,6 +49,12 @@ DESIGNS = (
     Design("MLP 64, scalar features", hidden=64, products=False, weight_decay=1e-3),
     Design("MLP 32, scalar + vector products", hidden=32, products=True, weight_decay=1e-3),
 )
+
+
+def training_options(settings: EngineOptions) -> EngineOptions:
+    """The configured first stage (mode, fusion and weights, answer passages), which the selector's
+    features depend on, with the caches off: every claim is asked once."""
+    return settings.model_copy(update={"query_cache": 0, "answer_cache": 0})
 
 
 def columns(design: Design, n_features: int) -> np.ndarray:
