@@ -13,6 +13,10 @@ from benchmarks._common import append_result, markdown_table, run_eval
 ANCHOR = "Published anchor: VeriSci sentence selection with open retrieval ≈ 0.48 F1 (Wadden et al. 2020)."
 
 
+def _band(interval: list[float]) -> str:
+    return f"{interval[0]:.3f}–{interval[1]:.3f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, required=True)
@@ -21,13 +25,13 @@ def main() -> None:
     args = parser.parse_args()
     options = ["--split", args.split] + (["--whole-documents"] if args.whole_documents else [])
     r = run_eval("evidence", args.data, *options, report="evidence.json")
-    s = r["sentence"]
+    s, ci = r["sentence"], r["intervals_95"]
     table = markdown_table(
         [
             "sentence P",
             "sentence R",
-            "sentence F1",
-            "citation precision (doc)",
+            "sentence F1 (95% CI)",
+            "citation precision (doc) (95% CI)",
             "refused with evidence",
             "answered without evidence",
         ],
@@ -35,8 +39,8 @@ def main() -> None:
             [
                 f"{s['precision']:.4f}",
                 f"{s['recall']:.4f}",
-                f"{s['f1']:.4f}",
-                f"{r['citation_precision']:.4f}",
+                f"{s['f1']:.4f} ({_band(ci['f1'])})",
+                f"{r['citation_precision']:.4f} ({_band(ci['citation_precision'])})",
                 f"{r['refusal_with_evidence']:.4f}",
                 f"{r['answered_without_evidence']:.4f}",
             ]
@@ -47,7 +51,8 @@ def main() -> None:
         f"{r['claims']} claims ({r['claims_with_evidence']} with gold rationales); model `{cfg['model']}`, "
         f"chunking {cfg['chunking']}, mode {cfg['mode']}, selector `{cfg['selector']}` with policy "
         f"{cfg['policy']}; {r['timings']['seconds']} s "
-        f"({r['timings']['claims_per_second']} claims/s)."
+        f"({r['timings']['claims_per_second']} claims/s). Intervals: bootstrap over claims "
+        "(1,000 resamples, `rag.eval.bootstrap`)."
         f"\n\n{ANCHOR}"
     )
     append_result(f"Answer evidence: {args.data.name} {args.split}", table, notes)

@@ -200,3 +200,27 @@ def test_eval_evidence_cli(tmp_path: Path) -> None:
     assert report["citation_precision"] == pytest.approx(expected.citation_precision)
     assert report["refusal_with_evidence"] == pytest.approx(expected.refusal_with_evidence)
     assert report["answered_without_evidence"] == pytest.approx(expected.answered_without_evidence)
+    low, high = report["intervals_95"]["f1"]
+    assert low <= report["sentence"]["f1"] <= high and report["comparison"] is None
+    assert "95% CI" in r.stdout
+
+    # a second run compared with the first, claim by claim: nothing differs
+    again = subprocess.run(
+        [*r.args[:-1], "--out", str(tmp_path / "o2"), "--baseline", str(tmp_path / "o" / "evidence.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "RAG_SELECTOR": str(TEST_SELECTOR)},
+    )
+    assert again.returncode == 0, again.stderr
+    comparison = json.loads((tmp_path / "o2" / "evidence.json").read_text())["comparison"]["figures"]
+    assert comparison["f1"] == {"difference": 0.0, "low": 0.0, "high": 0.0, "p": 1.0}
+    assert "paired bootstrap" in again.stdout
+
+    # a file that is not such a report: one line, exit 2, before any work
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    refused = subprocess.run(
+        [*r.args[:-1], "--out", str(tmp_path / "o3"), "--baseline", str(bad)], capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and "--baseline" in refused.stderr and not (tmp_path / "o3").exists()

@@ -17,9 +17,10 @@ from rag.cli.common import chunking as configured_chunking
 from rag.config import FUSIONS, MODES, RERANK, RETRIEVER_MODES
 from rag.embed.embedder import Embedder, make_embedder
 from rag.engine import Engine
+from rag.errors import InvalidInput
 from rag.eval.beir import BeirDataset, load_beir
 from rag.eval.cache import cached_index
-from rag.eval.evidence import evaluate_evidence, load_rationales, load_sentences
+from rag.eval.evidence import compare_runs, evaluate_evidence, load_rationales, load_sentences
 from rag.eval.machine import machine
 from rag.eval.pubmedqa import DEMO_ITEMS, convert
 from rag.eval.retrieval import METRICS, evaluate_retrieval
@@ -60,6 +61,12 @@ def add_parsers(sub: Any) -> None:
     p = evsub.add_parser("evidence", help="sentence-level evidence P/R/F1 of answers (SciFact rationales)")
     common(p)
     p.add_argument("--split", default="test")
+    p.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="evidence.json of another run on the same claims: report the paired differences",
+    )
     p.set_defaults(func=cmd_evidence)
 
     p = evsub.add_parser("pubmedqa", help="PubMedQA: questions against the 1,000 labelled abstracts")
@@ -234,8 +241,17 @@ def cmd_pubmedqa(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_evidence(args: argparse.Namespace) -> int:
+def _baseline_rows(path: Path) -> list[dict[str, Any]]:
+    try:
+        return list(json.loads(path.read_text(encoding="utf-8"))["per_claim"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InvalidInput(
+            f"--baseline {path}: not an evidence.json written by rag eval evidence ({exc})"
+        ) from None
 
+
+def cmd_evidence(args: argparse.Namespace) -> int:
+    baseline = _baseline_rows(args.baseline) if args.baseline else None  # fail before the long run
     dataset = load_beir(args.data, args.split)
     rationales = load_rationales(args.data, args.split)
     sentences = load_sentences(args.data)
@@ -258,6 +274,8 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         "answered_without_evidence": result.answered_without_evidence,
         "claims": result.claims,
         "claims_with_evidence": result.claims_with_evidence,
+        "intervals_95": {k: list(v) for k, v in result.intervals.items()},
+        "comparison": None,
         "timings": {
             "index_build": build,
             "seconds": round(seconds, 2),
@@ -265,13 +283,20 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         },
         "per_claim": result.per_claim,
     }
+    comparison = compare_runs(result.per_claim, baseline) if baseline is not None else {}
+    if comparison:
+        report["comparison"] = {"baseline": str(args.baseline), "figures": comparison}
     (out / "evidence.json").write_text(json.dumps(report, indent=2) + "\n")
-    sent = result.sentence
+    sent, ci = result.sentence, result.intervals
+
+    def band(name: str) -> str:
+        return f" (95% CI {ci[name][0]:.3f}-{ci[name][1]:.3f})" if name in ci else ""
+
     print(
         f"\nsentence-level evidence: precision {sent['precision']:.4f}  recall {sent['recall']:.4f}  "
-        f"F1 {sent['f1']:.4f}"
+        f"F1 {sent['f1']:.4f}{band('f1')}"
     )
-    print(f"citation precision (document level): {result.citation_precision:.4f}")
+    print(f"citation precision (document level): {result.citation_precision:.4f}{band('citation_precision')}")
     print(
         f"'insufficient evidence' although evidence exists: {result.refusal_with_evidence:.4f} "
         f"of {result.claims_with_evidence} claims"
@@ -280,5 +305,10 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         f"answered although no evidence exists: {result.answered_without_evidence:.4f} "
         f"of {result.claims - result.claims_with_evidence} claims"
     )
-    print(f"report: {out / 'evidence.json'}")
+    if comparison:
+        print(f"\nagainst {args.baseline} (paired bootstrap over claims, 95% interval of the difference):")
+        for name, d in comparison.items():
+            interval = f"[{d['low']:+.4f}, {d['high']:+.4f}]"
+            print(f"  {name:<26} {d['difference']:+.4f}  {interval}  p={d['p']:.3f}")
+    print(f"report: {out / 'evidence.json'} (95% intervals: bootstrap over claims)")
     return 0

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from tqdm import tqdm
 
 from rag.engine import Engine
 from rag.errors import InvalidInput
+from rag.eval.bootstrap import Columns, intervals, paired_difference
 
 
 @dataclass
@@ -27,6 +29,7 @@ class EvidenceResult:
     claims: int
     claims_with_evidence: int
     per_claim: list[dict[str, Any]] = field(default_factory=list)
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)  # 95 % bootstrap over claims
 
 
 def sentence_offsets(text: str, sentences: list[str]) -> list[tuple[int, int]]:
@@ -63,8 +66,51 @@ def load_sentences(root: Path) -> dict[str, list[str]]:
     return out
 
 
-def _f1(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
+def claim_columns(per_claim: list[dict[str, Any]]) -> dict[str, np.ndarray]:
+    """Per-claim counts of ``per_claim`` rows, the inputs of ``figures``."""
+    try:
+        rows = [
+            tuple(r[k] for k in ("correct", "cited", "gold", "references", "relevant_references"))
+            + (r["insufficient"],)
+            for r in per_claim
+        ]
+    except KeyError as exc:
+        raise InvalidInput(
+            f"per-claim rows lack {exc}: the report was written by an older release; "
+            "run rag eval evidence again"
+        ) from None
+    a = np.array(rows, dtype=np.float64).reshape(len(rows), 6)
+    correct, cited, gold, references, relevant, insufficient = a.T
+    has_gold = gold > 0
+    return {
+        "correct": correct,
+        "cited": cited,
+        "gold": gold,
+        "references": references,
+        "relevant_references": relevant,
+        "with_evidence": has_gold.astype(np.float64),
+        "refused_with_evidence": (has_gold & (insufficient > 0)).astype(np.float64),
+        "without_evidence": (~has_gold).astype(np.float64),
+        "answered_without_evidence": (~has_gold & (insufficient == 0)).astype(np.float64),
+    }
+
+
+def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.divide(a, b, out=np.zeros_like(a, dtype=np.float64), where=b > 0)
+
+
+def figures(sums: Columns) -> dict[str, np.ndarray]:
+    """Micro-averaged figures from column sums (arrays: one entry per bootstrap resample)."""
+    precision = _ratio(sums["correct"], sums["cited"])
+    recall = _ratio(sums["correct"], sums["gold"])
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": _ratio(2 * precision * recall, precision + recall),
+        "citation_precision": _ratio(sums["relevant_references"], sums["references"]),
+        "refusal_with_evidence": _ratio(sums["refused_with_evidence"], sums["with_evidence"]),
+        "answered_without_evidence": _ratio(sums["answered_without_evidence"], sums["without_evidence"]),
+    }
 
 
 def evaluate_evidence(
@@ -84,9 +130,6 @@ def evaluate_evidence(
             offsets_cache[doc_id] = sentence_offsets(text, sentences.get(doc_id, []))
         return offsets_cache[doc_id]
 
-    tp = n_pred = n_gold = 0
-    cited_docs = cited_relevant = 0
-    with_ev = refused_with_ev = without_ev = answered_without_ev = 0
     per_claim = []
     for claim in tqdm(rationales, desc="claims", disable=not progress):
         answer = engine.ask(claim["claim"])
@@ -110,18 +153,6 @@ def evaluate_evidence(
                 if s < end and start < e:  # overlapping character spans
                     pred.add((c.doc_id, i))
         relevant = qrels.get(claim["_id"], {})
-        for ref in answer.references:
-            cited_docs += 1
-            cited_relevant += int(relevant.get(ref.doc_id, 0) > 0)
-        tp += len(pred & gold)
-        n_pred += len(pred)
-        n_gold += len(gold)
-        if gold:
-            with_ev += 1
-            refused_with_ev += int(answer.insufficient_evidence)
-        else:
-            without_ev += 1
-            answered_without_ev += int(not answer.insufficient_evidence)
         per_claim.append(
             {
                 "id": claim["_id"],
@@ -129,17 +160,39 @@ def evaluate_evidence(
                 "correct": len(pred & gold),
                 "cited": len(pred),
                 "gold": len(gold),
+                "references": len(answer.references),
+                "relevant_references": sum(relevant.get(r.doc_id, 0) > 0 for r in answer.references),
                 "insufficient": answer.insufficient_evidence,
             }
         )
-    precision = tp / n_pred if n_pred else 0.0
-    recall = tp / n_gold if n_gold else 0.0
+    columns = claim_columns(per_claim)
+    totals = {name: values.sum(keepdims=True) for name, values in columns.items()}
+    value = {name: float(v[0]) for name, v in figures(totals).items()}
     return EvidenceResult(
-        sentence={"precision": precision, "recall": recall, "f1": _f1(precision, recall)},
-        citation_precision=cited_relevant / cited_docs if cited_docs else 0.0,
-        refusal_with_evidence=refused_with_ev / with_ev if with_ev else 0.0,
-        answered_without_evidence=answered_without_ev / without_ev if without_ev else 0.0,
+        sentence={k: value[k] for k in ("precision", "recall", "f1")},
+        citation_precision=value["citation_precision"],
+        refusal_with_evidence=value["refusal_with_evidence"],
+        answered_without_evidence=value["answered_without_evidence"],
         claims=len(rationales),
-        claims_with_evidence=with_ev,
+        claims_with_evidence=int(totals["with_evidence"][0]),
         per_claim=per_claim,
+        intervals=intervals(columns, figures),
+    )
+
+
+def compare_runs(
+    per_claim: list[dict[str, Any]], baseline: list[dict[str, Any]]
+) -> dict[str, dict[str, float]]:
+    """This run minus ``baseline`` (the ``per_claim`` rows of another ``evidence.json``) on the same
+    claims: each figure's difference, 95 % interval and paired-bootstrap p-value."""
+    ours = {str(r["id"]): r for r in per_claim}
+    theirs = {str(r["id"]): r for r in baseline}
+    if set(ours) != set(theirs):
+        raise InvalidInput(
+            f"the baseline holds other claims ({len(set(theirs) - set(ours))} not in this run, "
+            f"{len(set(ours) - set(theirs))} missing): compare runs of the same dataset and split"
+        )
+    order = sorted(ours)
+    return paired_difference(
+        claim_columns([ours[c] for c in order]), claim_columns([theirs[c] for c in order]), figures
     )
