@@ -88,7 +88,12 @@ def main() -> None:
     parser.add_argument("--index-cache", type=Path, default=Path("indexes/eval"))
     args = parser.parse_args()
 
-    from rag.answer.select.model import CrossEncoderSelector, mlp_probabilities, read_feature_selector
+    from rag.answer.select.model import (
+        CrossEncoderSelector,
+        mlp_probabilities,
+        model_probabilities,
+        read_feature_selector,
+    )
     from rag.chunking import ChunkingParams
     from rag.config import Settings
     from rag.embed.embedder import make_embedder, resolve_model
@@ -119,7 +124,7 @@ def main() -> None:
     )
     cols = columns(design, a[0].features.shape[1])
     model = fit(np.vstack([e.features[:, cols] for e in a]), np.concatenate([e.labels for e in a]), design)
-    feat_p = [mlp_probabilities(model, e.features[:, cols]) for e in b]
+    feat_p = [model_probabilities(model, e.features[:, cols]) for e in b]
 
     args.work.mkdir(parents=True, exist_ok=True)
     ce_dir = args.work / "cross-encoder"

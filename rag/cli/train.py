@@ -22,7 +22,7 @@ from rag.eval.evidence import load_rationales, load_sentences
 from rag.eval.examples import collect
 from rag.eval.machine import machine
 from rag.eval.pubmedqa import evidence_training_set
-from rag.eval.train_selector import train, training_options
+from rag.eval.train_selector import designs_named, train, training_options
 
 CARD = "MODEL_CARD.md"
 
@@ -45,6 +45,12 @@ def add_parsers(sub: Any) -> None:
         help="also learn from PubMedQA questions (ori_pqal.json or its folder): items after the first 300 "
         "by PMID (those are the demo corpus), each question's conclusion as its evidence",
     )
+    p.add_argument(
+        "--designs",
+        default="default",
+        help="model designs to cross-validate, the best one shipped: 'default' (logistic, mlp32, mlp64, "
+        "mlp32-products), 'all' (also trees: boosted trees) or comma-separated keys",
+    )
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_train_selector)
 
@@ -57,6 +63,7 @@ def cmd_train_selector(args: argparse.Namespace) -> int:
 
     if "test" in args.split:
         raise InvalidInput("refusing to train on a test split; use --split train")
+    designs = designs_named(args.designs)
     started = time.perf_counter()
     s = args.settings
     dataset = load_beir(args.data, args.split)
@@ -83,7 +90,7 @@ def cmd_train_selector(args: argparse.Namespace) -> int:
         extra = collect(pqa_engine, pqa_rationales, pqa_sentences, pqa.qrels, progress=not args.quiet)
         source = args.pubmedqa / "ori_pqal.json" if args.pubmedqa.is_dir() else args.pubmedqa
         files.append(source)
-    spec = train(examples, extra=extra, log=lambda m: print(m, file=sys.stderr))
+    spec = train(examples, extra=extra, designs=designs, log=lambda m: print(m, file=sys.stderr))
     spec["name"] = f"features:{args.out.name}"
     spec["training"].update(
         {
@@ -165,7 +172,8 @@ predictions of the training split.
 - No test split was used for training, model choice, policy or rerank weight.
 
 ## Command
-`{t["command"]}` (seed {cv["seed"]}, one thread, full-batch Adam; {t["total_seconds"]} s on
+`{t["command"]}` (seed {cv["seed"]}; MLPs: one thread, full-batch Adam; trees: scikit-learn's
+histogram gradient boosting without early stopping; {t["total_seconds"]} s on
 {t["machine"]}, {t["date"]}). Retraining on the same machine reproduces the
 weights exactly; on another CPU the index's sentence vectors (OpenVINO, bf16 where the CPU has it) can
 differ in the last digits, and so can the weights and the probabilities, slightly.

@@ -11,8 +11,10 @@
 - ``NAME:ARG`` where NAME is registered in the ``clinical_rag.selectors`` entry-point group (a callable taking
   ``ARG`` and returning a ``Selector``), so other packages plug in without editing this one.
 
-A feature model is a small multilayer perceptron over ``rag.answer.select.features`` stored as JSON
-(weights, feature standardisation, the calibrated ``Policy`` and its training record): no pickle.
+A feature model reads the scalar features of ``rag.answer.select.features``: gradient-boosted trees
+(``kind: "trees"``, ``rag.answer.select.trees``) or a small multilayer perceptron (``kind: "features"``:
+weights and feature standardisation). Either is stored as JSON with the calibrated ``Policy`` and
+its training record: no pickle.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import numpy as np
 from rag.answer.select.candidates import Candidate
 from rag.answer.select.features import SCALAR_FEATURES, feature_names, featurize
 from rag.answer.select.policy import Policy
+from rag.answer.select.trees import TreeEnsemble
 from rag.config import DEFAULT_SELECTOR
 from rag.errors import InvalidInput
 from rag.plugins import SELECTORS, plugins
@@ -66,8 +69,13 @@ def mlp_probabilities(spec: dict[str, Any], x: np.ndarray) -> np.ndarray:
     return _sigmoid(h[:, 0])
 
 
+def model_probabilities(spec: dict[str, Any], x: np.ndarray) -> np.ndarray:
+    """Probabilities of a stored model (trees when ``spec`` has them, else the MLP) for rows ``x``."""
+    return TreeEnsemble(spec["trees"]).probabilities(x) if "trees" in spec else mlp_probabilities(spec, x)
+
+
 class FeatureSelector:
-    """MLP (or logistic regression: no hidden layer) over standardised features."""
+    """Gradient-boosted trees, or an MLP (logistic regression: no hidden layer), over the features."""
 
     def __init__(self, spec: dict[str, Any], *, name: str) -> None:
         self.name = name
@@ -75,6 +83,7 @@ class FeatureSelector:
         self.features: list[str] = spec["features"]
         self.policy = Policy(**spec["policy"])
         self.rerank_weight = float(spec.get("rerank_weight", 0.0))
+        self._trees = TreeEnsemble(spec["trees"]) if "trees" in spec else None  # arrays built once
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """Probabilities for feature rows laid out as ``feature_names(dim)`` (extra columns are unused)."""
@@ -85,6 +94,8 @@ class FeatureSelector:
                 f"vectors, got {x.shape[1] - len(SCALAR_FEATURES)}-dimensional ones: it was trained for "
                 "another embedding model; retrain it (rag train selector) or set RAG_SELECTOR to another"
             )
+        if self._trees is not None:
+            return self._trees.probabilities(x[:, :n])
         return mlp_probabilities(self.spec, x[:, :n])
 
     def score(
