@@ -224,3 +224,11 @@ def test_eval_evidence_cli(tmp_path: Path) -> None:
         [*r.args[:-1], "--out", str(tmp_path / "o3"), "--baseline", str(bad)], capture_output=True, text=True
     )
     assert refused.returncode == 2 and "--baseline" in refused.stderr and not (tmp_path / "o3").exists()
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"per_claim": report["per_claim"][:-1]}))
+    refused = subprocess.run(
+        [*r.args[:-1], "--out", str(tmp_path / "o4"), "--baseline", str(other)],
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 2 and "other claims" in refused.stderr and not (tmp_path / "o4").exists()

@@ -20,7 +20,13 @@ from rag.engine import Engine
 from rag.errors import InvalidInput
 from rag.eval.beir import BeirDataset, load_beir
 from rag.eval.cache import cached_index
-from rag.eval.evidence import compare_runs, evaluate_evidence, load_rationales, load_sentences
+from rag.eval.evidence import (
+    check_baseline,
+    compare_runs,
+    evaluate_evidence,
+    load_rationales,
+    load_sentences,
+)
 from rag.eval.machine import machine
 from rag.eval.pubmedqa import DEMO_ITEMS, convert
 from rag.eval.retrieval import METRICS, evaluate_retrieval
@@ -254,6 +260,8 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     baseline = _baseline_rows(args.baseline) if args.baseline else None  # fail before the long run
     dataset = load_beir(args.data, args.split)
     rationales = load_rationales(args.data, args.split)
+    if baseline is not None:
+        check_baseline(baseline, [c["_id"] for c in rationales])
     sentences = load_sentences(args.data)
     embedder, index, chunking, build = _index(args, dataset.corpus)
     engine = Engine(index.path.parent.parent, args.settings, embedder=embedder)

@@ -180,18 +180,25 @@ def evaluate_evidence(
     )
 
 
+def check_baseline(baseline: list[dict[str, Any]], claim_ids: list[str]) -> None:
+    """``InvalidInput`` unless ``baseline`` rows hold exactly these claims, with every count."""
+    theirs, ours = {str(r.get("id")) for r in baseline}, {str(c) for c in claim_ids}
+    if theirs != ours:
+        raise InvalidInput(
+            f"the baseline holds other claims ({len(theirs - ours)} not in this run, "
+            f"{len(ours - theirs)} missing): compare runs of the same dataset and split"
+        )
+    claim_columns(baseline)
+
+
 def compare_runs(
     per_claim: list[dict[str, Any]], baseline: list[dict[str, Any]]
 ) -> dict[str, dict[str, float]]:
     """This run minus ``baseline`` (the ``per_claim`` rows of another ``evidence.json``) on the same
     claims: each figure's difference, 95 % interval and paired-bootstrap p-value."""
+    check_baseline(baseline, [r["id"] for r in per_claim])
     ours = {str(r["id"]): r for r in per_claim}
     theirs = {str(r["id"]): r for r in baseline}
-    if set(ours) != set(theirs):
-        raise InvalidInput(
-            f"the baseline holds other claims ({len(set(theirs) - set(ours))} not in this run, "
-            f"{len(set(ours) - set(theirs))} missing): compare runs of the same dataset and split"
-        )
     order = sorted(ours)
     return paired_difference(
         claim_columns([ours[c] for c in order]), claim_columns([theirs[c] for c in order]), figures
