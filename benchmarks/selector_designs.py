@@ -100,9 +100,10 @@ def main() -> None:
     from rag.engine import Engine
     from rag.eval.beir import load_beir
     from rag.eval.cache import cached_index
+    from rag.eval.designs import DESIGNS, columns, fit
     from rag.eval.evidence import load_rationales, load_sentences
     from rag.eval.examples import collect
-    from rag.eval.train_selector import DESIGNS, columns, fit, grouped_folds, training_options, tune_policy
+    from rag.eval.train_selector import grouped_folds, training_options, tune_policy
 
     s = Settings()
     dataset = load_beir(args.data, "train")
@@ -151,7 +152,8 @@ def main() -> None:
         p = np.clip(p, 1e-6, 1 - 1e-6)
         return np.log(p / (1 - p))
 
-    from rag.eval.train_selector import Design, folds
+    from rag.eval.designs import Design
+    from rag.eval.train_selector import folds
 
     stack_design = Design("stack", hidden=0, products=True, weight_decay=1e-4, epochs=300)
     stacked: list[np.ndarray] = [np.zeros(0)] * len(b)

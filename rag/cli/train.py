@@ -18,11 +18,12 @@ from rag.engine import Engine
 from rag.errors import InvalidInput
 from rag.eval.beir import load_beir
 from rag.eval.cache import cached_index
+from rag.eval.designs import designs_named
 from rag.eval.evidence import load_rationales, load_sentences
 from rag.eval.examples import collect
 from rag.eval.machine import machine
 from rag.eval.pubmedqa import evidence_training_set
-from rag.eval.train_selector import designs_named, train, training_options
+from rag.eval.train_selector import train, training_options
 
 CARD = "MODEL_CARD.md"
 
