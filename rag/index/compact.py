@@ -34,7 +34,6 @@ from rag.index.store import Store
 from rag.index.version import open_segments
 
 POLICIES = ("all", "auto")
-TABLES = ("documents", "passages", "sentence_vectors", "withdrawn")
 PUBLISH_WAIT_S = 600.0  # how long a finished merge waits for a writer to finish before giving up
 
 
@@ -111,31 +110,12 @@ def maybe_compact(index_dir: Path, segments: int, *, limit: int | None = None) -
 
 def _merge(tmp: Path, sources: Sequence[Segment], marks: Marks, manifest: Manifest) -> tuple[int, int]:
     store = Store(tmp / layout.STORE)  # the current schema, through the migrations
-    conn = store._conn()
     dense = DenseIndex.create(manifest.dimension, manifest.faiss_factory)
     dropped = 0
-    for n, source in enumerate(sources):
+    for source in sources:
         gone = sorted(marks.deleted.get(source.name, ()))
         dropped += len(gone)
-        conn.execute(f"ATTACH DATABASE ? AS src{n}", (str(source.store.path),))
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS gone (doc_id TEXT PRIMARY KEY)")
-        conn.execute("DELETE FROM gone")
-        conn.executemany("INSERT INTO gone VALUES (?)", [(d,) for d in gone])
-        for table in TABLES:
-            columns = ", ".join(r["name"] for r in conn.execute(f"PRAGMA main.table_info({table})"))
-            where = {
-                "documents": "doc_id NOT IN (SELECT doc_id FROM gone)",
-                "passages": "doc_id NOT IN (SELECT doc_id FROM gone)",
-                "sentence_vectors": f"row_id IN (SELECT row_id FROM src{n}.passages"
-                " WHERE doc_id NOT IN (SELECT doc_id FROM gone))",
-                "withdrawn": "1",
-            }[table]
-            conn.execute(
-                f"INSERT OR REPLACE INTO main.{table} ({columns}) SELECT {columns} FROM src{n}.{table}"
-                f" WHERE {where}"
-            )
-        conn.commit()
-        conn.execute(f"DETACH DATABASE src{n}")
+        store.copy_from(source.store.path, gone)
         ids, vectors = source.dense.items()
         deleted = set(source.deleted_rows(frozenset(gone)).tolist())
         keep = [i for i, r in enumerate(ids.tolist()) if r not in deleted]

@@ -148,6 +148,34 @@ class Store:
         """Exclude a document from answers (retracted or withdrawn); it stays listed by `rag info`."""
         self._conn().execute("INSERT OR REPLACE INTO withdrawn VALUES (?, ?)", (doc_id, reason))
 
+    def copy_from(self, other: Path, excluded: Sequence[str] = ()) -> None:
+        """Append every row of the store at ``other`` (same schema) except the ``excluded`` documents,
+        their passages and sentence vectors; committed. How compaction merges segments' stores."""
+        conn = self._conn()
+        conn.execute("ATTACH DATABASE ? AS src", (str(other),))
+        try:
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS gone (doc_id TEXT PRIMARY KEY)")
+            conn.execute("DELETE FROM gone")
+            conn.executemany("INSERT INTO gone VALUES (?)", [(d,) for d in excluded])
+            kept = "doc_id NOT IN (SELECT doc_id FROM gone)"
+            where = {
+                "documents": kept,
+                "passages": kept,
+                "sentence_vectors": f"row_id IN (SELECT row_id FROM src.passages WHERE {kept})",
+                "withdrawn": "1",
+            }
+            for table, condition in where.items():
+                columns = ", ".join(r["name"] for r in conn.execute(f"PRAGMA main.table_info({table})"))
+                conn.execute(
+                    f"INSERT OR REPLACE INTO main.{table} ({columns}) SELECT {columns} FROM src.{table}"
+                    f" WHERE {condition}"
+                )
+            conn.commit()
+        finally:
+            if conn.in_transaction:  # a failed copy leaves nothing behind
+                conn.rollback()
+            conn.execute("DETACH DATABASE src")
+
     def commit(self) -> None:
         self._conn().commit()
 
