@@ -103,3 +103,17 @@ def test_train_selector_with_the_trees_design_writes_a_loadable_repeatable_artif
     assert isinstance(selector, FeatureSelector) and selector.policy == Policy(**a["policy"])
     bad = _train_selector("--designs", "forest", "--out", str(tmp_path / "c"))
     assert bad.returncode == 2 and "unknown selector design" in bad.stderr and not (tmp_path / "c").exists()
+
+
+def test_an_ensemble_design_stores_both_models_and_averages_them() -> None:
+    from rag.eval.designs import Design, fit
+
+    x, y = _data()
+    x = np.nan_to_num(x)  # the MLP part needs every value
+    mlp = fit(x, y, Design("m", "MLP", hidden=8, epochs=50))
+    trees = fit(x, y, Design("t", "trees", mlp=False, trees=10))
+    both = fit(x, y, Design("e", "both", hidden=8, epochs=50, trees=10))
+    assert Design("e", "both", trees=10).kind == "ensemble" and set(trees) == {"trees"}
+    assert both["layers"] == mlp["layers"] and both["trees"] == trees["trees"]
+    expected = (model_probabilities(mlp, x) + model_probabilities(trees, x)) / 2
+    assert np.allclose(model_probabilities(both, x), expected, atol=1e-6)

@@ -50,7 +50,7 @@ def add_parsers(sub: Any) -> None:
         "--designs",
         default="default",
         help="model designs to cross-validate, the best one shipped: 'default' (logistic, mlp32, mlp64, "
-        "mlp32-products), 'all' (also trees: boosted trees) or comma-separated keys",
+        "mlp32-products, mlp64+trees), 'all' (also trees: boosted trees alone) or comma-separated keys",
     )
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_train_selector)

@@ -229,7 +229,7 @@ def train(
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "kind": "trees" if design.trees else "features",
+        "kind": design.kind,
         "design": design.name,
         "features": [names[i] for i in cols],
         **model,

@@ -11,10 +11,10 @@
 - ``NAME:ARG`` where NAME is registered in the ``clinical_rag.selectors`` entry-point group (a callable taking
   ``ARG`` and returning a ``Selector``), so other packages plug in without editing this one.
 
-A feature model reads the scalar features of ``rag.answer.select.features``: gradient-boosted trees
-(``kind: "trees"``, ``rag.answer.select.trees``) or a small multilayer perceptron (``kind: "features"``:
-weights and feature standardisation). Either is stored as JSON with the calibrated ``Policy`` and
-its training record: no pickle.
+A feature model reads the scalar features of ``rag.answer.select.features``: a small multilayer
+perceptron (``kind: "features"``: weights and feature standardisation), gradient-boosted trees
+(``kind: "trees"``, ``rag.answer.select.trees``), or the mean of both (``kind: "ensemble"``). It is
+stored as JSON with the calibrated ``Policy`` and its training record: no pickle.
 """
 
 from __future__ import annotations
@@ -69,13 +69,19 @@ def mlp_probabilities(spec: dict[str, Any], x: np.ndarray) -> np.ndarray:
     return _sigmoid(h[:, 0])
 
 
-def model_probabilities(spec: dict[str, Any], x: np.ndarray) -> np.ndarray:
-    """Probabilities of a stored model (trees when ``spec`` has them, else the MLP) for rows ``x``."""
-    return TreeEnsemble(spec["trees"]).probabilities(x) if "trees" in spec else mlp_probabilities(spec, x)
+def model_probabilities(spec: dict[str, Any], x: np.ndarray, trees: TreeEnsemble | None = None) -> np.ndarray:
+    """Probabilities of a stored model for rows ``x``: its MLP's, its trees', or their mean when it
+    has both (``trees``: the spec's trees already converted, if the caller keeps them)."""
+    parts = []
+    if "layers" in spec:
+        parts.append(mlp_probabilities(spec, x))
+    if "trees" in spec:
+        parts.append((trees or TreeEnsemble(spec["trees"])).probabilities(x))
+    return parts[0] if len(parts) == 1 else np.mean(parts, axis=0).astype(np.float32)
 
 
 class FeatureSelector:
-    """Gradient-boosted trees, or an MLP (logistic regression: no hidden layer), over the features."""
+    """An MLP (logistic regression: no hidden layer), gradient-boosted trees, or the mean of both."""
 
     def __init__(self, spec: dict[str, Any], *, name: str) -> None:
         self.name = name
@@ -94,9 +100,7 @@ class FeatureSelector:
                 f"vectors, got {x.shape[1] - len(SCALAR_FEATURES)}-dimensional ones: it was trained for "
                 "another embedding model; retrain it (rag train selector) or set RAG_SELECTOR to another"
             )
-        if self._trees is not None:
-            return self._trees.probabilities(x[:, :n])
-        return mlp_probabilities(self.spec, x[:, :n])
+        return model_probabilities(self.spec, x[:, :n], self._trees)
 
     def score(
         self, question: str, question_vector: np.ndarray, pool: Sequence[Candidate], vectors: np.ndarray
