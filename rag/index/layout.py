@@ -74,15 +74,21 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def publish(index_dir: Path, tmp: Path, version: str) -> Path:
-    """Move a finished build into ``versions/`` and make it live, atomically."""
-    for child in tmp.rglob("*"):
+def fsync_tree(path: Path) -> None:
+    """Make a finished build durable before it is renamed into place: every file, every subfolder's
+    entries (``terms/``…) and the folder's own."""
+    for child in path.rglob("*"):
         if child.is_file():
             with child.open("rb") as fh:
                 os.fsync(fh.fileno())
         elif child.is_dir():
-            fsync_dir(child)  # a subfolder's entries (bm25/…) are durable before the rename too
-    fsync_dir(tmp)
+            fsync_dir(child)
+    fsync_dir(path)
+
+
+def publish(index_dir: Path, tmp: Path, version: str) -> Path:
+    """Move a finished build into ``versions/`` and make it live, atomically."""
+    fsync_tree(tmp)
     final = index_dir / VERSIONS / version
     os.replace(tmp, final)
     fsync_dir(final.parent)

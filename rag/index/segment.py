@@ -136,10 +136,7 @@ def segment_name(path: Path) -> str:
 def publish_segment(index_dir: Path, tmp: Path) -> str:
     """Rename a finished segment into place (durably); returns its name."""
     name = segment_name(tmp)
-    for child in tmp.rglob("*"):
-        if child.is_file():
-            with child.open("rb") as fh:
-                os.fsync(fh.fileno())
+    layout.fsync_tree(tmp)
     os.replace(tmp, tmp.parent / name)
     layout.fsync_dir(tmp.parent)
     return name
