@@ -33,6 +33,13 @@ class SegmentedStore:
                 self.withdrawals.setdefault(doc, reason)
         self.new = new
         self.deleted_rows = {s.name: s.deleted_rows(frozenset(self.deleted[s.name])) for s in self.segments}
+        self._deleted_sets: dict[str, frozenset[int]] = {}  # built once per segment, not per query
+
+    def deleted_row_set(self, name: str) -> frozenset[int]:
+        """``deleted_rows[name]`` as a set, for membership tests on search results."""
+        if name not in self._deleted_sets:
+            self._deleted_sets[name] = frozenset(self.deleted_rows[name].tolist())
+        return self._deleted_sets[name]
 
     @property
     def marks(self) -> Marks:
@@ -77,6 +84,7 @@ class SegmentedStore:
         self.deleted[name].add(doc_id)
         rows = store.row_ids_of([doc_id])
         self.deleted_rows[name] = np.union1d(self.deleted_rows[name], np.asarray(rows, dtype=np.int64))
+        self._deleted_sets.pop(name, None)
         return rows
 
     def add_document(self, doc: Document, passages: Sequence[Any], content_hash: str) -> list[int]:
@@ -200,7 +208,7 @@ class SegmentedStore:
 
     def iter_index_texts(self, batch: int = 10_000) -> Iterator[tuple[list[int], list[str]]]:
         for name, store in reversed(list(self._stores())):
-            gone = set(self.deleted_rows[name].tolist()) if name else set()
+            gone = self.deleted_row_set(name) if name else frozenset()
             for rows, texts in store.iter_index_texts(batch):
                 keep = [i for i, r in enumerate(rows) if r not in gone]
                 yield [rows[i] for i in keep], [texts[i] for i in keep]
@@ -230,11 +238,11 @@ class SegmentedDense:
         old = sum(s.meta["counts"]["vectors"] - len(self.store.deleted_rows[s.name]) for s in self.segments)
         return old + (len(self.new) if self.new is not None else 0)
 
-    def _parts(self) -> Iterator[tuple[DenseIndex, set[int]]]:
+    def _parts(self) -> Iterator[tuple[DenseIndex, frozenset[int]]]:
         for s in self.segments:
-            yield s.dense, set(self.store.deleted_rows[s.name].tolist())
+            yield s.dense, self.store.deleted_row_set(s.name)
         if self.new is not None:
-            yield self.new, set()
+            yield self.new, frozenset()
 
     def search(self, query_vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-``k`` ``(scores, row_ids)`` per query over live passages; missing slots have id -1."""
