@@ -24,6 +24,7 @@ from rag.answer.select.features import feature_names
 from rag.answer.select.model import FORMAT, FORMAT_VERSION, model_probabilities
 from rag.answer.select.policy import Policy, choose
 from rag.answer.select.rerank import rerank_documents
+from rag.answer.select.trees import TreeEnsemble
 from rag.config import EngineOptions
 from rag.eval.designs import DESIGNS, SEED, Design, columns, fit
 from rag.eval.examples import ClaimExamples
@@ -85,9 +86,11 @@ def out_of_fold(examples: Sequence[ClaimExamples], design: Design) -> list[np.nd
         model = fit(
             np.vstack([e.features[:, cols] for e in train]), np.concatenate([e.labels for e in train]), design
         )
+        trees = TreeEnsemble(model["trees"]) if "trees" in model else None  # converted once per fold
         for i in held:
             e = examples[int(i)]
-            probs[int(i)] = model_probabilities(model, e.features[:, cols]) if len(e.labels) else np.zeros(0)
+            usable = len(e.labels)
+            probs[int(i)] = model_probabilities(model, e.features[:, cols], trees) if usable else np.zeros(0)
     return probs
 
 
