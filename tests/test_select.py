@@ -77,6 +77,33 @@ def test_features_are_what_they_say() -> None:
     assert col["overlap_question"].tolist() == pytest.approx([1 / 3, 1.0])
 
 
+def test_document_coverage_counts_the_question_words_of_all_its_pool_sentences() -> None:
+    question = "Does heparin cause bleeding in trauma?"  # stems {heparin, caus, bleed, trauma}
+    pool = candidates(
+        [
+            make_hit("a", "Heparin was given to all trauma patients. Bleeding occurred in three of them."),
+            make_hit("b", "Heparin is widely used in hospitals.", rank=2),
+        ]
+    )
+    emb = HashingEmbedder()
+    x = featurize(question, emb.embed([question])[0], pool, emb.embed([c.text for c in pool]), products=False)
+    col = {n: x[:, SCALAR_FEATURES.index(n)] for n in SCALAR_FEATURES}
+    # document a covers heparin, trauma and bleeding between its two sentences; b only heparin
+    assert col["document_overlap_question"].tolist() == pytest.approx([3 / 4, 3 / 4, 1 / 4])
+    # idf over the pool's 3 sentences: heparin in 2, trauma and bleed in 1, caus in none
+    idf = {
+        "heparin": np.log(4 / 3) + 1,
+        "trauma": np.log(2) + 1,
+        "bleed": np.log(2) + 1,
+        "caus": np.log(4) + 1,
+    }
+    total = sum(idf.values())
+    a = (idf["heparin"] + idf["trauma"] + idf["bleed"]) / total
+    b = idf["heparin"] / total
+    assert col["document_overlap_rare"].tolist() == pytest.approx([a, a, b])
+    assert col["document_overlap_rare_minus_best"].tolist() == pytest.approx([0.0, 0.0, b - a])
+
+
 # -- policy -------------------------------------------------------------------------------------
 def test_policy_abstains_cites_one_or_several_and_caps_documents() -> None:
     policy = Policy(abstain=0.3, include=0.5, relative=0.5, max_sentences=3, max_documents=2)
@@ -197,6 +224,26 @@ def test_a_selector_over_vector_products_refuses_vectors_of_another_model() -> N
     pool = evidence_pool("heparin", [hit], HashingEmbedder(), {})  # 256-dimensional vectors
     with pytest.raises(InvalidInput, match="another embedding model"):
         selector.score("heparin", pool.question_vector, pool.candidates, pool.vectors)
+
+
+def test_a_selector_trained_before_the_document_coverage_features_still_scores() -> None:
+    from rag.answer.select.model import FeatureSelector
+
+    old = list(SCALAR_FEATURES[: SCALAR_FEATURES.index("document_overlap_rare")])  # the 37 of before
+    spec = {
+        "features": old,
+        "mean": [0.0] * len(old),
+        "scale": [1.0] * len(old),
+        "layers": [{"weight": [[10.0 if f == "cosine" else 0.0] for f in old], "bias": [0.0]}],
+        "policy": Policy().to_dict(),
+    }
+    hit = make_hit("d", "Heparin significantly reduced clots in trauma patients. The weather was mild today.")
+    pool = evidence_pool("heparin clots", [hit], HashingEmbedder(), {})
+    p = FeatureSelector(spec, name="old").score(
+        "heparin clots", pool.question_vector, pool.candidates, pool.vectors
+    )
+    cos = pool.vectors @ pool.question_vector
+    assert p == pytest.approx(1 / (1 + np.exp(-10.0 * cos)), abs=1e-5)
 
 
 def _rag(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

@@ -1,7 +1,8 @@
 """Features of a (question, candidate sentence) pair, from what the index already stores.
 
 Everything here is cheap: the question's vector (computed once per request), the sentence vectors
-stored at ingest, the words of both, where the sentence stands in its document and section, and
+stored at ingest, the words of both (and how much of the question the sentence's document covers
+among the retrieved passages), where the sentence stands in its document and section, and
 cue words that mark findings ("significantly", "was associated with", numbers and p-values) or
 background and methods ("little is known", "we aimed to", "were randomised"). The learned selector
 (``rag.answer.select.model``) turns these into a probability that the sentence is evidence for the question.
@@ -114,6 +115,10 @@ SCALAR_FEATURES: tuple[str, ...] = (
     *(f"section_{k}" for k in SECTION_KINDS),
     "log_words",
     *CUES,
+    # the document's pool sentences together: does the study cover the question's words at all?
+    "document_overlap_rare",
+    "document_overlap_question",
+    "document_overlap_rare_minus_best",
 )
 
 
@@ -167,6 +172,12 @@ def featurize(
     df = Counter(w for t in terms for w in t & q_terms)
     idf = {w: np.log((n + 1) / (df.get(w, 0) + 1)) + 1 for w in q_terms}
     idf_total = sum(idf.values()) or 1.0
+    in_document_terms: dict[str, set[str]] = {}
+    for c, t in zip(pool, terms, strict=True):
+        in_document_terms.setdefault(c.hit.doc_id, set()).update(t & q_terms)
+    doc_rare = {d: sum(idf[w] for w in shared) / idf_total for d, shared in in_document_terms.items()}
+    doc_plain = {d: len(shared) / max(len(q_terms), 1) for d, shared in in_document_terms.items()}
+    best_doc_rare = max(doc_rare.values(), default=0.0)
     q_numbers = set(_NUMBER.findall(question))
     asks = float(question.rstrip().endswith("?") or bool(_WH.match(question)))
     rows = np.zeros((n, len(SCALAR_FEATURES)), dtype=np.float32)
@@ -205,6 +216,9 @@ def featurize(
             *(float(kind == k) for k in SECTION_KINDS),
             np.log1p(len(text.split())),
             *(float(bool(p.search(text))) for p in CUES.values()),
+            doc_rare[c.hit.doc_id],
+            doc_plain[c.hit.doc_id],
+            doc_rare[c.hit.doc_id] - best_doc_rare,
         ]
         rows[i] = values
     if not products:

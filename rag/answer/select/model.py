@@ -98,7 +98,8 @@ class FeatureSelector:
             raise InvalidInput(
                 f"selector {self.name} expects {n} features for {n - len(SCALAR_FEATURES)}-dimensional "
                 f"vectors, got {x.shape[1] - len(SCALAR_FEATURES)}-dimensional ones: it was trained for "
-                "another embedding model; retrain it (rag train selector) or set RAG_SELECTOR to another"
+                "another embedding model or an older feature set; retrain it (rag train selector) or set "
+                "RAG_SELECTOR to another"
             )
         return model_probabilities(self.spec, x[:, :n], self._trees)
 
