@@ -115,6 +115,7 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
                     chunking=chunking,
                     batch_size=settings.embed_batch,
                     limits=limits,
+                    compact_segments=settings.compact_segments,
                 ),
                 job,
             )
@@ -153,7 +154,13 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
         if engine.index.store.document(doc_id) is None:
             raise NotFound(f"no document {doc_id!r} in the index")
         with audit.audited(engine.index_dir, actor(request), "delete", doc_id):
-            report = remove([doc_id], engine.index_dir, engine.embedder, chunking=chunking_of(engine))
+            report = remove(
+                [doc_id],
+                engine.index_dir,
+                engine.embedder,
+                chunking=chunking_of(engine),
+                compact_segments=settings.compact_segments,
+            )
         engine.reload()
         return report.to_dict()
 

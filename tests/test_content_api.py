@@ -394,3 +394,26 @@ def test_ingestion_jobs_embed_with_their_own_embedder(tmp_path: Path) -> None:
         assert job["status"] == "done" and job["report"]["passages_embedded"] > 0
         assert serving.texts == []  # every passage was embedded by the job's own instance
         assert c.get("/v1/health").json()["documents"] == 16
+
+
+def test_the_app_settings_decide_automatic_compaction(tmp_path: Path) -> None:
+    """The app's Settings object (not only the environment) sets RAG_COMPACT_SEGMENTS for its writes:
+    uploads (in a child process) and deletions."""
+    from rag.index.version import open_index
+
+    index = tmp_path / "idx"
+    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder(), progress=False)
+    settings = Settings(index=index, api_key="s3cret", compact_segments=1)
+    engine = Engine(index, embedder=HashingEmbedder(), selector=cosine_selector())
+    with TestClient(base_url=BASE, app=create_app(settings, engine=engine)) as c:
+        files = [("files", ("a.xml", PUBMED.read_bytes(), "application/xml"))]
+        job = wait(c, c.post("/v1/documents", files=files, headers=KEY).json()["job_id"])
+        assert job["status"] == "done"
+        assert len(open_index(index).segments) == 1  # two segments > 1: the upload's write merged them
+        ingest(read_paths([PDF]), index, HashingEmbedder(), progress=False, compact_segments=0)
+        assert len(open_index(index).segments) == 2  # 0: never
+        c.post("/v1/index/reload", headers=KEY)
+        victim = open_index(index).store.doc_ids()[0]
+        assert c.delete(f"/v1/documents/{victim}", headers=KEY).status_code == 200
+        after = open_index(index)
+        assert len(after.segments) == 1 and victim not in after.store.doc_ids()

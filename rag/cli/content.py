@@ -79,6 +79,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             segment_documents=args.ray_segment_docs,
             batch_size=s.embed_batch,
             progress=not args.quiet,
+            compact_segments=s.compact_segments,
         )
     else:
         report = ingest(
@@ -87,6 +88,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             make_embedder(model, batch_size=s.embed_batch),
             chunking=chunking(args, s, args.index),
             progress=not args.quiet,
+            compact_segments=s.compact_segments,
         )
     _write_report(args, report)
     if args.json:
@@ -127,7 +129,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
             ids.extend(found)
     if not ids:
         raise InvalidInput("name document ids, or --source FILE for the documents read from a file")
-    report = remove(ids, args.index, embedder, chunking=kept)
+    report = remove(ids, args.index, embedder, chunking=kept, compact_segments=args.settings.compact_segments)
     print(
         f"{args.index}: version {report.version} — {report.removed} removed, {report.failed} not found; "
         f"index holds {report.counts['documents']} documents"
@@ -146,6 +148,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         chunking=params,
         faiss_factory=factory,
         progress=not args.quiet,
+        compact_segments=args.settings.compact_segments,
     )
     _write_report(args, report)
     print(
@@ -167,7 +170,9 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     if not ids:
         raise InvalidInput("name document ids, or a --file with one id per line")
     embedder, kept = index_embedder(args.index)
-    report = withdraw(ids, args.reason, args.index, embedder, chunking=kept)
+    report = withdraw(
+        ids, args.reason, args.index, embedder, chunking=kept, compact_segments=args.settings.compact_segments
+    )
     print(
         f"{args.index}: version {report.version} — {report.withdrawn} withdrawn from answers, "
         f"{report.failed} not found"

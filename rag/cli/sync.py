@@ -29,7 +29,15 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 f"{report.withdrawn} withdrawn, {report.unchanged} unchanged → {report.version}"
             )
 
-    done = sync(args.folder, args.index, embedder, chunking=kept, pattern=args.pattern, on_file=say)
+    done = sync(
+        args.folder,
+        args.index,
+        embedder,
+        chunking=kept,
+        pattern=args.pattern,
+        on_file=say,
+        compact_segments=args.settings.compact_segments,
+    )
     if args.json:
         print(json.dumps([{"file": name, **report.to_dict()} for name, report in done], indent=2))
     elif not done:

@@ -25,6 +25,7 @@ import numpy as np
 from tqdm import tqdm
 
 from rag.chunking import ChunkingParams, chunk_document, content_hash, index_text
+from rag.config import COMPACT_SEGMENTS
 from rag.embed.embedder import Embedder
 from rag.errors import IndexMismatch
 from rag.index import layout
@@ -170,6 +171,7 @@ def building(
     faiss_factory: str = DEFAULT_FACTORY,
     progress: bool = True,
     keep_versions: int = KEEP_VERSIONS,
+    compact_segments: int = COMPACT_SEGMENTS,
     extra: dict[str, Any] | None = None,
     fresh: bool = False,
 ) -> Iterator[Builder]:
@@ -235,7 +237,8 @@ def building(
         log.close(delete=True)
         layout.prune(index_dir, keep_versions)
     builder.published = Published(version, parent, counts, builder.passages_embedded)
-    maybe_compact(index_dir, len(listed))  # outside the lock: readers and writers go on meanwhile
+    # outside the lock: readers and writers go on meanwhile
+    maybe_compact(index_dir, len(listed), limit=compact_segments)
 
 
 BM25_PARAMETERS = {

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.config import COMPACT_SEGMENTS, Settings
+from rag.config import COMPACT_SEGMENTS
 from rag.errors import InvalidInput, WriterBusy
 from rag.index import layout
 from rag.index.dense import DenseIndex
@@ -94,11 +94,9 @@ def compact(
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def maybe_compact(index_dir: Path, segments: int, *, limit: int | None = None) -> Compacted | None:
-    """The automatic policy, after a write that left ``segments`` segments; ``limit`` defaults to
-    ``RAG_COMPACT_SEGMENTS`` (``Settings.compact_segments``), 0 turns it off."""
-    if limit is None:
-        limit = Settings().compact_segments
+def maybe_compact(index_dir: Path, segments: int, *, limit: int) -> Compacted | None:
+    """The automatic policy, after a write that left ``segments`` segments: merge when there are more
+    than ``limit`` (``Settings.compact_segments``, ``RAG_COMPACT_SEGMENTS``); 0 turns it off."""
     if not limit or segments <= limit:
         return None
     try:

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from rag.chunking import ChunkingParams, chunk_document, index_text
+from rag.config import COMPACT_SEGMENTS
 from rag.embed import Embedder, make_embedder
 from rag.errors import InvalidInput
 from rag.index.ingest import IngestReport, ingest
@@ -131,6 +132,7 @@ def ingest_ray(
     batch_size: int = 32,
     progress: bool = False,
     segment_documents: int = SEGMENT_DOCUMENTS,
+    compact_segments: int = COMPACT_SEGMENTS,
 ) -> IngestReport:
     """Read, chunk and embed ``paths`` on a Ray cluster (``address``: ``auto`` for the cluster
     ``RAY_ADDRESS`` or ``ray start`` made, ``local`` to start one here, else ``HOST:PORT``) with
@@ -175,7 +177,14 @@ def ingest_ray(
         )  # fmt: skip
         total = IngestReport()
         for block in _blocks(_results(dataset.iter_rows(), lookup), segment_documents):
-            report = ingest(block, index_dir, lookup, chunking=chunking, progress=progress)
+            report = ingest(
+                block,
+                index_dir,
+                lookup,
+                chunking=chunking,
+                progress=progress,
+                compact_segments=compact_segments,
+            )
             total = _added_up(total, report)
         return total
     finally:

@@ -20,6 +20,7 @@ from typing import Any
 from tqdm import tqdm
 
 from rag.chunking import ChunkingParams, content_hash, full_text
+from rag.config import COMPACT_SEGMENTS
 from rag.embed.embedder import Embedder
 from rag.index.builder import KEEP_VERSIONS, Builder, Published, building
 from rag.index.dense import DEFAULT_FACTORY
@@ -100,6 +101,7 @@ def ingest(
     faiss_factory: str = DEFAULT_FACTORY,
     progress: bool = True,
     keep_versions: int = KEEP_VERSIONS,
+    compact_segments: int = COMPACT_SEGMENTS,
     extra: dict[str, Any] | None = None,
 ) -> IngestReport:
     """Ingest read results into ``index_dir`` as a new live version; returns the report.
@@ -112,6 +114,7 @@ def ingest(
         "faiss_factory": faiss_factory,
         "progress": progress,
         "keep_versions": keep_versions,
+        "compact_segments": compact_segments,
         "extra": extra,
     }
     with _writing(index_dir, embedder, report, **options) as builder:
@@ -190,11 +193,18 @@ def remove(
     chunking: ChunkingParams,
     progress: bool = False,
     keep_versions: int = KEEP_VERSIONS,
+    compact_segments: int = COMPACT_SEGMENTS,
 ) -> IngestReport:
     """Remove documents by id from store, FAISS and BM25 (a new version); unknown ids are failures."""
     report = IngestReport()
     with _writing(
-        index_dir, embedder, report, chunking=chunking, progress=progress, keep_versions=keep_versions
+        index_dir,
+        embedder,
+        report,
+        chunking=chunking,
+        progress=progress,
+        keep_versions=keep_versions,
+        compact_segments=compact_segments,
     ) as builder:
         for doc_id in doc_ids:
             if builder.remove(doc_id):
@@ -212,6 +222,7 @@ def reindex(
     faiss_factory: str = DEFAULT_FACTORY,
     progress: bool = True,
     keep_versions: int = KEEP_VERSIONS,
+    compact_segments: int = COMPACT_SEGMENTS,
 ) -> IngestReport:
     """Build a complete new version from the documents of the live one, with a (possibly new)
     model, chunking or FAISS factory. The live version keeps serving until the new one is published."""
@@ -222,6 +233,7 @@ def reindex(
         "faiss_factory": faiss_factory,
         "progress": progress,
         "keep_versions": keep_versions,
+        "compact_segments": compact_segments,
         "extra": source.manifest.extra,
         "fresh": True,
     }
@@ -244,11 +256,18 @@ def withdraw(
     *,
     chunking: ChunkingParams,
     keep_versions: int = KEEP_VERSIONS,
+    compact_segments: int = COMPACT_SEGMENTS,
 ) -> IngestReport:
     """Exclude documents from answers (a new version); they stay in the index, flagged by `rag info`."""
     report = IngestReport()
     with _writing(
-        index_dir, embedder, report, chunking=chunking, progress=False, keep_versions=keep_versions
+        index_dir,
+        embedder,
+        report,
+        chunking=chunking,
+        progress=False,
+        keep_versions=keep_versions,
+        compact_segments=compact_segments,
     ) as builder:
         for doc_id in doc_ids:
             if builder.withdraw(doc_id, reason):

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rag.chunking import ChunkingParams
-from rag.config import JOB_MEMORY_MB, JOB_TIMEOUT_S
+from rag.config import COMPACT_SEGMENTS, JOB_MEMORY_MB, JOB_TIMEOUT_S
 from rag.errors import IngestAborted, RagError, WriterBusy
 from rag.index.ingest import IngestReport
 from rag.index.layout import current_version
@@ -51,6 +51,7 @@ def ingest_isolated(
     chunking: ChunkingParams = ChunkingParams(),
     batch_size: int = 32,
     limits: Limits = Limits(),
+    compact_segments: int = COMPACT_SEGMENTS,
 ) -> IngestReport:
     """``rag.index.ingest.ingest(read_paths(paths, metadata), ...)`` in a child process.
 
@@ -64,6 +65,7 @@ def ingest_isolated(
         "chunking": asdict(chunking),
         "batch_size": batch_size,
         "memory_mb": limits.memory_mb,
+        "compact_segments": compact_segments,
     }
     env = {**os.environ, "TQDM_DISABLE": "1", "PYTHONUNBUFFERED": "1"}
     live = current_version(index_dir)
@@ -150,6 +152,7 @@ def _child() -> int:
             make_embedder(spec["model"], batch_size=spec["batch_size"]),
             chunking=ChunkingParams(**spec["chunking"]),
             progress=False,
+            compact_segments=spec["compact_segments"],
         )
     except WriterBusy as exc:
         print(exc, file=sys.stderr)

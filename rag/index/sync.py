@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from rag.chunking import ChunkingParams
+from rag.config import COMPACT_SEGMENTS
 from rag.embed import Embedder
 from rag.errors import InvalidInput, ReaderError
 from rag.index.ingest import IngestReport, ingest
@@ -49,6 +50,7 @@ def sync(
     pattern: str = PATTERN,
     progress: bool = False,
     on_file: Callable[[str, IngestReport], None] | None = None,
+    compact_segments: int = COMPACT_SEGMENTS,
 ) -> list[tuple[str, IngestReport]]:
     """Apply every pending file, one version each; returns each file's report."""
     done = applied(index_dir)
@@ -61,6 +63,7 @@ def sync(
             chunking=chunking,
             progress=progress,
             extra={APPLIED: [*done, path.name]},
+            compact_segments=compact_segments,
         )
         done.append(path.name)
         out.append((path.name, report))
