@@ -27,6 +27,7 @@ from rag.answer.select.rerank import rerank_documents
 from rag.answer.select.trees import TreeEnsemble
 from rag.config import EngineOptions
 from rag.eval.designs import DESIGNS, SEED, Design, columns, fit
+from rag.eval.evidence import figures
 from rag.eval.examples import ClaimExamples
 
 FOLDS = 5
@@ -97,8 +98,8 @@ def out_of_fold(examples: Sequence[ClaimExamples], design: Design) -> list[np.nd
 def evidence_metrics(
     examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray], policy: Policy, *, dedup: bool = False
 ) -> dict[str, float]:
-    """Sentence P/R/F1, document citation precision and refusal rates of ``policy`` (as ``rag eval
-    evidence`` counts them)."""
+    """Sentence P/R/F1, document citation precision and refusal rates of ``policy``: the counts of
+    ``rag eval evidence``, turned into figures by its ``figures``."""
     tp = n_pred = n_gold = cited = cited_relevant = 0
     with_ev = refused = without = answered = 0
     for e, p in zip(examples, probs, strict=True):
@@ -120,16 +121,20 @@ def evidence_metrics(
         else:
             without += 1
             answered += int(bool(chosen))
-    precision = tp / n_pred if n_pred else 0.0
-    recall = tp / n_gold if n_gold else 0.0
-    return {
-        "precision": precision,
-        "recall": recall,
-        "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
-        "citation_precision": cited_relevant / cited if cited else 0.0,
-        "refusal_with_evidence": refused / with_ev if with_ev else 0.0,
-        "refusal_without_evidence": 1 - answered / without if without else 0.0,
+    sums = {
+        "correct": tp,
+        "cited": n_pred,
+        "gold": n_gold,
+        "references": cited,
+        "relevant_references": cited_relevant,
+        "with_evidence": with_ev,
+        "refused_with_evidence": refused,
+        "without_evidence": without,
+        "answered_without_evidence": answered,
     }
+    m = {k: float(v[0]) for k, v in figures({k: np.array([float(v)]) for k, v in sums.items()}).items()}
+    answered_share = m.pop("answered_without_evidence")
+    return {**m, "refusal_without_evidence": 1 - answered_share if without else 0.0}
 
 
 def tune_policy(
