@@ -29,6 +29,12 @@ def _sums(columns: Columns, idx: np.ndarray) -> dict[str, np.ndarray]:
     return {name: np.asarray(values, dtype=np.float64)[idx].sum(axis=-1) for name, values in columns.items()}
 
 
+def _interval(values: np.ndarray, level: float) -> tuple[float, float]:
+    """The central ``level`` percentile interval of ``values``."""
+    tail = (1 - level) / 2 * 100
+    return float(np.percentile(values, tail)), float(np.percentile(values, 100 - tail))
+
+
 def intervals(
     columns: Columns, metrics: Metrics, *, resamples: int = RESAMPLES, seed: int = SEED, level: float = LEVEL
 ) -> dict[str, tuple[float, float]]:
@@ -37,11 +43,7 @@ def intervals(
     if n == 0:
         return {}
     figures = metrics(_sums(columns, _resamples(n, resamples, seed)))
-    tail = (1 - level) / 2 * 100
-    return {
-        name: (float(np.percentile(v, tail)), float(np.percentile(v, 100 - tail)))
-        for name, v in figures.items()
-    }
+    return {name: _interval(v, level) for name, v in figures.items()}
 
 
 def paired_difference(
@@ -63,15 +65,15 @@ def paired_difference(
     observed_a, observed_b = metrics(_sums(a, whole)), metrics(_sums(b, whole))
     idx = _resamples(n, resamples, seed)
     sample_a, sample_b = metrics(_sums(a, idx)), metrics(_sums(b, idx))
-    tail = (1 - level) / 2 * 100
     out = {}
     for name in observed_a:
         d = sample_a[name] - sample_b[name]
         below, above = float(np.mean(d <= 0)), float(np.mean(d >= 0))
+        low, high = _interval(d, level)
         out[name] = {
             "difference": float(observed_a[name][0] - observed_b[name][0]),
-            "low": float(np.percentile(d, tail)),
-            "high": float(np.percentile(d, 100 - tail)),
+            "low": low,
+            "high": high,
             "p": min(1.0, 2 * min(below, above)),
         }
     return out
