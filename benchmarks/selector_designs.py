@@ -102,7 +102,7 @@ def main() -> None:
     from rag.eval.cache import cached_index
     from rag.eval.designs import DESIGNS, columns, fit
     from rag.eval.evidence import load_rationales, load_sentences
-    from rag.eval.examples import collect
+    from rag.eval.examples import collect, labelled_rows
     from rag.eval.train_selector import grouped_folds, training_options, tune_policy
 
     s = Settings()
@@ -124,7 +124,7 @@ def main() -> None:
         if d.name == read_feature_selector(Path("rag/answer/select/packaged")).spec["design"]
     )
     cols = columns(design, a[0].features.shape[1])
-    model = fit(np.vstack([e.features[:, cols] for e in a]), np.concatenate([e.labels for e in a]), design)
+    model = fit(*labelled_rows(a, cols), design)
     feat_p = [model_probabilities(model, e.features[:, cols]) for e in b]
 
     args.work.mkdir(parents=True, exist_ok=True)

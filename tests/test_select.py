@@ -314,3 +314,43 @@ def test_cross_validation_keeps_claims_of_one_document_together() -> None:
     where = {int(i): n for n, fold in enumerate(folds) for i in fold}
     assert sorted(where) == list(range(len(docs)))  # every claim in exactly one fold
     assert where[0] == where[1] == where[9] and where[3] == where[4]
+
+
+def test_pubmedqa_results_are_unlabelled_not_negatives(tmp_path: Path) -> None:
+    """PubMedQA labels only the conclusion: its article's results sentences may answer the question
+    too, so they are left out of training (nan) rather than taught as non-evidence."""
+    from rag.eval.examples import label, labelled_rows, unlabelled_sentences
+    from rag.eval.pubmedqa import evidence_training_set
+
+    item = {
+        "QUESTION": "Does early mobilisation shorten the hospital stay?",
+        "CONTEXTS": [
+            "Early mobilisation is widely recommended. Its effect on stay is unclear.",
+            "Patients walked on day one. Stay fell from 9 to 6 days.",
+            "We randomised 120 adults after hip surgery.",
+        ],
+        "LABELS": ["BACKGROUND", "RESULTS", "METHODS"],
+        "LONG_ANSWER": "Early mobilisation shortened the stay.",
+        "YEAR": "2010",
+    }
+    (tmp_path / "ori_pqal.json").write_text(json.dumps({"123": item}))
+    _, rationales, sentences = evidence_training_set(tmp_path, tmp_path / "out", skip_first=0)
+    assert sentences["123"][2:4] == ["Patients walked on day one.", "Stay fell from 9 to 6 days."]
+    assert rationales[0]["evidence"]["123"]["sentences"] == [[5]]  # the conclusion
+    unknown = unlabelled_sentences(rationales[0])
+    assert unknown == {("123", 2), ("123", 3)}  # the two results sentences, not background or methods
+    gold = frozenset({("123", 5)})
+    assert label(frozenset({("123", 5)}), gold, unknown) == 1.0
+    assert label(frozenset({("123", 0)}), gold, unknown) == 0.0
+    assert np.isnan(label(frozenset({("123", 3)}), gold, unknown))
+    assert label(frozenset({("123", 3), ("123", 5)}), gold, unknown) == 1.0  # gold wins
+
+    from rag.eval.examples import ClaimExamples
+
+    rows = np.arange(8, dtype=np.float32).reshape(4, 2)
+    e = ClaimExamples(
+        "q", "q", rows, np.array([1, np.nan, 0, np.nan], dtype=np.float32), [], [], rows, [],
+        frozenset(), frozenset(), [],
+    )  # fmt: skip
+    x, y = labelled_rows([e], np.array([1]))
+    assert x.tolist() == [[1.0], [5.0]] and y.tolist() == [1.0, 0.0]

@@ -135,10 +135,13 @@ def model_card(spec: dict[str, Any]) -> str:
     pubmedqa = (
         f"\n- PubMedQA labelled set (Jin et al., EMNLP 2019; MIT): {t['pubmedqa_questions']} questions, the "
         "items after the first 300 by PMID (those are the demo corpus and the clinical answer set); each "
-        "abstract indexed without its title, its conclusion labelled as the question's evidence."
+        "abstract indexed without its title, its conclusion labelled as the question's evidence and its "
+        "results sentences left unlabelled (one may answer the question; PubMedQA does not say which)."
         if t.get("pubmedqa_questions")
         else ""
     )
+    files = ", ".join(f"`{k}` {v[:12]}…" for k, v in t["data"].items())
+    unlabelled = f"; {t['unlabelled']} more left out as unlabelled" if t.get("unlabelled") else ""
     retrieval = t.get("retrieval")  # recorded since the first stage follows the settings
     first_stage = (
         f"\n- First stage the candidates came from: {retrieval['mode']}, fusion {retrieval['fusion']}, "
@@ -166,8 +169,9 @@ predictions of the training split.
 ## Training data and licences
 - SciFact (Wadden et al., EMNLP 2020; CC BY-NC 2.0), **{t["split"]} split only**: {t["claims"]} claims with
   their rationale sentences.{pubmedqa}
-- In all, {t["sentences"]} candidate sentences retrieved by the service itself, {t["positives"]} of them
-  labelled as evidence. SHA-256 of the files: {", ".join(f"`{k}` {v[:12]}…" for k, v in t["data"].items())}.
+- In all, {t["sentences"]} labelled candidate sentences retrieved by the service itself,
+  {t["positives"]} of them labelled as evidence{unlabelled}.
+  SHA-256 of the files: {files}.
 - Embedding model for the sentence vectors: `{t["embedding_model"]}` (all-MiniLM-L6-v2,
   Apache-2.0).{first_stage}
 - No test split was used for training, model choice, policy or rerank weight.

@@ -4,6 +4,9 @@ For each claim the service's own retrieval runs (hybrid, the answer pool of ``ra
 and every candidate sentence gets the features the service computes and a label: 1 when it overlaps a
 gold rationale sentence of the dataset (``corpus_sentences.jsonl`` indices), else 0. Sentences of
 documents that are not relevant are negatives, so the model also learns which document to cite.
+A claim may name sentences whose label the dataset does not know (``"unlabelled": {doc: [indices]}``,
+e.g. the results of PubMedQA's own article, which may well answer its question): they get ``nan``
+and training leaves them out (``labelled_rows``) instead of calling them negatives.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ class ClaimExamples:
     qid: str
     claim: str
     features: np.ndarray  # (n, F)
-    labels: np.ndarray  # (n,) 0/1
+    labels: np.ndarray  # (n,) 1, 0, or nan: not known (left out of training)
     documents: list[str]  # doc id per candidate
     texts: list[str]  # the candidate sentences
     vectors: np.ndarray  # (n, dim) sentence vectors
@@ -40,6 +43,26 @@ def gold_sentences(claim: dict) -> frozenset[tuple[str, int]]:
     return frozenset(
         (doc, i) for doc, ev in claim["evidence"].items() for rationale in ev["sentences"] for i in rationale
     )
+
+
+def unlabelled_sentences(claim: dict) -> frozenset[tuple[str, int]]:
+    return frozenset((doc, i) for doc, indices in claim.get("unlabelled", {}).items() for i in indices)
+
+
+def label(covers: frozenset[tuple[str, int]], gold: frozenset, unknown: frozenset) -> float:
+    """1 for a gold rationale sentence, ``nan`` for one the dataset does not label, else 0."""
+    if covers & gold:
+        return 1.0
+    return float("nan") if covers & unknown else 0.0
+
+
+def labelled_rows(examples: Iterable[ClaimExamples], cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Feature rows (``cols``) and labels of every candidate whose label is known, for fitting."""
+    usable = [e for e in examples if len(e.labels)]
+    x = np.vstack([e.features[:, cols] for e in usable])
+    y = np.concatenate([e.labels for e in usable])
+    known = ~np.isnan(y)
+    return x[known], y[known]
 
 
 def collect(
@@ -64,12 +87,13 @@ def collect(
                 offsets[doc] = sentence_offsets(store.document_text(doc) or "", sentences.get(doc, []))
             covers.append(_covered(c, offsets[doc]))
         gold = gold_sentences(claim)
+        unknown = unlabelled_sentences(claim)
         out.append(
             ClaimExamples(
                 qid=str(claim["_id"]),
                 claim=claim["claim"],
                 features=featurize(claim["claim"], qvec, pool, vectors),
-                labels=np.array([float(bool(cov & gold)) for cov in covers], dtype=np.float32),
+                labels=np.array([label(cov, gold, unknown) for cov in covers], dtype=np.float32),
                 documents=[c.hit.doc_id for c in pool],
                 texts=[c.text for c in pool],
                 vectors=vectors,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rag.answer.select.features import section_kind
 from rag.errors import InvalidInput
 from rag.eval.beir import BeirDataset
 from rag.text.sentences import split_sentences
@@ -64,6 +65,8 @@ def evidence_training_set(
     Each abstract is its labelled contexts plus its conclusion (``LONG_ANSWER``, labelled
     ``CONCLUSIONS``), indexed without a title (the title would give the question away); the question's
     rationale is the conclusion's sentences: what a clinician wants quoted, rather than the background.
+    The article's results sentences are ``unlabelled``: one may well answer the question, but PubMedQA
+    does not say which, so training leaves them out rather than teach that results are not evidence.
     Returns the dataset (corpus written to ``target_dir``), its rationales and its sentences.
     """
     items = read_items(source, option="--pubmedqa")
@@ -74,6 +77,12 @@ def evidence_training_set(
         split = [[t[s:e] for s, e in split_sentences(t)] for t in texts]
         sentences[pmid] = [s for part in split for s in part]
         first = len(sentences[pmid]) - len(split[-1])
+        results: list[int] = []
+        n = 0
+        for text, label, part in zip(texts[:-1], labels[:-1], split[:-1], strict=True):
+            if section_kind(label, text) == "results":
+                results.extend(range(n, n + len(part)))
+            n += len(part)
         row = {
             "_id": pmid,
             "title": "",
@@ -94,6 +103,7 @@ def evidence_training_set(
                     }
                 },
                 "cited": [pmid],
+                "unlabelled": {pmid: results},
             }
         )
     write_corpus(target_dir, lines)

@@ -28,7 +28,7 @@ from rag.answer.select.trees import TreeEnsemble
 from rag.config import EngineOptions
 from rag.eval.designs import DESIGNS, SEED, Design, columns, fit
 from rag.eval.evidence import figures
-from rag.eval.examples import ClaimExamples
+from rag.eval.examples import ClaimExamples, labelled_rows
 
 FOLDS = 5
 MAX_REFUSAL_WITH_EVIDENCE = 0.10
@@ -83,10 +83,7 @@ def out_of_fold(examples: Sequence[ClaimExamples], design: Design) -> list[np.nd
     probs: list[np.ndarray] = [np.zeros(0)] * len(examples)
     for held in grouped_folds(examples):
         held_set = set(held.tolist())
-        train = [e for i, e in enumerate(examples) if i not in held_set and len(e.labels)]
-        model = fit(
-            np.vstack([e.features[:, cols] for e in train]), np.concatenate([e.labels for e in train]), design
-        )
+        model = fit(*labelled_rows((e for i, e in enumerate(examples) if i not in held_set), cols), design)
         trees = TreeEnsemble(model["trees"]) if "trees" in model else None  # converted once per fold
         for i in held:
             e = examples[int(i)]
@@ -228,10 +225,8 @@ def train(
     _, design, probs, policy, metrics = chosen
     weight, rerank_scores = tune_rerank(examples[:target], probs)
     cols = columns(design, examples[0].features.shape[1])
-    usable = [e for e in examples if len(e.labels)]
-    model = fit(
-        np.vstack([e.features[:, cols] for e in usable]), np.concatenate([e.labels for e in usable]), design
-    )
+    x, y = labelled_rows(examples, cols)
+    model = fit(x, y, design)
 
     names = list(feature_names(examples[0].vectors.shape[1]))
     return {
@@ -253,8 +248,9 @@ def train(
         "training": {
             "claims": target,
             "extra_questions": len(examples) - target,
-            "sentences": int(sum(len(e.labels) for e in examples)),
-            "positives": int(sum(e.labels.sum() for e in examples)),
+            "sentences": len(y),  # with a known label
+            "positives": int(y.sum()),
+            "unlabelled": int(sum(np.isnan(e.labels).sum() for e in examples)),
             "seconds": round(time.perf_counter() - started, 1),
             "cross_validation_seconds": seconds,
         },
