@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from rag.answer.compose import compose, document_policy
@@ -192,20 +193,32 @@ class Engine:
         return rerank_hits(pool.hits, scores), scores
 
     def evidence_pool(
-        self, query: str, *, mode: str | None = None, index: IndexVersion | None = None, k: int | None = None
+        self,
+        query: str,
+        *,
+        mode: str | None = None,
+        index: IndexVersion | None = None,
+        k: int | None = None,
+        without: frozenset[str] = frozenset(),
     ) -> EvidencePool:
         """The candidate sentences (with vectors) the selector scores for ``query``: those of the top
-        ``k`` passages (default: ``options.answer_passages``) of the first stage (``rerank``: hybrid)."""
+        ``k`` passages (default: ``options.answer_passages``) of the first stage (``rerank``: hybrid).
+        Documents in ``without`` are left out as if not indexed (training: a question whose own
+        article is withheld, so the corpus has no evidence for it)."""
         index = index or self.index
         pinned = PinnedQuery(self.queries, query)
         first = mode or self.options.mode
+        k = k or self.options.answer_passages
         hits = self.search(
             query,
-            k=k or self.options.answer_passages,
+            k=min(MAX_K, 2 * k) if without else k,
             mode=FIRST_STAGE if first == RERANK else first,
             index=index,
             embedder=pinned,
         )
+        if without:
+            kept = [h for h in hits if h.doc_id not in without][:k]
+            hits = [replace(h, rank=i) for i, h in enumerate(kept, start=1)]
         return evidence_pool(query, hits, pinned, index.store.sentence_vectors([h.passage_id for h in hits]))
 
     def document_hits(

@@ -31,6 +31,21 @@ def test_retrieval_modes_find_the_obvious_document(fake_index: Path) -> None:
         engine.ask("x" * 5000)
 
 
+def test_evidence_pool_can_withhold_a_document_as_if_not_indexed(fake_index: Path) -> None:
+    """Training asks a question again without its own article: no hit, no candidate of it, and the
+    remaining passages renumbered from 1 as a first stage without that article would rank them."""
+    engine = Engine(fake_index, embedder=HashingEmbedder())
+    question = "gluten tolerance celiac disease"
+    full = engine.evidence_pool(question, k=5)
+    assert full.hits[0].doc_id == "18403944"
+    pool = engine.evidence_pool(question, k=5, without=frozenset({"18403944"}))
+    assert len(pool.hits) == 5 and [h.rank for h in pool.hits] == [1, 2, 3, 4, 5]
+    assert all(h.doc_id != "18403944" for h in pool.hits)
+    assert pool.candidates and all(c.hit.doc_id != "18403944" for c in pool.candidates)
+    others = [h.passage_id for h in full.hits if h.doc_id != "18403944"]
+    assert [h.passage_id for h in pool.hits][: len(others)] == others  # the rest keep their order
+
+
 PAGE3 = {"page_start": 3, "page_end": 3}
 
 

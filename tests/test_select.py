@@ -318,7 +318,8 @@ def test_cross_validation_keeps_claims_of_one_document_together() -> None:
 
 def test_pubmedqa_results_are_unlabelled_not_negatives(tmp_path: Path) -> None:
     """PubMedQA labels only the conclusion: its article's results sentences may answer the question
-    too, so they are left out of training (nan) rather than taught as non-evidence."""
+    too, so they are left out of training (nan) rather than taught as non-evidence; and each question
+    is asked again with its article withheld, as one the corpus cannot answer."""
     from rag.eval.examples import label, labelled_rows, unlabelled_sentences
     from rag.eval.pubmedqa import evidence_training_set
 
@@ -334,9 +335,12 @@ def test_pubmedqa_results_are_unlabelled_not_negatives(tmp_path: Path) -> None:
         "YEAR": "2010",
     }
     (tmp_path / "ori_pqal.json").write_text(json.dumps({"123": item}))
-    _, rationales, sentences = evidence_training_set(tmp_path, tmp_path / "out", skip_first=0)
+    dataset, rationales, sentences = evidence_training_set(tmp_path, tmp_path / "out", skip_first=0)
+    assert dataset.qrels == {"123": {"123": 1}}
     assert sentences["123"][2:4] == ["Patients walked on day one.", "Stay fell from 9 to 6 days."]
     assert rationales[0]["evidence"]["123"]["sentences"] == [[5]]  # the conclusion
+    assert [r["_id"] for r in rationales] == ["123", "123:withheld"]
+    assert rationales[1]["withheld"] == ["123"] and rationales[1]["evidence"] == {}  # asked without it
     unknown = unlabelled_sentences(rationales[0])
     assert unknown == {("123", 2), ("123", 3)}  # the two results sentences, not background or methods
     gold = frozenset({("123", 5)})

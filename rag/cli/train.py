@@ -99,7 +99,8 @@ def cmd_train_selector(args: argparse.Namespace) -> int:
             + " ".join(sys.argv[3:] if sys.argv[1:3] == ["train", "selector"] else []),
             "data": {f.name: _sha256(f) for f in files},
             "split": args.split,
-            "pubmedqa_questions": len(extra),
+            "pubmedqa_questions": sum(1 for e in extra if e.relevant),
+            "pubmedqa_withheld": sum(1 for e in extra if not e.relevant),
             "embedding_model": embedder.name,
             "chunking": {
                 "chunk_words": params.chunk_words,
@@ -136,7 +137,10 @@ def model_card(spec: dict[str, Any]) -> str:
         f"\n- PubMedQA labelled set (Jin et al., EMNLP 2019; MIT): {t['pubmedqa_questions']} questions, the "
         "items after the first 300 by PMID (those are the demo corpus and the clinical answer set); each "
         "abstract indexed without its title, its conclusion labelled as the question's evidence and its "
-        "results sentences left unlabelled (one may answer the question; PubMedQA does not say which)."
+        "results sentences left unlabelled (one may answer the question; PubMedQA does not say which); "
+        f"{t.get('pubmedqa_withheld', 0)} of the questions asked again with their article withheld, "
+        "every sentence a negative (no evidence in the corpus), so the model also sees clinical "
+        "questions the corpus cannot answer."
         if t.get("pubmedqa_questions")
         else ""
     )

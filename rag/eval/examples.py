@@ -6,7 +6,9 @@ gold rationale sentence of the dataset (``corpus_sentences.jsonl`` indices), els
 documents that are not relevant are negatives, so the model also learns which document to cite.
 A claim may name sentences whose label the dataset does not know (``"unlabelled": {doc: [indices]}``,
 e.g. the results of PubMedQA's own article, which may well answer its question): they get ``nan``
-and training leaves them out (``labelled_rows``) instead of calling them negatives.
+and training leaves them out (``labelled_rows``) instead of calling them negatives. A claim may also
+name ``"withheld"`` documents, left out of its retrieval as if not indexed: asked without its own
+article, a question has no evidence in the corpus, which teaches the model when to abstain.
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ def collect(
     offsets: dict[str, list[tuple[int, int]]] = {}
     out = []
     for claim in tqdm(list(claims), desc="claims", disable=not progress):
-        found = engine.evidence_pool(claim["claim"])
+        found = engine.evidence_pool(claim["claim"], without=frozenset(claim.get("withheld", ())))
         pool, qvec, vectors, hits = found.candidates, found.question_vector, found.vectors, found.hits
         covers = []
         for c in pool:

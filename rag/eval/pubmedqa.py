@@ -67,6 +67,9 @@ def evidence_training_set(
     rationale is the conclusion's sentences: what a clinician wants quoted, rather than the background.
     The article's results sentences are ``unlabelled``: one may well answer the question, but PubMedQA
     does not say which, so training leaves them out rather than teach that results are not evidence.
+    Each question is also asked with its article ``withheld`` (id ``PMID:withheld``, no evidence): every
+    PubMedQA question has an answer in its own abstract, so without these twins the model would never
+    see a clinical question that the corpus cannot answer.
     Returns the dataset (corpus written to ``target_dir``), its rationales and its sentences.
     """
     items = read_items(source, option="--pubmedqa")
@@ -107,6 +110,10 @@ def evidence_training_set(
             }
         )
     write_corpus(target_dir, lines)
+    qrels: dict[str, dict[str, int]] = {r["_id"]: {r["_id"]: 1} for r in rationales}
+    rationales += [
+        {"_id": f"{r['_id']}:withheld", "claim": r["claim"], "evidence": {}, "withheld": [r["_id"]]}
+        for r in list(rationales)
+    ]
     queries = {r["_id"]: r["claim"] for r in rationales}
-    qrels = {q: {q: 1} for q in queries}
     return BeirDataset(root=target_dir, split="train", queries=queries, qrels=qrels), rationales, sentences
