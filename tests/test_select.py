@@ -358,3 +358,26 @@ def test_pubmedqa_results_are_unlabelled_not_negatives(tmp_path: Path) -> None:
     )  # fmt: skip
     x, y = labelled_rows([e], np.array([1]))
     assert x.tolist() == [[1.0], [5.0]] and y.tolist() == [1.0, 0.0]
+
+
+def test_training_reports_refusals_on_the_extra_questions() -> None:
+    """The model card's PubMedQA line: out-of-fold refusals of questions with and without evidence."""
+    from rag.eval.examples import ClaimExamples
+    from rag.eval.train_selector import refusal_rates
+
+    def question(qid: str, gold: bool) -> ClaimExamples:
+        empty = np.zeros((2, 1), dtype=np.float32)
+        covers = [frozenset({("d", 0)}), frozenset({("d", 1)})]
+        return ClaimExamples(
+            qid, qid, empty, np.zeros(2), ["d", "d"], ["a", "b"], empty, covers,
+            frozenset({("d", 0)}) if gold else frozenset(), frozenset({"d"}) if gold else frozenset(), ["d"],
+        )  # fmt: skip
+
+    examples = [question("1", True), question("2", True), question("3", False)]
+    probs = [np.array([0.9, 0.1]), np.array([0.2, 0.1]), np.array([0.3, 0.2])]
+    assert refusal_rates(examples, probs, Policy(abstain=0.5)) == {
+        "with_evidence": 2,
+        "without_evidence": 1,
+        "refusal_with_evidence": 0.5,
+        "refusal_without_evidence": 1.0,
+    }

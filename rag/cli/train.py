@@ -161,6 +161,14 @@ def model_card(spec: dict[str, Any]) -> str:
         f"{d['refusal_without_evidence']:.3f} |"
         for d in cv["designs"]
     )
+    ex = cv.get("extra")
+    extra = (
+        f"\nOut of fold on the extra (PubMedQA) questions, with this model and policy: refused "
+        f"{ex['refusal_with_evidence']:.3f} of the {ex['with_evidence']} whose article is in the corpus "
+        f"and {ex['refusal_without_evidence']:.3f} of the {ex['without_evidence']} asked without it.\n"
+        if ex
+        else ""
+    )
     return f"""# Evidence selector `{spec["name"]}`
 
 A model ({spec["design"]}) over the {len(spec["features"])} features of
@@ -195,4 +203,4 @@ differ in the last digits, and so can the weights and the probabilities, slightl
 
 Chosen: **{spec["design"]}**, policy `{json.dumps(spec["policy"])}`, document-rerank weight
 {spec["rerank_weight"]} (nDCG@10 by weight on training claims: {cv["rerank_ndcg@10_by_weight"]}).
-"""
+{extra}"""

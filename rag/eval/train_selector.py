@@ -172,6 +172,19 @@ def ndcg10(order: Sequence[str], relevant: frozenset[str]) -> float:
     return float(dcg / ideal) if ideal else 0.0
 
 
+def refusal_rates(
+    examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray], policy: Policy
+) -> dict[str, float | int]:
+    """How often ``policy`` refuses the questions that have evidence and those that have none."""
+    m = evidence_metrics(examples, probs, policy)
+    return {
+        "with_evidence": sum(1 for e in examples if e.gold),
+        "without_evidence": sum(1 for e in examples if not e.gold),
+        "refusal_with_evidence": round(m["refusal_with_evidence"], 4),
+        "refusal_without_evidence": round(m["refusal_without_evidence"], 4),
+    }
+
+
 def tune_rerank(
     examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray]
 ) -> tuple[float, dict[float, float]]:
@@ -206,10 +219,11 @@ def train(
     examples = [*examples, *extra]
     comparison = []
     seconds: dict[str, float] = {}  # kept apart from the results, which must reproduce exactly
-    chosen: tuple[float, Design, list[np.ndarray], Policy, dict[str, float]] | None = None
+    chosen: tuple[float, Design, list[np.ndarray], Policy, dict[str, float]] | None = None  # probs: all
     for design in designs:
         t = time.perf_counter()
-        probs = out_of_fold(examples, design)[:target]
+        every = out_of_fold(examples, design)
+        probs = every[:target]
         policy, metrics = tune_policy(examples[:target], probs)
         row = {
             "design": design.name,
@@ -220,9 +234,10 @@ def train(
         log(f"{design.name}: {row}")
         comparison.append(row)
         if chosen is None or metrics["f1"] > chosen[0]:
-            chosen = (metrics["f1"], design, probs, policy, metrics)
+            chosen = (metrics["f1"], design, every, policy, metrics)
     assert chosen is not None
-    _, design, probs, policy, metrics = chosen
+    _, design, every, policy, metrics = chosen
+    probs = every[:target]
     weight, rerank_scores = tune_rerank(examples[:target], probs)
     cols = columns(design, examples[0].features.shape[1])
     x, y = labelled_rows(examples, cols)
@@ -242,6 +257,9 @@ def train(
             "folds": FOLDS,
             "seed": SEED,
             "chosen": {k: round(v, 4) for k, v in metrics.items()},
+            # the chosen model and policy on the extra questions (e.g. PubMedQA with and without their
+            # article), out of fold too: how often it refuses questions the corpus can or cannot answer
+            "extra": refusal_rates(examples[target:], every[target:], policy) if extra else None,
             "designs": comparison,
             "rerank_ndcg@10_by_weight": {str(k): round(v, 4) for k, v in rerank_scores.items()},
         },
