@@ -110,11 +110,13 @@ class Engine:
         weights: Sequence[float] | None = None,
         index: IndexVersion | None = None,
         embedder: Embedder | None = None,
+        without: frozenset[str] = frozenset(),
     ) -> list[Hit]:
         """Ranked passages for ``query`` from ``index`` (default: the live version).
 
         Mode ``rerank``: hybrid passages regrouped by the selector's document scores
-        (``rag.answer.select.rerank``).
+        (``rag.answer.select.rerank``). Documents in ``without`` are left out as if not indexed, like
+        withdrawn ones (first-stage modes only; training asks a question without its own article).
         """
         query = check_question(query, what="query")
         check_mode(mode)
@@ -122,6 +124,8 @@ class Engine:
             raise InvalidInput(f"k must be between 1 and {MAX_K}, got {k}")
         index = index or self.index
         if mode == RERANK:
+            if without:
+                raise InvalidInput("documents can be left out of a first-stage search only, not of rerank")
             return self.rerank(query, index=index, k=max(k, self.options.answer_passages))[0][:k]
         retriever = make_retriever(
             index,
@@ -132,9 +136,12 @@ class Engine:
         )
         fetch = k
         total = index.manifest.counts["passages"]
-        while True:  # withdrawn documents are dropped from the ranking: fetch deeper until k remain
+        while True:  # withdrawn (and left-out) documents are dropped: fetch deeper until k remain
             hits = retriever.search(query, fetch)
-            if len(hits) >= k or not index.withdrawn or fetch >= total:
+            if without:
+                kept = (h for h in hits if h.doc_id not in without)
+                hits = [replace(h, rank=i) for i, h in enumerate(kept, start=1)]
+            if len(hits) >= k or not (index.withdrawn or without) or fetch >= total:
                 return hits[:k]
             fetch *= 2
 
@@ -208,17 +215,14 @@ class Engine:
         index = index or self.index
         pinned = PinnedQuery(self.queries, query)
         first = mode or self.options.mode
-        k = k or self.options.answer_passages
         hits = self.search(
             query,
-            k=min(MAX_K, 2 * k) if without else k,
+            k=k or self.options.answer_passages,
             mode=FIRST_STAGE if first == RERANK else first,
             index=index,
             embedder=pinned,
+            without=without,
         )
-        if without:
-            kept = [h for h in hits if h.doc_id not in without][:k]
-            hits = [replace(h, rank=i) for i, h in enumerate(kept, start=1)]
         return evidence_pool(query, hits, pinned, index.store.sentence_vectors([h.passage_id for h in hits]))
 
     def document_hits(

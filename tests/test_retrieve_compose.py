@@ -44,6 +44,8 @@ def test_evidence_pool_can_withhold_a_document_as_if_not_indexed(fake_index: Pat
     assert pool.candidates and all(c.hit.doc_id != "18403944" for c in pool.candidates)
     others = [h.passage_id for h in full.hits if h.doc_id != "18403944"]
     assert [h.passage_id for h in pool.hits][: len(others)] == others  # the rest keep their order
+    with pytest.raises(InvalidInput, match="first-stage"):
+        engine.search(question, mode="rerank", without=frozenset({"18403944"}))
 
 
 PAGE3 = {"page_start": 3, "page_end": 3}
