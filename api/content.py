@@ -25,6 +25,7 @@ from rag.errors import InvalidInput, NotFound
 from rag.index import audit
 from rag.index.ingest import IngestReport, remove
 from rag.index.isolated import Limits, ingest_isolated
+from rag.index.options import WriteOptions
 from rag.readers.sidecar import load_sidecar
 
 PUBLIC_EXTRA = ("publication_types", "mesh", "pmcid", "volume", "issue", "pages")
@@ -112,10 +113,9 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
                     engine.index_dir,
                     model=engine.embedder.name,
                     metadata=metadata,
-                    chunking=chunking,
+                    options=WriteOptions.of(settings, chunking, progress=False),
                     batch_size=settings.embed_batch,
                     limits=limits,
-                    compact_segments=settings.compact_segments,
                 ),
                 job,
             )
@@ -154,13 +154,8 @@ def content_router(settings: Settings, runner: JobRunner) -> APIRouter:
         if engine.index.store.document(doc_id) is None:
             raise NotFound(f"no document {doc_id!r} in the index")
         with audit.audited(engine.index_dir, actor(request), "delete", doc_id):
-            report = remove(
-                [doc_id],
-                engine.index_dir,
-                engine.embedder,
-                chunking=chunking_of(engine),
-                compact_segments=settings.compact_segments,
-            )
+            options = WriteOptions.of(settings, chunking_of(engine), progress=False)
+            report = remove([doc_id], engine.index_dir, engine.embedder, options)
         engine.reload()
         return report.to_dict()
 

@@ -38,6 +38,7 @@ from rag.engine import Engine
 from rag.index import layout
 from rag.index.dense import DenseIndex
 from rag.index.ingest import ingest
+from rag.index.options import WriteOptions
 from rag.index.segment import TERMS
 from rag.index.version import open_index
 from rag.readers import ReadResult
@@ -193,7 +194,7 @@ def main() -> None:
         if not (args.reuse and layout.current_version(directory)):
             shutil.rmtree(directory, ignore_errors=True)
             t = time.perf_counter()
-            ingest(synthetic(texts, n), directory, GaussianEmbedder(model, real), progress=True)
+            ingest(synthetic(texts, n), directory, GaussianEmbedder(model, real), WriteOptions(progress=True))
             build = time.perf_counter() - t
         opened = open_index(directory)
         passages = opened.manifest.counts["passages"]

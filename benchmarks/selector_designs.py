@@ -109,10 +109,10 @@ def main() -> None:
     dataset = load_beir(args.data, "train")
     embedder = make_embedder(s.model, batch_size=s.embed_batch)
     chunking = ChunkingParams(chunk_words=s.chunk_words, overlap_sentences=s.overlap_sentences)
-    path, _ = cached_index(dataset.corpus, args.index_cache, embedder, chunking, progress=False)
+    path, _ = cached_index(dataset.corpus, args.index_cache, embedder, chunking)
     engine = Engine(path, training_options(s), embedder=embedder)
     claims = load_rationales(args.data, "train")
-    examples = collect(engine, claims, load_sentences(args.data), dataset.qrels, progress=False)
+    examples = collect(engine, claims, load_sentences(args.data), dataset.qrels)
     held = set(grouped_folds(examples)[0].tolist())  # claims sharing a document stay on one side
     a = [e for i, e in enumerate(examples) if i not in held]
     b = [e for i, e in enumerate(examples) if i in held]

@@ -35,6 +35,7 @@ from rag.chunking import ChunkingParams
 from rag.embed.embedder import SentenceTransformerEmbedder
 from rag.index import layout
 from rag.index.ingest import ingest, remove
+from rag.index.options import WriteOptions
 from rag.readers import ReadResult
 from rag.types import Document, Section
 
@@ -92,7 +93,7 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     fake = GaussianEmbedder(model, real)
     t = time.perf_counter()
-    ingest(synthetic(texts, args.size), index, fake, progress=True)
+    ingest(synthetic(texts, args.size), index, fake, WriteOptions(progress=True))
     build = time.perf_counter() - t
     manifest = json.loads((layout.version_dir(index) / "manifest.json").read_text())
     passages, chunking = manifest["counts"]["passages"], ChunkingParams(**manifest["chunking"])
@@ -102,9 +103,9 @@ def main() -> None:
         Document(doc_id=f"new-{r['_id']}", title=r["title"], sections=(Section(r["text"]),))
         for r in records[:N]
     ]
-    add = measured(lambda: ingest([ReadResult("new", tuple(new))], index, fake, progress=False), index)
+    add = measured(lambda: ingest([ReadResult("new", tuple(new))], index, fake), index)
     doomed = [f"s{i}" for i in range(0, args.size, max(1, args.size // N))][:N]
-    delete = measured(lambda: remove(doomed, index, fake, chunking=chunking), index)
+    delete = measured(lambda: remove(doomed, index, fake, WriteOptions(chunking=chunking)), index)
     embedder = SentenceTransformerEmbedder(model)
     embedder.embed(["warm-up"])
     t = time.perf_counter()
@@ -145,7 +146,7 @@ def segment_rows(index: Path, fake: object, records: list[dict], n_queries: int)
             Document(doc_id=f"w{w}-{r['_id']}", title=r["title"], sections=(Section(r["text"]),))
             for r in batch
         )
-        ingest([ReadResult(f"w{w}", docs)], index, fake, progress=False)  # type: ignore[arg-type]
+        ingest([ReadResult(f"w{w}", docs)], index, fake)  # type: ignore[arg-type]
     p50_20, p95_20 = latency(index, fake, queries)
     rows.append(["search, 20 segments + deletion marks", f"p50 {p50_20:.1f} ms", f"p95 {p95_20:.1f} ms", "—"])
     before, t = written_bytes(), time.perf_counter()

@@ -36,6 +36,7 @@ DEFAULT_MODEL = f"{PACKAGED_MODEL}@openvino"  # 3.5x torch's documents/s at the 
 DEFAULT_SELECTOR = "packaged"  # rag/answer/select/packaged/selector.json
 JOB_TIMEOUT_S = 3600.0  # wall time of one isolated ingestion (content API jobs)
 JOB_MEMORY_MB = 8192  # its address space: the embedding model alone reserves about 2.6 GB of it
+KEEP_VERSIONS = 3  # old versions an index keeps for rollback (besides the live one)
 COMPACT_SEGMENTS = 10  # a write that leaves more segments than this merges the small ones (rag compact)
 ANSWER_PASSAGES = 30  # first-stage passages whose sentences an answer chooses from
 DEFAULT_INDEX = Path("indexes/demo")

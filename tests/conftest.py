@@ -36,7 +36,7 @@ PDF_MANIFEST = PDF_DIR / "manifest.csv"
 def fake_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Abstracts + PubMed slice, embedded with the deterministic hashing embedder."""
     path = tmp_path_factory.mktemp("fake") / "index"
-    report = ingest(read_paths([ABSTRACTS, PUBMED]), path, HashingEmbedder(), progress=False)
+    report = ingest(read_paths([ABSTRACTS, PUBMED]), path, HashingEmbedder())
     assert report.failed == 0
     return path
 
@@ -51,9 +51,7 @@ def real_embedder() -> SentenceTransformerEmbedder:
 def real_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder) -> Path:
     """Abstracts, PubMed slice and the trauma review PDF, embedded with the real packaged model."""
     path = tmp_path_factory.mktemp("real") / "index"
-    report = ingest(
-        read_paths([ABSTRACTS, PUBMED, PDF_DIR], PDF_MANIFEST), path, real_embedder, progress=False
-    )
+    report = ingest(read_paths([ABSTRACTS, PUBMED, PDF_DIR], PDF_MANIFEST), path, real_embedder)
     assert report.failed == 0, report.failures
     return path
 

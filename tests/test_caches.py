@@ -63,13 +63,13 @@ def test_repeated_queries_read_the_query_cache(fake_index: Path) -> None:
 def test_answer_cache_is_keyed_by_normalised_question_and_index_version(tmp_path: Path) -> None:
     emb = HashingEmbedder()
     index = tmp_path / "idx"
-    ingest([_read("a", "Gluten tolerance is lost in celiac disease.")], index, emb, progress=False)
+    ingest([_read("a", "Gluten tolerance is lost in celiac disease.")], index, emb)
     engine = Engine(index, EngineOptions(answer_cache=8), embedder=emb, selector=cosine_selector())
     first = engine.ask("gluten tolerance?")
     again = engine.ask("  gluten   tolerance? ")
     assert again.question == "  gluten   tolerance? ".strip() and again.citations == first.citations
     assert engine.answers.stats()["hits"] == 1
-    ingest([_read("b", "Gluten tolerance returns after a strict diet.")], index, emb, progress=False)
+    ingest([_read("b", "Gluten tolerance returns after a strict diet.")], index, emb)
     engine.reload()
     fresh = engine.ask("gluten tolerance?")  # a new version is never answered from the old one's cache
     assert engine.answers.stats()["misses"] == 2

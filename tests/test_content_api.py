@@ -13,6 +13,7 @@ from rag.embed.embedder import HashingEmbedder
 from rag.engine import Engine
 from rag.index.ingest import ingest
 from rag.index.layout import writer_lock
+from rag.index.options import WriteOptions
 from rag.readers import read_paths
 
 KEY = {"X-API-Key": "s3cret"}
@@ -21,7 +22,7 @@ KEY = {"X-API-Key": "s3cret"}
 @pytest.fixture()
 def client(tmp_path: Path):  # type: ignore[no-untyped-def]
     index = tmp_path / "idx"
-    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder(), progress=False)
+    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder())
     settings = Settings(index=index, api_key="s3cret", max_upload_mb=1)
     with TestClient(
         base_url=BASE,
@@ -105,7 +106,7 @@ def test_failed_files_are_reported_per_file(client: TestClient, tmp_path: Path) 
 def test_without_configured_key_writes_are_disabled(tmp_path: Path) -> None:
     index = tmp_path / "idx"
     shutil.copytree(Path(__file__).parent / "fixtures" / "abstracts", tmp_path / "a")
-    ingest(read_paths([tmp_path / "a"]), index, HashingEmbedder(), progress=False)
+    ingest(read_paths([tmp_path / "a"]), index, HashingEmbedder())
     with TestClient(
         base_url=BASE,
         app=create_app(
@@ -333,7 +334,7 @@ def test_read_key_and_audit_trail(tmp_path: Path) -> None:
     from rag.index.audit import entries, key_actor
 
     index = tmp_path / "idx"
-    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder(), progress=False)
+    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder())
     settings = Settings(index=index, api_key="s3cret", read_key="reader")
     engine = Engine(index, embedder=HashingEmbedder(), selector=cosine_selector())
     with TestClient(base_url=BASE, app=create_app(settings, engine=engine)) as c:
@@ -383,7 +384,7 @@ def test_ingestion_jobs_embed_with_their_own_embedder(tmp_path: Path) -> None:
     from test_caches import CountingEmbedder
 
     index = tmp_path / "idx"
-    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder(), progress=False)
+    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder())
     serving = CountingEmbedder()  # named hashing-256 like the index's model
     engine = Engine(index, embedder=serving, selector=cosine_selector())
     with TestClient(
@@ -402,7 +403,7 @@ def test_the_app_settings_decide_automatic_compaction(tmp_path: Path) -> None:
     from rag.index.version import open_index
 
     index = tmp_path / "idx"
-    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder(), progress=False)
+    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder())
     settings = Settings(index=index, api_key="s3cret", compact_segments=1)
     engine = Engine(index, embedder=HashingEmbedder(), selector=cosine_selector())
     with TestClient(base_url=BASE, app=create_app(settings, engine=engine)) as c:
@@ -410,7 +411,7 @@ def test_the_app_settings_decide_automatic_compaction(tmp_path: Path) -> None:
         job = wait(c, c.post("/v1/documents", files=files, headers=KEY).json()["job_id"])
         assert job["status"] == "done"
         assert len(open_index(index).segments) == 1  # two segments > 1: the upload's write merged them
-        ingest(read_paths([PDF]), index, HashingEmbedder(), progress=False, compact_segments=0)
+        ingest(read_paths([PDF]), index, HashingEmbedder(), WriteOptions(compact_segments=0))
         assert len(open_index(index).segments) == 2  # 0: never
         c.post("/v1/index/reload", headers=KEY)
         victim = open_index(index).store.doc_ids()[0]

@@ -57,11 +57,12 @@ def test_engine_applies_configured_faiss_search_params(tmp_path: Path) -> None:
     from rag.engine import Engine
     from rag.errors import InvalidInput
     from rag.index.ingest import ingest
+    from rag.index.options import WriteOptions
     from rag.readers import read_paths
 
     abstracts = Path(__file__).parent / "fixtures" / "abstracts" / "pubmedqa_10.jsonl"
     idx = tmp_path / "idx"
-    ingest(read_paths([abstracts]), idx, HashingEmbedder(), faiss_factory="HNSW32", progress=False)
+    ingest(read_paths([abstracts]), idx, HashingEmbedder(), WriteOptions(faiss_factory="HNSW32"))
     hnsw = lambda e: faiss.downcast_index(e.index.segments[0].dense.index.index).hnsw  # noqa: E731
     assert hnsw(Engine(idx, embedder=HashingEmbedder())).efSearch == 2048
     assert (

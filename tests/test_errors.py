@@ -62,7 +62,7 @@ def test_a_busy_writer_is_one_cli_line_and_exit_2(tmp_path: Path) -> None:
     from rag.readers import read_paths
 
     index = tmp_path / "i"
-    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder(), progress=False)
+    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder())
     with writer_lock(index):
         r = subprocess.run(
             [sys.executable, "-m", "rag.cli", "remove", "18403944", "--index", str(index)],

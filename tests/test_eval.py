@@ -81,7 +81,7 @@ def test_evidence_scoring_on_hand_built_rationales(mini_engine: Engine) -> None:
     rationales = load_rationales(MINI, "test")
     sentences = load_sentences(MINI)
     qrels = load_beir(MINI, "test").qrels
-    result = evaluate_evidence(mini_engine, rationales, sentences, qrels, progress=False)
+    result = evaluate_evidence(mini_engine, rationales, sentences, qrels)
     per = {c["id"]: c for c in result.per_claim}
     # recomputing precision/recall from the per-claim counts gives the reported figures
     tp = sum(c["correct"] for c in per.values())

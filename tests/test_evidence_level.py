@@ -45,7 +45,7 @@ def test_stored_publication_types_reach_the_reference(tmp_path: Path) -> None:
     target["metadata"]["publication_types"] = ["Journal Article", "Randomized Controlled Trial"]
     corpus = tmp_path / "c.jsonl"
     corpus.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    ingest(read_paths([corpus]), tmp_path / "i", HashingEmbedder(), progress=False)
+    ingest(read_paths([corpus]), tmp_path / "i", HashingEmbedder())
     engine = Engine(tmp_path / "i", embedder=HashingEmbedder(), selector=cosine_selector())
     [hit] = [h for h in engine.search("gluten tolerance celiac", k=10) if h.doc_id == "18403944"][:1]
     assert hit.document.publication_types == ("Journal Article", "Randomized Controlled Trial")

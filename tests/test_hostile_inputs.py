@@ -62,7 +62,7 @@ def test_uploads_of_the_set_fail_per_file_and_the_service_keeps_answering(
     from rag.index.ingest import ingest
 
     index = tmp_path / "idx"
-    ingest(read_paths([PDF]), index, HashingEmbedder(), progress=False)
+    ingest(read_paths([PDF]), index, HashingEmbedder())
     settings = Settings(index=index, api_key="k", max_upload_mb=1)
     engine = Engine(index, embedder=HashingEmbedder(), selector=cosine_selector())
     key = {"X-API-Key": "k"}

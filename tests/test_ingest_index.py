@@ -10,6 +10,7 @@ from rag.errors import IndexCorrupt, IndexMismatch, IndexNotFound, RagError
 from rag.index import layout
 from rag.index.ingest import ingest
 from rag.index.manifest import MANIFEST
+from rag.index.options import WriteOptions
 from rag.index.version import open_index
 from rag.readers import read_paths
 
@@ -26,13 +27,13 @@ def _consistent(index_dir: Path) -> set[int]:
 def test_append_update_unchanged(tmp_path: Path) -> None:
     idx = tmp_path / "idx"
     emb = HashingEmbedder()
-    r1 = ingest(read_paths([ABSTRACTS]), idx, emb, progress=False)
+    r1 = ingest(read_paths([ABSTRACTS]), idx, emb)
     assert (r1.added, r1.updated, r1.unchanged, r1.failed) == (10, 0, 0, 0)
     assert r1.passages_embedded == r1.counts["passages"] > 10
-    r2 = ingest(read_paths([PUBMED]), idx, emb, progress=False)
+    r2 = ingest(read_paths([PUBMED]), idx, emb)
     assert r2.added == 6 and r2.counts["documents"] == 16
     assert r2.passages_embedded == r2.counts["passages"] - r1.counts["passages"]  # appended, not rebuilt
-    r3 = ingest(read_paths([ABSTRACTS, PUBMED]), idx, emb, progress=False)
+    r3 = ingest(read_paths([ABSTRACTS, PUBMED]), idx, emb)
     assert (r3.added, r3.updated, r3.unchanged, r3.passages_embedded) == (0, 0, 16, 0)
 
     rows = [json.loads(line) for line in ABSTRACTS.read_text().splitlines()]
@@ -40,7 +41,7 @@ def test_append_update_unchanged(tmp_path: Path) -> None:
     edited = tmp_path / "edited.jsonl"
     edited.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     before = {p.passage.text for p in open_index(idx).store.passages_of(rows[0]["_id"])}
-    r4 = ingest(read_paths([edited]), idx, emb, progress=False)
+    r4 = ingest(read_paths([edited]), idx, emb)
     assert (r4.updated, r4.unchanged) == (1, 9)
     after = [p.passage.text for p in open_index(idx).store.passages_of(rows[0]["_id"])]
     changed = [t for t in after if t not in before]
@@ -56,7 +57,7 @@ def test_versions_are_published_atomically_and_pruned(tmp_path: Path) -> None:
     idx = tmp_path / "idx"
     for i, line in enumerate(ABSTRACTS.read_text().splitlines()[:5]):  # five writes, one new document each
         (tmp_path / f"{i}.jsonl").write_text(line + "\n")
-        ingest(read_paths([tmp_path / f"{i}.jsonl"]), idx, HashingEmbedder(), progress=False, keep_versions=2)
+        ingest(read_paths([tmp_path / f"{i}.jsonl"]), idx, HashingEmbedder(), WriteOptions(keep_versions=2))
     versions = sorted(p.name for p in (idx / layout.VERSIONS).iterdir())
     assert len(versions) == 2 and not any(v.startswith(".tmp") for v in versions)
     assert layout.current_version(idx) == versions[-1]
@@ -73,7 +74,7 @@ def test_versions_are_published_atomically_and_pruned(tmp_path: Path) -> None:
 
 def test_failed_build_leaves_live_index_untouched(tmp_path: Path) -> None:
     idx = tmp_path / "idx"
-    ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder(), progress=False)
+    ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder())
     live = layout.current_version(idx)
 
     class Boom(HashingEmbedder):
@@ -81,10 +82,10 @@ def test_failed_build_leaves_live_index_untouched(tmp_path: Path) -> None:
             raise RuntimeError("model crashed mid-build")
 
     with pytest.raises(RuntimeError):
-        ingest(read_paths([PUBMED]), idx, Boom(), progress=False)
+        ingest(read_paths([PUBMED]), idx, Boom())
     assert layout.current_version(idx) == live
     assert open_index(idx).manifest.counts["documents"] == 10
-    ingest(read_paths([PUBMED]), idx, HashingEmbedder(), progress=False)  # the next run cleans up
+    ingest(read_paths([PUBMED]), idx, HashingEmbedder())  # the next run cleans up
     assert not list((idx / layout.VERSIONS).glob(".tmp-*"))
 
 
@@ -94,7 +95,7 @@ def test_manifest_checks(tmp_path: Path, fake_index: Path) -> None:
     with pytest.raises(IndexMismatch, match="hashing-256"):
         open_index(fake_index, model="packaged:all-MiniLM-L6-v2")
     with pytest.raises(IndexMismatch):  # appending with another model is refused too
-        ingest(read_paths([ABSTRACTS]), fake_index, HashingEmbedder(64), progress=False)
+        ingest(read_paths([ABSTRACTS]), fake_index, HashingEmbedder(64))
 
     import shutil
 
@@ -115,7 +116,7 @@ def test_manifest_checks(tmp_path: Path, fake_index: Path) -> None:
 def test_failures_are_reported(tmp_path: Path) -> None:
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"%PDF-1.4 garbage")
-    report = ingest(read_paths([bad, ABSTRACTS]), tmp_path / "idx", HashingEmbedder(), progress=False)
+    report = ingest(read_paths([bad, ABSTRACTS]), tmp_path / "idx", HashingEmbedder())
     assert report.failed == 1 and report.added == 10
     assert report.failures[0]["file"].endswith("broken.pdf")
 
@@ -123,7 +124,7 @@ def test_failures_are_reported(tmp_path: Path) -> None:
 def test_one_writer_at_a_time(tmp_path: Path) -> None:
     idx = tmp_path / "idx"
     with layout.writer_lock(idx), pytest.raises(RagError, match="another process"):
-        ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder(), progress=False)
+        ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder())
 
 
 def test_sentence_vectors_are_stored_at_ingest_and_reused(tmp_path: Path) -> None:
@@ -132,7 +133,7 @@ def test_sentence_vectors_are_stored_at_ingest_and_reused(tmp_path: Path) -> Non
 
     idx = tmp_path / "idx"
     emb = HashingEmbedder()
-    ingest(read_paths([ABSTRACTS]), idx, emb, progress=False)
+    ingest(read_paths([ABSTRACTS]), idx, emb)
     index = open_index(idx)
     passages = [p.passage for d in index.store.doc_ids() for p in index.store.passages_of(d)]
     stored = index.store.sentence_vectors([p.passage_id for p in passages])
@@ -158,25 +159,25 @@ def test_hnsw_index_supports_updates_and_removal(tmp_path: Path) -> None:
     from rag.index.ingest import remove
 
     idx = tmp_path / "idx"
-    ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder(), faiss_factory="HNSW32", progress=False)
+    ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder(), WriteOptions(faiss_factory="HNSW32"))
     assert open_index(idx).manifest.faiss_factory == "HNSW32"
-    report = remove(["18403944"], idx, HashingEmbedder(), chunking=ChunkingParams())
+    report = remove(["18403944"], idx, HashingEmbedder(), WriteOptions(chunking=ChunkingParams()))
     assert report.removed == 1
-    ingest(read_paths([PUBMED]), idx, HashingEmbedder(), progress=False)  # appending keeps the factory
+    ingest(read_paths([PUBMED]), idx, HashingEmbedder())  # appending keeps the factory
     assert open_index(idx).manifest.faiss_factory == "HNSW32"
     assert len(_consistent(idx)) == open_index(idx).manifest.counts["passages"]
 
 
 def test_nothing_changed_means_no_new_version(tmp_path: Path) -> None:
     idx = tmp_path / "idx"
-    first = ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder(), progress=False)
-    again = ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder(), progress=False)
+    first = ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder())
+    again = ingest(read_paths([ABSTRACTS]), idx, HashingEmbedder())
     assert first.new_version and not again.new_version and again.version == first.version
     assert [p.name for p in (idx / "versions").iterdir()] == [first.version]
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4 nothing")
     empty = tmp_path / "empty"
-    report = ingest(read_paths([bad]), empty, HashingEmbedder(), progress=False)
+    report = ingest(read_paths([bad]), empty, HashingEmbedder())
     assert report.failed == 1 and not report.new_version and report.version is None
     assert not (empty / "CURRENT").exists()
 
@@ -186,7 +187,7 @@ def test_one_paper_from_two_sources_is_one_document(tmp_path: Path) -> None:
     from conftest import PDF, PDF_MANIFEST
 
     idx = tmp_path / "idx"
-    first = ingest(read_paths([PDF], PDF_MANIFEST), idx, HashingEmbedder(), progress=False)
+    first = ingest(read_paths([PDF], PDF_MANIFEST), idx, HashingEmbedder())
     assert first.added == 1
     record = {
         "_id": "20205898",
@@ -200,7 +201,7 @@ def test_one_paper_from_two_sources_is_one_document(tmp_path: Path) -> None:
     }
     pubmed = tmp_path / "pubmed.jsonl"
     pubmed.write_text(json.dumps(record) + "\n")
-    second = ingest(read_paths([pubmed]), idx, HashingEmbedder(), progress=False)
+    second = ingest(read_paths([pubmed]), idx, HashingEmbedder())
     assert second.added == 0 and not second.new_version
     assert second.duplicates == [
         {"file": str(pubmed), "doc_id": "20205898", "same_as": "10.1186/1752-2897-4-1"}

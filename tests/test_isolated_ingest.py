@@ -29,14 +29,14 @@ MODEL = HashingEmbedder().name
 @pytest.fixture()
 def index(tmp_path: Path) -> Path:
     path = tmp_path / "idx"
-    ingest(read_paths([ABSTRACTS]), path, HashingEmbedder(), progress=False)
+    ingest(read_paths([ABSTRACTS]), path, HashingEmbedder())
     return path
 
 
 def test_the_child_publishes_what_an_ingest_in_this_process_would(index: Path, tmp_path: Path) -> None:
     here = tmp_path / "here"
-    ingest(read_paths([ABSTRACTS]), here, HashingEmbedder(), progress=False)
-    local = ingest(read_paths([PUBMED]), here, HashingEmbedder(), progress=False)
+    ingest(read_paths([ABSTRACTS]), here, HashingEmbedder())
+    local = ingest(read_paths([PUBMED]), here, HashingEmbedder())
     child = ingest_isolated([PUBMED], index, model=MODEL)
     assert child.added == local.added == 6 and child.new_version
     assert child.counts == local.counts and current_version(index) == child.version

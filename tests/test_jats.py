@@ -68,11 +68,11 @@ def test_pubmed_record_then_full_text_then_record_again_is_one_document_with_the
     tmp_path: Path,
 ) -> None:
     index = tmp_path / "idx"
-    first = ingest(read_paths([RECORD]), index, HashingEmbedder(), progress=False)
+    first = ingest(read_paths([RECORD]), index, HashingEmbedder())
     assert first.added == 1
-    second = ingest(read_paths([ARTICLE]), index, HashingEmbedder(), progress=False)
+    second = ingest(read_paths([ARTICLE]), index, HashingEmbedder())
     assert second.updated == 1 and second.added == 0  # the same PMID: its richer text replaces
-    third = ingest(read_paths([RECORD]), index, HashingEmbedder(), progress=False)
+    third = ingest(read_paths([RECORD]), index, HashingEmbedder())
     assert third.duplicates == [{"file": str(RECORD), "doc_id": "18405359", "same_as": "18405359"}]
     assert not third.new_version
     store = open_index(index).store
@@ -86,15 +86,15 @@ def test_a_richer_source_of_a_paper_stored_under_another_id_replaces_it_there(tm
               "metadata": {"doi": "10.1186/1472-6831-8-11", "journal": "BMC Oral Health"}}  # fmt: skip
     abstract.write_text(json.dumps(record) + "\n")
     index = tmp_path / "idx"
-    ingest(read_paths([abstract]), index, HashingEmbedder(), progress=False)
-    report = ingest(read_paths([ARTICLE]), index, HashingEmbedder(), progress=False)
+    ingest(read_paths([abstract]), index, HashingEmbedder())
+    report = ingest(read_paths([ARTICLE]), index, HashingEmbedder())
     assert report.merged == [{"file": str(ARTICLE), "doc_id": "18405359", "into": "lib-7"}]
     store = open_index(index).store
     doc = store.document("lib-7")
     assert store.doc_ids() == ["lib-7"] and doc is not None  # the id others may cite stays
     assert doc["pmid"] == "18405359" and doc["extra"]["pmcid"] == "PMC2329613"
     assert len(store.document_text("lib-7") or "") > 10_000
-    again = ingest(read_paths([ARTICLE]), index, HashingEmbedder(), progress=False)
+    again = ingest(read_paths([ARTICLE]), index, HashingEmbedder())
     assert again.unchanged == 1 and not again.new_version
 
 
@@ -104,7 +104,7 @@ def test_a_paper_is_matched_by_its_pmcid_too(tmp_path: Path) -> None:
               "metadata": {"pmcid": "PMC2329613"}}  # fmt: skip
     notes.write_text(json.dumps(record) + "\n")
     index = tmp_path / "idx"
-    ingest(read_paths([notes]), index, HashingEmbedder(), progress=False)
-    report = ingest(read_paths([ARTICLE]), index, HashingEmbedder(), progress=False)
+    ingest(read_paths([notes]), index, HashingEmbedder())
+    report = ingest(read_paths([ARTICLE]), index, HashingEmbedder())
     assert report.merged == [{"file": str(ARTICLE), "doc_id": "18405359", "into": "note-1"}]
     assert open_index(index).store.doc_ids() == ["note-1"]

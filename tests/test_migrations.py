@@ -43,7 +43,7 @@ def test_a_format1_index_is_refused_with_the_upgrade_command_then_upgraded(tmp_p
     with pytest.raises(IndexMismatch, match="rag upgrade --index"):
         open_index(index)
     with pytest.raises(IndexMismatch, match="rag upgrade"):  # writers refuse it too, before touching it
-        ingest(read_paths([ABSTRACTS]), index, HashingEmbedder(64), progress=False)
+        ingest(read_paths([ABSTRACTS]), index, HashingEmbedder(64))
     assert current_version(index) == old_version
 
     new_version = upgrade(index)
@@ -62,7 +62,7 @@ def test_a_format1_index_is_refused_with_the_upgrade_command_then_upgraded(tmp_p
     assert upgrade(index) is None  # already current
 
     # and the upgraded index takes new documents again (unchanged ones are recognised by their hash)
-    report = ingest(read_paths([ABSTRACTS]), index, HashingEmbedder(64), progress=False)
+    report = ingest(read_paths([ABSTRACTS]), index, HashingEmbedder(64))
     assert report.unchanged == 10 and report.added == 0
 
 

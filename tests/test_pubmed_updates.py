@@ -16,6 +16,7 @@ from rag.embed.embedder import HashingEmbedder
 from rag.errors import ReaderError
 from rag.index.ingest import ingest
 from rag.index.layout import current_version, versions
+from rag.index.options import WriteOptions
 from rag.index.sync import applied, sync
 from rag.index.version import open_index
 from rag.readers import read_paths
@@ -38,10 +39,10 @@ class Counting(HashingEmbedder):
 
 def test_an_update_file_deletes_revises_retracts_and_adds_in_one_version(tmp_path: Path) -> None:
     index = tmp_path / "idx"
-    ingest(read_paths([BASELINE]), index, HashingEmbedder(), progress=False)
+    ingest(read_paths([BASELINE]), index, HashingEmbedder())
     before = open_index(index).store.passages_of("28786991")
     embedder = Counting()
-    report = ingest(read_paths([DAILY]), index, embedder, progress=False)
+    report = ingest(read_paths([DAILY]), index, embedder)
     # 36400559's record changed only by its retraction link: unchanged as a document, but withdrawn
     assert (report.added, report.updated, report.unchanged, report.removed, report.withdrawn) == (
         1,
@@ -67,18 +68,16 @@ def test_an_update_file_deletes_revises_retracts_and_adds_in_one_version(tmp_pat
 
 def test_sync_applies_files_in_order_once_and_a_rerun_is_a_no_op(tmp_path: Path) -> None:
     index = tmp_path / "idx"
-    ingest(
-        read_paths([FIXTURES / "abstracts" / "pubmedqa_10.jsonl"]), index, HashingEmbedder(), progress=False
-    )
+    ingest(read_paths([FIXTURES / "abstracts" / "pubmedqa_10.jsonl"]), index, HashingEmbedder())
     folder = tmp_path / "updates"
     folder.mkdir()
     shutil.copy(DAILY, folder)  # the daily file first: sync must still apply the baseline before it
     shutil.copy(BASELINE, folder)
-    done = sync(folder, index, HashingEmbedder(), chunking=_chunking(index))
+    done = sync(folder, index, HashingEmbedder(), WriteOptions(chunking=_chunking(index)))
     assert [name for name, _ in done] == ["pubmed26n0001.xml.gz", "pubmed26n0002.xml.gz"]
     assert applied(index) == ["pubmed26n0001.xml.gz", "pubmed26n0002.xml.gz"]
     live = current_version(index)
-    assert sync(folder, index, HashingEmbedder(), chunking=_chunking(index)) == []
+    assert sync(folder, index, HashingEmbedder(), WriteOptions(chunking=_chunking(index))) == []
     assert current_version(index) == live
     assert "11446611" not in open_index(index).store.doc_ids()
 
@@ -89,11 +88,9 @@ def test_a_file_that_cannot_be_read_stops_the_sync_before_it(tmp_path: Path) -> 
     folder.mkdir()
     shutil.copy(BASELINE, folder)
     (folder / "pubmed26n0002.xml.gz").write_bytes(b"\x1f\x8bnot really gzip")
-    ingest(
-        read_paths([FIXTURES / "abstracts" / "pubmedqa_10.jsonl"]), index, HashingEmbedder(), progress=False
-    )
+    ingest(read_paths([FIXTURES / "abstracts" / "pubmedqa_10.jsonl"]), index, HashingEmbedder())
     with pytest.raises(ReaderError, match="files before it were applied"):
-        sync(folder, index, HashingEmbedder(), chunking=_chunking(index))
+        sync(folder, index, HashingEmbedder(), WriteOptions(chunking=_chunking(index)))
     assert applied(index) == ["pubmed26n0001.xml.gz"]
 
 

@@ -21,6 +21,7 @@ from rag.index import layout
 from rag.index.compact import choose, compact
 from rag.index.ingest import ingest, remove
 from rag.index.lexical import LexicalIndex
+from rag.index.options import WriteOptions
 from rag.index.terms import TermIndex, query_terms
 from rag.index.version import open_index
 from rag.readers import read_paths
@@ -50,13 +51,13 @@ def _segmented(tmp: Path, idx: Path) -> None:
     """The same documents as ``_whole`` in nine writes, so nine segments."""
     lines = _lines()
     for i, line in enumerate(lines[:8]):
-        ingest(read_paths([_write(tmp, f"one-{i}", [line])]), idx, CHUNKING_EMBEDDER, progress=False)
+        ingest(read_paths([_write(tmp, f"one-{i}", [line])]), idx, CHUNKING_EMBEDDER)
     last = read_paths([_write(tmp, "rest", lines[8:]), PUBMED])
-    ingest(last, idx, CHUNKING_EMBEDDER, progress=False)
+    ingest(last, idx, CHUNKING_EMBEDDER)
 
 
 def _whole(tmp: Path, idx: Path) -> None:
-    ingest(read_paths([_write(tmp, "all", _lines()), PUBMED]), idx, CHUNKING_EMBEDDER, progress=False)
+    ingest(read_paths([_write(tmp, "all", _lines()), PUBMED]), idx, CHUNKING_EMBEDDER)
 
 
 def _scores(idx: Path, mode: str, query: str, k: int = 30) -> dict[str, float]:
@@ -105,10 +106,10 @@ def test_term_index_scores_are_those_of_bm25s() -> None:
 
 def test_a_write_adds_one_segment_and_copies_nothing(tmp_path: Path) -> None:
     idx = tmp_path / "idx"
-    ingest(read_paths([_write(tmp_path, "base", _lines(9))]), idx, CHUNKING_EMBEDDER, progress=False)
+    ingest(read_paths([_write(tmp_path, "base", _lines(9))]), idx, CHUNKING_EMBEDDER)
     base = open_index(idx).manifest.segments
     files = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (idx / layout.SEGMENTS).rglob("*")}
-    ingest(read_paths([_write(tmp_path, "new", _lines()[9:])]), idx, CHUNKING_EMBEDDER, progress=False)
+    ingest(read_paths([_write(tmp_path, "new", _lines()[9:])]), idx, CHUNKING_EMBEDDER)
     index = open_index(idx)
     assert index.manifest.segments[:-1] == base and len(index.manifest.segments) == 2
     for path, stamp in files.items():  # the old segment's files are the same files, untouched
@@ -123,14 +124,14 @@ def test_removal_marks_and_compaction_drops(tmp_path: Path) -> None:
     _segmented(tmp_path, idx)
     gone = sorted(json.loads(line)["_id"] for line in _lines())[:3]
     segments_before = open_index(idx).manifest.segments
-    remove(gone, idx, CHUNKING_EMBEDDER, chunking=_chunking(idx))
+    remove(gone, idx, CHUNKING_EMBEDDER, WriteOptions(chunking=_chunking(idx)))
     index = open_index(idx)
     assert index.manifest.segments == segments_before  # a removal adds no segment, only marks
     assert sum(len(d) for d in json.loads((index.path / "marks.json").read_text())["deleted"].values()) == 3
     assert not set(gone) & set(index.store.doc_ids())
     # an index built without those documents scores exactly the same: the statistics leave marked rows out
     kept = [line for line in _lines() if json.loads(line)["_id"] not in gone]
-    ingest(read_paths([_write(tmp_path, "kept", kept), PUBMED]), fresh, CHUNKING_EMBEDDER, progress=False)
+    ingest(read_paths([_write(tmp_path, "kept", kept), PUBMED]), fresh, CHUNKING_EMBEDDER)
     for query in QUERIES:
         a, b = _scores(idx, "bm25", query), _scores(fresh, "bm25", query)
         assert list(a) == list(b) and np.allclose(list(a.values()), list(b.values()), atol=1e-6), query
@@ -158,7 +159,7 @@ def test_deletions_during_a_compaction_are_kept(tmp_path: Path) -> None:
     victim = sorted(open_index(idx).store.doc_ids())[0]
 
     def meanwhile() -> None:  # a writer removes a document while the merge is being built
-        remove([victim], idx, CHUNKING_EMBEDDER, chunking=_chunking(idx))
+        remove([victim], idx, CHUNKING_EMBEDDER, WriteOptions(chunking=_chunking(idx)))
 
     result = compact(idx, before_publish=meanwhile)
     assert result is not None
@@ -181,7 +182,6 @@ def test_many_small_writes_trigger_compaction_and_unused_segments_are_collected(
             read_paths([_write(tmp_path, f"w{i}", [json.dumps(line)])]),
             idx,
             CHUNKING_EMBEDDER,
-            progress=False,
         )
     index = open_index(idx)
     assert len(index.segments) == COMPACT_SEGMENTS // 2  # the last write merged the smallest segments
@@ -218,14 +218,14 @@ def test_merging_segments_that_are_not_neighbours_keeps_every_passage_reachable(
         ("d", lines[6:9]),
         ("e", lines[9:]),
     ):
-        ingest(read_paths([_write(tmp_path, name, part)]), idx, CHUNKING_EMBEDDER, progress=False)
+        ingest(read_paths([_write(tmp_path, name, part)]), idx, CHUNKING_EMBEDDER)
     result = compact(idx, policy="auto", limit=4)  # the 4 smallest of 5: a, c, e and one larger
     assert result is not None and len(result.merged) == 4
     index = open_index(idx)
     low, high = index.segments[0].rows
     other = index.segments[1]
     assert low < other.rows[0] and other.rows[1] < high  # the merged range spans the other segment's
-    ingest(read_paths([_write(tmp_path, "all", lines)]), whole, CHUNKING_EMBEDDER, progress=False)
+    ingest(read_paths([_write(tmp_path, "all", lines)]), whole, CHUNKING_EMBEDDER)
     reference = open_index(whole)
     for doc_id in reference.store.doc_ids():
         rows = [p.row_id for p in index.store.passages_of(doc_id)]
@@ -240,14 +240,19 @@ def test_a_segment_too_small_for_its_ivf_lists_is_flat_until_compaction_makes_it
 ) -> None:
     idx = tmp_path / "idx"
     lines = _lines()
-    ingest(read_paths([_write(tmp_path, "a", lines)]), idx, CHUNKING_EMBEDDER, faiss_factory="IVF2,Flat")
+    ingest(
+        read_paths([_write(tmp_path, "a", lines)]),
+        idx,
+        CHUNKING_EMBEDDER,
+        WriteOptions(faiss_factory="IVF2,Flat"),
+    )
     copies = []
     for n in range(3):  # 30 more documents: enough vectors (39 per list) to train 2 lists
         for line in lines:
             record = json.loads(line)
             record["_id"], record["metadata"] = f"{record['_id']}-{n}", {}
             copies.append(json.dumps(record))
-    ingest(read_paths([_write(tmp_path, "b", copies)]), idx, CHUNKING_EMBEDDER, progress=False)
+    ingest(read_paths([_write(tmp_path, "b", copies)]), idx, CHUNKING_EMBEDDER)
     index = open_index(idx)
     assert index.manifest.faiss_factory == "IVF2,Flat"
     assert [s.meta["faiss_factory"] for s in index.segments] == ["Flat", "IVF2,Flat"]
@@ -266,7 +271,7 @@ def test_a_compaction_overtaken_by_a_rollback_publishes_nothing(tmp_path: Path) 
     idx = tmp_path / "idx"
     _segmented(tmp_path, idx)
     victim = sorted(open_index(idx).store.doc_ids())[0]
-    remove([victim], idx, CHUNKING_EMBEDDER, chunking=_chunking(idx))
+    remove([victim], idx, CHUNKING_EMBEDDER, WriteOptions(chunking=_chunking(idx)))
     assert victim not in open_index(idx).store.doc_ids()
     result = compact(idx, before_publish=lambda: rollback(idx))  # the merge drops the victim…
     assert result is None  # …but the live version has it again: nothing is published

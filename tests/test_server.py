@@ -94,7 +94,7 @@ def test_kill_9_during_an_upload_job(tmp_path) -> None:  # type: ignore[no-untyp
     from rag.readers import read_paths
 
     index = tmp_path / "idx"
-    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder(), progress=False)
+    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder())
     live = current_version(index)
     os.environ["RAG_API_KEY"] = "k"
     try:

@@ -36,9 +36,9 @@ def indexes(tmp_path_factory, real_embedder):  # type: ignore[no-untyped-def]
     insertion, which no sharding can reproduce."""
     root = tmp_path_factory.mktemp("shards")
     everything = read_paths([ABSTRACTS, PUBMED, PDF_DIR], PDF_MANIFEST)
-    ingest(everything, root / "one", real_embedder, progress=False)
-    ingest(read_paths([ABSTRACTS]), root / "a", real_embedder, progress=False)
-    ingest(read_paths([PUBMED, PDF_DIR], PDF_MANIFEST), root / "b", real_embedder, progress=False)
+    ingest(everything, root / "one", real_embedder)
+    ingest(read_paths([ABSTRACTS]), root / "a", real_embedder)
+    ingest(read_paths([PUBMED, PDF_DIR], PDF_MANIFEST), root / "b", real_embedder)
     router = ShardRouter(
         [LocalShard(open_index(root / "a")), LocalShard(open_index(root / "b"))], real_embedder
     )

@@ -20,6 +20,7 @@ from rag.index.ingest import IngestReport, ingest, reindex, remove, withdraw
 from rag.index.layout import version_dir
 from rag.index.live import list_versions, rollback, use
 from rag.index.manifest import Manifest
+from rag.index.options import WriteOptions
 from rag.index.upgrade import upgrade
 from rag.index.version import open_index
 from rag.readers import read_paths
@@ -74,21 +75,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             model=model,
             address=args.ray,
             metadata=args.metadata,
-            chunking=chunking(args, s, args.index),
+            options=WriteOptions.of(s, chunking(args, s, args.index), progress=not args.quiet),
             workers=args.ray_workers,
             segment_documents=args.ray_segment_docs,
             batch_size=s.embed_batch,
-            progress=not args.quiet,
-            compact_segments=s.compact_segments,
         )
     else:
         report = ingest(
             read_paths(args.paths, args.metadata),
             args.index,
             make_embedder(model, batch_size=s.embed_batch),
-            chunking=chunking(args, s, args.index),
-            progress=not args.quiet,
-            compact_segments=s.compact_segments,
+            WriteOptions.of(s, chunking(args, s, args.index), progress=not args.quiet),
         )
     _write_report(args, report)
     if args.json:
@@ -129,7 +126,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
             ids.extend(found)
     if not ids:
         raise InvalidInput("name document ids, or --source FILE for the documents read from a file")
-    report = remove(ids, args.index, embedder, chunking=kept, compact_segments=args.settings.compact_segments)
+    report = remove(ids, args.index, embedder, WriteOptions.of(args.settings, kept, progress=False))
     print(
         f"{args.index}: version {report.version} — {report.removed} removed, {report.failed} not found; "
         f"index holds {report.counts['documents']} documents"
@@ -145,10 +142,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     report = reindex(
         args.index,
         make_embedder(model, batch_size=args.settings.embed_batch),
-        chunking=params,
-        faiss_factory=factory,
-        progress=not args.quiet,
-        compact_segments=args.settings.compact_segments,
+        WriteOptions.of(args.settings, params, faiss_factory=factory, progress=not args.quiet),
     )
     _write_report(args, report)
     print(
@@ -170,9 +164,8 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     if not ids:
         raise InvalidInput("name document ids, or a --file with one id per line")
     embedder, kept = index_embedder(args.index)
-    report = withdraw(
-        ids, args.reason, args.index, embedder, chunking=kept, compact_segments=args.settings.compact_segments
-    )
+    options = WriteOptions.of(args.settings, kept, progress=False)
+    report = withdraw(ids, args.reason, args.index, embedder, options)
     print(
         f"{args.index}: version {report.version} — {report.withdrawn} withdrawn from answers, "
         f"{report.failed} not found"

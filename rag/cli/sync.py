@@ -11,6 +11,7 @@ from rag.cli.common import chunking, common, existing_model, index_embedder
 from rag.cli.content import audited
 from rag.embed import make_embedder
 from rag.index.ingest import IngestReport
+from rag.index.options import WriteOptions
 from rag.index.sync import PATTERN, sync
 
 
@@ -33,10 +34,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
         args.folder,
         args.index,
         embedder,
-        chunking=kept,
+        WriteOptions.of(args.settings, kept, progress=False),
         pattern=args.pattern,
         on_file=say,
-        compact_segments=args.settings.compact_segments,
     )
     if args.json:
         print(json.dumps([{"file": name, **report.to_dict()} for name, report in done], indent=2))

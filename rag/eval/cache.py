@@ -16,6 +16,7 @@ from rag.errors import InvalidInput, RagError
 from rag.index import layout
 from rag.index.ingest import ingest
 from rag.index.manifest import Manifest, file_digest
+from rag.index.options import WriteOptions
 from rag.index.upgrade import upgrade
 from rag.readers import read_paths
 
@@ -46,8 +47,7 @@ def cached_index(
         read_paths([corpus]),
         path,
         embedder,
-        chunking=chunking,
-        progress=progress,
+        WriteOptions(chunking=chunking, progress=progress),
         extra={"corpus_sha256": corpus_sha},
     )
     if report.failed:

@@ -25,14 +25,14 @@ import numpy as np
 from tqdm import tqdm
 
 from rag.chunking import ChunkingParams, chunk_document, content_hash, index_text
-from rag.config import COMPACT_SEGMENTS
 from rag.embed.embedder import Embedder
 from rag.errors import IndexMismatch
 from rag.index import layout
 from rag.index.compact import maybe_compact
-from rag.index.dense import DEFAULT_FACTORY, DenseIndex
+from rag.index.dense import DenseIndex
 from rag.index.lexical import K1, B
 from rag.index.manifest import Manifest, file_digests
+from rag.index.options import WriteOptions
 from rag.index.resume_log import RESUME_LOG, ResumeLog
 from rag.index.segment import Marks, new_segment_dir, publish_segment, write_segment
 from rag.index.segmented import SegmentedDense, SegmentedStore
@@ -43,7 +43,6 @@ from rag.types import Document
 EMBED_BATCH = 256
 SENTENCE_BATCH = 512
 RETRACTED = "Retracted Publication"
-KEEP_VERSIONS = 3
 
 
 @dataclass
@@ -166,18 +165,15 @@ class _SentenceEmbedder:
 def building(
     index_dir: Path,
     embedder: Embedder,
+    options: WriteOptions,
     *,
-    chunking: ChunkingParams,
-    faiss_factory: str = DEFAULT_FACTORY,
-    progress: bool = True,
-    keep_versions: int = KEEP_VERSIONS,
-    compact_segments: int = COMPACT_SEGMENTS,
     extra: dict[str, Any] | None = None,
     fresh: bool = False,
 ) -> Iterator[Builder]:
     """Build a new version of ``index_dir`` (module docstring); ``builder.published`` tells the outcome."""
+    chunking = options.chunking
     with layout.writer_lock(index_dir):
-        layout.prune(index_dir, keep_versions)  # also clears temp builds a crash left behind
+        layout.prune(index_dir, options.keep_versions)  # also clears temp builds a crash left behind
         parent = layout.current_version(index_dir)
         version = layout.new_version_name()
         base = None if parent is None or fresh else _check_base(index_dir, parent, embedder, chunking)
@@ -185,14 +181,14 @@ def building(
         marks = Marks() if base is None else Marks.read(layout.version_dir(index_dir, parent))
         seg_tmp = new_segment_dir(index_dir)
         row_base = 1 + max([s.rows[1] for s in segments] + [0])
-        factory = base.faiss_factory if base else faiss_factory
+        factory = base.faiss_factory if base else options.faiss_factory
         new_store = Store(seg_tmp / layout.STORE, row_base=row_base)
         store = SegmentedStore(segments, marks, new=new_store)
         dense = SegmentedDense(
             segments, store, embedder.dimension, new=DenseIndex.create(embedder.dimension, factory)
         )
         log = ResumeLog(index_dir / RESUME_LOG, embedder.name, embedder.dimension)
-        builder = Builder(store, dense, embedder, chunking, progress, log)
+        builder = Builder(store, dense, embedder, chunking, options.progress, log)
         yield builder
         extra_changed = any((base.extra if base else {}).get(k) != v for k, v in (extra or {}).items())
         if builder.changes == 0 and not fresh and not extra_changed:  # nothing to publish: live stays
@@ -235,10 +231,10 @@ def building(
         manifest.write(tmp)
         layout.publish(index_dir, tmp, version)
         log.close(delete=True)
-        layout.prune(index_dir, keep_versions)
+        layout.prune(index_dir, options.keep_versions)
     builder.published = Published(version, parent, counts, builder.passages_embedded)
     # outside the lock: readers and writers go on meanwhile
-    maybe_compact(index_dir, len(listed), limit=compact_segments)
+    maybe_compact(index_dir, len(listed), limit=options.compact_segments)
 
 
 BM25_PARAMETERS = {

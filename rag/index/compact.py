@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.config import COMPACT_SEGMENTS
+from rag.config import COMPACT_SEGMENTS, KEEP_VERSIONS
 from rag.errors import InvalidInput, WriterBusy
 from rag.index import layout
 from rag.index.dense import DenseIndex
@@ -67,7 +67,7 @@ def compact(
     *,
     policy: str = "all",
     limit: int = COMPACT_SEGMENTS,
-    keep_versions: int = 3,
+    keep_versions: int = KEEP_VERSIONS,
     before_publish: Callable[[], None] | None = None,
 ) -> Compacted | None:
     """Merge segments of the live version (module docstring); ``None`` when there is nothing to do."""

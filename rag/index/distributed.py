@@ -29,10 +29,10 @@ from typing import Any
 import numpy as np
 
 from rag.chunking import ChunkingParams, chunk_document, index_text
-from rag.config import COMPACT_SEGMENTS
 from rag.embed import Embedder, make_embedder
 from rag.errors import InvalidInput
 from rag.index.ingest import IngestReport, ingest
+from rag.index.options import WriteOptions
 from rag.readers import MetadataFile, ReadResult, discover, read_one
 from rag.types import Document, Notice
 
@@ -127,12 +127,10 @@ def ingest_ray(
     model: str,
     address: str = "auto",
     metadata: Path | None = None,
-    chunking: ChunkingParams = ChunkingParams(),
+    options: WriteOptions = WriteOptions(),
     workers: int = 2,
     batch_size: int = 32,
-    progress: bool = False,
     segment_documents: int = SEGMENT_DOCUMENTS,
-    compact_segments: int = COMPACT_SEGMENTS,
 ) -> IngestReport:
     """Read, chunk and embed ``paths`` on a Ray cluster (``address``: ``auto`` for the cluster
     ``RAY_ADDRESS`` or ``ray start`` made, ``local`` to start one here, else ``HOST:PORT``) with
@@ -162,14 +160,14 @@ def ingest_ray(
     try:
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True  # the index a local ingest would build
-        context.enable_progress_bars = progress
+        context.enable_progress_bars = options.progress
         pool = ray.data.ActorPoolStrategy(size=workers)
         dataset = (
             ray.data.from_items([{"path": str(p)} for p in files], override_num_blocks=max(1, len(files)))
             .flat_map(_Parse, fn_constructor_args=(metadata,), compute=pool)
             .map_batches(
                 _Embed,
-                fn_constructor_args=(model, asdict(chunking), batch_size),
+                fn_constructor_args=(model, asdict(options.chunking), batch_size),
                 batch_size=DOCS_PER_BATCH,
                 batch_format="default",
                 compute=pool,
@@ -177,14 +175,7 @@ def ingest_ray(
         )  # fmt: skip
         total = IngestReport()
         for block in _blocks(_results(dataset.iter_rows(), lookup), segment_documents):
-            report = ingest(
-                block,
-                index_dir,
-                lookup,
-                chunking=chunking,
-                progress=progress,
-                compact_segments=compact_segments,
-            )
+            report = ingest(block, index_dir, lookup, options)
             total = _added_up(total, report)
         return total
     finally:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -19,11 +19,10 @@ from typing import Any
 
 from tqdm import tqdm
 
-from rag.chunking import ChunkingParams, content_hash, full_text
-from rag.config import COMPACT_SEGMENTS
+from rag.chunking import content_hash, full_text
 from rag.embed.embedder import Embedder
-from rag.index.builder import KEEP_VERSIONS, Builder, Published, building
-from rag.index.dense import DEFAULT_FACTORY
+from rag.index.builder import Builder, Published, building
+from rag.index.options import WriteOptions
 from rag.index.version import open_index
 from rag.readers import ReadResult
 from rag.types import Document
@@ -73,10 +72,12 @@ class IngestReport:
 
 
 @contextmanager
-def _writing(index_dir: Path, embedder: Embedder, report: IngestReport, **options: Any) -> Iterator[Builder]:
+def _writing(
+    index_dir: Path, embedder: Embedder, report: IngestReport, options: WriteOptions, **kwargs: Any
+) -> Iterator[Builder]:
     """A new version through ``rag.index.builder.building``; fills in ``report`` once it is live."""
     started = time.perf_counter()
-    with building(index_dir, embedder, **options) as builder:
+    with building(index_dir, embedder, options, **kwargs) as builder:
         yield builder
     assert builder.published is not None
     report.finish(index_dir, started, builder.published)
@@ -96,12 +97,8 @@ def ingest(
     results: Iterable[ReadResult],
     index_dir: Path,
     embedder: Embedder,
+    options: WriteOptions = WriteOptions(),
     *,
-    chunking: ChunkingParams = ChunkingParams(),
-    faiss_factory: str = DEFAULT_FACTORY,
-    progress: bool = True,
-    keep_versions: int = KEEP_VERSIONS,
-    compact_segments: int = COMPACT_SEGMENTS,
     extra: dict[str, Any] | None = None,
 ) -> IngestReport:
     """Ingest read results into ``index_dir`` as a new live version; returns the report.
@@ -109,16 +106,8 @@ def ingest(
     ``extra`` is merged into the manifest's ``extra`` field (inherited from the previous version).
     """
     report = IngestReport()
-    options = {
-        "chunking": chunking,
-        "faiss_factory": faiss_factory,
-        "progress": progress,
-        "keep_versions": keep_versions,
-        "compact_segments": compact_segments,
-        "extra": extra,
-    }
-    with _writing(index_dir, embedder, report, **options) as builder:
-        for result in tqdm(results, desc="files", unit="file", disable=not progress):
+    with _writing(index_dir, embedder, report, options, extra=extra) as builder:
+        for result in tqdm(results, desc="files", unit="file", disable=not options.progress):
             report.files_seen += 1
             if result.error is not None:
                 report.failed += 1
@@ -189,56 +178,25 @@ def remove(
     doc_ids: Iterable[str],
     index_dir: Path,
     embedder: Embedder,
-    *,
-    chunking: ChunkingParams,
-    progress: bool = False,
-    keep_versions: int = KEEP_VERSIONS,
-    compact_segments: int = COMPACT_SEGMENTS,
+    options: WriteOptions,
 ) -> IngestReport:
-    """Remove documents by id from store, FAISS and BM25 (a new version); unknown ids are failures."""
-    report = IngestReport()
-    with _writing(
-        index_dir,
-        embedder,
-        report,
-        chunking=chunking,
-        progress=progress,
-        keep_versions=keep_versions,
-        compact_segments=compact_segments,
-    ) as builder:
-        for doc_id in doc_ids:
-            if builder.remove(doc_id):
-                report.removed += 1
-            else:
-                report.not_found(doc_id)
-    return report
+    """Remove documents by id from store, FAISS and BM25 (a new version); unknown ids are failures.
+    ``options.chunking`` is the index's own."""
+    return _each_id(doc_ids, index_dir, embedder, options, Builder.remove, "removed")
 
 
 def reindex(
     index_dir: Path,
     embedder: Embedder,
-    *,
-    chunking: ChunkingParams,
-    faiss_factory: str = DEFAULT_FACTORY,
-    progress: bool = True,
-    keep_versions: int = KEEP_VERSIONS,
-    compact_segments: int = COMPACT_SEGMENTS,
+    options: WriteOptions,
 ) -> IngestReport:
     """Build a complete new version from the documents of the live one, with a (possibly new)
     model, chunking or FAISS factory. The live version keeps serving until the new one is published."""
     source = open_index(index_dir)
     report = IngestReport()
-    options = {
-        "chunking": chunking,
-        "faiss_factory": faiss_factory,
-        "progress": progress,
-        "keep_versions": keep_versions,
-        "compact_segments": compact_segments,
-        "extra": source.manifest.extra,
-        "fresh": True,
-    }
-    with _writing(index_dir, embedder, report, **options) as builder:
-        for doc_id in tqdm(source.store.doc_ids(), desc="documents", unit="doc", disable=not progress):
+    with _writing(index_dir, embedder, report, options, extra=source.manifest.extra, fresh=True) as builder:
+        documents = tqdm(source.store.doc_ids(), desc="documents", unit="doc", disable=not options.progress)
+        for doc_id in documents:
             doc = source.store.load_document(doc_id)
             digest = source.store.stored_hash(doc_id)
             if doc is not None and digest is not None:
@@ -253,25 +211,28 @@ def withdraw(
     reason: str,
     index_dir: Path,
     embedder: Embedder,
-    *,
-    chunking: ChunkingParams,
-    keep_versions: int = KEEP_VERSIONS,
-    compact_segments: int = COMPACT_SEGMENTS,
+    options: WriteOptions,
 ) -> IngestReport:
-    """Exclude documents from answers (a new version); they stay in the index, flagged by `rag info`."""
+    """Exclude documents from answers (a new version); they stay in the index, flagged by `rag info`.
+    ``options.chunking`` is the index's own."""
+    return _each_id(doc_ids, index_dir, embedder, options, lambda b, d: b.withdraw(d, reason), "withdrawn")
+
+
+def _each_id(
+    doc_ids: Iterable[str],
+    index_dir: Path,
+    embedder: Embedder,
+    options: WriteOptions,
+    act: Callable[[Builder, str], bool],
+    counter: str,
+) -> IngestReport:
+    """One new version that applies ``act`` to each id; the report's ``counter`` counts the ids it
+    applied to, and an id it did not know is a failure."""
     report = IngestReport()
-    with _writing(
-        index_dir,
-        embedder,
-        report,
-        chunking=chunking,
-        progress=False,
-        keep_versions=keep_versions,
-        compact_segments=compact_segments,
-    ) as builder:
+    with _writing(index_dir, embedder, report, options) as builder:
         for doc_id in doc_ids:
-            if builder.withdraw(doc_id, reason):
-                report.withdrawn += 1
+            if act(builder, doc_id):
+                setattr(report, counter, getattr(report, counter) + 1)
             else:
                 report.not_found(doc_id)
     return report

@@ -21,14 +21,14 @@ import resource
 import signal
 import subprocess
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rag.chunking import ChunkingParams
-from rag.config import COMPACT_SEGMENTS, JOB_MEMORY_MB, JOB_TIMEOUT_S
+from rag.config import JOB_MEMORY_MB, JOB_TIMEOUT_S
 from rag.errors import IngestAborted, RagError, WriterBusy
 from rag.index.ingest import IngestReport
 from rag.index.layout import current_version
+from rag.index.options import WriteOptions
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
 BUSY_EXIT = 75  # EX_TEMPFAIL: another writer holds the index; the caller may retry
@@ -48,10 +48,9 @@ def ingest_isolated(
     *,
     model: str,
     metadata: Path | None = None,
-    chunking: ChunkingParams = ChunkingParams(),
+    options: WriteOptions = WriteOptions(),
     batch_size: int = 32,
     limits: Limits = Limits(),
-    compact_segments: int = COMPACT_SEGMENTS,
 ) -> IngestReport:
     """``rag.index.ingest.ingest(read_paths(paths, metadata), ...)`` in a child process.
 
@@ -62,10 +61,9 @@ def ingest_isolated(
         "metadata": str(metadata) if metadata else None,
         "index": str(index_dir),
         "model": model,
-        "chunking": asdict(chunking),
+        "options": replace(options, progress=False).to_dict(),  # the child writes no bars
         "batch_size": batch_size,
         "memory_mb": limits.memory_mb,
-        "compact_segments": compact_segments,
     }
     env = {**os.environ, "TQDM_DISABLE": "1", "PYTHONUNBUFFERED": "1"}
     live = current_version(index_dir)
@@ -150,9 +148,7 @@ def _child() -> int:
             read_paths([Path(p) for p in spec["paths"]], metadata),
             Path(spec["index"]),
             make_embedder(spec["model"], batch_size=spec["batch_size"]),
-            chunking=ChunkingParams(**spec["chunking"]),
-            progress=False,
-            compact_segments=spec["compact_segments"],
+            WriteOptions.from_dict(spec["options"]),
         )
     except WriterBusy as exc:
         print(exc, file=sys.stderr)

@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from rag.chunking import ChunkingParams
-from rag.config import COMPACT_SEGMENTS
 from rag.embed import Embedder
 from rag.errors import InvalidInput, ReaderError
 from rag.index.ingest import IngestReport, ingest
 from rag.index.layout import current_version, version_dir
 from rag.index.manifest import Manifest
+from rag.index.options import WriteOptions
 from rag.readers import ReadResult, read_paths
 
 PATTERN = "pubmed*n*.xml.gz"
@@ -45,14 +44,13 @@ def sync(
     folder: Path,
     index_dir: Path,
     embedder: Embedder,
+    options: WriteOptions,
     *,
-    chunking: ChunkingParams,
     pattern: str = PATTERN,
-    progress: bool = False,
     on_file: Callable[[str, IngestReport], None] | None = None,
-    compact_segments: int = COMPACT_SEGMENTS,
 ) -> list[tuple[str, IngestReport]]:
-    """Apply every pending file, one version each; returns each file's report."""
+    """Apply every pending file, one version each; returns each file's report. ``options.chunking``
+    is the index's own."""
     done = applied(index_dir)
     out: list[tuple[str, IngestReport]] = []
     for path in pending(folder, index_dir, pattern):
@@ -60,10 +58,8 @@ def sync(
             _strict(read_paths([path])),
             index_dir,
             embedder,
-            chunking=chunking,
-            progress=progress,
+            options,
             extra={APPLIED: [*done, path.name]},
-            compact_segments=compact_segments,
         )
         done.append(path.name)
         out.append((path.name, report))
