@@ -5,36 +5,22 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
-from rag.chunking import ChunkingParams
-from rag.cli.common import chunking as configured_chunking
+from rag.cli.evalrun import apply_fusion, eval_index, out_dir, run_config
+from rag.cli.evidence import cmd_evidence
 from rag.config import FUSIONS, MODES, RERANK, RETRIEVER_MODES
-from rag.embed.embedder import Embedder, make_embedder
+from rag.embed.embedder import Embedder
 from rag.engine import Engine
-from rag.errors import InvalidInput
 from rag.eval.beir import BeirDataset, load_beir
-from rag.eval.cache import cached_index
-from rag.eval.evidence import (
-    check_baseline,
-    compare_runs,
-    evaluate_evidence,
-    load_rationales,
-    load_sentences,
-)
-from rag.eval.machine import machine
 from rag.eval.pubmedqa import DEMO_ITEMS, convert
 from rag.eval.retrieval import METRICS, evaluate_retrieval
-from rag.index.version import IndexVersion, open_index
+from rag.index.version import IndexVersion
 
 PUBMEDQA_METRICS = ["recall@1", "mrr@10", "ndcg@10", "precision@1"]
-
-WHOLE_DOCUMENT_WORDS = 100_000
 
 
 def add_parsers(sub: Any) -> None:
@@ -81,62 +67,10 @@ def add_parsers(sub: Any) -> None:
     p.set_defaults(func=cmd_pubmedqa)
 
 
-def _chunking(args: argparse.Namespace) -> ChunkingParams:
-    if args.whole_documents:
-        return ChunkingParams(chunk_words=WHOLE_DOCUMENT_WORDS, overlap_sentences=0)
-    return configured_chunking(args, args.settings)
-
-
-def _index(
-    args: argparse.Namespace, corpus: Path
-) -> tuple[Embedder, IndexVersion, ChunkingParams, dict[str, Any]]:
-    embedder = make_embedder(args.model or args.settings.model, batch_size=args.settings.embed_batch)
-    chunking = _chunking(args)
-    t = time.perf_counter()
-    path, reused = cached_index(corpus, args.index_cache, embedder, chunking, progress=not args.quiet)
-    build = time.perf_counter() - t
-    return (
-        embedder,
-        open_index(path, model=embedder.name),
-        chunking,
-        {"seconds": round(build, 2), "reused": reused},
-    )
-
-
-def _apply_fusion(args: argparse.Namespace) -> None:
-    """``--fusion`` overrides ``RAG_FUSION`` in the run's settings, so the hybrid mode, the reranked
-    mode's first stage and the answers all fuse alike, with ``RAG_FUSION_WEIGHTS``."""
-    if args.fusion:
-        args.settings = args.settings.model_copy(update={"fusion": args.fusion})
-
-
-def _out(args: argparse.Namespace, name: str) -> Path:
-    out = args.out or Path("runs") / name
-    out.mkdir(parents=True, exist_ok=True)
-    return out
-
-
-def _config(args: argparse.Namespace, embedder: Any, index: Any, chunking: ChunkingParams) -> dict[str, Any]:
-    return {
-        "data": str(args.data),
-        "split": getattr(args, "split", None),
-        "model": embedder.name,
-        "chunking": asdict(chunking),
-        "fusion": args.settings.fusion,
-        "fusion_weights": args.settings.fusion_weights,
-        "index": str(index.path),
-        "index_version": index.version,
-        "manifest_documents_hash": index.manifest.documents_hash,
-        "counts": index.manifest.counts,
-        "machine": machine(),
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-
-
 def _run_retrieval(
     args: argparse.Namespace, dataset: BeirDataset, out: Path, modes: list[str], k: int, metrics: list[str]
 ) -> tuple[dict[str, Any], IndexVersion, Embedder]:
-    embedder, index, chunking, build = _index(args, dataset.corpus)
+    embedder, index, chunking, build = eval_index(args, dataset.corpus)
     reranker = None
     if RERANK in modes:
         rerank_engine = Engine(index.path.parent.parent, args.settings, embedder=embedder)
@@ -165,7 +99,7 @@ def _run_retrieval(
     worst_mode = "hybrid" if "hybrid" in result.per_query else modes[-1]
     worst = sorted(result.per_query[worst_mode].items(), key=lambda kv: kv[1])[:10]
     report = {
-        "config": {**_config(args, embedder, index, chunking), "modes": modes, "k": k},
+        "config": {**run_config(args, embedder, index, chunking), "modes": modes, "k": k},
         "metrics": result.metrics,
         "timings": {
             "index_build": build,
@@ -211,18 +145,18 @@ def _print_metrics(report: dict, out: Path) -> None:
 
 
 def cmd_retrieval(args: argparse.Namespace) -> int:
-    _apply_fusion(args)
+    apply_fusion(args)
     dataset = load_beir(args.data, args.split)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-    _run_retrieval(args, dataset, _out(args, f"{args.data.name}-{args.split}"), modes, args.k, METRICS)
+    _run_retrieval(args, dataset, out_dir(args, f"{args.data.name}-{args.split}"), modes, args.k, METRICS)
     return 0
 
 
 def cmd_pubmedqa(args: argparse.Namespace) -> int:
-    _apply_fusion(args)
+    apply_fusion(args)
 
     dataset = convert(args.data, args.index_cache / "pubmedqa-beir")
-    out = _out(args, "pubmedqa")
+    out = out_dir(args, "pubmedqa")
     report, index, embedder = _run_retrieval(args, dataset, out, list(RETRIEVER_MODES), 10, PUBMEDQA_METRICS)
     engine = Engine(index.path.parent.parent, args.settings, embedder=embedder)
     held_out = set(sorted(dataset.queries)[:DEMO_ITEMS])  # never seen by the packaged selector
@@ -244,79 +178,4 @@ def cmd_pubmedqa(args: argparse.Namespace) -> int:
         f"\nanswers cite the right article: {cited / n:.3f} (as reference [1]: {first / n:.3f}); on the "
         f"{len(held_out)} questions the selector never trained on: {cited_held / len(held_out):.3f}"
     )
-    return 0
-
-
-def _baseline_rows(path: Path) -> list[dict[str, Any]]:
-    try:
-        return list(json.loads(path.read_text(encoding="utf-8"))["per_claim"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InvalidInput(
-            f"--baseline {path}: not an evidence.json written by rag eval evidence ({exc})"
-        ) from None
-
-
-def cmd_evidence(args: argparse.Namespace) -> int:
-    baseline = _baseline_rows(args.baseline) if args.baseline else None  # fail before the long run
-    dataset = load_beir(args.data, args.split)
-    rationales = load_rationales(args.data, args.split)
-    if baseline is not None:
-        check_baseline(baseline, [c["_id"] for c in rationales])
-    sentences = load_sentences(args.data)
-    embedder, index, chunking, build = _index(args, dataset.corpus)
-    engine = Engine(index.path.parent.parent, args.settings, embedder=embedder)
-    t = time.perf_counter()
-    result = evaluate_evidence(engine, rationales, sentences, dataset.qrels, progress=not args.quiet)
-    seconds = time.perf_counter() - t
-    out = _out(args, f"{args.data.name}-{args.split}-evidence")
-    report = {
-        "config": {
-            **_config(args, embedder, index, chunking),
-            "selector": engine.selector.name,
-            "policy": engine.selector.policy.to_dict(),
-            "mode": args.settings.mode,
-        },
-        "sentence": result.sentence,
-        "citation_precision": result.citation_precision,
-        "refusal_with_evidence": result.refusal_with_evidence,
-        "answered_without_evidence": result.answered_without_evidence,
-        "claims": result.claims,
-        "claims_with_evidence": result.claims_with_evidence,
-        "intervals_95": {k: list(v) for k, v in result.intervals.items()},
-        "comparison": None,
-        "timings": {
-            "index_build": build,
-            "seconds": round(seconds, 2),
-            "claims_per_second": round(result.claims / seconds, 2) if seconds else None,
-        },
-        "per_claim": result.per_claim,
-    }
-    comparison = compare_runs(result.per_claim, baseline) if baseline is not None else {}
-    if comparison:
-        report["comparison"] = {"baseline": str(args.baseline), "figures": comparison}
-    (out / "evidence.json").write_text(json.dumps(report, indent=2) + "\n")
-    sent, ci = result.sentence, result.intervals
-
-    def band(name: str) -> str:
-        return f" (95% CI {ci[name][0]:.3f}-{ci[name][1]:.3f})" if name in ci else ""
-
-    print(
-        f"\nsentence-level evidence: precision {sent['precision']:.4f}  recall {sent['recall']:.4f}  "
-        f"F1 {sent['f1']:.4f}{band('f1')}"
-    )
-    print(f"citation precision (document level): {result.citation_precision:.4f}{band('citation_precision')}")
-    print(
-        f"'insufficient evidence' although evidence exists: {result.refusal_with_evidence:.4f} "
-        f"of {result.claims_with_evidence} claims"
-    )
-    print(
-        f"answered although no evidence exists: {result.answered_without_evidence:.4f} "
-        f"of {result.claims - result.claims_with_evidence} claims"
-    )
-    if comparison:
-        print(f"\nagainst {args.baseline} (paired bootstrap over claims, 95% interval of the difference):")
-        for name, d in comparison.items():
-            interval = f"[{d['low']:+.4f}, {d['high']:+.4f}]"
-            print(f"  {name:<26} {d['difference']:+.4f}  {interval}  p={d['p']:.3f}")
-    print(f"report: {out / 'evidence.json'} (95% intervals: bootstrap over claims)")
     return 0
