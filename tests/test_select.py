@@ -104,6 +104,46 @@ def test_document_coverage_counts_the_question_words_of_all_its_pool_sentences()
     assert col["document_overlap_rare_minus_best"].tolist() == pytest.approx([0.0, 0.0, b - a])
 
 
+_FEATURES_IN_A_PROCESS = """
+import sys
+from conftest import make_hit
+from rag.answer.select.candidates import candidates
+from rag.answer.select.features import featurize
+from rag.embed.embedder import HashingEmbedder
+
+question = (
+    "Do heparin, enoxaparin, warfarin, aspirin or filters cause bleeding, thrombocytopenia, migration, "
+    "occlusion, embolism or death after trauma surgery?"
+)
+pool = candidates([
+    make_hit("a", "Enoxaparin caused bleeding after trauma surgery. Heparin caused thrombocytopenia. "
+             "Warfarin caused bleeding."),
+    make_hit("b", "Filter migration and occlusion followed surgery. Aspirin caused no embolism.", rank=2),
+    make_hit("c", "Death after trauma was rare. Heparin and aspirin were given after surgery.", rank=3),
+])
+emb = HashingEmbedder()
+x = featurize(question, emb.embed([question])[0], pool, emb.embed([c.text for c in pool]))
+sys.stdout.write(x.tobytes().hex())
+"""
+
+
+def test_features_do_not_depend_on_the_string_hash_seed() -> None:
+    """Set order follows PYTHONHASHSEED; sums over sets of IDF weights must not (bit-for-bit retraining).
+    With plain ``sum`` this pool's features differ in the last bit under seed 7."""
+    outputs = set()
+    for seed in map(str, range(8)):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(Path(__file__).parent)}
+        run = subprocess.run(
+            [sys.executable, "-c", _FEATURES_IN_A_PROCESS],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        outputs.add(run.stdout)
+    assert len(outputs) == 1
+
+
 # -- policy -------------------------------------------------------------------------------------
 def test_policy_abstains_cites_one_or_several_and_caps_documents() -> None:
     policy = Policy(abstain=0.3, include=0.5, relative=0.5, max_sentences=3, max_documents=2)

@@ -10,6 +10,7 @@ background and methods ("little is known", "we aimed to", "were randomised"). Th
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -171,11 +172,13 @@ def featurize(
     # words that many candidates share (the topic) weigh less than the question's rarer words
     df = Counter(w for t in terms for w in t & q_terms)
     idf = {w: np.log((n + 1) / (df.get(w, 0) + 1)) + 1 for w in q_terms}
-    idf_total = sum(idf.values()) or 1.0
+    # fsum: exactly rounded, so the order of these sets (the process's string hash seed) cannot
+    # change the last bit of a feature, and retraining reproduces the weights in any process
+    idf_total = math.fsum(idf.values()) or 1.0
     in_document_terms: dict[str, set[str]] = {}
     for c, t in zip(pool, terms, strict=True):
         in_document_terms.setdefault(c.hit.doc_id, set()).update(t & q_terms)
-    doc_rare = {d: sum(idf[w] for w in shared) / idf_total for d, shared in in_document_terms.items()}
+    doc_rare = {d: math.fsum(idf[w] for w in shared) / idf_total for d, shared in in_document_terms.items()}
     doc_plain = {d: len(shared) / max(len(q_terms), 1) for d, shared in in_document_terms.items()}
     best_doc_rare = max(doc_rare.values(), default=0.0)
     q_numbers = set(_NUMBER.findall(question))
@@ -198,7 +201,7 @@ def featurize(
             1.0 / cos_rank[i],
             shared / len(q_terms) if q_terms else 0.0,
             shared / len(s_terms) if s_terms else 0.0,
-            sum(idf[w] for w in q_terms & s_terms) / idf_total,
+            math.fsum(idf[w] for w in q_terms & s_terms) / idf_total,
             len(q_numbers & set(_NUMBER.findall(text))) / len(q_numbers) if q_numbers else 0.0,
             1.0 / (1 + sum(v > cos[i] for v in in_document[c.hit.doc_id])),
             cos[before] if before is not None else 0.0,
