@@ -9,8 +9,9 @@ paragraph is the exception: pages are joined first, so the page range is kept in
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.config import CHUNK_WORDS, OVERLAP_SENTENCES
 from rag.errors import InvalidInput
@@ -18,6 +19,13 @@ from rag.text.sentences import split_sentences
 from rag.types import Document, Passage, Section
 
 SECTION_SEPARATOR = "\n\n"
+# A line that is only "Introduction" or "Background" (maybe numbered: "1. Introduction"), far enough
+# into the text not to be the abstract's own first heading: where a full text's body begins.
+_BODY_HEADING = re.compile(
+    r"(?m)^[ \t]*(?:(?:\d{1,2}|[IVX]{1,4})\.?[ \t]+)?"
+    r"(?:Introduction|INTRODUCTION|Background|BACKGROUND)[ \t]*$"
+)
+_MIN_ABSTRACT_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +52,37 @@ class ChunkingParams:
 def full_text(doc: Document) -> str:
     """The document's text as stored: its sections joined by blank lines."""
     return SECTION_SEPARATOR.join(s.text for s in doc.sections)
+
+
+def body_start(doc: Document) -> int | None:
+    """Where a full text's body begins after its abstract, as an offset into ``full_text(doc)``;
+    ``None`` when the document is an abstract alone or its structure is not known.
+
+    A reader that knows the structure says how many leading sections are the abstract
+    (``extra["abstract_sections"]``, JATS); otherwise the body begins at the first line that is only
+    an "Introduction" or "Background" heading, after the first 200 characters and within the first
+    half of the text (PDFs). Sentence positions are measured within the abstract or the body
+    (``rag.answer.select.features``), as they are within the abstracts the selector learned from.
+    """
+    sections = doc.extra.get("abstract_sections")
+    if isinstance(sections, int) and 0 < sections < len(doc.sections):
+        return sum(len(s.text) + len(SECTION_SEPARATOR) for s in doc.sections[:sections])
+    text = full_text(doc)
+    for match in _BODY_HEADING.finditer(text):
+        if match.start() > len(text) // 2:
+            break
+        if match.start() >= _MIN_ABSTRACT_CHARS:
+            return match.start()
+    return None
+
+
+def with_body_start(doc: Document) -> Document:
+    """``doc`` with ``extra["body_start"]`` set to ``body_start(doc)`` (left out when ``None``)."""
+    start = body_start(doc)
+    extra = {k: v for k, v in doc.extra.items() if k != "body_start"}
+    if start is not None:
+        extra["body_start"] = start
+    return doc if extra == doc.extra else replace(doc, extra=extra)
 
 
 def passage_id(doc_id: str, ordinal: int) -> str:

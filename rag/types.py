@@ -87,6 +87,7 @@ class DocumentInfo:
     doi: str | None = None
     publication_types: tuple[str, ...] = ()
     chars: int | None = None  # length of the document's full text (for sentence positions)
+    body_start: int | None = None  # a full text's body begins here, after its abstract (rag.chunking)
 
 
 @dataclass(frozen=True, slots=True)

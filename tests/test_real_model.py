@@ -62,6 +62,23 @@ def test_pdf_answer_has_page_numbers_and_doi(real_index: Path, real_embedder) ->
     _check_answer(answer, real_index)
 
 
+def test_a_finding_in_a_pdfs_abstract_is_quoted(real_index: Path, real_embedder) -> None:  # type: ignore[no-untyped-def]
+    """The review's abstract ends at its "Introduction" heading (``body_start``); its sentences are
+    placed within the abstract, as in the abstracts the selector learned from, so the abstract's
+    finding is quoted, not a sentence of the discussion that mentions the same words."""
+    engine = Engine(real_index, embedder=real_embedder)
+    hits = engine.search("inferior vena cava filters in trauma", k=3)
+    review = next(h.document for h in hits if h.doc_id == "10.1186/1752-2897-4-1")
+    assert review.body_start is not None and 0 < review.body_start < (review.chars or 0) // 2
+    answer = engine.ask("What are the risks of inferior vena cava filters in trauma patients?")
+    assert answer.citations[0].quote == (
+        "Inferior vena cava filters migrate, cause inferior vena cava occlusion, and penetrate the vessel "
+        "wall."
+    )
+    assert answer.citations[0].page == 1
+    _check_answer(answer, real_index)
+
+
 def test_packaged_selector_ranks_a_finding_above_background(real_embedder) -> None:  # type: ignore[no-untyped-def]
     """tests/fixtures/selector: abstracts' opening sentences versus their conclusions."""
     import json

@@ -77,6 +77,23 @@ def test_features_are_what_they_say() -> None:
     assert col["overlap_question"].tolist() == pytest.approx([1 / 3, 1.0])
 
 
+def test_position_is_measured_within_the_abstract_or_the_body_of_a_full_text() -> None:
+    text = (
+        "Heparin is given to trauma patients. Heparin reduced clots in the trial patients. "
+        "Clots are common after major trauma surgery. We gave heparin to all the patients. "
+        "Heparin reduced clots without more bleeding events."
+    )
+    starts = [a for a, _ in split_sentences(text)]
+    body = starts[2]  # the body begins with the third sentence
+    pool = candidates([make_hit("d", text, body_start=body), make_hit("e", text, rank=2)])
+    emb = HashingEmbedder()
+    x = featurize("q?", emb.embed(["q?"])[0], pool, emb.embed([c.text for c in pool]), products=False)
+    position = x[:, SCALAR_FEATURES.index("position")]
+    within = [a / body for a in starts[:2]] + [(a - body) / (len(text) - body) for a in starts[2:]]
+    assert position[:5].tolist() == pytest.approx(within)  # the abstract's second sentence at 0.2, not 0.1
+    assert position[5:].tolist() == pytest.approx([a / len(text) for a in starts])  # no body start known
+
+
 def test_document_coverage_counts_the_question_words_of_all_its_pool_sentences() -> None:
     question = "Does heparin cause bleeding in trauma?"  # stems {heparin, caus, bleed, trauma}
     pool = candidates(

@@ -83,3 +83,33 @@ def test_chunk_params_validated() -> None:
 
     with pytest.raises(InvalidInput, match="at least 1 word"):
         ChunkingParams(chunk_words=0)
+
+
+def test_a_full_texts_body_starts_after_its_abstract() -> None:
+    """``body_start``: the first "Introduction"/"Background" heading line of a PDF, or the end of the
+    sections a reader marks as the abstract (JATS); ``None`` for an abstract alone."""
+    from conftest import ABSTRACTS, FIXTURES, PDF, PDF_MANIFEST
+
+    from rag.chunking import body_start
+    from rag.readers import read_paths
+
+    (review,) = [d for r in read_paths([PDF], PDF_MANIFEST) for d in r.documents]
+    text = full_text(review)
+    assert body_start(review) == text.index("\nIntroduction\nMultisystem traumatic injury") + 1
+    assert text[: body_start(review)].startswith("Abstract\nDeep venous thrombosis prophylaxis")
+    assert all(body_start(d) is None for r in read_paths([ABSTRACTS]) for d in r.documents)
+    (article,) = [d for r in read_paths([FIXTURES / "pmc" / "ohip_nl_18405359.nxml"]) for d in r.documents]
+    abstract = article.extra["abstract_sections"]
+    assert [s.label for s in article.sections[:abstract]] == [
+        "Background",
+        "Methods",
+        "Results",
+        "Conclusion",
+    ]
+    assert full_text(article)[body_start(article) :].startswith(article.sections[abstract].text)
+
+    opening = "Background\n" + "An abstract that opens with its own heading. " * 6
+    heading_late = _doc(Section(text=opening + "\nIntroduction\n" + "The body. " * 40))
+    assert body_start(heading_late) == len(opening) + 1  # the abstract's own heading is not the body's
+    past_half = _doc(Section(text="Findings of the study. " * 40 + "\nBackground\nMore text."))
+    assert body_start(past_half) is None  # a heading in the second half does not end an abstract

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from rag.chunking import ChunkingParams, chunk_document, content_hash, index_text
+from rag.chunking import ChunkingParams, chunk_document, content_hash, index_text, with_body_start
 from rag.embed.embedder import Embedder
 from rag.errors import IndexMismatch
 from rag.index import layout
@@ -111,6 +111,7 @@ class Builder:
             self.remove(doc.doc_id)
         if RETRACTED in (doc.extra.get("publication_types") or ()):
             self.store.withdraw(doc.doc_id, "retracted publication (PubMed publication type)")
+        doc = with_body_start(doc)
         passages = chunk_document(doc, self.chunking)
         row_ids = self.store.add_document(doc, passages, digest)
         kept_ids, kept = [], []

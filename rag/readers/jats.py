@@ -62,7 +62,8 @@ def read_jats(path: Path) -> Document:
     pmcid = ids.get("pmc") or ids.get("pmcid")
     if pmcid and not pmcid.upper().startswith("PMC"):
         pmcid = f"PMC{pmcid}"
-    sections = [*_abstract(meta_elem), *_body(article.find("body"))]
+    abstract, body = _abstract(meta_elem), _body(article.find("body"))
+    sections = [*abstract, *body]
     title = _text(meta_elem.find("title-group/article-title"))
     if not sections:
         if not title:
@@ -79,6 +80,8 @@ def read_jats(path: Path) -> Document:
         "authors": tuple(_authors(meta_elem)),
         "publication_types": [article.get("article-type")] if article.get("article-type") else [],
         "text_kind": "full_text" if article.find("body") is not None else "abstract",
+        # the leading sections that are the abstract: sentence positions are measured within it
+        "abstract_sections": len(abstract) if abstract and body else None,
     }
     return build_document(meta, tuple(sections), source=str(path), fallback_id=pmcid or path.stem)
 

@@ -2,9 +2,10 @@
 
 Everything here is cheap: the question's vector (computed once per request), the sentence vectors
 stored at ingest, the words of both (and how much of the question the sentence's document covers
-among the retrieved passages), where the sentence stands in its document and section, and
-cue words that mark findings ("significantly", "was associated with", numbers and p-values) or
-background and methods ("little is known", "we aimed to", "were randomised"). The learned selector
+among the retrieved passages), where the sentence stands in its document (in a full text: within its
+abstract or its body) and section, and cue words that mark findings ("significantly", "was associated
+with", numbers and p-values) or background and methods ("little is known", "we aimed to", "were
+randomised"). The learned selector
 (``rag.answer.select.model``) turns these into a probability that the sentence is evidence for the question.
 """
 
@@ -139,6 +140,15 @@ def section_kind(label: str | None, text: str) -> str | None:
     return None
 
 
+def part_of(offset: int, length: int, body_start: int | None) -> tuple[int, int]:
+    """The span a sentence's position is measured in: the abstract or the body of a full text whose
+    body start is known (so a finding in a PDF's abstract stands where it would in an abstract
+    alone, not in its first 5 %), else the whole document."""
+    if body_start is None or not 0 < body_start < length:
+        return 0, length
+    return (0, body_start) if offset < body_start else (body_start, length)
+
+
 def featurize(
     question: str,
     question_vector: np.ndarray,
@@ -193,6 +203,7 @@ def featurize(
         after = position.get((c.hit.passage_id, c.index + 1))
         absolute = c.hit.passage.char_start + c.start
         length = c.hit.document.chars or (c.hit.passage.char_start + len(c.hit.text))
+        start, end = part_of(absolute, length, c.hit.document.body_start)
         kind = section_kind(c.hit.passage.section, full)
         values = [
             cos[i],
@@ -212,7 +223,7 @@ def featurize(
             1.0 / c.hit.rank,
             1.0 / documents[c.hit.doc_id],
             doc_best[c.hit.doc_id],
-            absolute / max(length, 1),
+            (absolute - start) / max(end - start, 1),
             float(c.hit.passage.char_start == 0 and c.index == 0),
             float(c.hit.passage.char_start + c.end >= length - 2),
             float(kind is None),
