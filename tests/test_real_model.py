@@ -79,6 +79,30 @@ def test_a_finding_in_a_pdfs_abstract_is_quoted(real_index: Path, real_embedder)
     _check_answer(answer, real_index)
 
 
+def test_a_jats_full_text_is_answered_from_its_abstract_not_its_discussion(  # type: ignore[no-untyped-def]
+    tmp_path: Path, real_embedder
+) -> None:
+    """The body's "Discussion" label is not a section feature (the selector learned CONCLUSIONS from
+    abstracts): the article's conclusion is quoted, not discussion sentences that restate its words."""
+    from conftest import ABSTRACTS, FIXTURES
+
+    from rag.index.ingest import ingest
+    from rag.readers import read_paths
+
+    index = tmp_path / "index"
+    ingest(read_paths([FIXTURES / "pmc" / "ohip_nl_18405359.nxml", ABSTRACTS]), index, real_embedder)
+    engine = Engine(index, embedder=real_embedder)
+    answer = engine.ask("Is the Dutch version of the Oral Health Impact Profile reliable and valid?")
+    text = engine.index.store.document_text("18405359") or ""
+    body_start = engine.search("Oral Health Impact Profile", k=1)[0].document.body_start
+    assert body_start is not None  # the abstract ends with its conclusion:
+    assert text[:body_start].rstrip().endswith("instrument to measure oral health-related quality of life.")
+    cited = [text.index(c.quote) for c in answer.citations if c.doc_id == "18405359"]
+    assert cited and all(offset < body_start for offset in cited), cited
+    assert answer.citations[0].quote.startswith("In conclusion: the OHIP-NL can be considered a reliable")
+    _check_answer(answer, index)
+
+
 def test_packaged_selector_ranks_a_finding_above_background(real_embedder) -> None:  # type: ignore[no-untyped-def]
     """tests/fixtures/selector: abstracts' opening sentences versus their conclusions."""
     import json

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +93,23 @@ def test_position_is_measured_within_the_abstract_or_the_body_of_a_full_text() -
     within = [a / body for a in starts[:2]] + [(a - body) / (len(text) - body) for a in starts[2:]]
     assert position[:5].tolist() == pytest.approx(within)  # the abstract's second sentence at 0.2, not 0.1
     assert position[5:].tolist() == pytest.approx([a / len(text) for a in starts])  # no body start known
+
+
+def test_section_labels_of_a_full_texts_body_are_not_section_features() -> None:
+    """The selector learned section labels from abstracts, where CONCLUSIONS holds the answer; a
+    body's "Discussion" is mostly about other work, so there only a heading opening the sentence counts."""
+    text = (
+        "Heparin reduced clots in the trial patients. Other trials of heparin found fewer clots. "
+        "Conclusions: Low molecular weight heparin prevented venous thrombosis after injury."
+    )
+    body = split_sentences(text)[1][0]  # the body begins with the second sentence
+    hit = make_hit("d", text, body_start=body)
+    pool = candidates([replace(hit, passage=replace(hit.passage, section="Discussion"))])
+    emb = HashingEmbedder()
+    x = featurize("q?", emb.embed(["q?"])[0], pool, emb.embed([c.text for c in pool]), products=False)
+    col = {n: x[:, SCALAR_FEATURES.index(n)].tolist() for n in ("section_none", "section_conclusions")}
+    # the abstract's sentence keeps its label; the body's count only the heading that opens one
+    assert col == {"section_none": [0.0, 1.0, 0.0], "section_conclusions": [1.0, 0.0, 1.0]}
 
 
 def test_document_coverage_counts_the_question_words_of_all_its_pool_sentences() -> None:

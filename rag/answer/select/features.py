@@ -143,7 +143,7 @@ def section_kind(label: str | None, text: str) -> str | None:
 def part_of(offset: int, length: int, body_start: int | None) -> tuple[int, int]:
     """The span a sentence's position is measured in: the abstract or the body of a full text whose
     body start is known (so a finding in a PDF's abstract stands where it would in an abstract
-    alone, not in its first 5 %), else the whole document."""
+    alone, not in its first 5 %), else the whole document. A span starting after 0 is a body."""
     if body_start is None or not 0 < body_start < length:
         return 0, length
     return (0, body_start) if offset < body_start else (body_start, length)
@@ -204,7 +204,9 @@ def featurize(
         absolute = c.hit.passage.char_start + c.start
         length = c.hit.document.chars or (c.hit.passage.char_start + len(c.hit.text))
         start, end = part_of(absolute, length, c.hit.document.body_start)
-        kind = section_kind(c.hit.passage.section, full)
+        # a body's section labels are not the abstract's (its "Discussion" is mostly about other
+        # work): there only a heading that opens the sentence names its kind
+        kind = section_kind(None if start > 0 else c.hit.passage.section, full)
         values = [
             cos[i],
             cos[i] - best,
