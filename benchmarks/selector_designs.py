@@ -103,7 +103,7 @@ def main() -> None:
     from rag.eval.designs import DESIGNS, columns, fit
     from rag.eval.evidence import load_rationales, load_sentences
     from rag.eval.examples import collect, labelled_rows
-    from rag.eval.train_selector import grouped_folds, training_options, tune_policy
+    from rag.eval.train_selector import grouped_folds, training_options, tune_policy, tune_rerank
 
     s = Settings()
     dataset = load_beir(args.data, "train")
@@ -171,7 +171,7 @@ def main() -> None:
         ("cross-encoder (MiniLM-L6 fine-tuned, 2 epochs)", ce_p, np.median(ce_ms)),
         ("stacked (logistic over both logits)", stacked, np.median(ce_ms) + np.median(feat_ms)),
     ):
-        policy, m = tune_policy(b, probs)
+        policy, m = tune_policy(b, probs, tune_rerank(b, probs)[0])
         rows.append(
             [
                 name,

@@ -95,6 +95,34 @@ def test_evidence_scoring_on_hand_built_rationales(mini_engine: Engine) -> None:
     assert cited and result.citation_precision == pytest.approx(sum(relevant) / len(cited))
 
 
+def test_refusals_count_nothing_under_scifacts_convention() -> None:
+    """The plain figures count the closest passage a refusal names; the ``_answered`` ones, like
+    SciFact's evaluation (NEI predicts no rationale, no abstract), count nothing for a refusal."""
+    from rag.eval.evidence import claim_columns, figures
+
+    def row(correct: int, cited: int, gold: int, refs: int, relevant: int, refused: bool) -> dict:
+        return {
+            "correct": correct,
+            "cited": cited,
+            "gold": gold,
+            "references": refs,
+            "relevant_references": relevant,
+            "insufficient": refused,
+        }
+
+    rows = [
+        row(1, 2, 2, 1, 1, False),  # answered: one of its two quotes is gold
+        row(1, 1, 1, 1, 1, True),  # refused, although its closest passage was the gold sentence
+        row(0, 1, 0, 1, 0, True),  # refused, no evidence exists
+    ]
+    totals = {k: v.sum(keepdims=True) for k, v in claim_columns(rows).items()}
+    f = {k: float(v[0]) for k, v in figures(totals).items()}
+    assert (f["precision"], f["recall"], f["citation_precision"]) == pytest.approx((2 / 4, 2 / 3, 2 / 3))
+    assert (f["precision_answered"], f["recall_answered"]) == pytest.approx((1 / 2, 1 / 3))
+    assert f["f1_answered"] == pytest.approx(2 * (1 / 2) * (1 / 3) / (1 / 2 + 1 / 3))
+    assert f["citation_precision_answered"] == pytest.approx(1.0)
+
+
 def test_eval_retrieval_cli_writes_report_and_runs(tmp_path: Path) -> None:
     out = tmp_path / "out"
     r = subprocess.run(

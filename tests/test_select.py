@@ -179,6 +179,28 @@ def test_features_do_not_depend_on_the_string_hash_seed() -> None:
     assert len(outputs) == 1
 
 
+def test_a_refusal_names_the_top_of_the_document_rerank_as_the_closest_source() -> None:
+    from rag.answer.select.rerank import closest_documents
+
+    first_stage = ["a", "b", "c"]
+    documents = ["a", "b", "c", "c"]
+    probs = np.array([0.03, 0.0, 0.05, 0.01])
+    # weight 0.8: a scores 0.2 + 0.8 * 0.03 = 0.224, c 0.2 / 3 + 0.8 * 0.05 = 0.107, b 0.133
+    assert closest_documents(first_stage, documents, probs, 0.8, 1) == ["a"]
+    assert closest_documents(first_stage, documents, probs, 1.0, 2) == ["c", "a"]  # sentences alone
+    assert closest_documents(["z", *first_stage], documents, probs, 0.0, 1) == ["a"]  # z: no sentence
+
+    question = "Does heparin cause bleeding in trauma?"
+    hits = [
+        make_hit("first", "Anticoagulation was studied in many injured adults.", 1),
+        make_hit("second", "Heparin causes bleeding after trauma in some patients.", 2),
+    ]
+    pool = evidence_pool(question, hits, HashingEmbedder(), {})
+    answer = compose(question, pool, cosine_selector(0.9))  # abstains; its rerank weight is 0
+    assert answer.insufficient_evidence
+    assert [r.doc_id for r in answer.references] == ["first"]  # not the higher-cosine "second"
+
+
 # -- policy -------------------------------------------------------------------------------------
 def test_policy_abstains_cites_one_or_several_and_caps_documents() -> None:
     policy = Policy(abstain=0.3, include=0.5, relative=0.5, max_sentences=3, max_documents=2)

@@ -25,6 +25,7 @@ from rag.answer.evidence_level import LEVELS, level_of
 from rag.answer.markers import display
 from rag.answer.references import make_reference
 from rag.answer.select import Candidate, EvidencePool, Policy, Selector, choose
+from rag.answer.select.rerank import closest_documents, first_stage_documents
 from rag.types import Answer, Citation, Finding, Reference
 
 DISCLAIMER = (
@@ -91,7 +92,7 @@ def compose(
     chosen = choose(probs, [c.hit.doc_id for c in cands], vectors, policy)
     top = float(probs.max()) if len(probs) else None
     if not chosen:
-        closest = _closest_per_document(cands, probs, limit=CLOSEST)
+        closest = _closest(pool, cands, probs, selector.rerank_weight)
         return _answer(question, closest, insufficient=True, mode=mode, top=top, selector=selector.name)
     return _answer(
         question,
@@ -108,18 +109,15 @@ def document_policy(policy: Policy) -> Policy:
     return replace(policy, abstain=0.0, max_documents=1)
 
 
-def _closest_per_document(
-    cands: Sequence[Candidate], probs: np.ndarray, *, limit: int
+def _closest(
+    pool: EvidencePool, cands: Sequence[Candidate], probs: np.ndarray, weight: float
 ) -> list[tuple[Candidate, float]]:
-    seen: set[str] = set()
+    """The best sentence of each of the ``CLOSEST`` documents an abstaining answer names."""
+    docs = [c.hit.doc_id for c in cands]
     picked = []
-    for i in np.argsort(-probs, kind="stable"):
-        c = cands[int(i)]
-        if c.hit.doc_id not in seen:
-            seen.add(c.hit.doc_id)
-            picked.append((c, float(probs[int(i)])))
-        if len(picked) == limit:
-            break
+    for doc in closest_documents(first_stage_documents(pool.hits), docs, probs, weight, CLOSEST):
+        best = max((i for i, d in enumerate(docs) if d == doc), key=lambda i: float(probs[i]))
+        picked.append((cands[best], float(probs[best])))
     return picked
 
 

@@ -53,6 +53,7 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         },
         "sentence": result.sentence,
         "citation_precision": result.citation_precision,
+        "answered_only": result.answered_only,
         "refusal_with_evidence": result.refusal_with_evidence,
         "answered_without_evidence": result.answered_without_evidence,
         "claims": result.claims,
@@ -80,6 +81,12 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         f"F1 {sent['f1']:.4f}{band('f1')}"
     )
     print(f"citation precision (document level): {result.citation_precision:.4f}{band('citation_precision')}")
+    a = result.answered_only
+    print(
+        f"SciFact's convention (a refusal predicts no rationale, cites nothing): precision "
+        f"{a['precision']:.4f}  recall {a['recall']:.4f}  F1 {a['f1']:.4f}{band('f1_answered')}; "
+        f"citation precision {a['citation_precision']:.4f}{band('citation_precision_answered')}"
+    )
     print(
         f"'insufficient evidence' although evidence exists: {result.refusal_with_evidence:.4f} "
         f"of {result.claims_with_evidence} claims"

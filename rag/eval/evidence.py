@@ -24,6 +24,7 @@ from rag.eval.bootstrap import Columns, intervals, paired_difference
 class EvidenceResult:
     sentence: dict[str, float]
     citation_precision: float
+    answered_only: dict[str, float]  # SciFact's convention: refusals predict nothing (``figures``)
     refusal_with_evidence: float
     answered_without_evidence: float
     claims: int
@@ -82,12 +83,18 @@ def claim_columns(per_claim: list[dict[str, Any]]) -> dict[str, np.ndarray]:
     a = np.array(rows, dtype=np.float64).reshape(len(rows), 6)
     correct, cited, gold, references, relevant, insufficient = a.T
     has_gold = gold > 0
+    answered = (insufficient == 0).astype(np.float64)
     return {
         "correct": correct,
         "cited": cited,
         "gold": gold,
         "references": references,
         "relevant_references": relevant,
+        # SciFact's convention: a refusal (label NEI) predicts no rationale and cites no abstract
+        "correct_answered": correct * answered,
+        "cited_answered": cited * answered,
+        "references_answered": references * answered,
+        "relevant_references_answered": relevant * answered,
         "with_evidence": has_gold.astype(np.float64),
         "refused_with_evidence": (has_gold & (insufficient > 0)).astype(np.float64),
         "without_evidence": (~has_gold).astype(np.float64),
@@ -100,14 +107,28 @@ def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def figures(sums: Columns) -> dict[str, np.ndarray]:
-    """Micro-averaged figures from column sums (arrays: one entry per bootstrap resample)."""
+    """Micro-averaged figures from column sums (arrays: one entry per bootstrap resample).
+
+    Two conventions: the plain figures count every quote and reference an answer shows, including
+    the closest passage a refusal names (flagged as not answering); the ``_answered`` figures follow
+    SciFact's evaluation (Wadden et al. 2020), where a claim labelled NEI predicts no rationale and
+    no abstract, so a refusal counts nothing (the selector's training metric counts sentences so too).
+    """
     precision = _ratio(sums["correct"], sums["cited"])
     recall = _ratio(sums["correct"], sums["gold"])
+    precision_answered = _ratio(sums["correct_answered"], sums["cited_answered"])
+    recall_answered = _ratio(sums["correct_answered"], sums["gold"])
     return {
         "precision": precision,
         "recall": recall,
         "f1": _ratio(2 * precision * recall, precision + recall),
         "citation_precision": _ratio(sums["relevant_references"], sums["references"]),
+        "precision_answered": precision_answered,
+        "recall_answered": recall_answered,
+        "f1_answered": _ratio(2 * precision_answered * recall_answered, precision_answered + recall_answered),
+        "citation_precision_answered": _ratio(
+            sums["relevant_references_answered"], sums["references_answered"]
+        ),
         "refusal_with_evidence": _ratio(sums["refused_with_evidence"], sums["with_evidence"]),
         "answered_without_evidence": _ratio(sums["answered_without_evidence"], sums["without_evidence"]),
     }
@@ -171,6 +192,10 @@ def evaluate_evidence(
     return EvidenceResult(
         sentence={k: value[k] for k in ("precision", "recall", "f1")},
         citation_precision=value["citation_precision"],
+        answered_only={
+            k.removesuffix("_answered"): value[k]
+            for k in ("precision_answered", "recall_answered", "f1_answered", "citation_precision_answered")
+        },
         refusal_with_evidence=value["refusal_with_evidence"],
         answered_without_evidence=value["answered_without_evidence"],
         claims=len(rationales),

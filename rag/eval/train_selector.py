@@ -23,7 +23,7 @@ from rag.answer.compose import CLOSEST
 from rag.answer.select.features import feature_names
 from rag.answer.select.model import FORMAT, FORMAT_VERSION, model_probabilities
 from rag.answer.select.policy import Policy, choose
-from rag.answer.select.rerank import rerank_documents
+from rag.answer.select.rerank import closest_documents, rerank_documents
 from rag.answer.select.trees import TreeEnsemble
 from rag.config import EngineOptions
 from rag.eval.designs import DESIGNS, SEED, Design, columns, fit
@@ -93,10 +93,16 @@ def out_of_fold(examples: Sequence[ClaimExamples], design: Design) -> list[np.nd
 
 
 def evidence_metrics(
-    examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray], policy: Policy, *, dedup: bool = False
+    examples: Sequence[ClaimExamples],
+    probs: Sequence[np.ndarray],
+    policy: Policy,
+    *,
+    weight: float,
+    dedup: bool = False,
 ) -> dict[str, float]:
-    """Sentence P/R/F1, document citation precision and refusal rates of ``policy``: the counts of
-    ``rag eval evidence``, turned into figures by its ``figures``."""
+    """Sentence P/R/F1, document citation precision and refusal rates of ``policy`` (and the rerank
+    ``weight`` that names a refusal's closest source): the counts of ``rag eval evidence``, turned
+    into figures by its ``figures``."""
     tp = n_pred = n_gold = cited = cited_relevant = 0
     with_ev = refused = without = answered = 0
     for e, p in zip(examples, probs, strict=True):
@@ -107,9 +113,7 @@ def evidence_metrics(
         n_gold += len(e.gold)
         docs = {e.documents[i] for i in chosen}
         if not chosen and len(p):  # a refusal still lists the closest source(s), and the eval counts them
-            docs = set(
-                list(dict.fromkeys(e.documents[int(i)] for i in np.argsort(-p, kind="stable")))[:CLOSEST]
-            )
+            docs = set(closest_documents(e.first_stage, e.documents, p, weight, CLOSEST))
         cited += len(docs)
         cited_relevant += len(docs & e.relevant)
         if e.gold:
@@ -129,13 +133,17 @@ def evidence_metrics(
         "without_evidence": without,
         "answered_without_evidence": answered,
     }
-    m = {k: float(v[0]) for k, v in figures({k: np.array([float(v)]) for k, v in sums.items()}).items()}
+    # sentences are counted as SciFact does (a refusal predicts none), references with the closest
+    # source a refusal names: the plain figures of ``rag eval evidence`` for both
+    sums.update({f"{k}_answered": sums[k] for k in ("correct", "cited", "references", "relevant_references")})
+    every = figures({k: np.array([float(v)]) for k, v in sums.items()})
+    m = {k: float(v[0]) for k, v in every.items() if not k.endswith("_answered")}
     answered_share = m.pop("answered_without_evidence")
     return {**m, "refusal_without_evidence": 1 - answered_share if without else 0.0}
 
 
 def tune_policy(
-    examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray]
+    examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray], weight: float
 ) -> tuple[Policy, dict[str, float]]:
     """The policy with the best sentence F1 among those refusing at most 10 % of claims with evidence
     (where none does, as on tiny data: the one refusing fewest, then the best F1)."""
@@ -152,7 +160,7 @@ def tune_policy(
                             max_sentences=max_sentences,
                             max_documents=max_documents,
                         )
-                        m = evidence_metrics(examples, probs, policy)
+                        m = evidence_metrics(examples, probs, policy, weight=weight)
                         excess = max(0.0, m["refusal_with_evidence"] - MAX_REFUSAL_WITH_EVIDENCE)
                         key = (-excess, m["f1"])
                         if best is None or key > best[0]:
@@ -176,7 +184,7 @@ def refusal_rates(
     examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray], policy: Policy
 ) -> dict[str, float | int]:
     """How often ``policy`` refuses the questions that have evidence and those that have none."""
-    m = evidence_metrics(examples, probs, policy)
+    m = evidence_metrics(examples, probs, policy, weight=0.0)  # refusals do not depend on the weight
     return {
         "with_evidence": sum(1 for e in examples if e.gold),
         "without_evidence": sum(1 for e in examples if not e.gold),
@@ -219,12 +227,15 @@ def train(
     examples = [*examples, *extra]
     comparison = []
     seconds: dict[str, float] = {}  # kept apart from the results, which must reproduce exactly
-    chosen: tuple[float, Design, list[np.ndarray], Policy, dict[str, float]] | None = None  # probs: all
+    chosen: tuple[float, Design, list[np.ndarray], Policy, dict[str, float], float, dict[float, float]] | None
+    chosen = None  # probs: all
     for design in designs:
         t = time.perf_counter()
         every = out_of_fold(examples, design)
         probs = every[:target]
-        policy, metrics = tune_policy(examples[:target], probs)
+        # the rerank weight first: it also names the closest source of a refusal (citation precision)
+        weight, rerank_scores = tune_rerank(examples[:target], probs)
+        policy, metrics = tune_policy(examples[:target], probs, weight)
         row = {
             "design": design.name,
             **{k: round(v, 4) for k, v in metrics.items()},
@@ -234,11 +245,9 @@ def train(
         log(f"{design.name}: {row}")
         comparison.append(row)
         if chosen is None or metrics["f1"] > chosen[0]:
-            chosen = (metrics["f1"], design, every, policy, metrics)
+            chosen = (metrics["f1"], design, every, policy, metrics, weight, rerank_scores)
     assert chosen is not None
-    _, design, every, policy, metrics = chosen
-    probs = every[:target]
-    weight, rerank_scores = tune_rerank(examples[:target], probs)
+    _, design, every, policy, metrics, weight, rerank_scores = chosen
     cols = columns(design, examples[0].features.shape[1])
     x, y = labelled_rows(examples, cols)
     model = fit(x, y, design)

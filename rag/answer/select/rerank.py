@@ -39,6 +39,19 @@ def rerank_documents(
     return sorted(scores.items(), key=lambda kv: -kv[1])
 
 
+def closest_documents(
+    first_stage: Sequence[str], documents: Sequence[str], probabilities: np.ndarray, weight: float, limit: int
+) -> list[str]:
+    """The ``limit`` documents an answer that abstains names as the closest sources: the top of the
+    document rerank among those with a scored sentence. When no sentence is likely evidence, where
+    the first stage put a document says as much as its best sentence does; on the training
+    questions that were refused, this names a relevant document more often than the best sentence
+    alone (SciFact train 0.343 against 0.333, PubMedQA train 0.778 against 0.611, out of fold)."""
+    scored = set(documents)
+    ranked = rerank_documents(first_stage, documents, probabilities, weight)
+    return [d for d, _ in ranked if d in scored][:limit]
+
+
 def rerank_hits(hits: Sequence[Hit], ranked: Sequence[tuple[str, float]]) -> list[Hit]:
     """``hits`` regrouped by the ``ranked`` documents (a document's passages keep their order), renumbered."""
     position = {d: i for i, (d, _) in enumerate(ranked)}
