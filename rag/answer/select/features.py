@@ -5,8 +5,8 @@ stored at ingest, the words of both (and how much of the question the sentence's
 among the retrieved passages), where the sentence stands in its document (in a full text: within its
 abstract or its body) and section, and cue words that mark findings ("significantly", "was associated
 with", numbers and p-values) or background and methods ("little is known", "we aimed to", "were
-randomised"). The learned selector
-(``rag.answer.select.model``) turns these into a probability that the sentence is evidence for the question.
+randomised"). The learned selector (``rag.answer.select.model``) turns these into a probability that
+the sentence is evidence for the question.
 """
 
 from __future__ import annotations
