@@ -106,6 +106,28 @@ def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.divide(a, b, out=np.zeros_like(a, dtype=np.float64), where=b > 0)
 
 
+def quality_figures(sums: Columns, suffix: str = "") -> dict[str, np.ndarray]:
+    """Sentence precision, recall, F1 and document citation precision from the columns named with
+    ``suffix`` (``""``: every quote and reference shown; ``"_answered"``: those of answers only)."""
+    precision = _ratio(sums[f"correct{suffix}"], sums[f"cited{suffix}"])
+    recall = _ratio(sums[f"correct{suffix}"], sums["gold"])
+    return {
+        f"precision{suffix}": precision,
+        f"recall{suffix}": recall,
+        f"f1{suffix}": _ratio(2 * precision * recall, precision + recall),
+        f"citation_precision{suffix}": _ratio(
+            sums[f"relevant_references{suffix}"], sums[f"references{suffix}"]
+        ),
+    }
+
+
+def refusal_figures(sums: Columns) -> dict[str, np.ndarray]:
+    return {
+        "refusal_with_evidence": _ratio(sums["refused_with_evidence"], sums["with_evidence"]),
+        "answered_without_evidence": _ratio(sums["answered_without_evidence"], sums["without_evidence"]),
+    }
+
+
 def figures(sums: Columns) -> dict[str, np.ndarray]:
     """Micro-averaged figures from column sums (arrays: one entry per bootstrap resample).
 
@@ -114,24 +136,7 @@ def figures(sums: Columns) -> dict[str, np.ndarray]:
     SciFact's evaluation (Wadden et al. 2020), where a claim labelled NEI predicts no rationale and
     no abstract, so a refusal counts nothing (the selector's training metric counts sentences so too).
     """
-    precision = _ratio(sums["correct"], sums["cited"])
-    recall = _ratio(sums["correct"], sums["gold"])
-    precision_answered = _ratio(sums["correct_answered"], sums["cited_answered"])
-    recall_answered = _ratio(sums["correct_answered"], sums["gold"])
-    return {
-        "precision": precision,
-        "recall": recall,
-        "f1": _ratio(2 * precision * recall, precision + recall),
-        "citation_precision": _ratio(sums["relevant_references"], sums["references"]),
-        "precision_answered": precision_answered,
-        "recall_answered": recall_answered,
-        "f1_answered": _ratio(2 * precision_answered * recall_answered, precision_answered + recall_answered),
-        "citation_precision_answered": _ratio(
-            sums["relevant_references_answered"], sums["references_answered"]
-        ),
-        "refusal_with_evidence": _ratio(sums["refused_with_evidence"], sums["with_evidence"]),
-        "answered_without_evidence": _ratio(sums["answered_without_evidence"], sums["without_evidence"]),
-    }
+    return {**quality_figures(sums), **quality_figures(sums, "_answered"), **refusal_figures(sums)}
 
 
 def evaluate_evidence(

@@ -27,7 +27,7 @@ from rag.answer.select.rerank import closest_documents, rerank_documents
 from rag.answer.select.trees import TreeEnsemble
 from rag.config import EngineOptions
 from rag.eval.designs import DESIGNS, SEED, Design, columns, fit
-from rag.eval.evidence import figures
+from rag.eval.evidence import quality_figures, refusal_figures
 from rag.eval.examples import ClaimExamples, labelled_rows
 
 FOLDS = 5
@@ -102,7 +102,7 @@ def evidence_metrics(
 ) -> dict[str, float]:
     """Sentence P/R/F1, document citation precision and refusal rates of ``policy`` (and the rerank
     ``weight`` that names a refusal's closest source): the counts of ``rag eval evidence``, turned
-    into figures by its ``figures``."""
+    into figures by its ``quality_figures`` and ``refusal_figures``."""
     tp = n_pred = n_gold = cited = cited_relevant = 0
     with_ev = refused = without = answered = 0
     for e, p in zip(examples, probs, strict=True):
@@ -134,10 +134,9 @@ def evidence_metrics(
         "answered_without_evidence": answered,
     }
     # sentences are counted as SciFact does (a refusal predicts none), references with the closest
-    # source a refusal names: the plain figures of ``rag eval evidence`` for both
-    sums.update({f"{k}_answered": sums[k] for k in ("correct", "cited", "references", "relevant_references")})
-    every = figures({k: np.array([float(v)]) for k, v in sums.items()})
-    m = {k: float(v[0]) for k, v in every.items() if not k.endswith("_answered")}
+    # source a refusal names
+    columns = {k: np.array([float(v)]) for k, v in sums.items()}
+    m = {k: float(v[0]) for k, v in {**quality_figures(columns), **refusal_figures(columns)}.items()}
     answered_share = m.pop("answered_without_evidence")
     return {**m, "refusal_without_evidence": 1 - answered_share if without else 0.0}
 
