@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -209,6 +210,19 @@ def tune_rerank(
     return best, scores
 
 
+@dataclass(frozen=True)
+class _Fitted:
+    """One design's cross-validation: its out-of-fold probabilities (all examples), and the policy,
+    figures and rerank weight chosen on them."""
+
+    design: Design
+    probabilities: list[np.ndarray]
+    policy: Policy
+    metrics: dict[str, float]
+    rerank_weight: float
+    rerank_scores: dict[float, float]
+
+
 def train(
     examples: Sequence[ClaimExamples],
     *,
@@ -226,8 +240,7 @@ def train(
     examples = [*examples, *extra]
     comparison = []
     seconds: dict[str, float] = {}  # kept apart from the results, which must reproduce exactly
-    chosen: tuple[float, Design, list[np.ndarray], Policy, dict[str, float], float, dict[float, float]] | None
-    chosen = None  # probs: all
+    chosen: _Fitted | None = None
     for design in designs:
         t = time.perf_counter()
         every = out_of_fold(examples, design)
@@ -243,10 +256,11 @@ def train(
         seconds[design.name] = round(time.perf_counter() - t, 1)
         log(f"{design.name}: {row}")
         comparison.append(row)
-        if chosen is None or metrics["f1"] > chosen[0]:
-            chosen = (metrics["f1"], design, every, policy, metrics, weight, rerank_scores)
+        if chosen is None or metrics["f1"] > chosen.metrics["f1"]:
+            chosen = _Fitted(design, every, policy, metrics, weight, rerank_scores)
     assert chosen is not None
-    _, design, every, policy, metrics, weight, rerank_scores = chosen
+    design, every, policy, metrics = chosen.design, chosen.probabilities, chosen.policy, chosen.metrics
+    weight, rerank_scores = chosen.rerank_weight, chosen.rerank_scores
     cols = columns(design, examples[0].features.shape[1])
     x, y = labelled_rows(examples, cols)
     model = fit(x, y, design)
