@@ -135,46 +135,57 @@ def stacked(b, feat_p, ce_z, top):  # type: ignore[no-untyped-def]
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def arguments(doc: str, work: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     parser.add_argument("--data", type=Path, required=True)
-    parser.add_argument("--work", type=Path, default=Path("runs/selector-designs"))
+    parser.add_argument("--work", type=Path, default=Path(work))
     parser.add_argument("--index-cache", type=Path, default=Path("indexes/eval"))
     parser.add_argument(
-        "--reuse", action="store_true", help="reuse the cross-encoder an earlier run fine-tuned in --work"
+        "--reuse", action="store_true", help="reuse the cross-encoders an earlier run fine-tuned in --work"
     )
-    args = parser.parse_args()
+    return parser.parse_args()
 
-    from rag.answer.select.model import model_probabilities, read_feature_selector
+
+def training_examples(data: Path, index_cache: Path):  # type: ignore[no-untyped-def]
+    """The service's engine over SciFact train, every train claim's examples, and the shipped design."""
+    from rag.answer.select.model import read_feature_selector
     from rag.chunking import ChunkingParams
     from rag.config import Settings
-    from rag.embed.embedder import make_embedder, resolve_model
+    from rag.embed.embedder import make_embedder
     from rag.engine import Engine
     from rag.eval.beir import load_beir
     from rag.eval.cache import cached_index
-    from rag.eval.designs import DESIGNS, columns, fit
+    from rag.eval.designs import DESIGNS
     from rag.eval.evidence import load_rationales, load_sentences
-    from rag.eval.examples import collect, labelled_rows
-    from rag.eval.train_selector import grouped_folds, training_options, tune_policy, tune_rerank
+    from rag.eval.examples import collect
+    from rag.eval.train_selector import training_options
 
     s = Settings()
-    dataset = load_beir(args.data, "train")
+    dataset = load_beir(data, "train")
     embedder = make_embedder(s.model, batch_size=s.embed_batch)
     chunking = ChunkingParams(chunk_words=s.chunk_words, overlap_sentences=s.overlap_sentences)
-    path, _ = cached_index(dataset.corpus, args.index_cache, embedder, chunking)
+    path, _ = cached_index(dataset.corpus, index_cache, embedder, chunking)
     engine = Engine(path, training_options(s), embedder=embedder)
-    claims = load_rationales(args.data, "train")
-    examples = collect(engine, claims, load_sentences(args.data), dataset.qrels)
+    examples = collect(engine, load_rationales(data, "train"), load_sentences(data), dataset.qrels)
+    shipped = read_feature_selector(Path("rag/answer/select/packaged")).spec["design"]
+    return engine, examples, next(d for d in DESIGNS if d.name == shipped)
+
+
+def main() -> None:
+    args = arguments(__doc__, "runs/selector-designs")
+
+    from rag.answer.select.model import model_probabilities, read_feature_selector
+    from rag.embed.embedder import resolve_model
+    from rag.eval.designs import columns, fit
+    from rag.eval.examples import labelled_rows
+    from rag.eval.train_selector import grouped_folds, tune_policy, tune_rerank
+
+    engine, examples, design = training_examples(args.data, args.index_cache)
     held = set(grouped_folds(examples)[0].tolist())  # claims sharing a document stay on one side
     a = [e for i, e in enumerate(examples) if i not in held]
     b = [e for i, e in enumerate(examples) if i in held]
     pools = {e.qid: engine.evidence_pool(e.claim) for e in b}  # for timing the designs on real pools
 
-    design = next(
-        d
-        for d in DESIGNS
-        if d.name == read_feature_selector(Path("rag/answer/select/packaged")).spec["design"]
-    )
     cols = columns(design, a[0].features.shape[1])
     model = fit(*labelled_rows(a, cols), design)
     feat_p = [model_probabilities(model, e.features[:, cols]) for e in b]
