@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from tqdm import tqdm
 
@@ -224,7 +224,7 @@ def _each_id(
     embedder: Embedder,
     options: WriteOptions,
     act: Callable[[Builder, str], bool],
-    counter: str,
+    counter: Literal["removed", "withdrawn"],
 ) -> IngestReport:
     """One new version that applies ``act`` to each id; the report's ``counter`` counts the ids it
     applied to, and an id it did not know is a failure."""
