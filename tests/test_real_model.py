@@ -146,3 +146,16 @@ def test_a_cross_encoder_can_be_the_selector(tmp_path: Path, real_embedder) -> N
     )
     assert selector.name.startswith("cross-encoder:") and probs.shape == (3,)
     assert ((probs > 0) & (probs < 1)).all() and len(set(np.round(probs, 6))) == 3
+
+
+def test_a_bi_encoder_or_a_missing_folder_is_refused_as_a_cross_encoder(tmp_path: Path) -> None:
+    """The packaged bi-encoder would load as a cross-encoder with an untrained head and score at random:
+    `cross-encoder:` refuses it, and a folder that does not exist, with errors that say what to give."""
+    from rag.answer.select import load_selector
+    from rag.embed.embedder import resolve_model
+    from rag.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="is not a cross-encoder: its config names BertModel"):
+        load_selector(f"cross-encoder:{resolve_model('packaged:all-MiniLM-L6-v2')}")
+    with pytest.raises(InvalidInput, match="cannot load the cross-encoder"):
+        load_selector(f"cross-encoder:{tmp_path / 'missing'}")

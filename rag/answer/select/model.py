@@ -154,7 +154,21 @@ class CrossEncoderSelector:
         path, _, backend = model.partition("@")
         if backend not in ("", "torch", "onnx", "openvino"):
             raise InvalidInput(f"unknown cross-encoder backend {backend!r}; choose torch, onnx or openvino")
-        self._model = CrossEncoder(path, device="cpu", backend=backend or "torch")
+        try:
+            self._model = CrossEncoder(path, device="cpu", backend=backend or "torch")
+        except OSError as e:  # no such folder, or a name the (offline) model hub does not have
+            raise InvalidInput(
+                f"cannot load the cross-encoder {path!r} ({e}); give the folder of a sentence-transformers "
+                "cross-encoder or, with a model hub, its name"
+            ) from e
+        architectures = list(getattr(self._model.config, "architectures", None) or [])
+        if architectures and not any(a.endswith("ForSequenceClassification") for a in architectures):
+            raise InvalidInput(
+                f"{path!r} is not a cross-encoder: its config names {', '.join(architectures)}, so its "
+                "scoring head would be untrained; point cross-encoder: at a sequence-classification "
+                "reranker (e.g. a MedCPT or BGE reranker), or RAG_SELECTOR at a folder from "
+                "`rag train selector`"
+            )
         self._lock = threading.Lock()
 
     def score(
