@@ -53,11 +53,12 @@ def rag_command(*args: str) -> list[str]:
 
 
 def run_eval(kind: str, data: Path, *options: str, report: str = "report.json") -> dict:
-    """Run ``rag eval KIND --data DATA OPTIONS`` in a child process; its ``report`` file as a dict."""
+    """Run ``rag eval KIND --data DATA OPTIONS`` in a child process; its ``report`` file as a dict,
+    with the run's output folder under ``"out"``."""
     out = Path(tempfile.mkdtemp(prefix=f"eval-{kind}-"))
     cmd = rag_command("eval", kind, "--data", str(data), *options, "--out", str(out), "--quiet")
     subprocess.run(cmd, check=True)
-    return dict(json.loads((out / report).read_text()))
+    return {**json.loads((out / report).read_text()), "out": str(out)}
 
 
 def run_eval_retrieval(data: Path, *options: str) -> dict:

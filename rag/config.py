@@ -23,7 +23,7 @@ MODES: tuple[str, ...] = get_args(Mode)
 RERANK: Mode = "rerank"  # hybrid passages regrouped by the selector's document scores
 FIRST_STAGE: Mode = "hybrid"  # what ``rerank`` reorders
 RETRIEVER_MODES: tuple[str, ...] = tuple(m for m in MODES if m != RERANK)  # one retriever each
-Fusion = Literal["rrf", "weighted"]
+Fusion = Literal["rrf", "weighted", "zscore"]
 FUSIONS: tuple[str, ...] = get_args(Fusion)
 MAX_K = 100  # passages one search may return
 MAX_QUESTION_CHARS = 1000
@@ -64,7 +64,7 @@ class EngineOptions(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     mode: Mode = Field(default="hybrid", description="default retrieval mode")
-    fusion: Fusion = Field(default="rrf", description="hybrid fusion: rrf or weighted")
+    fusion: Fusion = Field(default="rrf", description="hybrid fusion: rrf, weighted (min-max) or zscore")
     fusion_weights: tuple[float, float] | None = Field(
         default=None, description="weights of (bm25, dense) in the fusion, e.g. RAG_FUSION_WEIGHTS='[1, 2]'"
     )

@@ -9,7 +9,7 @@ from rag.config import FUSIONS, RETRIEVER_MODES, check_question
 from rag.embed.embedder import Embedder
 from rag.errors import InvalidInput
 from rag.index.version import IndexVersion
-from rag.retrieve.fusion import RRF_K, rrf, weighted_sum
+from rag.retrieve.fusion import RRF_K, rrf, weighted_sum, z_score_sum
 from rag.types import Hit
 
 CANDIDATES = 100
@@ -57,7 +57,7 @@ class DenseRetriever:
 
 
 class HybridRetriever:
-    """BM25 and dense candidates fused by RRF (default) or a weighted sum of min-max scores."""
+    """BM25 and dense candidates fused by RRF (default), a weighted sum of min-max scores or of z-scores."""
 
     def __init__(
         self,
@@ -86,6 +86,8 @@ class HybridRetriever:
         """Fuse the parts' ``(row_id, score)`` rankings; top ``k``."""
         if self.fusion == "rrf":
             fused = rrf([[r for r, _ in run] for run in runs], k=self.rrf_k, weights=self.weights)
+        elif self.fusion == "zscore":
+            fused = z_score_sum([dict(run) for run in runs], weights=self.weights)
         else:
             fused = weighted_sum([dict(run) for run in runs], weights=self.weights)
         return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
