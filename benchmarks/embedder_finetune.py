@@ -28,6 +28,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from benchmarks._common import append_result, markdown_table
+from benchmarks._training import run_steps
 from rag.eval.beir import load_beir
 from rag.eval.train_selector import grouped_folds
 from rag.retrieve.fusion import rrf
@@ -50,29 +51,18 @@ def fine_tune(base: str, pairs: list[tuple[str, str, str]], *, epochs: int, lr: 
     rng = random.Random(SEED)
     order = [i for _ in range(epochs) for i in rng.sample(range(len(pairs)), len(pairs))]
     steps = (len(order) + batch - 1) // batch
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, 1 - s / steps)
-    )
 
     def encode(texts: list[str]) -> torch.Tensor:
         out = model(model.preprocess(texts))["sentence_embedding"]
         return torch.nn.functional.normalize(out, dim=-1)
 
-    t = time.perf_counter()
-    for step in range(steps):
+    def loss_at(step: int) -> torch.Tensor:
         chunk = [pairs[i] for i in order[step * batch : (step + 1) * batch]]
         claims = encode([c for c, _, _ in chunk])
         docs = encode([p for _, p, _ in chunk] + [n for _, _, n in chunk])
-        loss = torch.nn.functional.cross_entropy(SCALE * claims @ docs.T, torch.arange(len(chunk)))
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        sched.step()
-        if step % 20 == 0:
-            print(
-                f"  step {step}/{steps} loss {loss.item():.3f} ({time.perf_counter() - t:.0f} s)",
-                file=sys.stderr,
-            )
+        return torch.nn.functional.cross_entropy(SCALE * claims @ docs.T, torch.arange(len(chunk)))
+
+    run_steps(opt, steps, loss_at, report_every=20)
     model.eval()
     return model
 

@@ -16,7 +16,6 @@ from them too, so its figures here are a little lower). No test split is touched
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 
@@ -28,7 +27,7 @@ from benchmarks.selector_designs import (
     SEED,
     PairScorer,
     arguments,
-    fine_tune,
+    fine_tuned,
     pairs_for,
     stacked,
     training_examples,
@@ -38,7 +37,6 @@ from benchmarks.selector_designs import (
 def main() -> None:
     args = arguments(__doc__, "runs/selector-cascade")
 
-    from rag.embed.embedder import resolve_model
     from rag.eval.train_selector import grouped_folds, out_of_fold, tune_policy, tune_rerank
 
     _, examples, design = training_examples(args.data, args.index_cache)
@@ -51,15 +49,9 @@ def main() -> None:
     for n, held in enumerate(grouped_folds(examples)):
         held_set = set(held.tolist())
         fold_dir = args.work / f"fold-{n}"
-        record = fold_dir / "fine_tuning.json"
-        if args.reuse and record.is_file():
-            seconds.append(json.loads(record.read_text())["seconds"])
-        else:
-            rest = [e for i, e in enumerate(examples) if i not in held_set]
-            pairs, labels = pairs_for(rest, np.random.default_rng(SEED))
-            print(f"fold {n}: fine-tuning on {len(pairs)} pairs", file=sys.stderr)
-            seconds.append(fine_tune(resolve_model("packaged:all-MiniLM-L6-v2"), pairs, labels, fold_dir))
-            record.write_text(json.dumps({"pairs": len(pairs), "seconds": round(seconds[-1], 1)}))
+        rest = [e for i, e in enumerate(examples) if i not in held_set]
+        pairs, labels = pairs_for(rest, np.random.default_rng(SEED))
+        seconds.append(fine_tuned(pairs, labels, fold_dir, reuse=args.reuse))
         scorer = PairScorer(fold_dir)
         for i in (int(j) for j in held):
             e = examples[i]

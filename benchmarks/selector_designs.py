@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks._common import append_result, markdown_table
+from benchmarks._training import run_steps
 
 SEED = 13
 CASCADE = 5  # candidates the cascade design sends to the cross-encoder
@@ -69,28 +70,35 @@ def fine_tune(base: str, pairs, labels, out: Path, *, batch: int = 16, lr: float
     rng = np.random.default_rng(SEED)
     order = np.concatenate([rng.permutation(len(pairs)) for _ in range(epochs)])
     steps = (len(order) + batch - 1) // batch
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, 1 - s / steps)
-    )
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    t = time.perf_counter()
-    for step in range(steps):
+
+    def loss_at(step: int) -> torch.Tensor:
         chunk = order[step * batch : (step + 1) * batch]
-        features = model.preprocess([pairs[i] for i in chunk])
-        logits = model(features)["sentence_embedding"][:, 0]
-        loss = loss_fn(logits, torch.from_numpy(labels[chunk]))
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        sched.step()
-        if step % 100 == 0:
-            print(
-                f"  step {step}/{steps} loss {loss.item():.4f} ({time.perf_counter() - t:.0f} s)",
-                file=sys.stderr,
-            )
+        logits = model(model.preprocess([pairs[i] for i in chunk]))["sentence_embedding"][:, 0]
+        return loss_fn(logits, torch.from_numpy(labels[chunk]))
+
+    t = time.perf_counter()
+    run_steps(opt, steps, loss_at, report_every=100)
     model.eval()
     model.save(str(out))
     return time.perf_counter() - t
+
+
+def fine_tuned(pairs, labels, out: Path, *, reuse: bool) -> float:  # type: ignore[no-untyped-def]
+    """A cross-encoder fine-tuned from the packaged weights into ``out`` (with ``reuse``, the one an
+    earlier run left there, named by its ``fine_tuning.json``); the seconds its fine-tuning took."""
+    from rag.config import PACKAGED_MODEL
+    from rag.embed.embedder import resolve_model
+
+    record = out / "fine_tuning.json"
+    if reuse and record.is_file():
+        return float(json.loads(record.read_text())["seconds"])
+    print(
+        f"fine-tuning a cross-encoder on {len(pairs)} pairs ({int(labels.sum())} positive)", file=sys.stderr
+    )
+    seconds = fine_tune(resolve_model(PACKAGED_MODEL), pairs, labels, out)
+    record.write_text(json.dumps({"pairs": len(pairs), "seconds": round(seconds, 1)}))
+    return seconds
 
 
 class PairScorer:
@@ -175,7 +183,6 @@ def main() -> None:
     args = arguments(__doc__, "runs/selector-designs")
 
     from rag.answer.select.model import model_probabilities, read_feature_selector
-    from rag.embed.embedder import resolve_model
     from rag.eval.designs import columns, fit
     from rag.eval.examples import labelled_rows
     from rag.eval.train_selector import grouped_folds, tune_policy, tune_rerank
@@ -193,16 +200,7 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     ce_dir = args.work / "cross-encoder"
     pairs, labels = pairs_for(a, np.random.default_rng(SEED))
-    record = ce_dir / "fine_tuning.json"
-    if args.reuse and record.is_file():
-        train_seconds = json.loads(record.read_text())["seconds"]
-    else:
-        print(
-            f"fine-tuning the cross-encoder on {len(pairs)} pairs ({int(labels.sum())} positive)",
-            file=sys.stderr,
-        )
-        train_seconds = fine_tune(resolve_model("packaged:all-MiniLM-L6-v2"), pairs, labels, ce_dir)
-        record.write_text(json.dumps({"pairs": len(pairs), "seconds": round(train_seconds, 1)}))
+    train_seconds = fine_tuned(pairs, labels, ce_dir, reuse=args.reuse)
     ce = PairScorer(ce_dir)
     feature_selector = read_feature_selector(Path("rag/answer/select/packaged"))
     every = [np.arange(len(e.labels)) for e in b]

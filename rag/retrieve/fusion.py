@@ -7,6 +7,14 @@ from collections.abc import Mapping, Sequence
 RRF_K = 60
 
 
+def _weights(weights: Sequence[float] | None, n: int, *, default: float) -> Sequence[float]:
+    """One weight per fused list: ``weights``, or ``default`` for each when none are given."""
+    weights = weights or [default] * n
+    if len(weights) != n:
+        raise ValueError(f"one weight per fused list: {len(weights)} weights for {n} lists")
+    return weights
+
+
 def rrf(
     rankings: Sequence[Sequence[str | int]], *, k: int = RRF_K, weights: Sequence[float] | None = None
 ) -> dict:
@@ -15,9 +23,7 @@ def rrf(
     ``score(d) = Σ_i w_i / (k + rank_i(d))`` with 1-based ranks; each ranking lists ids best
     first. Returns ``{id: fused score}``.
     """
-    weights = weights or [1.0] * len(rankings)
-    if len(weights) != len(rankings):
-        raise ValueError("one weight per ranking")
+    weights = _weights(weights, len(rankings), default=1.0)
     fused: dict = {}
     for ranking, weight in zip(rankings, weights, strict=True):
         for rank, item in enumerate(ranking, start=1):
@@ -51,9 +57,7 @@ def z_score_sum(runs: Sequence[Mapping], *, weights: Sequence[float] | None = No
     it does not hang on a run's single lowest and highest score. An item missing from a run takes
     that run's lowest standard score: it ranked below everything that run returned.
     """
-    weights = weights or [1.0 / len(runs)] * len(runs)
-    if len(weights) != len(runs):
-        raise ValueError("one weight per run")
+    weights = _weights(weights, len(runs), default=1.0 / max(len(runs), 1))
     standard = [z_scores(run) for run in runs]
     floors = [min(z.values(), default=0.0) for z in standard]
     keys = {key: None for z in standard for key in z}
@@ -65,9 +69,7 @@ def z_score_sum(runs: Sequence[Mapping], *, weights: Sequence[float] | None = No
 
 def weighted_sum(runs: Sequence[Mapping], *, weights: Sequence[float] | None = None) -> dict:
     """Convex combination of min-max normalised scores (Fox & Shaw's CombSUM with weights)."""
-    weights = weights or [1.0 / len(runs)] * len(runs)
-    if len(weights) != len(runs):
-        raise ValueError("one weight per run")
+    weights = _weights(weights, len(runs), default=1.0 / max(len(runs), 1))
     fused: dict = {}
     for run, weight in zip(runs, weights, strict=True):
         for key, value in min_max(run).items():
