@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ABSTRACTS, PDF, PDF_MANIFEST, PUBMED
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 from rag.errors import ReaderError
 from rag.readers import Metadata, read_file, read_paths
@@ -52,6 +52,52 @@ def test_pdf_pages_metadata_and_normalisation() -> None:
 def test_normalize_dehyphenates_and_drops_page_numbers() -> None:
     pages = normalize_pages(["The treat-\nment was safe.\n3", "Another page with COVID-\n19 cases.\n4"])
     assert pages == ["The treatment was safe.", "Another page with COVID-19 cases."]
+
+
+def _ligature_pdf(path: Path, lines: list[bytes]) -> Path:
+    """One page set in a font that draws bytes 1, 2 and 3 as the ligatures "ﬁ", "ﬀ" and "ﬃ" (its
+    ToUnicode map says U+FB01, U+FB00, U+FB03), as typeset articles do; pypdf extracts the glyphs."""
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /L def "
+        b"1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfrange <20> <7E> <0020> endbfrange "
+        b"3 beginbfchar <01> <FB01> <02> <FB00> <03> <FB03> endbfchar endcmap "
+        b"CMapName currentdict /CMap defineresource pop end end"
+    )
+    text = b"BT /F1 10 Tf 40 760 Td 14 TL " + b" ".join(b"(" + ln + b") '" for ln in lines) + b" ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_pdf_ligatures_are_spelled_out(tmp_path: Path) -> None:
+    # a sentence of the shared heart-failure PDF (10.1155/2010/157939), whose "ff" pypdf returns as "ﬀ"
+    finding = b"Structured rehabilitation programmes are e\x02ective in enabling patients to develop"
+    lines = [b"E\x03cacy of rehabilitation in heart failure", b"Abstract", finding, b"lifestyle skills."]
+    lines += [b"Patients signi\x01cantly improved their \x01tness over the \x01rst year of follow-up."] * 3
+    pdf = _ligature_pdf(tmp_path / "hf.pdf", lines)
+    assert "\ufb00" in PdfReader(pdf).pages[0].extract_text()  # the glyph really is in the PDF
+    [doc] = read_file(pdf, Metadata())
+    text = " ".join(s.text for s in doc.sections)
+    assert "programmes are effective in enabling" in text and "significantly improved" in text
+    assert not any("\ufb00" <= ch <= "\ufb06" for ch in text + doc.title)
+    assert doc.title == "Efficacy of rehabilitation in heart failure"
 
 
 def _write_pdf(path: Path, *, encrypt: bool = False) -> Path:

@@ -14,7 +14,7 @@ from rag.errors import ReaderError
 from rag.readers.bibliography import Bibliography
 from rag.readers.first_page import doi_of, printed_on, title_of
 from rag.readers.meta import build_document
-from rag.text.normalize import clean_inline, normalize_pages
+from rag.text.normalize import clean_inline, expand_ligatures, normalize_pages
 from rag.types import Document, Section
 
 MIN_TEXT_CHARS = 200
@@ -37,7 +37,7 @@ def read_pdf(
             raise ReaderError(
                 str(path), f"{len(reader.pages)} pages, more than the {MAX_PAGES} an article may have"
             )
-        raw_pages = [page.extract_text() or "" for page in reader.pages]
+        raw_pages = [expand_ligatures(page.extract_text() or "") for page in reader.pages]
         info = reader.metadata
     except ReaderError:
         raise

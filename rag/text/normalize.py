@@ -1,8 +1,10 @@
 """Text normalisation for extracted PDF pages.
 
-``normalize_pages`` removes running headers and footers (lines repeated on many pages, with digits
-ignored), bare page numbers, cuts the reference list, joins hyphenated line breaks and turns the
-remaining line breaks into spaces, so sentences can be found and quoted as prose.
+``expand_ligatures`` spells out typographic ligatures ("ﬁ", "ﬀ": one glyph in the PDF, two letters
+to a reader, to BM25 and to the embedder's vocabulary). ``normalize_pages`` removes running headers
+and footers (lines repeated on many pages, with digits ignored), bare page numbers, cuts the
+reference list, joins hyphenated line breaks and turns the remaining line breaks into spaces, so
+sentences can be found and quoted as prose.
 """
 
 from __future__ import annotations
@@ -16,6 +18,13 @@ _REFERENCE_HEADING = re.compile(
 )
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0]+")
+# Unicode's Latin ligatures (U+FB00–FB06), as NFKC spells them; pypdf passes them through as one glyph
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+
+
+def expand_ligatures(text: str) -> str:
+    """Spell out ligature glyphs: "signiﬁcantly" → "significantly" (NFKC, for ligatures only)."""
+    return text.translate(_LIGATURES)
 
 
 def normalize_pages(pages: list[str]) -> list[str]:
