@@ -54,6 +54,14 @@ def test_normalize_dehyphenates_and_drops_page_numbers() -> None:
     assert pages == ["The treatment was safe.", "Another page with COVID-19 cases."]
 
 
+def test_normalize_mends_words_broken_with_a_spaced_hyphen() -> None:
+    # as pypdf extracts BMC Genome Biology's 10.1186/s13059-023-02935-8: "glu -" at a line's end
+    page = "elevated fasting glu -\ncose levels, known as\nthe phospho -\nrylation of it; 10 -\n20 mg"
+    assert normalize_pages([page]) == [
+        "elevated fasting glucose levels, known as the phosphorylation of it; 10 -20 mg"
+    ]
+
+
 def _ligature_pdf(path: Path, lines: list[bytes]) -> Path:
     """One page set in a font that draws bytes 1, 2 and 3 as the ligatures "ﬁ", "ﬀ" and "ﬃ" (its
     ToUnicode map says U+FB01, U+FB00, U+FB03), as typeset articles do; pypdf extracts the glyphs."""

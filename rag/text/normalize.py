@@ -18,6 +18,7 @@ _REFERENCE_HEADING = re.compile(
 )
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_SPACED_BREAK = re.compile(r"[a-z] -$")  # a word broken at the line's end, the hyphen set apart
 # Unicode's Latin ligatures (U+FB00–FB06), as NFKC spells them; pypdf passes them through as one glyph
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 
@@ -107,8 +108,12 @@ def _join_lines(lines: list[str]) -> str:
             parts.append("\n" + line)
         elif parts[-1].endswith("-") and len(parts[-1]) > 1:
             left, right = parts[-1][-2], line[0]
-            # "treat-" + "ment" -> "treatment"; "COVID-" + "19" -> "COVID-19"
-            parts[-1] = parts[-1][:-1] if left.islower() and right.islower() else parts[-1]
+            # "treat-" + "ment" -> "treatment"; "COVID-" + "19" -> "COVID-19"; some typesetters
+            # (BMC's) extract as "glu -" + "cose" -> "glucose"
+            if _SPACED_BREAK.search(parts[-1]) and right.islower():
+                parts[-1] = parts[-1][:-2]
+            elif left.islower() and right.islower():
+                parts[-1] = parts[-1][:-1]
             parts.append(line)
         else:
             parts.append(" " + line)
