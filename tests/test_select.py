@@ -53,6 +53,46 @@ def test_footers_and_declarations_are_not_evidence() -> None:
     assert quotable("The risks of heparin include bleeding and heparin induced thrombocytopenia.")
 
 
+def test_back_matter_is_not_evidence() -> None:
+    # sentences of the shared PDFs (../shared/data/pdfs) that the reader keeps as prose
+    for line in [
+        "This work was supported by NIGMS grant R01GM125827 to M. McVey.",
+        "L.F.T. was granted funding by the Sao Paulo Research Foundation (FAPESP #2016/25358-3).",
+        "This research was funded by the Health Services Executive.",
+        "We thank Alice Witsell and Ethan Brown for creating the rev1 mutant S2 cells.",
+        "The authors would like to thank the University of Texas at Austin Genome Sequencing Facility.",
+        "JOA acknowledges support from University of Washington training grant award T32 AG066574.",
+        "Sequencing reads are deposited in the NCBI Sequence Read Archive under BioProject PRJNA1011390.",
+        "Supplementary Data are available at NAR Online.",
+        "RFA R scripts are available from https://github.com/whatdoidohaha/RFA.",
+        "The list of affected genes was input into the SGD Term Finder (https:// www.yeastgenome.org).",
+    ]:
+        assert not quotable(line), line
+    # findings and methods that share words with back matter stay evidence (PubMedQA sentences)
+    for line in [
+        "All other patients were submitted to surgery, independently of the response.",
+        "No significant relationships were observed between h-index and the number of grant awards.",
+        "No data are available on whether early intervention affects the duration of headache.",
+        "In S. cerevisiae, histone variant H2A.Z is deposited in euchromatin at the flanks of silent DNA.",
+        "This hypothesis was supported by the finding that heparin reduced clots in 40% of patients.",
+    ]:
+        assert quotable(line), line
+
+
+def test_headings_and_fragments_without_a_sentence_end_are_not_evidence() -> None:
+    # section headings and a sentence cut by a figure, as the shared PDFs extract them
+    for line in [
+        "Phylogenetic analysis of Asgard EF-1A",
+        "Plant materials and growth conditions",
+        "For the drought-tolerance test, ~3-week-old well-watered",
+    ]:
+        assert not quotable(line), line
+    for line in ["Heparin reduced clots in 40% of patients.", "Bleeding occurred in 3% of patients.15"]:
+        assert quotable(line), line
+    # a long sentence the abstract left unterminated is still prose
+    assert quotable("There were no differences between the exon variants in terms of outcomes and responses")
+
+
 def test_section_kind_from_label_or_heading() -> None:
     assert section_kind("CONCLUSIONS", "Heparin is safe.") == "conclusions"
     assert section_kind(None, "RESULTS: Bleeding occurred in 3%.") == "results"
@@ -455,6 +495,21 @@ def test_pubmedqa_results_are_unlabelled_not_negatives(tmp_path: Path) -> None:
     )  # fmt: skip
     x, y = labelled_rows([e], np.array([1]))
     assert x.tolist() == [[1.0], [5.0]] and y.tolist() == [1.0, 0.0]
+
+
+def test_policy_tuning_keeps_the_refusal_limit_then_seeks_the_refusal_goal_then_f1() -> None:
+    from rag.eval.train_selector import policy_key
+
+    def figures(with_evidence: float, without: float, f1: float) -> dict[str, float]:
+        return {"refusal_with_evidence": with_evidence, "refusal_without_evidence": without, "f1": f1}
+
+    over_limit = figures(0.12, 0.60, 0.50)
+    short = figures(0.08, 0.44, 0.427)  # F1 higher by 0.001, refuses too few claims without evidence
+    nearer = figures(0.097, 0.48, 0.426)
+    meets = figures(0.10, 0.50, 0.40)
+    also_meets = figures(0.09, 0.55, 0.41)
+    ranked = sorted([over_limit, short, nearer, meets, also_meets], key=policy_key, reverse=True)
+    assert ranked == [also_meets, meets, nearer, short, over_limit]
 
 
 def test_training_reports_refusals_on_the_extra_questions() -> None:

@@ -2,7 +2,8 @@
 
 A candidate is a span of a hit's text, so what is quoted is always verbatim. Section headings that
 open a sentence ("BACKGROUND:", "AIM:") are left out of the span; footers, licence lines, e-mail
-addresses and author-contribution or competing-interest statements are not evidence.
+addresses, author-contribution or competing-interest statements and back matter (funding,
+acknowledgements, data availability, web addresses) are not evidence.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rag.types import Hit
 
 MIN_WORDS = 5
 MAX_WORDS = 80
+HEADING_WORDS = 10  # a shorter line without a sentence's end is a heading or a fragment, not a finding
 MAX_DOCUMENTS = 10  # documents whose sentences the selector scores
 
 # "BACKGROUND:", "AIM:", "Conclusions:", "MATERIALS AND METHODS" at the start of a sentence
@@ -40,6 +42,22 @@ NOT_EVIDENCE = re.compile(
     r"\b(?:read|and) approved the final manuscript\b|\bcorrespondence\b|\bfunding\b.*\bgrant\b|"
     r"\bcited by\b|\bdoi: ?10\.|\bretrieved from\b|\ball rights reserved\b|\bcopyright\b|©|"
     r"\b(?:received|accepted|published|revised)(?: online)?: ?\d",
+    re.IGNORECASE,
+)
+# a sentence's end: a full stop, question or exclamation mark, then closing brackets or quotes and a
+# reference number glued to it ("… risk.15")
+SENTENCE_END = re.compile(r"[.?!][)\]\"'”’]*(?:\d+(?:[,–-]\d+)*)?\s*$")
+# A full text's back matter, whatever its heading (PDFs have none the reader keeps): funding,
+# acknowledgements, data and code availability, and sentences that point at a web address
+BACK_MATTER = re.compile(
+    r"https?:|\bwww\.|^this (?:work|research|study|project)\b[^.]{0,30}\b(?:funded|sponsored) by\b|"
+    r"\b(?:(?:funded|supported|sponsored) by|funding (?:by|from))\b[^.]*\b(?:grants?|awards?|foundation|"
+    r"fellowships?|council|institutes? of|programme|trust|ministry|NIH|NSF|and others)\b|"
+    r"\bgrants? (?:no\b|number|[A-Z0-9]*\d)|"
+    r"^(?:we|the authors?) (?:would (?:also )?like to )?(?:thank|acknowledge)\b|\bare grateful to\b|"
+    r"\backnowledges? (?:support|funding)\b|\bdata availability\b|\baccession (?:numbers?|codes?)\b|"
+    r"\b(?:data|reads|sequences|files?|datasets?|code|scripts?|scores)\b[^.]*\bdeposited (?:in|at|to|on)\b|"
+    r"\bsupplementa(?:ry|l) (?:material|information|data|files?)\b[^.]*\b(?:available|found|downloaded)\b",
     re.IGNORECASE,
 )
 
@@ -76,13 +94,16 @@ def heading_length(text: str) -> int:
 
 
 def quotable(text: str) -> bool:
-    """A whole prose sentence: not a fragment (lower-case start), not a list of keywords or numbers
-    (few digits, few commas/quotes/semicolons per word), not a footer or declaration."""
+    """A whole prose sentence: not a fragment (lower-case start, or a short line without a sentence's
+    end, like a heading), not a list of keywords or numbers (few digits, few commas/quotes/semicolons
+    per word), not a footer, declaration or back matter."""
     if text[:1].islower():
         return False
-    if NOT_EVIDENCE.search(text):
+    if NOT_EVIDENCE.search(text) or BACK_MATTER.search(text):
         return False
     words = len(text.split())
+    if words <= HEADING_WORDS and not SENTENCE_END.search(text):
+        return False
     digits = sum(c.isdigit() for c in text)
     separators = sum(text.count(c) for c in ',;“”"')
     return digits <= 0.3 * len(text) and separators <= 0.3 * words

@@ -39,7 +39,7 @@ CUES: dict[str, re.Pattern[str]] = {
     ),
     "cue_finding": re.compile(
         r"\b(?:significant(?:ly)?|associated|association|increased?|decreased?|reduced?|reduction|improved?|"
-        r"higher|lower|greater|less|more likely|risk|effective|efficacy|correlat\w*|predict\w*|"
+        r"higher|lower|greater|less|more likely|risks?|effective|efficacy|correlat\w*|predict\w*|"
         r"compared with|than|no difference|did not|was not|were not|independent(?:ly)?)\b",
         re.IGNORECASE,
     ),
