@@ -40,6 +40,20 @@ def test_headings_are_not_part_of_the_quote_and_glued_headings_split() -> None:
     assert quoted == ["To assess whether the new regimen shortens treatment."]
 
 
+def test_a_heading_glued_after_the_stop_is_not_part_of_the_quote() -> None:
+    # PubMedQA's first context of PMID 12913878 ends with its next heading glued to the stop
+    text = (
+        "LITT-induced disruption of the BBB could possibly allow a locoregional passage of chemotherapeutic "
+        "agents into brain tissue to treat malignant glioma.STUDY DESIGN/"
+    )
+    hit = make_hit("d", text)
+    [c] = candidates([hit])
+    assert c.text.endswith("into brain tissue to treat malignant glioma.")
+    assert hit.text[c.start : c.end] == c.text  # still a verbatim span
+    for plain in ("Rates fell by 5 % in the first week.", "Heparin (LMWH) was used in all patients."):
+        assert [x.text for x in candidates([make_hit("d", plain)])] == [plain]
+
+
 def test_footers_and_declarations_are_not_evidence() -> None:
     for line in [
         "Correspondence: jossey.ach@gmail.com Project Officer, National Catholic Secretariat, Accra.",

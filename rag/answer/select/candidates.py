@@ -1,7 +1,8 @@
 """Candidate sentences for an answer: whole prose sentences of the top retrieved passages.
 
 A candidate is a span of a hit's text, so what is quoted is always verbatim. Section headings that
-open a sentence ("BACKGROUND:", "AIM:") are left out of the span; footers, licence lines, e-mail
+open a sentence ("BACKGROUND:", "AIM:") or are glued after its stop ("… glioma.STUDY DESIGN/") are
+left out of the span; footers, licence lines, e-mail
 addresses, author-contribution or competing-interest statements and back matter (funding,
 acknowledgements, data availability, web addresses) are not evidence.
 """
@@ -93,6 +94,16 @@ def heading_length(text: str) -> int:
     return match.end()
 
 
+# a heading glued after the sentence's stop, as PubMedQA's contexts end: "… glioma.STUDY DESIGN/"
+TRAILING_HEADING = re.compile(r"(?<=[.?!])[A-Z][A-Z][A-Z &/,-]{0,40}[:/-]?\s*$")
+
+
+def trailing_heading_length(text: str) -> int:
+    """Characters of a capitalised heading glued after the final stop of ``text``, else 0."""
+    match = TRAILING_HEADING.search(text)
+    return len(text) - match.start() if match else 0
+
+
 def quotable(text: str) -> bool:
     """A whole prose sentence: not a fragment (lower-case start, or a short line without a sentence's
     end, like a heading), not a list of keywords or numbers (few digits, few commas/quotes/semicolons
@@ -124,6 +135,7 @@ def candidates(
             documents.append(hit.doc_id)
         for i, (start, end) in enumerate(hit.passage.sentences or ((0, len(hit.text)),)):
             start += heading_length(hit.text[start:end])
+            end -= trailing_heading_length(hit.text[start:end])
             text = hit.text[start:end]
             key = (hit.doc_id, hit.passage.char_start + start)
             if key in seen or not MIN_WORDS <= len(text.split()) <= MAX_WORDS or not quotable(text):
