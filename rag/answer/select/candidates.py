@@ -49,7 +49,8 @@ NOT_EVIDENCE = re.compile(
 # reference number glued to it ("… risk.15")
 SENTENCE_END = re.compile(r"[.?!][)\]\"'”’]*(?:\d+(?:[,–-]\d+)*)?\s*$")
 # A full text's back matter, whatever its heading (PDFs have none the reader keeps): funding,
-# acknowledgements, data and code availability, and sentences that point at a web address
+# acknowledgements, data and code availability, authors' contributions, and sentences that point at a
+# web address
 BACK_MATTER = re.compile(
     r"https?:|\bwww\.|^this (?:work|research|study|project)\b[^.]{0,30}\b(?:funded|sponsored) by\b|"
     r"\b(?:(?:funded|supported|sponsored) by|funding (?:by|from))\b[^.]*\b(?:grants?|awards?|foundation|"
@@ -57,6 +58,11 @@ BACK_MATTER = re.compile(
     r"\bgrants? (?:no\b|number|[A-Z0-9]*\d)|"
     r"^(?:we|the authors?) (?:would (?:also )?like to )?(?:thank|acknowledge)\b|\bare grateful to\b|"
     r"\backnowledges? (?:support|funding)\b|\bdata availability\b|\baccession (?:numbers?|codes?)\b|"
+    # authors' contributions without their heading: "JBK - Study design, data analysis, manuscript writing"
+    r"^(?-i:(?:[A-Z]\.?){2,4})\s*[-–—]\s*(?:study|data|manuscript|concept\w*|design|analysis|writing|drafting|"
+    r"editing|statistic\w*|supervision|acquisition|interpretation)\b|"
+    r"\b(?:wrote|drafted) the (?:manuscript|paper|article|first draft)\b|"
+    r"\bmanuscript (?:writing|preparation|drafting|editing)\b|"
     r"\b(?:data|reads|sequences|files?|datasets?|code|scripts?|scores)\b[^.]*\bdeposited (?:in|at|to|on)\b|"
     r"\bsupplementa(?:ry|l) (?:material|information|data|files?)\b[^.]*\b(?:available|found|downloaded)\b",
     re.IGNORECASE,
