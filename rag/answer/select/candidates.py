@@ -2,9 +2,9 @@
 
 A candidate is a span of a hit's text, so what is quoted is always verbatim. Section headings that
 open a sentence ("BACKGROUND:", "AIM:") or are glued after its stop ("… glioma.STUDY DESIGN/") are
-left out of the span; footers, licence lines, e-mail
-addresses, author-contribution or competing-interest statements and back matter (funding,
-acknowledgements, data availability, web addresses) are not evidence.
+left out of the span. Footers, licence lines, e-mail addresses, author-contribution or
+competing-interest statements, back matter (funding, acknowledgements, data availability, web
+addresses) and short lines without a sentence's end (headings, fragments) are not evidence.
 """
 
 from __future__ import annotations
