@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from rag.config import CHUNK_WORDS, OVERLAP_SENTENCES
 from rag.errors import InvalidInput
+from rag.text.quotable import quote_spans
 from rag.text.sentences import split_sentences
 from rag.types import Document, Passage, Section
 
@@ -109,6 +110,7 @@ def chunk_document(doc: Document, params: ChunkingParams = ChunkingParams()) -> 
         group = units[i:j]
         start, end = group[0][0], group[-1][1]
         pages = [u[2] for u in group if u[2] is not None]
+        sentences = tuple((s - start, e - start) for s, e, _, _ in group)
         passages.append(
             Passage(
                 passage_id=passage_id(doc.doc_id, len(passages)),
@@ -119,9 +121,10 @@ def chunk_document(doc: Document, params: ChunkingParams = ChunkingParams()) -> 
                 char_end=end,
                 page_start=min(pages) if pages else None,
                 page_end=max(pages) if pages else None,
-                sentences=tuple((s - start, e - start) for s, e, _, _ in group),
+                sentences=sentences,
                 section=label,
                 sentence_pages=tuple(u[2] for u in group),
+                quotes=quote_spans(text[start:end], sentences),
             )
         )
         if j >= len(units):

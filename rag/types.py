@@ -67,6 +67,9 @@ class Passage:
     sentences: tuple[tuple[int, int], ...]
     section: str | None = None
     sentence_pages: tuple[int | None, ...] = ()
+    # each sentence's quote span in ``text`` (None: not evidence), from ``rag.text.quotable`` at ingest;
+    # None when not stored (an older index or older rules): answers then compute it
+    quotes: tuple[tuple[int, int] | None, ...] | None = None
 
     def page_of(self, sentence: int) -> int | None:
         """The page the ``sentence``-th sentence starts on (``page_start`` if unknown)."""

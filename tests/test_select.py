@@ -16,10 +16,11 @@ from conftest import FIXTURES, cosine_selector, make_hit
 from rag.answer.compose import compose, design_of, introduce
 from rag.answer.markers import OUR_CITATION, display, source_markers
 from rag.answer.select import Policy, choose, evidence_pool, load_selector
-from rag.answer.select.candidates import candidates, heading_length, quotable
+from rag.answer.select.candidates import candidates
 from rag.answer.select.features import SCALAR_FEATURES, featurize, section_kind
 from rag.embed.embedder import HashingEmbedder
 from rag.errors import InvalidInput
+from rag.text.quotable import heading_length, quotable
 from rag.text.sentences import split_sentences
 
 MINI = FIXTURES / "beir_mini"

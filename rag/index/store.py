@@ -22,6 +22,7 @@ import numpy as np
 
 from rag.chunking import full_text, index_text, sections_from
 from rag.index.migrations import migrate
+from rag.text.quotable import RULES
 from rag.types import Document, DocumentInfo, Passage
 
 
@@ -127,7 +128,7 @@ class Store:
                     p.page_start,
                     p.page_end,
                     p.section,
-                    json.dumps({"spans": p.sentences, "pages": p.sentence_pages}),
+                    json.dumps(sentences_json(p)),
                 ),
             )
             ids.append(int(cur.lastrowid or 0))
@@ -362,6 +363,21 @@ _PASSAGE_SELECT = (
 )
 
 
+def sentences_json(p: Passage) -> dict[str, Any]:
+    """A passage's sentence spans, pages and quote spans (with the rules they were computed under)."""
+    out: dict[str, Any] = {"spans": p.sentences, "pages": p.sentence_pages}
+    if p.quotes is not None:
+        out.update(quotes=p.quotes, rules=RULES)
+    return out
+
+
+def _quotes(sentences: dict[str, Any]) -> tuple[tuple[int, int] | None, ...] | None:
+    """The stored quote spans, if computed under today's rules (else answers compute them)."""
+    if sentences.get("rules") != RULES or "quotes" not in sentences:
+        return None
+    return tuple(None if q is None else (int(q[0]), int(q[1])) for q in sentences["quotes"])
+
+
 def _stored(r: sqlite3.Row) -> StoredPassage:
     sentences = json.loads(r["sentences"])
     passage = Passage(
@@ -376,6 +392,7 @@ def _stored(r: sqlite3.Row) -> StoredPassage:
         sentences=tuple((int(a), int(b)) for a, b in sentences["spans"]),
         section=r["section"],
         sentence_pages=tuple(sentences["pages"]),
+        quotes=_quotes(sentences),
     )
     extra = json.loads(r["extra"] or "{}")
     document = DocumentInfo(

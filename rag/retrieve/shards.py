@@ -103,6 +103,8 @@ def hit_from_wire(data: dict[str, Any]) -> Hit:
     p, d = dict(data["passage"]), dict(data["document"])
     p["sentences"] = tuple(tuple(span) for span in p["sentences"])
     p["sentence_pages"] = tuple(p["sentence_pages"])
+    quotes = p.get("quotes")  # absent from a shard of an older release
+    p["quotes"] = None if quotes is None else tuple(None if q is None else (q[0], q[1]) for q in quotes)
     d["publication_types"] = tuple(d["publication_types"])
     return Hit(passage=Passage(**p), document=DocumentInfo(**d), rank=data["rank"], score=data["score"])
 

@@ -1,1 +1,1 @@
-"""Text utilities shared by readers, chunking, BM25 and answers: normalising, sentences, terms."""
+"""Text utilities shared by readers, chunking, BM25 and answers: normalising, sentences, terms, quotes."""

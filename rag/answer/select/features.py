@@ -18,7 +18,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from rag.answer.select.candidates import Candidate, heading_length
+from rag.answer.select.candidates import Candidate
+from rag.text.quotable import heading_length
 from rag.text.terms import content_terms
 
 SECTION_KINDS = ("background", "methods", "results", "conclusions")

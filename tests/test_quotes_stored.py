@@ -1,0 +1,67 @@
+"""Quote spans are decided once, at ingest, and stored with each passage (``rag.text.quotable``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import rag.index.store as store_module
+from rag.answer.select.candidates import candidates, quotes
+from rag.chunking import ChunkingParams, chunk_document
+from rag.index.version import open_index
+from rag.retrieve.shards import hit_from_wire, hit_to_wire
+from rag.text.quotable import quote_spans
+from rag.types import Document, Hit, Section
+
+
+def _hits(index: Path) -> list[Hit]:
+    store = open_index(index).store
+    rows = store.passages_by_row(range(1, 400))
+    return [
+        Hit(passage=s.passage, document=s.document, rank=n, score=1.0) for n, s in enumerate(rows.values(), 1)
+    ]
+
+
+def test_the_chunker_stores_each_sentences_quote_span() -> None:
+    text = (
+        "BACKGROUND: Heparin is widely used after trauma. The risks of heparin include bleeding and "
+        "heparin induced thrombocytopenia. This work was funded by the National Institutes of Health "
+        "grant R01 HL123456."
+    )
+    [passage] = chunk_document(
+        Document(doc_id="d", title="T", sections=(Section(text=text),)), ChunkingParams(chunk_words=200)
+    )
+    assert passage.quotes == quote_spans(passage.text, passage.sentences)
+    quoted = [passage.text[q[0] : q[1]] if q else None for q in passage.quotes or ()]
+    assert quoted == [
+        "Heparin is widely used after trauma.",  # the heading is not part of the quote
+        "The risks of heparin include bleeding and heparin induced thrombocytopenia.",
+        None,  # back matter is not evidence
+    ]
+
+
+def test_stored_spans_are_read_back_and_used_while_the_rules_are_the_same(
+    fake_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hits = _hits(fake_index)
+    assert len(hits) > 50
+    for h in hits:
+        assert h.passage.quotes == quote_spans(h.passage.text, h.passage.sentences)
+        assert quotes(h.passage) is h.passage.quotes  # read, not computed again
+    assert any(q is None for h in hits for q in h.passage.quotes or ())
+
+    # rules edited since the index was built: its stored spans no longer count and are computed
+    # when asked, to the same candidates
+    monkeypatch.setattr(store_module, "RULES", "edited-since")
+    stale = _hits(fake_index)
+    assert all(h.passage.quotes is None for h in stale)
+    assert [(c.hit.passage_id, c.start, c.end) for c in candidates(stale, top_passages=len(stale))] == [
+        (c.hit.passage_id, c.start, c.end) for c in candidates(hits, top_passages=len(hits))
+    ]
+
+
+def test_a_shards_hits_keep_their_quote_spans_on_the_wire(fake_index: Path) -> None:
+    for h in _hits(fake_index)[:20]:
+        assert hit_from_wire(json.loads(json.dumps(hit_to_wire(h)))) == h
