@@ -143,9 +143,11 @@ def stacked(b, feat_p, ce_z, top):  # type: ignore[no-untyped-def]
     return out
 
 
-def arguments(doc: str, work: str) -> argparse.Namespace:
+def arguments(doc: str, work: str, *, pubmedqa: bool = False) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     parser.add_argument("--data", type=Path, required=True)
+    if pubmedqa:
+        parser.add_argument("--pubmedqa", type=Path, help="also learn from PubMedQA, as the shipped selector")
     parser.add_argument("--work", type=Path, default=Path(work))
     parser.add_argument("--index-cache", type=Path, default=Path("indexes/eval"))
     parser.add_argument(
