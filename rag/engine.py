@@ -182,7 +182,7 @@ class Engine:
         index = self.index
         pinned = PinnedQuery(self.queries, query)
         hits = self.document_hits(doc_id, query, index=index, embedder=pinned)
-        pool = evidence_pool(query, hits, pinned, index.store.sentence_vectors([h.passage_id for h in hits]))
+        pool = self._pool(query, hits, pinned, index)
         policy = document_policy(self.selector.policy)
         answer = compose(query, pool, self.selector, mode="document", exclude=exclude, policy=policy)
         return answer if query == question else answer.model_copy(update={"question": question})
@@ -223,7 +223,12 @@ class Engine:
             embedder=pinned,
             without=without,
         )
-        return evidence_pool(query, hits, pinned, index.store.sentence_vectors([h.passage_id for h in hits]))
+        return self._pool(query, hits, pinned, index)
+
+    def _pool(self, query: str, hits: list[Hit], embedder: Embedder, index: IndexVersion) -> EvidencePool:
+        """The selector's candidates among the first ``answer_passages`` of ``hits``, with vectors."""
+        stored = index.store.sentence_vectors([h.passage_id for h in hits[: self.options.answer_passages]])
+        return evidence_pool(query, hits, embedder, stored, top_passages=self.options.answer_passages)
 
     def document_hits(
         self,

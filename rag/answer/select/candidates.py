@@ -89,11 +89,13 @@ def evidence_pool(
     embedder: Embedder,
     stored: Mapping[str, np.ndarray],
     *,
+    top_passages: int = ANSWER_PASSAGES,
     max_documents: int = MAX_DOCUMENTS,
 ) -> EvidencePool:
-    """Candidates of ``hits`` with vectors: stored at ingest when every candidate has one, else
+    """Candidates of the top ``top_passages`` of ``hits`` (``RAG_ANSWER_PASSAGES``; a reranked list
+    may hold more hits than that) with vectors: stored at ingest when every candidate has one, else
     embedded now (one batch with the question)."""
-    pool = candidates(hits, max_documents=max_documents)
+    pool = candidates(hits, top_passages=top_passages, max_documents=max_documents)
     rows = [stored.get(c.hit.passage_id) for c in pool]
     if all(r is not None and c.index < len(r) for r, c in zip(rows, pool, strict=True)):
         qvec = embedder.embed([question])[0]

@@ -1,4 +1,5 @@
-"""Quote spans are decided once, at ingest, and stored with each passage (``rag.text.quotable``)."""
+"""The selector's candidate pool: quote spans decided once, at ingest, and stored with each passage
+(``rag.text.quotable``), and the passages they come from."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import cosine_selector
 
 import rag.index.store as store_module
 from rag.answer.select.candidates import candidates, quotes
 from rag.chunking import ChunkingParams, chunk_document
+from rag.config import EngineOptions
+from rag.embed.embedder import HashingEmbedder
+from rag.engine import Engine
 from rag.index.version import open_index
 from rag.retrieve.shards import hit_from_wire, hit_to_wire
 from rag.text.quotable import quote_spans
@@ -65,3 +70,16 @@ def test_stored_spans_are_read_back_and_used_while_the_rules_are_the_same(
 def test_a_shards_hits_keep_their_quote_spans_on_the_wire(fake_index: Path) -> None:
     for h in _hits(fake_index)[:20]:
         assert hit_from_wire(json.loads(json.dumps(hit_to_wire(h)))) == h
+
+
+@pytest.mark.parametrize("passages", [5, 40])
+def test_the_answer_passages_setting_decides_where_candidates_come_from(
+    fake_index: Path, passages: int
+) -> None:
+    # RAG_ANSWER_PASSAGES above the default (30) once left the candidates at the first 30 passages
+    options = EngineOptions(answer_passages=passages)
+    engine = Engine(fake_index, options, embedder=HashingEmbedder(), selector=cosine_selector())
+    pool = engine.evidence_pool("air embolism treatment with oxygen")
+    assert len(pool.hits) == passages
+    positions = {pool.hits.index(c.hit) for c in pool.candidates}
+    assert max(positions) == passages - 1 if passages < 30 else max(positions) >= 30
