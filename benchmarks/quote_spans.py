@@ -1,11 +1,13 @@
-"""Quote spans decided at ingest against decided per request, side by side in one process.
+"""Quote spans and cue words decided at ingest against decided per request, side by side in one process.
 
 For each SciFact test claim the service's own first stage retrieves the answer passages once; then
-``candidates()`` (which sentences may be quoted, headings cut) runs on those hits as read from the
-index, with the spans the chunker stored, and on the same hits with the spans removed, as an index
-built before they were stored is read (the patterns of ``rag.text.quotable`` then run on every
-sentence). The two alternate per claim, so both see the same machine load. The extra cost of reading
-the stored spans (parsing a longer JSON per passage) is timed on the same passages.
+``candidates()`` (which sentences may be quoted, headings cut) and ``featurize()`` (the selector's
+features, whose cue-word flags depend on the sentence alone) run on those hits as read from the
+index, with the spans and cue bits the chunker stored, and on the same hits with both removed, as an
+index built before they were stored is read (the patterns of ``rag.text.quotable`` and
+``rag.text.cues`` then run on every sentence). The two alternate per claim, so both see the same
+machine load. The extra cost of reading what is stored (parsing a longer JSON per passage) is timed
+on the same passages.
 
     python -m benchmarks.quote_spans --index indexes/eval/scifact-<key> --data ../shared/data/scifact
 """
@@ -17,15 +19,20 @@ import json
 import statistics
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
+import numpy as np
+
 from benchmarks._common import append_result, markdown_table
-from rag.answer.select.candidates import candidates
+from rag.answer.select.candidates import EvidencePool, candidates
+from rag.answer.select.features import featurize
 from rag.config import Settings
 from rag.engine import Engine
 from rag.errors import InvalidInput
 from rag.eval.beir import load_beir
 from rag.index.store import sentences_json
+from rag.types import Hit
 
 REPEATS = 5
 
@@ -43,40 +50,49 @@ def main() -> None:
     args = parser.parse_args()
     engine = Engine(args.index, Settings())
     claims = list(load_beir(args.data, "test").queries.values())
-    stored = [engine.evidence_pool(c).hits for c in claims]
-    if not all(h.passage.quotes is not None for hits in stored for h in hits):
-        raise InvalidInput(f"{args.index} was built before quote spans were stored; build it again")
-    computed = [[replace(h, passage=replace(h.passage, quotes=None)) for h in hits] for hits in stored]
-    for a, b in zip(stored, computed, strict=True):  # the same candidates either way
+    pools = [engine.evidence_pool(c) for c in claims]
+    stored = [p.hits for p in pools]
+    if not all(h.passage.quotes is not None and h.passage.cues is not None for hits in stored for h in hits):
+        raise InvalidInput(f"{args.index} was built before quote spans and cues were stored; build it again")
+    computed = [
+        [replace(h, passage=replace(h.passage, quotes=None, cues=None)) for h in hits] for hits in stored
+    ]
+
+    def features(claim: str, pool: EvidencePool, hits: list[Hit]) -> np.ndarray:
+        return featurize(claim, pool.question_vector, candidates(hits), pool.vectors, products=False)
+
+    for claim, pool, a, b in zip(claims, pools, stored, computed, strict=True):  # the same either way
         assert [(c.start, c.end) for c in candidates(a)] == [(c.start, c.end) for c in candidates(b)]
-    times: dict[str, list[float]] = {"stored": [], "computed": [], "read_with": [], "read_without": []}
+        assert np.array_equal(features(claim, pool, a), features(claim, pool, b))
+    steps = ("candidates", "features", "read")
+    times: dict[tuple[str, str], list[float]] = {(s, k): [] for s in steps for k in ("stored", "computed")}
     for _ in range(REPEATS):
-        for a, b in zip(stored, computed, strict=True):
-            times["stored"].append(_ms(candidates, a))
-            times["computed"].append(_ms(candidates, b))
-            with_spans = [json.dumps(sentences_json(h.passage)) for h in a]
-            without = [json.dumps(sentences_json(h.passage)) for h in b]
-            times["read_with"].append(_ms(lambda xs: [json.loads(x) for x in xs], with_spans))
-            times["read_without"].append(_ms(lambda xs: [json.loads(x) for x in xs], without))
+        for claim, pool, a, b in zip(claims, pools, stored, computed, strict=True):
+            for kind, hits in (("stored", a), ("computed", b)):
+                times["candidates", kind].append(_ms(candidates, hits))
+                cands = candidates(hits)
+                scalar = partial(featurize, products=False)
+                times["features", kind].append(_ms(scalar, claim, pool.question_vector, cands, pool.vectors))
+                records = [json.dumps(sentences_json(h.passage)) for h in hits]
+                times["read", kind].append(_ms(lambda xs: [json.loads(x) for x in xs], records))
     med = {k: statistics.median(v) for k, v in times.items()}
     passages = statistics.mean(len(h) for h in stored)
     sentences = statistics.mean(sum(len(x.passage.sentences) for x in h) for h in stored)
-    rows = [
-        ["candidates(), spans computed per request (before)", f"{med['computed']:.3f}"],
-        ["candidates(), spans stored at ingest (after)", f"{med['stored']:.3f}"],
-        ["reading the passages' sentence JSON, without spans", f"{med['read_without']:.3f}"],
-        ["reading the passages' sentence JSON, with spans", f"{med['read_with']:.3f}"],
-    ]
-    saved = med["computed"] - med["stored"] - (med["read_with"] - med["read_without"])
+    label = {
+        "candidates": "candidates()",
+        "features": "featurize(), scalar features",
+        "read": "reading the passages' sentence JSON",
+    }
+    rows = [[label[s], f"{med[s, 'computed']:.3f}", f"{med[s, 'stored']:.3f}"] for s in steps]
+    saved = sum(med[s, "computed"] - med[s, "stored"] for s in steps)
     notes = (
         f"{len(claims)} claims × {REPEATS} repeats, alternating; {passages:.0f} answer passages and "
-        f"{sentences:.0f} sentences per claim; identical candidates either way (checked). Median ms per "
-        f"claim. Net saving per question: {saved:.2f} ms; computed/stored ratio "
-        f"{med['computed'] / med['stored']:.1f}."
+        f"{sentences:.0f} sentences per claim; identical candidates and features either way (checked). "
+        f"Median ms per claim. Net saving per question: {saved:.2f} ms."
     )
     append_result(
-        f"Quote spans stored at ingest: {args.index.name}",
-        markdown_table(["step", "median ms per question"], rows),
+        f"Quote spans and cue words stored at ingest: {args.index.name}",
+        markdown_table(["step", "computed per request (before), ms", "stored at ingest (after), ms"], rows),
         notes,
     )
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from rag.config import CHUNK_WORDS, OVERLAP_SENTENCES
 from rag.errors import InvalidInput
+from rag.text.cues import sentence_cues
 from rag.text.quotable import quote_spans
 from rag.text.sentences import split_sentences
 from rag.types import Document, Passage, Section
@@ -111,6 +112,7 @@ def chunk_document(doc: Document, params: ChunkingParams = ChunkingParams()) -> 
         start, end = group[0][0], group[-1][1]
         pages = [u[2] for u in group if u[2] is not None]
         sentences = tuple((s - start, e - start) for s, e, _, _ in group)
+        quotes = quote_spans(text[start:end], sentences)
         passages.append(
             Passage(
                 passage_id=passage_id(doc.doc_id, len(passages)),
@@ -124,7 +126,8 @@ def chunk_document(doc: Document, params: ChunkingParams = ChunkingParams()) -> 
                 sentences=sentences,
                 section=label,
                 sentence_pages=tuple(u[2] for u in group),
-                quotes=quote_spans(text[start:end], sentences),
+                quotes=quotes,
+                cues=sentence_cues(text[start:end], quotes),
             )
         )
         if j >= len(units):

@@ -70,6 +70,8 @@ class Passage:
     # each sentence's quote span in ``text`` (None: not evidence), from ``rag.text.quotable`` at ingest;
     # None when not stored (an older index or older rules): answers then compute it
     quotes: tuple[tuple[int, int] | None, ...] | None = None
+    # each sentence's cue words as bits (``rag.text.cues``; 0 when not quotable), stored with the quotes
+    cues: tuple[int, ...] | None = None
 
     def page_of(self, sentence: int) -> int | None:
         """The page the ``sentence``-th sentence starts on (``page_start`` if unknown)."""

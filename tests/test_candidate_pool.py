@@ -6,17 +6,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import cosine_selector
 
 import rag.index.store as store_module
 from rag.answer.select.candidates import candidates, quotes
+from rag.answer.select.features import featurize
 from rag.chunking import ChunkingParams, chunk_document
 from rag.config import EngineOptions
 from rag.embed.embedder import HashingEmbedder
 from rag.engine import Engine
 from rag.index.version import open_index
 from rag.retrieve.shards import hit_from_wire, hit_to_wire
+from rag.text.cues import CUES, sentence_cues
 from rag.text.quotable import quote_spans
 from rag.types import Document, Hit, Section
 
@@ -39,6 +42,9 @@ def test_the_chunker_stores_each_sentences_quote_span() -> None:
         Document(doc_id="d", title="T", sections=(Section(text=text),)), ChunkingParams(chunk_words=200)
     )
     assert passage.quotes == quote_spans(passage.text, passage.sentences)
+    finding, treatment = (1 << list(CUES).index(n) for n in ("cue_finding", "cue_treatment"))
+    assert passage.cues is not None and passage.cues[2] == 0  # not quotable: no cues stored
+    assert passage.cues[1] & finding and passage.cues[1] & treatment  # "risks", "bleeding"
     quoted = [passage.text[q[0] : q[1]] if q else None for q in passage.quotes or ()]
     assert quoted == [
         "Heparin is widely used after trauma.",  # the heading is not part of the quote
@@ -55,13 +61,14 @@ def test_stored_spans_are_read_back_and_used_while_the_rules_are_the_same(
     for h in hits:
         assert h.passage.quotes == quote_spans(h.passage.text, h.passage.sentences)
         assert quotes(h.passage) is h.passage.quotes  # read, not computed again
+        assert h.passage.cues == sentence_cues(h.passage.text, h.passage.quotes or ())
     assert any(q is None for h in hits for q in h.passage.quotes or ())
 
     # rules edited since the index was built: its stored spans no longer count and are computed
     # when asked, to the same candidates
-    monkeypatch.setattr(store_module, "RULES", "edited-since")
+    monkeypatch.setattr(store_module, "QUOTE_RULES", "edited-since")
     stale = _hits(fake_index)
-    assert all(h.passage.quotes is None for h in stale)
+    assert all(h.passage.quotes is None and h.passage.cues is None for h in stale)
     assert [(c.hit.passage_id, c.start, c.end) for c in candidates(stale, top_passages=len(stale))] == [
         (c.hit.passage_id, c.start, c.end) for c in candidates(hits, top_passages=len(hits))
     ]
@@ -83,3 +90,24 @@ def test_the_answer_passages_setting_decides_where_candidates_come_from(
     assert len(pool.hits) == passages
     positions = {pool.hits.index(c.hit) for c in pool.candidates}
     assert max(positions) == passages - 1 if passages < 30 else max(positions) >= 30
+
+
+def test_features_from_stored_cues_equal_those_computed_per_request(
+    fake_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hits = _hits(fake_index)
+    assert sum(bool(b) for h in hits for b in h.passage.cues or ()) > 50
+    embedder = HashingEmbedder()
+    question = "Is hyperbaric oxygen an effective treatment of air embolism?"
+    q = embedder.embed([question])[0]
+
+    def features(hits: list[Hit]) -> np.ndarray:
+        pool = candidates(hits, top_passages=len(hits))
+        return featurize(question, q, pool, embedder.embed([c.text for c in pool]), products=False)
+
+    monkeypatch.setattr(store_module, "CUE_RULES", "edited-since")  # cue bits ignored, computed again
+    recomputed = _hits(fake_index)
+    assert all(h.passage.cues is None and h.passage.quotes is not None for h in recomputed)
+    stored = features(hits)
+    assert stored.shape[0] > 50
+    np.testing.assert_array_equal(stored, features(recomputed))

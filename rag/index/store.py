@@ -22,7 +22,8 @@ import numpy as np
 
 from rag.chunking import full_text, index_text, sections_from
 from rag.index.migrations import migrate
-from rag.text.quotable import RULES
+from rag.text.cues import RULES as CUE_RULES
+from rag.text.quotable import RULES as QUOTE_RULES
 from rag.types import Document, DocumentInfo, Passage
 
 
@@ -364,18 +365,28 @@ _PASSAGE_SELECT = (
 
 
 def sentences_json(p: Passage) -> dict[str, Any]:
-    """A passage's sentence spans, pages and quote spans (with the rules they were computed under)."""
+    """A passage's sentence spans, pages, quote spans and cue bits (with the rules they were computed
+    under)."""
     out: dict[str, Any] = {"spans": p.sentences, "pages": p.sentence_pages}
     if p.quotes is not None:
-        out.update(quotes=p.quotes, rules=RULES)
+        out.update(quotes=p.quotes, rules=QUOTE_RULES)
+        if p.cues is not None:
+            out.update(cues=p.cues, cue_rules=CUE_RULES)
     return out
 
 
 def _quotes(sentences: dict[str, Any]) -> tuple[tuple[int, int] | None, ...] | None:
     """The stored quote spans, if computed under today's rules (else answers compute them)."""
-    if sentences.get("rules") != RULES or "quotes" not in sentences:
+    if sentences.get("rules") != QUOTE_RULES or "quotes" not in sentences:
         return None
     return tuple(None if q is None else (int(q[0]), int(q[1])) for q in sentences["quotes"])
+
+
+def _cues(sentences: dict[str, Any]) -> tuple[int, ...] | None:
+    """The stored cue bits, if computed under today's rules on today's quote spans."""
+    if _quotes(sentences) is None or sentences.get("cue_rules") != CUE_RULES or "cues" not in sentences:
+        return None
+    return tuple(int(b) for b in sentences["cues"])
 
 
 def _stored(r: sqlite3.Row) -> StoredPassage:
@@ -393,6 +404,7 @@ def _stored(r: sqlite3.Row) -> StoredPassage:
         section=r["section"],
         sentence_pages=tuple(sentences["pages"]),
         quotes=_quotes(sentences),
+        cues=_cues(sentences),
     )
     extra = json.loads(r["extra"] or "{}")
     document = DocumentInfo(

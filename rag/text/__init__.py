@@ -1,1 +1,2 @@
-"""Text utilities shared by readers, chunking, BM25 and answers: normalising, sentences, terms, quotes."""
+"""Text utilities shared by readers, chunking, BM25 and answers: normalising, sentences, terms, quotes,
+cue words."""

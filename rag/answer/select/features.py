@@ -5,8 +5,9 @@ stored at ingest, the words of both (and how much of the question the sentence's
 among the retrieved passages), where the sentence stands in its document (in a full text: within its
 abstract or its body) and section, and cue words that mark findings ("significantly", "was associated
 with", numbers and p-values) or background and methods ("little is known", "we aimed to", "were
-randomised"). The learned selector (``rag.answer.select.model``) turns these into a probability that
-the sentence is evidence for the question.
+randomised"; ``rag.text.cues``, found at ingest and stored with the passage). The learned selector
+(``rag.answer.select.model``) turns these into a probability that the sentence is evidence for the
+question.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from rag.answer.select.candidates import Candidate
+from rag.text.cues import CUES, cue_bits, cue_flags
 from rag.text.quotable import heading_length
 from rag.text.terms import content_terms
 
@@ -32,61 +34,6 @@ _SECTION_WORDS = {
     "conclusions": "conclusion conclusions interpretation implications discussion summary significance",
 }
 _KIND_OF_WORD = {w: kind for kind, words in _SECTION_WORDS.items() for w in words.split()}
-
-CUES: dict[str, re.Pattern[str]] = {
-    "cue_number": re.compile(r"\d"),
-    "cue_statistics": re.compile(
-        r"\b[pP]\s*[<=>≤]|\b95\s*%|\bCI\b|\b(?:odds|hazard|risk) ratio|\b[OHR]R\b|%|±", re.IGNORECASE
-    ),
-    "cue_finding": re.compile(
-        r"\b(?:significant(?:ly)?|associated|association|increased?|decreased?|reduced?|reduction|improved?|"
-        r"higher|lower|greater|less|more likely|risks?|effective|efficacy|correlat\w*|predict\w*|"
-        r"compared with|than|no difference|did not|was not|were not|independent(?:ly)?)\b",
-        re.IGNORECASE,
-    ),
-    "cue_claim": re.compile(
-        r"\b(?:we (?:found|show|showed|demonstrate\w*|report|observed|identif\w*|conclude)|"
-        r"(?:results|data|findings|these|this) (?:suggest|indicate|show|demonstrate|reveal)\w*|"
-        r"in conclusion|taken together|our (?:results|data|findings)|"
-        r"(?:is|are|was|were) (?:associated|required|necessary|sufficient|effective|safe))",
-        re.IGNORECASE,
-    ),
-    "cue_treatment": re.compile(
-        r"\b(?:treat\w*|therap\w*|management|managed|administ\w*|dose|surgery|surgical|prophyla\w*|"
-        r"complications?|adverse|bleeding|mortality|survival|recommend\w*|should|indicated)\b",
-        re.IGNORECASE,
-    ),
-    "cue_background": re.compile(
-        r"\b(?:(?:little|less|not) (?:is )?(?:known|understood|clear)|remains? (?:unclear|unknown|"
-        r"controversial|elusive|poorly)|is (?:a|an|the) (?:common|rare|major|leading|serious)|"
-        r"has been (?:shown|reported|suggested)|have been (?:shown|reported|suggested)|previous(?:ly)?|"
-        r"recent(?:ly)?|however|is characteri[sz]ed|plays? an? (?:important|key|central|critical) role)\b",
-        re.IGNORECASE,
-    ),
-    "cue_aim": re.compile(
-        r"\b(?:aim(?:ed|s)? (?:of|to|was)|objective|purpose|we (?:sought|aimed|investigated|examined|"
-        r"evaluated|assessed|studied|hypothesi[sz]ed|tested|explored|asked)|to (?:determine|evaluate|assess|"
-        r"investigate|examine|compare|explore) (?:whether|if|the))\b",
-        re.IGNORECASE,
-    ),
-    "cue_methods": re.compile(
-        r"\b(?:were (?:randomi[sz]ed|enrolled|recruited|included|assigned|allocated|analy[sz]ed|measured|"
-        r"collected|obtained)|we (?:performed|conducted|used|analy[sz]ed|measured|recruited|enrolled|"
-        r"retrospectively|prospectively)|retrospective(?:ly)?|prospective(?:ly)?|cohort of|"
-        r"data (?:were|was)|using (?:a|an|the))\b",
-        re.IGNORECASE,
-    ),
-    "cue_negation": re.compile(
-        r"\b(?:not|no|none|neither|nor|without|never|absence|fail(?:ed|s)? to)\b", re.IGNORECASE
-    ),
-    "cue_hedge": re.compile(
-        r"\b(?:may|might|could|possibly|potential(?:ly)?|perhaps|likely)\b", re.IGNORECASE
-    ),
-    "cue_case": re.compile(
-        r"\b(?:a|an) \d+[- ](?:year|month|day)[- ]old\b|\bwe (?:describe|present|report) (?:a|an|the)\b",
-        re.IGNORECASE,
-    ),
-}
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _WH = re.compile(
@@ -232,7 +179,7 @@ def featurize(
             float(kind is None),
             *(float(kind == k) for k in SECTION_KINDS),
             np.log1p(len(text.split())),
-            *(float(bool(p.search(text))) for p in CUES.values()),
+            *cue_flags(c.hit.passage.cues[c.index] if c.hit.passage.cues else cue_bits(text)),
             doc_rare[c.hit.doc_id],
             doc_plain[c.hit.doc_id],
             doc_rare[c.hit.doc_id] - best_doc_rare,
