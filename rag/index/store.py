@@ -382,15 +382,17 @@ def _quotes(sentences: dict[str, Any]) -> tuple[tuple[int, int] | None, ...] | N
     return tuple(None if q is None else (int(q[0]), int(q[1])) for q in sentences["quotes"])
 
 
-def _cues(sentences: dict[str, Any]) -> tuple[int, ...] | None:
-    """The stored cue bits, if computed under today's rules on today's quote spans."""
-    if _quotes(sentences) is None or sentences.get("cue_rules") != CUE_RULES or "cues" not in sentences:
+def _cues(sentences: dict[str, Any], quotes: tuple[object, ...] | None) -> tuple[int, ...] | None:
+    """The stored cue bits, if computed under today's rules on today's quote spans (``quotes``: what
+    ``_quotes`` read, ``None`` when those are not valid)."""
+    if quotes is None or sentences.get("cue_rules") != CUE_RULES or "cues" not in sentences:
         return None
     return tuple(int(b) for b in sentences["cues"])
 
 
 def _stored(r: sqlite3.Row) -> StoredPassage:
     sentences = json.loads(r["sentences"])
+    quotes = _quotes(sentences)
     passage = Passage(
         passage_id=r["passage_id"],
         doc_id=r["doc_id"],
@@ -403,8 +405,8 @@ def _stored(r: sqlite3.Row) -> StoredPassage:
         sentences=tuple((int(a), int(b)) for a, b in sentences["spans"]),
         section=r["section"],
         sentence_pages=tuple(sentences["pages"]),
-        quotes=_quotes(sentences),
-        cues=_cues(sentences),
+        quotes=quotes,
+        cues=_cues(sentences, quotes),
     )
     extra = json.loads(r["extra"] or "{}")
     document = DocumentInfo(
