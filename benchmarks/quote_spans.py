@@ -31,7 +31,7 @@ from rag.config import Settings
 from rag.engine import Engine
 from rag.errors import InvalidInput
 from rag.eval.beir import load_beir
-from rag.index.store import sentences_json
+from rag.index.sentence_json import sentences_json
 from rag.types import Hit
 
 REPEATS = 5

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import cosine_selector
 
-import rag.index.store as store_module
+import rag.index.sentence_json as sentence_json
 from rag.answer.select.candidates import candidates, quotes
 from rag.answer.select.features import featurize
 from rag.chunking import ChunkingParams, chunk_document
@@ -66,7 +66,7 @@ def test_stored_spans_are_read_back_and_used_while_the_rules_are_the_same(
 
     # rules edited since the index was built: its stored spans no longer count and are computed
     # when asked, to the same candidates
-    monkeypatch.setattr(store_module, "QUOTE_RULES", "edited-since")
+    monkeypatch.setattr(sentence_json, "QUOTE_RULES", "edited-since")
     stale = _hits(fake_index)
     assert all(h.passage.quotes is None and h.passage.cues is None for h in stale)
     assert [(c.hit.passage_id, c.start, c.end) for c in candidates(stale, top_passages=len(stale))] == [
@@ -105,7 +105,7 @@ def test_features_from_stored_cues_equal_those_computed_per_request(
         pool = candidates(hits, top_passages=len(hits))
         return featurize(question, q, pool, embedder.embed([c.text for c in pool]), products=False)
 
-    monkeypatch.setattr(store_module, "CUE_RULES", "edited-since")  # cue bits ignored, computed again
+    monkeypatch.setattr(sentence_json, "CUE_RULES", "edited-since")  # cue bits ignored, computed again
     recomputed = _hits(fake_index)
     assert all(h.passage.cues is None and h.passage.quotes is not None for h in recomputed)
     stored = features(hits)

@@ -4,8 +4,10 @@ A passage's integer ``row_id`` is its id in the FAISS index and in the BM25 row 
 parts of an index can be checked against each other. Rows are read by column name; the schema is
 built by the numbered migrations of ``rag.index.migrations``.
 
-(A little over 300 lines on purpose: every SQL statement the index runs is in this one file, so the
-schema's users can be read beside it.)
+(Longer than 300 lines on purpose: every SQL statement the index runs is in this one file, so the
+schema's users can be read beside it. What the passages' ``sentences`` column holds, a JSON object
+with each sentence's span, page, quote span and cue bits, is written and read by
+``rag.index.sentence_json``.)
 """
 
 from __future__ import annotations
@@ -22,8 +24,7 @@ import numpy as np
 
 from rag.chunking import full_text, index_text, sections_from
 from rag.index.migrations import migrate
-from rag.text.cues import RULES as CUE_RULES
-from rag.text.quotable import RULES as QUOTE_RULES
+from rag.index.sentence_json import read_sentences, sentences_json
 from rag.types import Document, DocumentInfo, Passage
 
 
@@ -364,35 +365,8 @@ _PASSAGE_SELECT = (
 )
 
 
-def sentences_json(p: Passage) -> dict[str, Any]:
-    """A passage's sentence spans, pages, quote spans and cue bits (with the rules they were computed
-    under)."""
-    out: dict[str, Any] = {"spans": p.sentences, "pages": p.sentence_pages}
-    if p.quotes is not None:
-        out.update(quotes=p.quotes, rules=QUOTE_RULES)
-        if p.cues is not None:
-            out.update(cues=p.cues, cue_rules=CUE_RULES)
-    return out
-
-
-def _quotes(sentences: dict[str, Any]) -> tuple[tuple[int, int] | None, ...] | None:
-    """The stored quote spans, if computed under today's rules (else answers compute them)."""
-    if sentences.get("rules") != QUOTE_RULES or "quotes" not in sentences:
-        return None
-    return tuple(None if q is None else (int(q[0]), int(q[1])) for q in sentences["quotes"])
-
-
-def _cues(sentences: dict[str, Any], quotes: tuple[object, ...] | None) -> tuple[int, ...] | None:
-    """The stored cue bits, if computed under today's rules on today's quote spans (``quotes``: what
-    ``_quotes`` read, ``None`` when those are not valid)."""
-    if quotes is None or sentences.get("cue_rules") != CUE_RULES or "cues" not in sentences:
-        return None
-    return tuple(int(b) for b in sentences["cues"])
-
-
 def _stored(r: sqlite3.Row) -> StoredPassage:
-    sentences = json.loads(r["sentences"])
-    quotes = _quotes(sentences)
+    sentences = read_sentences(r["sentences"])
     passage = Passage(
         passage_id=r["passage_id"],
         doc_id=r["doc_id"],
@@ -402,11 +376,11 @@ def _stored(r: sqlite3.Row) -> StoredPassage:
         char_end=r["char_end"],
         page_start=r["page_start"],
         page_end=r["page_end"],
-        sentences=tuple((int(a), int(b)) for a, b in sentences["spans"]),
+        sentences=sentences.spans,
         section=r["section"],
-        sentence_pages=tuple(sentences["pages"]),
-        quotes=quotes,
-        cues=_cues(sentences, quotes),
+        sentence_pages=sentences.pages,
+        quotes=sentences.quotes,
+        cues=sentences.cues,
     )
     extra = json.loads(r["extra"] or "{}")
     document = DocumentInfo(
