@@ -20,6 +20,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -143,8 +144,13 @@ def stacked(b, feat_p, ce_z, top):  # type: ignore[no-untyped-def]
     return out
 
 
-def arguments(doc: str, work: str, *, pubmedqa: bool = False) -> argparse.Namespace:
+def arguments(
+    doc: str, work: str, *, pubmedqa: bool = False, choices: Sequence[str] = ()
+) -> argparse.Namespace:
+    """Common options; ``choices``: what ``--only`` may name (comma-separated; default all)."""
     parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    if choices:
+        parser.add_argument("--only", default=",".join(choices), help=f"any of {', '.join(choices)}")
     parser.add_argument("--data", type=Path, required=True)
     if pubmedqa:
         parser.add_argument("--pubmedqa", type=Path, help="also learn from PubMedQA, as the shipped selector")
