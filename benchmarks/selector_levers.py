@@ -1,4 +1,4 @@
-"""Four more levers for the answer path, measured on SciFact *train* against the shipped design.
+"""Five more levers for the answer path, measured on SciFact *train* against the shipped design.
 
 Every training claim's sentence probabilities come out of fold (``rag.eval.train_selector.out_of_fold``,
 the shipped design; with ``--pubmedqa`` it also learns from PubMedQA's questions and their withheld
@@ -17,6 +17,11 @@ twins, as the shipped selector does), and each lever is judged on the same docum
   withheld (every sentence a negative), as the shipped selector does with PubMedQA's questions, so
   the model sees SciFact-style claims whose corpus holds only near misses. A twin stays in its
   claim's fold; only the claims themselves are judged.
+- ``maxsim``: token-level matching, ColBERT-style and without training, from the packaged MiniLM's
+  token vectors: for each question token its best cosine with the sentence's tokens, then the mean,
+  the minimum and the mean of the worst quarter, and the mean relative to the pool's best, as four
+  more features (so "complications" can meet "risks" even where the sentence vectors do not). Served,
+  it would need every candidate's token vectors per request or stored at ingest.
 
 No test split is read.
 
@@ -42,7 +47,7 @@ from rag.eval.train_selector import grouped_folds, ndcg10, out_of_fold, tune_pol
 
 COLUMN = {name: i for i, name in enumerate(SCALAR_FEATURES)}
 PRIOR_WEIGHTS = (0.05, 0.1, 0.2)
-LEVERS = ("contextual", "document-model", "document-prior", "scifact-twins")
+LEVERS = ("contextual", "document-model", "document-prior", "scifact-twins", "maxsim")
 
 
 def figures(examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray]) -> list[str]:
@@ -75,17 +80,62 @@ def contextual(engine, examples, extra, design) -> list[np.ndarray]:  # type: ig
         widened.append(np.hstack([e.features[:, :scalar], ctx[:, None]]))
     for e in extra:
         widened.append(np.hstack([e.features[:, :scalar], e.features[:, COLUMN["cosine"], None]]))
-    saved = [e.features for e in (*examples, *extra)]
+    return widened_out_of_fold([*examples, *extra], widened, design)
+
+
+def widened_out_of_fold(every: list[ClaimExamples], widened: list[np.ndarray], design) -> list[np.ndarray]:  # type: ignore[no-untyped-def]
+    """``out_of_fold`` with each example's features replaced by its ``widened`` (scalar + new) columns."""
+    saved = [e.features for e in every]
     columns = train_selector.columns
     try:
-        for e, f in zip((*examples, *extra), widened, strict=True):
+        for e, f in zip(every, widened, strict=True):
             e.features = f
         train_selector.columns = lambda design, n: np.arange(n)  # type: ignore[assignment]
-        return out_of_fold([*examples, *extra], design)
+        return out_of_fold(every, design)
     finally:
         train_selector.columns = columns
-        for e, f in zip((*examples, *extra), saved, strict=True):
+        for e, f in zip(every, saved, strict=True):
             e.features = f
+
+
+def maxsim(every: list[ClaimExamples], design) -> list[np.ndarray]:  # type: ignore[no-untyped-def]
+    """Out-of-fold probabilities with token-level MaxSim features (module docstring)."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    from rag.config import PACKAGED_MODEL
+    from rag.embed.embedder import resolve_model
+
+    torch.manual_seed(13)
+    model = SentenceTransformer(resolve_model(PACKAGED_MODEL), device="cpu")
+
+    def tokens(texts: list[str]) -> dict[str, np.ndarray]:
+        out = model.encode(
+            texts,
+            output_value="token_embeddings",
+            batch_size=64,
+            show_progress_bar=True,
+            convert_to_numpy=False,
+        )
+        vectors = {}
+        for text, x in zip(texts, out, strict=True):
+            x = x[1:-1].float().numpy()  # without [CLS] and [SEP]
+            vectors[text] = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+        return vectors
+
+    sentences = tokens(sorted({s for e in every for s in e.texts}))
+    questions = tokens(sorted({e.claim for e in every}))
+    widened = []
+    for e in every:
+        q = questions[e.claim]
+        rows = []
+        for s in e.texts:
+            best = (q @ sentences[s].T).max(axis=1) if len(q) and len(sentences[s]) else np.zeros(1)
+            rows.append([best.mean(), best.min(), np.sort(best)[: max(1, len(best) // 4)].mean()])
+        f = np.array(rows, dtype=np.float32).reshape(len(e.texts), 3)
+        relative = f[:, :1] - f[:, :1].max(initial=0.0) if len(f) else f[:, :1]
+        widened.append(np.hstack([e.features[:, : len(SCALAR_FEATURES)], f, relative]))
+    return widened_out_of_fold(every, widened, design)
 
 
 def document_rows(e: ClaimExamples, p: np.ndarray) -> np.ndarray:
@@ -197,6 +247,11 @@ def main() -> None:
         m = prior_policy(examples, probs, b)
         keys = ("f1", "citation_precision", "refusal_with_evidence", "refusal_without_evidence")
         rows.append([f"document-prior: b = {b}", *(f"{m[k]:.3f}" for k in keys), ""])
+        print(rows[-1], file=sys.stderr)
+    if "maxsim" in only:
+        rows.append(
+            ["maxsim: + token-level MaxSim", *figures(examples, maxsim([*examples, *extra], design)[:n])]
+        )
         print(rows[-1], file=sys.stderr)
     if "scifact-twins" in only:
         twins = scifact_twins(engine, args.data)
