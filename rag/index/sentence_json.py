@@ -20,6 +20,8 @@ from rag.types import Passage
 
 @dataclass(frozen=True, slots=True)
 class StoredSentences:
+    """One passage's sentences as read back: ``quotes`` and ``cues`` are ``None`` when not valid."""
+
     spans: tuple[tuple[int, int], ...]
     pages: tuple[int | None, ...]
     quotes: tuple[tuple[int, int] | None, ...] | None
