@@ -159,7 +159,11 @@ def arguments(
     parser.add_argument(
         "--reuse", action="store_true", help="reuse the cross-encoders an earlier run fine-tuned in --work"
     )
-    return parser.parse_args()
+    args = parser.parse_args()
+    unknown = sorted({c.strip() for c in getattr(args, "only", "").split(",")} - set(choices) - {""})
+    if unknown:
+        parser.error(f"--only: unknown {', '.join(unknown)}; choose from {', '.join(choices)}")
+    return args
 
 
 def training_examples(data: Path, index_cache: Path):  # type: ignore[no-untyped-def]
