@@ -51,6 +51,17 @@ def unlabelled_sentences(claim: dict) -> frozenset[tuple[str, int]]:
     return frozenset((doc, i) for doc, indices in claim.get("unlabelled", {}).items() for i in indices)
 
 
+def withheld_twin(claim: dict, documents: Iterable[str]) -> dict:
+    """``claim`` asked again (id ``ID:withheld``) with ``documents`` left out of its retrieval and no
+    evidence: how a question the corpus cannot answer is taught."""
+    return {
+        "_id": f"{claim['_id']}:withheld",
+        "claim": claim["claim"],
+        "evidence": {},
+        "withheld": sorted(documents),
+    }
+
+
 def label(covers: frozenset[tuple[str, int]], gold: frozenset, unknown: frozenset) -> float:
     """1 for a gold rationale sentence, ``nan`` for one the dataset does not label, else 0."""
     if covers & gold:

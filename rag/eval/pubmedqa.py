@@ -12,6 +12,7 @@ from pathlib import Path
 from rag.answer.select.features import section_kind
 from rag.errors import InvalidInput
 from rag.eval.beir import BeirDataset
+from rag.eval.examples import withheld_twin
 from rag.text.sentences import split_sentences
 
 
@@ -111,9 +112,6 @@ def evidence_training_set(
         )
     write_corpus(target_dir, lines)
     qrels: dict[str, dict[str, int]] = {r["_id"]: {r["_id"]: 1} for r in rationales}
-    rationales += [
-        {"_id": f"{r['_id']}:withheld", "claim": r["claim"], "evidence": {}, "withheld": [r["_id"]]}
-        for r in list(rationales)
-    ]
+    rationales += [withheld_twin(r, [r["_id"]]) for r in list(rationales)]
     queries = {r["_id"]: r["claim"] for r in rationales}
     return BeirDataset(root=target_dir, split="train", queries=queries, qrels=qrels), rationales, sentences
