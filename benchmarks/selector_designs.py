@@ -147,10 +147,24 @@ def stacked(b, feat_p, ce_z, top):  # type: ignore[no-untyped-def]
 def arguments(
     doc: str, work: str, *, pubmedqa: bool = False, choices: Sequence[str] = ()
 ) -> argparse.Namespace:
-    """Common options; ``choices``: what ``--only`` may name (comma-separated; default all)."""
+    """Common options; ``choices``: what ``--only`` may name (a set of them; default all)."""
     parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     if choices:
-        parser.add_argument("--only", default=",".join(choices), help=f"any of {', '.join(choices)}")
+
+        def names(text: str) -> frozenset[str]:
+            picked = frozenset(c.strip() for c in text.split(",") if c.strip())
+            if picked - set(choices):
+                raise argparse.ArgumentTypeError(
+                    f"unknown {', '.join(sorted(picked - set(choices)))}; choose from {', '.join(choices)}"
+                )
+            return picked
+
+        parser.add_argument(
+            "--only",
+            type=names,
+            default=frozenset(choices),
+            help=f"comma-separated, any of {', '.join(choices)}",
+        )
     parser.add_argument("--data", type=Path, required=True)
     if pubmedqa:
         parser.add_argument("--pubmedqa", type=Path, help="also learn from PubMedQA, as the shipped selector")
@@ -159,11 +173,7 @@ def arguments(
     parser.add_argument(
         "--reuse", action="store_true", help="reuse the cross-encoders an earlier run fine-tuned in --work"
     )
-    args = parser.parse_args()
-    unknown = sorted({c.strip() for c in getattr(args, "only", "").split(",")} - set(choices) - {""})
-    if unknown:
-        parser.error(f"--only: unknown {', '.join(unknown)}; choose from {', '.join(choices)}")
-    return args
+    return parser.parse_args()
 
 
 def training_examples(data: Path, index_cache: Path):  # type: ignore[no-untyped-def]

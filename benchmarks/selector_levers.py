@@ -50,12 +50,18 @@ PRIOR_WEIGHTS = (0.05, 0.1, 0.2)
 LEVERS = ("contextual", "document-model", "document-prior", "scifact-twins", "maxsim")
 
 
+POLICY_FIGURES = ("f1", "citation_precision", "refusal_with_evidence", "refusal_without_evidence")
+
+
+def policy_cells(m: dict[str, float]) -> list[str]:
+    return [f"{m[k]:.3f}" for k in POLICY_FIGURES]
+
+
 def figures(examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray]) -> list[str]:
     """CV F1, citation precision, both refusal rates and rerank nDCG@10, tuned as ``rag train selector``."""
     weight, scores = tune_rerank(examples, probs)
     _, m = tune_policy(examples, probs, weight)
-    keys = ("f1", "citation_precision", "refusal_with_evidence", "refusal_without_evidence")
-    return [*(f"{m[k]:.3f}" for k in keys), f"{scores[weight]:.4f} (w {weight})"]
+    return [*policy_cells(m), f"{scores[weight]:.4f} (w {weight})"]
 
 
 def contextual(engine, examples, extra, design) -> list[np.ndarray]:  # type: ignore[no-untyped-def]
@@ -179,8 +185,9 @@ def document_model(examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray
     return float(np.mean(scores))
 
 
-def prior_policy(examples, probs, b: float) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """Policy figures with sentences ordered by probability and first-stage position (module docstring)."""
+def prior_policy(examples, probs, b: float, weight: float) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Policy figures with sentences ordered by probability and first-stage position (module docstring);
+    ``weight``: the rerank weight that names a refusal's closest source."""
     raw: dict[int, np.ndarray] = {}
     mixed = []
     for e, p in zip(examples, probs, strict=True):
@@ -199,7 +206,7 @@ def prior_policy(examples, probs, b: float) -> dict[str, float]:  # type: ignore
     saved = train_selector.choose
     try:
         train_selector.choose = choose_mixed  # type: ignore[assignment]
-        _, m = tune_policy(examples, mixed, 0.8)
+        _, m = tune_policy(examples, mixed, weight)
     finally:
         train_selector.choose = saved
     return m
@@ -209,66 +216,77 @@ def scifact_twins(engine, data) -> list[ClaimExamples]:  # type: ignore[no-untyp
     """The training claims with evidence, asked again without their evidence documents."""
     from rag.eval.beir import load_beir
     from rag.eval.evidence import load_rationales, load_sentences
-    from rag.eval.examples import collect
+    from rag.eval.examples import collect, withheld_twin
 
     qrels = load_beir(data, "train").qrels
-    twins, withheld = [], []
-    for c in load_rationales(data, "train"):
-        if c["evidence"]:
-            docs = {d for d, r in qrels.get(str(c["_id"]), {}).items() if r > 0} | set(c["evidence"])
-            twins.append(
-                {"_id": f"{c['_id']}:withheld", "claim": c["claim"], "evidence": {}, "withheld": sorted(docs)}
-            )
-            withheld.append(frozenset(docs))
+    twins = [
+        withheld_twin(c, {d for d, r in qrels.get(str(c["_id"]), {}).items() if r > 0} | set(c["evidence"]))
+        for c in load_rationales(data, "train")
+        if c["evidence"]
+    ]
     examples = collect(engine, twins, load_sentences(data), {})
-    for e, docs in zip(examples, withheld, strict=True):
-        e.relevant = docs  # keeps the twin in its claim's fold (``grouped_folds``); twins are not judged
+    for e, twin in zip(examples, twins, strict=True):
+        # keeps the twin in its claim's fold (``grouped_folds``); twins are not judged
+        e.relevant = frozenset(twin["withheld"])
     return examples
 
 
 def main() -> None:
     args = arguments(__doc__, "runs/selector-levers", pubmedqa=True, choices=LEVERS)
-    only = {lever.strip() for lever in args.only.split(",")}
+    only = args.only
     engine, examples, design = training_examples(args.data, args.index_cache)
     extra = pubmedqa_examples(engine, args.pubmedqa, args.index_cache) if args.pubmedqa else []
     n = len(examples)
     probs = out_of_fold([*examples, *extra], design)[:n]
-    rows = [[f"shipped ({design.name})", *figures(examples, probs)]]
-    print(rows[-1], file=sys.stderr)
+    rows: list[list[str]] = []
+
+    def add(row: list[str]) -> None:
+        rows.append(row)
+        print(row, file=sys.stderr)
+
+    add([f"shipped ({design.name})", *figures(examples, probs)])
     if "contextual" in only:
-        widened = contextual(engine, examples, extra, design)[:n]
-        rows.append(["contextual: + title-and-sentence cosine", *figures(examples, widened)])
-        print(rows[-1], file=sys.stderr)
-    if "document-model" in only:
-        learned_rerank = document_model(examples, probs)
-        rows.append(["document-model: learned document rerank", "", "", "", "", f"{learned_rerank:.4f}"])
-        print(rows[-1], file=sys.stderr)
-    for b in PRIOR_WEIGHTS if "document-prior" in only else ():
-        m = prior_policy(examples, probs, b)
-        keys = ("f1", "citation_precision", "refusal_with_evidence", "refusal_without_evidence")
-        rows.append([f"document-prior: b = {b}", *(f"{m[k]:.3f}" for k in keys), ""])
-        print(rows[-1], file=sys.stderr)
-    if "maxsim" in only:
-        rows.append(
-            ["maxsim: + token-level MaxSim", *figures(examples, maxsim([*examples, *extra], design)[:n])]
+        add(
+            [
+                "contextual: + title-and-sentence cosine",
+                *figures(examples, contextual(engine, examples, extra, design)[:n]),
+            ]
         )
-        print(rows[-1], file=sys.stderr)
+    if "document-model" in only:
+        add(
+            [
+                "document-model: learned document rerank",
+                "",
+                "",
+                "",
+                "",
+                f"{document_model(examples, probs):.4f}",
+            ]
+        )
+    for b in PRIOR_WEIGHTS if "document-prior" in only else ():
+        m = prior_policy(examples, probs, b, engine.selector.rerank_weight)
+        add([f"document-prior: b = {b}", *policy_cells(m), ""])
+    if "maxsim" in only:
+        add(["maxsim: + token-level MaxSim", *figures(examples, maxsim([*examples, *extra], design)[:n])])
     if "scifact-twins" in only:
         twins = scifact_twins(engine, args.data)
         with_twins = out_of_fold([*examples, *extra, *twins], design)[:n]
-        rows.append(
-            [f"scifact-twins: + {len(twins)} claims with evidence withheld", *figures(examples, with_twins)]
-        )
-        print(rows[-1], file=sys.stderr)
-    headers = ["lever", "CV F1", "citation precision", "refused (evidence)", "refused (none)"]
-    headers.append("rerank nDCG@10")
+        add([f"scifact-twins: + {len(twins)} claims with evidence withheld", *figures(examples, with_twins)])
+    headers = [
+        "lever",
+        "CV F1",
+        "citation precision",
+        "refused (evidence)",
+        "refused (none)",
+        "rerank nDCG@10",
+    ]
     table = markdown_table(headers, rows)
     learned = f"with {len(extra)} PubMedQA questions and twins, as shipped" if extra else "SciFact alone"
     notes = (
         f"{n} SciFact train claims, 5 document-grouped folds; sentence probabilities out of fold "
         f"({learned}); each lever's policy (and rerank weight) tuned on its own out-of-fold predictions, "
-        "as `rag train selector` does; the document prior keeps the shipped rerank weight 0.8 for the "
-        "closest source a refusal names. No test split was read."
+        "as `rag train selector` does; the document prior keeps the shipped rerank weight "
+        f"({engine.selector.rerank_weight}) for the closest source a refusal names. No test split was read."
     )
     title = "Answer-path levers against the shipped selector (SciFact train, cross-validated)"
     append_result(title, table, notes)
