@@ -50,7 +50,8 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]+")
 # how people ask, not what they ask about: never carried into a later turn's retrieval query
 _REQUEST_WORDS = frozenset(
     """tell more explain elaborate detail details describe say says said show give
-    summarise summarize reference ref source study article paper citation please know else""".split()  # noqa: SIM905
+    summarise summarize reference ref source study article paper citation please know else
+    i me my we us our you your""".split()  # noqa: SIM905
 )
 
 
