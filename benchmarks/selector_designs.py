@@ -20,7 +20,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -145,9 +145,15 @@ def stacked(b, feat_p, ce_z, top):  # type: ignore[no-untyped-def]
 
 
 def arguments(
-    doc: str, work: str, *, pubmedqa: bool = False, choices: Sequence[str] = ()
+    doc: str,
+    work: str,
+    *,
+    pubmedqa: bool = False,
+    choices: Sequence[str] = (),
+    more: Callable[[argparse.ArgumentParser], None] | None = None,
 ) -> argparse.Namespace:
-    """Common options; ``choices``: what ``--only`` may name (a set of them; default all)."""
+    """Common options; ``choices``: what ``--only`` may name (a set of them; default all); ``more``
+    adds a script's own options."""
     parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     if choices:
 
@@ -173,6 +179,8 @@ def arguments(
     parser.add_argument(
         "--reuse", action="store_true", help="reuse the cross-encoders an earlier run fine-tuned in --work"
     )
+    if more:
+        more(parser)
     return parser.parse_args()
 
 
