@@ -150,8 +150,17 @@ def with_open_column(every: list[ClaimExamples]) -> list[np.ndarray]:
 
 
 def main() -> None:
+    def xml_file(text: str) -> Path:  # checked before minutes of SciFact examples, not after
+        if not Path(text).is_file():
+            raise argparse.ArgumentTypeError(
+                f"{text} is not a file; give a PubMed/MEDLINE XML file (.xml, .xml.gz)"
+            )
+        return Path(text)
+
     def more(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--open-questions", type=Path, required=True, help="a MEDLINE/PubMed XML file")
+        parser.add_argument(
+            "--open-questions", type=xml_file, required=True, help="a MEDLINE/PubMed XML file"
+        )
 
     args = arguments(__doc__, "runs/open-questions", pubmedqa=True, more=more)
     engine, examples, design = training_examples(args.data, args.index_cache)
