@@ -349,6 +349,23 @@ def test_bottom_line_from_the_strongest_study_then_one_finding_per_study() -> No
     assert sum(s.count("Heparin causes bleeding") for s in shown) == 1  # never shown twice
 
 
+def test_more_from_the_bottom_lines_study_is_a_finding_that_says_so() -> None:
+    question = "Does heparin cause bleeding after trauma?"
+    text = (
+        "Heparin causes bleeding after trauma. Heparin causes bleeding after trauma in the elderly. "
+        "Heparin causes bleeding after trauma in children."
+    )
+    hits = [make_hit("sr", text, 1, year=2010, publication_types=("Systematic Review",), title="Heparin")]
+    answer = compose(question, evidence_pool(question, hits, HashingEmbedder(), {}), cosine_selector(0.05))
+    assert len(answer.citations) == 3 and answer.bottom_line is not None
+    assert answer.bottom_line.startswith("A 2010 systematic review [1] found: «")
+    (finding,) = answer.findings
+    assert finding.text == f"The same systematic review [1] also found: «{finding.quote}»"
+    assert (finding.n, finding.design, finding.year) == (1, "systematic review", 2010)
+    assert finding.quote not in answer.bottom_line  # two sentences in the bottom line, the third here
+    assert answer.answer == f"{answer.bottom_line} {finding.text}"
+
+
 def test_design_and_introduction_come_from_metadata() -> None:
     assert design_of("meta-analysis / systematic review", "A meta-analysis of X") == "meta-analysis"
     assert design_of("cohort / observational", "") == "observational study"

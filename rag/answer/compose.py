@@ -69,6 +69,11 @@ def statement(design: str, year: int | None, n: int, quote: str) -> str:
     return f"{introduce(design, year, n)} found: «{quote}»"
 
 
+def further_statement(design: str, n: int, quote: str) -> str:
+    """More from the bottom line's study, as a finding: "The same systematic review [1] also found: «…»"."""
+    return f"The same {design} [{n}] also found: «{quote}»"
+
+
 def compose(
     question: str,
     pool: EvidencePool,
@@ -212,7 +217,9 @@ def _shape(citations: list[Citation], by_doc: dict[str, Candidate]) -> tuple[str
                 year=hit.document.year,
                 quote=quote,
                 citation=group[0],
-                text=statement(design, hit.document.year, n, quote),
+                text=further_statement(design, n, quote)
+                if n == 1
+                else statement(design, hit.document.year, n, quote),
             )
         )
     return bottom, findings
