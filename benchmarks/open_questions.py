@@ -36,7 +36,7 @@ import numpy as np
 from benchmarks._common import append_result, markdown_table
 from benchmarks.abstention_model import pubmedqa_examples
 from benchmarks.selector_designs import arguments, training_examples
-from benchmarks.selector_levers import figures, widened_out_of_fold
+from benchmarks.selector_levers import HEADERS, figures, learned_from, widened_out_of_fold
 from rag.answer.select.features import SCALAR_FEATURES, section_kind
 from rag.errors import InvalidInput
 from rag.eval.beir import BeirDataset
@@ -181,15 +181,7 @@ def main() -> None:
             [f"+ open questions, evidence: {name}; + question-is-open feature", *figures(examples, probs[:n])]
         )
         print(rows[-1], file=sys.stderr)
-    headers = [
-        "lever",
-        "CV F1",
-        "citation precision",
-        "refused (evidence)",
-        "refused (none)",
-        "rerank nDCG@10",
-    ]
-    learned = f"with {len(extra)} PubMedQA questions and twins, as shipped" if extra else "SciFact alone"
+    learned = learned_from(extra)
     notes = (
         f"{n} SciFact train claims, 5 document-grouped folds; sentence probabilities out of fold "
         f"({learned}); "
@@ -200,7 +192,7 @@ def main() -> None:
     )
     append_result(
         "Answer-path lever: open questions (SciFact train, cross-validated)",
-        markdown_table(headers, rows),
+        markdown_table(HEADERS, rows),
         notes,
     )
 

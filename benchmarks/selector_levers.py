@@ -51,6 +51,12 @@ LEVERS = ("contextual", "document-model", "document-prior", "scifact-twins", "ma
 
 
 POLICY_FIGURES = ("f1", "citation_precision", "refusal_with_evidence", "refusal_without_evidence")
+HEADERS = ["lever", "CV F1", "citation precision", "refused (evidence)", "refused (none)", "rerank nDCG@10"]
+
+
+def learned_from(extra: Sequence[ClaimExamples]) -> str:
+    """What the out-of-fold probabilities learned from besides SciFact's claims."""
+    return f"with {len(extra)} PubMedQA questions and twins, as shipped" if extra else "SciFact alone"
 
 
 def policy_cells(m: dict[str, float]) -> list[str]:
@@ -272,16 +278,8 @@ def main() -> None:
         twins = scifact_twins(engine, args.data)
         with_twins = out_of_fold([*examples, *extra, *twins], design)[:n]
         add([f"scifact-twins: + {len(twins)} claims with evidence withheld", *figures(examples, with_twins)])
-    headers = [
-        "lever",
-        "CV F1",
-        "citation precision",
-        "refused (evidence)",
-        "refused (none)",
-        "rerank nDCG@10",
-    ]
-    table = markdown_table(headers, rows)
-    learned = f"with {len(extra)} PubMedQA questions and twins, as shipped" if extra else "SciFact alone"
+    table = markdown_table(HEADERS, rows)
+    learned = learned_from(extra)
     notes = (
         f"{n} SciFact train claims, 5 document-grouped folds; sentence probabilities out of fold "
         f"({learned}); each lever's policy (and rerank weight) tuned on its own out-of-fold predictions, "
