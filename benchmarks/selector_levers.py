@@ -1,4 +1,4 @@
-"""Five more levers for the answer path, measured on SciFact *train* against the shipped design.
+"""Six more levers for the answer path, measured on SciFact *train* against the shipped design.
 
 Every training claim's sentence probabilities come out of fold (``rag.eval.train_selector.out_of_fold``,
 the shipped design; with ``--pubmedqa`` it also learns from PubMedQA's questions and their withheld
@@ -23,6 +23,11 @@ twins, as the shipped selector does), and each lever is judged on the same docum
   more features (so "complications" can meet "risks" even where the sentence vectors do not). Served,
   it would need every candidate's token vectors per request or stored at ingest.
 
+- ``missing-terms``: two more features for a question whose subject the corpus lacks ("Does aspirin
+  prevent stroke?" answered from a statins study): the pool-rarest question word that the
+  sentence's document lacks (its in-pool idf over the highest), and the share of the question's words
+  that no candidate sentence contains.
+
 No test split is read.
 
     python -m benchmarks.selector_levers --data ../shared/data/scifact --pubmedqa ../shared/data/pubmedqa
@@ -31,7 +36,9 @@ No test split is read.
 
 from __future__ import annotations
 
+import math
 import sys
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -44,10 +51,11 @@ from rag.answer.select.policy import Policy, choose
 from rag.eval import train_selector
 from rag.eval.examples import ClaimExamples
 from rag.eval.train_selector import grouped_folds, ndcg10, out_of_fold, tune_policy, tune_rerank
+from rag.text.terms import content_terms
 
 COLUMN = {name: i for i, name in enumerate(SCALAR_FEATURES)}
 PRIOR_WEIGHTS = (0.05, 0.1, 0.2)
-LEVERS = ("contextual", "document-model", "document-prior", "scifact-twins", "maxsim")
+LEVERS = ("contextual", "document-model", "document-prior", "scifact-twins", "maxsim", "missing-terms")
 
 
 POLICY_FIGURES = ("f1", "citation_precision", "refusal_with_evidence", "refusal_without_evidence")
@@ -147,6 +155,27 @@ def maxsim(every: list[ClaimExamples], design) -> list[np.ndarray]:  # type: ign
         f = np.array(rows, dtype=np.float32).reshape(len(e.texts), 3)
         relative = f[:, :1] - f[:, :1].max(initial=0.0) if len(f) else f[:, :1]
         widened.append(np.hstack([e.features[:, : len(SCALAR_FEATURES)], f, relative]))
+    return widened_out_of_fold(every, widened, design)
+
+
+def missing_terms(every: list[ClaimExamples], design) -> list[np.ndarray]:  # type: ignore[no-untyped-def]
+    """Out-of-fold probabilities with the two missing-word features (module docstring)."""
+    widened = []
+    for e in every:
+        question = content_terms(e.claim)
+        terms = [content_terms(t) & question for t in e.texts]
+        df = Counter(w for t in terms for w in t)
+        idf = {w: math.log((len(terms) + 1) / (df.get(w, 0) + 1)) + 1 for w in question}
+        top = max(idf.values(), default=1.0)
+        nowhere = sum(1 for w in question if not df.get(w)) / len(question) if question else 0.0
+        covered: dict[str, set[str]] = {}
+        for d, t in zip(e.documents, terms, strict=True):
+            covered.setdefault(d, set()).update(t)
+        lacks = {d: max((idf[w] for w in question - got), default=0.0) / top for d, got in covered.items()}
+        f = np.array([[lacks[d], nowhere] for d in e.documents], dtype=np.float32).reshape(
+            len(e.documents), 2
+        )
+        widened.append(np.hstack([e.features[:, : len(SCALAR_FEATURES)], f]))
     return widened_out_of_fold(every, widened, design)
 
 
@@ -274,6 +303,13 @@ def main() -> None:
         add([f"document-prior: b = {b}", *policy_cells(m), ""])
     if "maxsim" in only:
         add(["maxsim: + token-level MaxSim", *figures(examples, maxsim([*examples, *extra], design)[:n])])
+    if "missing-terms" in only:
+        add(
+            [
+                "missing-terms: + two missing-word features",
+                *figures(examples, missing_terms([*examples, *extra], design)[:n]),
+            ]
+        )
     if "scifact-twins" in only:
         twins = scifact_twins(engine, args.data)
         with_twins = out_of_fold([*examples, *extra, *twins], design)[:n]
