@@ -1,4 +1,4 @@
-"""Open questions from structured MEDLINE abstracts (``rag.eval.open_questions``), on a real file."""
+"""Open questions from structured MEDLINE abstracts (``benchmarks.open_questions``), on a real file."""
 
 from __future__ import annotations
 

@@ -7,7 +7,8 @@ more when several do) or says the evidence is insufficient. The answer then read
 - **bottom line**: the chosen sentence(s) of the strongest study (evidence level first, then the
   selector's probability, then recency), introduced with its design and year from metadata:
   "A 2010 systematic review [1] found: «…»";
-- **findings**: one bullet per further study, with design and year;
+- **findings**: one bullet per further study, with design and year (and one for a third sentence of
+  the bottom line's study: "The same systematic review [1] also found: «…»");
 - the numbered **references** (``Title. Journal, Year.``).
 
 Quotes stay verbatim; only their display renders a source's own reference markers as superscripts
