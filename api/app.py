@@ -38,6 +38,7 @@ from rag.config import Settings
 from rag.conversation import ConversationStore, TurnAnswer, ask_in_conversation
 from rag.engine import Engine
 from rag.errors import RagError
+from rag.index import audit
 from rag.types import Answer
 
 STATIC = Path(__file__).parent / "static"
@@ -68,6 +69,7 @@ def create_app(
                 )
                 app.state.engine.embedder.embed(["warm-up"])  # load the model before the first request
                 _ = app.state.engine.selector  # load the selector too: a wrong RAG_SELECTOR fails at start
+                app.state.engine.record_serving(audit.os_actor())  # which selector answers from this index
             except RagError as exc:
                 app.state.load_error = exc
         if app.state.engine is not None:

@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Sequence
@@ -19,13 +22,20 @@ from rag.answer.select.rerank import first_stage_documents, rerank_documents, re
 from rag.config import FIRST_STAGE, MAX_K, RERANK, EngineOptions, check_mode, check_question
 from rag.embed import Embedder, PinnedQuery, QueryEmbedder, make_embedder
 from rag.errors import InvalidInput, RagError
-from rag.index import IndexVersion, open_index
+from rag.index import IndexVersion, audit, open_index
 from rag.index.layout import current_version
 from rag.lru import LRU
 from rag.retrieve import hits_from, make_retriever
 from rag.types import Answer, Hit
 
 log = logging.getLogger(__name__)
+
+
+def selector_digest(spec: dict) -> str:
+    """SHA-256 of a feature selector's artifact, as canonical JSON: two retrains differ, a copy does not."""
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+
+
 RELOAD_SECONDS = 0.5
 
 
@@ -68,6 +78,25 @@ class Engine:
         if self._selector is None:
             self._selector = load_selector(self.options.selector)
         return self._selector
+
+    def record_serving(self, actor: str) -> None:
+        """Append to the index's audit trail (``rag audit``) that answers from it are now chosen by this
+        engine's selector (name, SHA-256 of its artifact, policy) on this version and model. A
+        read-only index folder is served all the same, with a warning."""
+        selector = self.selector
+        detail: dict[str, object] = {
+            "index_version": self.index.version,
+            "model": self.embedder.name,
+            "policy": selector.policy.to_dict(),
+            "rerank_weight": selector.rerank_weight,
+        }
+        spec = getattr(selector, "spec", None)
+        if spec is not None:
+            detail["selector_sha256"] = selector_digest(spec)
+        try:
+            audit.record(self.index_dir, actor, "serve", selector.name, "ok", detail)
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("could not record the selector in %s's audit trail: %s", self.index_dir, exc)
 
     @property
     def index(self) -> IndexVersion:

@@ -3,7 +3,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import BASE, cosine_selector
+from conftest import ABSTRACTS, BASE, cosine_selector
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -130,3 +130,26 @@ def test_questions_are_logged_only_when_asked_to(fake_index: Path, caplog: pytes
             assert c.post("/v1/ask", json={"question": "gluten tolerance in celiac?"}).status_code == 200
         logged = [getattr(r, "question", None) for r in caplog.records]
         assert ("gluten tolerance in celiac?" in logged) is enabled
+
+
+def test_a_read_only_index_is_served_though_the_selector_cannot_be_recorded(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Recording which selector answers (``Engine.record_serving``) never stops the server."""
+    from rag.index import audit
+    from rag.index.ingest import ingest
+    from rag.readers import read_paths
+
+    index = tmp_path / "index"
+    ingest(read_paths([ABSTRACTS]), index, HashingEmbedder())
+    engine = Engine(index, Settings(index=index), embedder=HashingEmbedder(), selector=cosine_selector())
+    (index / "audit.sqlite").mkdir()  # where the trail would go: not a database
+    with caplog.at_level("WARNING"):
+        engine.record_serving("user:test")
+    assert "could not record the selector" in caplog.text
+    assert engine.ask("heparin after trauma").answer  # still answers
+    (index / "audit.sqlite").rmdir()
+    engine.record_serving("user:test")
+    (row,) = audit.entries(index)
+    assert (row["action"], row["target"], row["actor"]) == ("serve", "cosine-test", "user:test")
+    assert row["detail"]["index_version"] == engine.index.version and "selector_sha256" in row["detail"]

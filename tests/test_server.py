@@ -138,3 +138,21 @@ def test_kill_9_during_an_upload_job(tmp_path) -> None:  # type: ignore[no-untyp
         del os.environ["RAG_API_KEY"]
     assert job["status"] == "failed" and "stopped before this job finished" in job["error"]
     assert current_version(index) == live
+
+
+def test_the_index_records_which_selector_answers_from_it(server: str, real_index) -> None:  # type: ignore[no-untyped-def]
+    """Issue 10, point 4: the index's audit trail names the selector the server answers with."""
+    from rag.answer.select import load_selector
+    from rag.engine import selector_digest
+    from rag.index import audit
+    from rag.index.layout import current_version
+
+    status, body = post(server + "/v1/ask", {"question": "What are the risks of heparin in trauma?"})
+    assert status == 200 and body["selector"] == "features:packaged"
+    rows = [r for r in audit.entries(real_index) if r["action"] == "serve"]
+    assert rows, audit.entries(real_index)
+    row = rows[-1]
+    assert row["target"] == "features:packaged" and row["result"] == "ok"
+    assert row["detail"]["index_version"] == current_version(real_index)
+    assert row["detail"]["selector_sha256"] == selector_digest(load_selector("packaged").spec)  # type: ignore[attr-defined]
+    assert row["detail"]["model"].startswith("packaged:all-MiniLM-L6-v2")
