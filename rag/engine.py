@@ -31,12 +31,12 @@ from rag.types import Answer, Hit
 log = logging.getLogger(__name__)
 
 
+RELOAD_SECONDS = 0.5
+
+
 def selector_digest(spec: dict) -> str:
     """SHA-256 of a feature selector's artifact, as canonical JSON: two retrains differ, a copy does not."""
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
-
-
-RELOAD_SECONDS = 0.5
 
 
 class Engine:
