@@ -40,11 +40,10 @@ from benchmarks.selector_levers import HEADERS, figures, learned_from, widened_o
 from rag.answer.select.features import SCALAR_FEATURES, section_kind
 from rag.errors import InvalidInput
 from rag.eval.beir import BeirDataset
-from rag.eval.examples import ClaimExamples, withheld_twin
-from rag.eval.pubmedqa import write_corpus
+from rag.eval.examples import ClaimExamples
+from rag.eval.pubmedqa import own_article_set, section_sentences
 from rag.eval.train_selector import out_of_fold
 from rag.readers.pubmed import read_pubmed
-from rag.text.sentences import split_sentences
 from rag.types import Document
 
 if TYPE_CHECKING:
@@ -99,30 +98,22 @@ def evidence_training_set(
         # has none, so the model must learn findings from what the sentences say
         row = {"_id": doc.doc_id, "title": "", "text": " ".join(texts), "metadata": {"pmid": doc.pmid}}
         lines.append(json.dumps(row))
-        split = [[t[s:e] for s, e in split_sentences(t)] for t in texts]
-        sentences[doc.doc_id] = [s for part in split for s in part]
+        sentences[doc.doc_id], kinds = section_sentences(texts, labels)
         if not doc.title or doc.title.rstrip().endswith("?") or not structured(doc):
             continue  # a title that asks already is a yes/no question, PubMedQA's kind
-        kinds: dict[str, list[int]] = {"results": [], "conclusions": []}
-        n = 0
-        for text, label, part in zip(texts, labels, split, strict=True):
-            kinds.get(section_kind(label, text) or "", []).extend(range(n, n + len(part)))
-            n += len(part)
-        evidence = kinds["conclusions"] + (kinds["results"] if labelling == "findings" else [])
+        results = kinds.get("results", [])
+        evidence = kinds.get("conclusions", []) + (results if labelling == "findings" else [])
         rationales.append(
             {
                 "_id": doc.doc_id,
                 "claim": open_question(doc.title),
                 "evidence": {doc.doc_id: {"label": "FINDINGS", "sentences": [[i] for i in sorted(evidence)]}},
                 "cited": [doc.doc_id],
-                "unlabelled": {doc.doc_id: kinds["results"]} if labelling == "conclusions" else {},
+                "unlabelled": {doc.doc_id: results} if labelling == "conclusions" else {},
             }
         )
-    write_corpus(target_dir, lines)
-    qrels: dict[str, dict[str, int]] = {r["_id"]: {r["_id"]: 1} for r in rationales}
-    rationales += [withheld_twin(r, [r["_id"]]) for r in list(rationales)]
-    queries = {r["_id"]: r["claim"] for r in rationales}
-    return BeirDataset(root=target_dir, split="train", queries=queries, qrels=qrels), rationales, sentences
+    dataset, rationales = own_article_set(target_dir, lines, rationales)
+    return dataset, rationales, sentences
 
 
 def open_examples(engine: Engine, source: Path, index_cache: Path, labelling: str) -> list[ClaimExamples]:

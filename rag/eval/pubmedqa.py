@@ -7,6 +7,7 @@ rephrased, so a title would give the answer away): only the contexts with their 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from rag.answer.select.features import section_kind
@@ -55,6 +56,33 @@ def convert(source: Path, target_dir: Path) -> BeirDataset:
     return BeirDataset(root=target_dir, split="all", queries=queries, qrels=qrels)
 
 
+def section_sentences(texts: Sequence[str], labels: Sequence[str]) -> tuple[list[str], dict[str, list[int]]]:
+    """An abstract's sentences, section after section (split as at ingest), and the sentence numbers
+    of each section kind (``section_kind``: background, methods, results, conclusions)."""
+    sentences: list[str] = []
+    kinds: dict[str, list[int]] = {}
+    for text, label in zip(texts, labels, strict=True):
+        part = [text[s:e] for s, e in split_sentences(text)]
+        kind = section_kind(label, text)
+        if kind:
+            kinds.setdefault(kind, []).extend(range(len(sentences), len(sentences) + len(part)))
+        sentences.extend(part)
+    return sentences, kinds
+
+
+def own_article_set(
+    target_dir: Path, lines: list[str], rationales: list[dict]
+) -> tuple[BeirDataset, list[dict]]:
+    """A training set in which each question's own article is its one relevant document: the corpus
+    ``lines`` written to ``target_dir``, and the ``rationales`` followed by each question asked again
+    with its article withheld (``withheld_twin``)."""
+    write_corpus(target_dir, lines)
+    qrels = {r["_id"]: {r["_id"]: 1} for r in rationales}
+    every = [*rationales, *(withheld_twin(r, [r["_id"]]) for r in rationales)]
+    queries = {r["_id"]: r["claim"] for r in every}
+    return BeirDataset(root=target_dir, split="train", queries=queries, qrels=qrels), every
+
+
 DEMO_ITEMS = 300  # the first 300 labelled items (by PMID) are the demo corpus: never trained on
 
 
@@ -78,15 +106,9 @@ def evidence_training_set(
     for pmid, item in sorted(items.items())[skip_first:]:
         texts = [*item["CONTEXTS"], item["LONG_ANSWER"]]
         labels = [*item["LABELS"], "CONCLUSIONS"]
-        split = [[t[s:e] for s, e in split_sentences(t)] for t in texts]
-        sentences[pmid] = [s for part in split for s in part]
-        first = len(sentences[pmid]) - len(split[-1])
-        results: list[int] = []
-        n = 0
-        for text, label, part in zip(texts[:-1], labels[:-1], split[:-1], strict=True):
-            if section_kind(label, text) == "results":
-                results.extend(range(n, n + len(part)))
-            n += len(part)
+        sentences[pmid], kinds = section_sentences(item["CONTEXTS"], item["LABELS"])
+        first = len(sentences[pmid])  # the conclusion's sentences follow the contexts'
+        sentences[pmid] += section_sentences([item["LONG_ANSWER"]], ["CONCLUSIONS"])[0]
         row = {
             "_id": pmid,
             "title": "",
@@ -107,11 +129,8 @@ def evidence_training_set(
                     }
                 },
                 "cited": [pmid],
-                "unlabelled": {pmid: results},
+                "unlabelled": {pmid: kinds.get("results", [])},
             }
         )
-    write_corpus(target_dir, lines)
-    qrels: dict[str, dict[str, int]] = {r["_id"]: {r["_id"]: 1} for r in rationales}
-    rationales += [withheld_twin(r, [r["_id"]]) for r in list(rationales)]
-    queries = {r["_id"]: r["claim"] for r in rationales}
-    return BeirDataset(root=target_dir, split="train", queries=queries, qrels=qrels), rationales, sentences
+    dataset, rationales = own_article_set(target_dir, lines, rationales)
+    return dataset, rationales, sentences
