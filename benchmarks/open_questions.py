@@ -37,7 +37,7 @@ from benchmarks._common import append_result, markdown_table
 from benchmarks.abstention_model import pubmedqa_examples
 from benchmarks.selector_designs import arguments, training_examples
 from benchmarks.selector_levers import HEADERS, figures, learned_from, widened_out_of_fold
-from rag.answer.select.features import SCALAR_FEATURES, section_kind
+from rag.answer.select.features import section_kind
 from rag.errors import InvalidInput
 from rag.eval.beir import BeirDataset
 from rag.eval.examples import ClaimExamples
@@ -131,13 +131,9 @@ def open_examples(engine: Engine, source: Path, index_cache: Path, labelling: st
     )
 
 
-def with_open_column(every: list[ClaimExamples]) -> list[np.ndarray]:
-    """Each example's scalar features and one more: is its question open (1) or not (0)."""
-    scalar = len(SCALAR_FEATURES)
-    return [
-        np.hstack([e.features[:, :scalar], np.full((len(e.labels), 1), float(bool(_OPEN.match(e.claim))))])
-        for e in every
-    ]
+def open_column(every: list[ClaimExamples]) -> list[np.ndarray]:
+    """One more feature per example: is its question open (1) or not (0)."""
+    return [np.full((len(e.labels), 1), float(bool(_OPEN.match(e.claim)))) for e in every]
 
 
 def main() -> None:
@@ -166,7 +162,7 @@ def main() -> None:
         opened = open_examples(engine, args.open_questions, args.index_cache, labelling)
         counts[labelling] = sum(1 for e in opened if e.gold)
         every = [*examples, *extra, *opened]
-        probs = widened_out_of_fold(every, with_open_column(every), design)
+        probs = widened_out_of_fold(every, open_column(every), design)
         name = "results and conclusions" if labelling == "findings" else "conclusions (results unlabelled)"
         rows.append(
             [f"+ open questions, evidence: {name}; + question-is-open feature", *figures(examples, probs[:n])]

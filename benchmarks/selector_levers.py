@@ -80,14 +80,14 @@ def figures(examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray]) -> l
 
 def contextual(engine, examples, extra, design) -> list[np.ndarray]:  # type: ignore[no-untyped-def]
     """Out-of-fold probabilities with the title-and-sentence cosine as one more scalar feature."""
-    store, scalar = engine.index.store, len(SCALAR_FEATURES)
+    store = engine.index.store
     titles = {d: (store.document(d) or {}).get("title") or "" for e in examples for d in e.documents}
     pairs = {(d, s) for e in examples for d, s in zip(e.documents, e.texts, strict=True) if titles[d]}
     texts = sorted(f"{titles[d]}. {s}" for d, s in pairs)
     row = {t: i for i, t in enumerate(texts)}
     vectors = engine.embedder.embed(texts, progress=True)
     questions = engine.embedder.embed([e.claim for e in examples])
-    widened = []
+    added = []
     for e, q in zip(examples, questions, strict=True):
         plain = e.features[:, COLUMN["cosine"]]
         ctx = np.array(
@@ -97,15 +97,18 @@ def contextual(engine, examples, extra, design) -> list[np.ndarray]:  # type: ig
             ],
             dtype=np.float32,
         )
-        widened.append(np.hstack([e.features[:, :scalar], ctx[:, None]]))
+        added.append(ctx[:, None])
     for e in extra:
-        widened.append(np.hstack([e.features[:, :scalar], e.features[:, COLUMN["cosine"], None]]))
-    return widened_out_of_fold([*examples, *extra], widened, design)
+        added.append(e.features[:, COLUMN["cosine"], None])
+    return widened_out_of_fold([*examples, *extra], added, design)
 
 
-def widened_out_of_fold(every: list[ClaimExamples], widened: list[np.ndarray], design) -> list[np.ndarray]:  # type: ignore[no-untyped-def]
-    """``out_of_fold`` with each example's features replaced by its ``widened`` (scalar + new) columns."""
+def widened_out_of_fold(every: list[ClaimExamples], added: list[np.ndarray], design) -> list[np.ndarray]:  # type: ignore[no-untyped-def]
+    """``out_of_fold`` with each example's features replaced by its scalar features and its ``added``
+    columns (one row per candidate)."""
     saved = [e.features for e in every]
+    scalar = len(SCALAR_FEATURES)
+    widened = [np.hstack([e.features[:, :scalar], a]) for e, a in zip(every, added, strict=True)]
     columns = train_selector.columns
     try:
         for e, f in zip(every, widened, strict=True):
@@ -145,7 +148,7 @@ def maxsim(every: list[ClaimExamples], design) -> list[np.ndarray]:  # type: ign
 
     sentences = tokens(sorted({s for e in every for s in e.texts}))
     questions = tokens(sorted({e.claim for e in every}))
-    widened = []
+    added = []
     for e in every:
         q = questions[e.claim]
         rows = []
@@ -154,13 +157,13 @@ def maxsim(every: list[ClaimExamples], design) -> list[np.ndarray]:  # type: ign
             rows.append([best.mean(), best.min(), np.sort(best)[: max(1, len(best) // 4)].mean()])
         f = np.array(rows, dtype=np.float32).reshape(len(e.texts), 3)
         relative = f[:, :1] - f[:, :1].max(initial=0.0) if len(f) else f[:, :1]
-        widened.append(np.hstack([e.features[:, : len(SCALAR_FEATURES)], f, relative]))
-    return widened_out_of_fold(every, widened, design)
+        added.append(np.hstack([f, relative]))
+    return widened_out_of_fold(every, added, design)
 
 
 def missing_terms(every: list[ClaimExamples], design) -> list[np.ndarray]:  # type: ignore[no-untyped-def]
     """Out-of-fold probabilities with the two missing-word features (module docstring)."""
-    widened = []
+    added = []
     for e in every:
         question = content_terms(e.claim)
         terms = [content_terms(t) & question for t in e.texts]
@@ -175,8 +178,8 @@ def missing_terms(every: list[ClaimExamples], design) -> list[np.ndarray]:  # ty
         f = np.array([[lacks[d], nowhere] for d in e.documents], dtype=np.float32).reshape(
             len(e.documents), 2
         )
-        widened.append(np.hstack([e.features[:, : len(SCALAR_FEATURES)], f]))
-    return widened_out_of_fold(every, widened, design)
+        added.append(f)
+    return widened_out_of_fold(every, added, design)
 
 
 def document_rows(e: ClaimExamples, p: np.ndarray) -> np.ndarray:
