@@ -29,8 +29,6 @@ from rag.retrieve import hits_from, make_retriever
 from rag.types import Answer, Hit
 
 log = logging.getLogger(__name__)
-
-
 RELOAD_SECONDS = 0.5
 
 
@@ -81,7 +79,7 @@ class Engine:
 
     def record_serving(self, actor: str) -> None:
         """Append to the index's audit trail (``rag audit``) that answers from it are now chosen by this
-        engine's selector (name, SHA-256 of its artifact, policy) on this version and model. A
+        engine's selector (name, ``selector_digest`` of its artifact, policy) on this version and model. A
         read-only index folder is served all the same, with a warning."""
         selector = self.selector
         detail: dict[str, object] = {
