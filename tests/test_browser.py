@@ -106,9 +106,14 @@ def test_three_turn_conversation_with_stable_numbers(page) -> None:  # type: ign
     assert "reference [1]" in page.inner_text("#turn-3 .searched")
     assert set(_numbers(page, 3)) == {"1"}
     page.screenshot(path=str(ARTIFACTS / "turn3.png"), full_page=True)
+    assert page.locator("#turn-3 .caveat").is_hidden()  # no population asked about
+
+    _ask(page, "#followup", "and in children?", 4)  # the review never mentions children
+    assert page.locator("#turn-4 .caveat").is_visible()
+    assert "mentions children or adolescents" in page.inner_text("#turn-4 .caveat")
 
     page.reload()  # the conversation of this tab is restored from the server
-    page.wait_for_selector("#turn-3 .answer", timeout=30_000)
+    page.wait_for_selector("#turn-4 .answer", timeout=30_000)
     assert _numbers(page, 2)["1"] == first
 
 

@@ -56,6 +56,9 @@ function renderTurn(data) {
     findings.append(item);
   }
   node.querySelector(".findings-title").hidden = findings.children.length === 0;
+  const caveat = node.querySelector(".caveat");
+  caveat.textContent = (data.caveats || []).join(" ");
+  caveat.hidden = !caveat.textContent;
   node.querySelector(".turn-disclaimer").textContent = data.disclaimer || "";
   const refs = node.querySelector(".references");
   for (const r of data.references) {

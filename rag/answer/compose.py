@@ -24,6 +24,7 @@ import numpy as np
 
 from rag.answer.evidence_level import LEVELS, level_of
 from rag.answer.markers import display
+from rag.answer.population import caveat, unmentioned
 from rag.answer.references import make_reference
 from rag.answer.select import Candidate, EvidencePool, Policy, Selector, choose
 from rag.answer.select.rerank import closest_documents, first_stage_documents
@@ -100,6 +101,9 @@ def compose(
     if not chosen:
         closest = _closest(pool, cands, probs, selector.rerank_weight)
         return _answer(question, closest, insufficient=True, mode=mode, top=top, selector=selector.name)
+    cited = {cands[i].hit.doc_id for i in chosen}
+    cited_texts = [t for h in pool.hits if h.doc_id in cited for t in (h.document.title, h.text)]
+    note = caveat(unmentioned(question, cited_texts))
     return _answer(
         question,
         [(cands[i], float(probs[i])) for i in chosen],
@@ -107,6 +111,7 @@ def compose(
         mode=mode,
         top=top,
         selector=selector.name,
+        caveats=[note] if note else [],
     )
 
 
@@ -140,6 +145,7 @@ def _answer(
     mode: str,
     top: float | None,
     selector: str,
+    caveats: list[str] | None = None,
 ) -> Answer:
     if not insufficient and chosen:  # strongest study first, so it becomes reference [1]
         best_doc = min(chosen, key=lambda cp: _strength(*cp))[0].hit.doc_id
@@ -178,7 +184,7 @@ def _answer(
         text = INSUFFICIENT + tail
     else:
         bottom, findings = _shape(citations, {c.hit.doc_id: c for c, _ in chosen})
-        text = " ".join([bottom] + [f.text for f in findings])
+        text = " ".join([bottom] + [f.text for f in findings] + (caveats or []))
     return Answer(
         question=question,
         answer=text,
@@ -191,6 +197,7 @@ def _answer(
         bottom_line=bottom,
         findings=findings,
         selector=selector,
+        caveats=caveats or [],
     )
 
 

@@ -54,6 +54,8 @@ def _print_answer(answer: Answer) -> None:
         for f in answer.findings:
             page = f" (p. {f.citation.page})" if f.citation.page else ""
             print(f"  • {f.text}{page}")
+    for note in answer.caveats:
+        print(f"\nNote: {note}")
     if answer.references:
         print("\nReferences:")
         for r in answer.references:
