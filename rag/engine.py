@@ -179,18 +179,21 @@ class Engine:
         mode: str | None = None,
         retrieval_query: str | None = None,
         exclude: frozenset[str] = frozenset(),
+        asked: str | None = None,
     ) -> Answer:
         """Answer ``question``; ``retrieval_query`` (a contextualised follow-up) is what is searched
-        for and what sentences are scored against, while the answer shows ``question``."""
+        for and what sentences are scored against, while the answer shows ``question``; ``asked`` (a
+        follow-up's questions so far, default ``question``) is what its caveats check."""
         question = check_question(question)
         query = check_question(retrieval_query or question, what="retrieval query")
         mode = check_mode(mode or self.options.mode)
+        asked = asked or question
         index = self.index  # one version for the whole answer
-        key = (index.version, " ".join(question.split()), " ".join(query.split()), mode, exclude)
+        key = (index.version, *(" ".join(t.split()) for t in (question, query, asked)), mode, exclude)
 
         def compute() -> Answer:
             pool = self.evidence_pool(query, mode=mode, index=index)
-            return compose(query, pool, self.selector, mode=mode, exclude=exclude)
+            return compose(query, pool, self.selector, mode=mode, exclude=exclude, asked=asked)
 
         answer = self.answers.get_or_compute(key, compute)
         return answer if answer.question == question else answer.model_copy(update={"question": question})
@@ -202,6 +205,7 @@ class Engine:
         *,
         retrieval_query: str | None = None,
         exclude: frozenset[str] = frozenset(),
+        asked: str | None = None,
     ) -> Answer:
         """Answer from one document's passages only (a follow-up about "reference 2")."""
         question = check_question(question)
@@ -211,7 +215,15 @@ class Engine:
         hits = self.document_hits(doc_id, query, index=index, embedder=pinned)
         pool = self._pool(query, hits, pinned, index)
         policy = document_policy(self.selector.policy)
-        answer = compose(query, pool, self.selector, mode="document", exclude=exclude, policy=policy)
+        answer = compose(
+            query,
+            pool,
+            self.selector,
+            mode="document",
+            exclude=exclude,
+            policy=policy,
+            asked=asked or question,
+        )
         return answer if query == question else answer.model_copy(update={"question": question})
 
     def rerank(

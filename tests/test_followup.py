@@ -42,6 +42,19 @@ def test_topic_comes_from_turns_since_the_last_shift() -> None:
     assert "calcinosis" not in ctx.retrieval_query
 
 
+def test_asked_holds_the_askers_questions_since_the_shift_and_no_title_words() -> None:
+    """What a follow-up's caveats check: the questions themselves, not the cited titles that the
+    retrieval query borrows ("paediatric" here)."""
+    first = PriorTurn("How is venous air embolism treated?", "x", True, ("Paediatric air embolism",))
+    risks = contextualise("what are the risks?", [first])
+    assert "paediatric" in risks.retrieval_query
+    assert risks.asked == "what are the risks? How is venous air embolism treated?"
+    children = contextualise("and in children?", [FIRST, first, PriorTurn("and the risks?", "y", False)])
+    assert children.asked == "and in children? and the risks? How is venous air embolism treated?"
+    shift = "Does aspirin prevent stroke in atrial fibrillation?"
+    assert contextualise(shift, [first]).asked == shift  # a topic shift
+
+
 def test_reference_resolution_patterns() -> None:
     assert referenced_number("Tell me more about [2]") == 2
     assert referenced_number("what did reference 2 find?") == 2

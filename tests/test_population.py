@@ -94,6 +94,18 @@ def test_a_mention_anywhere_in_a_cited_document_counts_and_an_uncited_one_does_n
     assert [r.doc_id for r in uncited.references] == ["a"] and uncited.caveats
 
 
+def test_a_follow_up_is_checked_against_what_was_asked_not_the_retrieval_query() -> None:
+    """ "what are the risks?" after "… in children?" still asks about children; a title word that the
+    retrieval query borrowed ("paediatric") asks about nothing."""
+    finding = "Heparin prophylaxis causes bleeding in trauma patients."
+    hits = [make_hit("a", finding, 1)]
+    query = "what are the risks? heparin prophylaxis bleeding paediatric"
+    pool = evidence_pool(query, hits, HashingEmbedder(), {})
+    asked = "what are the risks? Does heparin prophylaxis cause bleeding in children?"
+    assert compose(query, pool, cosine_selector(0.1), asked=asked).caveats
+    assert compose(query, pool, cosine_selector(0.1), asked="what are the risks?").caveats == []
+
+
 def test_a_refusal_carries_no_caveat() -> None:
     answer = _answer("Does heparin cause bleeding in children?", {"x": "Unrelated geology of mountains."})
     assert answer.insufficient_evidence and answer.caveats == []

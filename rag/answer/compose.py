@@ -84,10 +84,13 @@ def compose(
     mode: str = "hybrid",
     exclude: frozenset[str] = frozenset(),
     policy: Policy | None = None,
+    asked: str | None = None,
 ) -> Answer:
     """Build an ``Answer`` for ``question`` from the candidates in ``pool`` (see module docstring).
 
     Sentences in ``exclude`` (quoted in earlier turns of a conversation) are left out while others remain.
+    ``asked`` (default ``question``) is what the asker asked in their own words, for the population
+    caveat: a follow-up's questions so far, without the title words its retrieval query adds.
     """
     policy = policy or selector.policy
     keep = [i for i, c in enumerate(pool.candidates) if c.text not in exclude] or list(
@@ -103,7 +106,7 @@ def compose(
         return _answer(question, closest, insufficient=True, mode=mode, top=top, selector=selector.name)
     cited = {cands[i].hit.doc_id for i in chosen}
     cited_texts = [t for h in pool.hits if h.doc_id in cited for t in (h.document.title, h.text)]
-    note = caveat(unmentioned(question, cited_texts))
+    note = caveat(unmentioned(asked or question, cited_texts))
     return _answer(
         question,
         [(cands[i], float(probs[i])) for i in chosen],

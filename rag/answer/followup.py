@@ -69,6 +69,7 @@ class PriorTurn:
 class Contextualised:
     retrieval_query: str
     follow_up: bool
+    asked: str = ""  # the asker's own questions since the last topic shift, this one first (no title words)
 
 
 def referenced_number(question: str) -> int | None:
@@ -106,10 +107,12 @@ def _words(text: str) -> list[str]:
 def contextualise(question: str, history: Sequence[PriorTurn]) -> Contextualised:
     """The retrieval query for ``question`` given the earlier turns (module docstring, step 3)."""
     if not history or not is_follow_up(question):
-        return Contextualised(retrieval_query=question, follow_up=False)
+        return Contextualised(retrieval_query=question, follow_up=False, asked=question)
     topic: list[str] = []
+    asked = [question]
     for turn in reversed(history):  # questions back to the last topic shift, most recent first
         topic.extend(w for w in _words(turn.question) if w not in _REQUEST_WORDS)
+        asked.append(turn.question)
         if turn.standalone:
             break
     titles = Counter(w for title in history[-1].cited_titles for w in _words(title))
@@ -120,4 +123,4 @@ def contextualise(question: str, history: Sequence[PriorTurn]) -> Contextualised
         if word not in own and word not in extra:
             extra.append(word)
     query = f"{question} {' '.join(extra[:MAX_TOPIC_TERMS])}".strip()
-    return Contextualised(retrieval_query=query, follow_up=True)
+    return Contextualised(retrieval_query=query, follow_up=True, asked=" ".join(asked))

@@ -97,9 +97,11 @@ def _next_turn(engine: Engine, store: ConversationStore, cid: str, question: str
     target = _resolve(question, registry)
     shown = frozenset(c.quote for t in previous for c in t.citations)  # say something new in each turn
     if target is not None:
-        answer = engine.ask_document(question, target[0], retrieval_query=ctx.retrieval_query, exclude=shown)
+        answer = engine.ask_document(
+            question, target[0], retrieval_query=ctx.retrieval_query, exclude=shown, asked=ctx.asked
+        )
     else:
-        answer = engine.ask(question, retrieval_query=ctx.retrieval_query, exclude=shown)
+        answer = engine.ask(question, retrieval_query=ctx.retrieval_query, exclude=shown, asked=ctx.asked)
     answer, new = renumber(answer, registry)
     turn = TurnAnswer(
         **answer.model_dump(),
