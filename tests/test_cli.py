@@ -65,6 +65,10 @@ def test_ingest_info_search_ask(tmp_path: Path) -> None:
     text = run("ask", "gluten tolerance in celiac disease", "--index", str(idx))
     assert text.stdout.startswith("From the research:") and "found: «" in text.stdout
     assert "References:\n  1. Gluten tolerance" in text.stdout
+    # a population no cited passage mentions gets a note (rag.answer.population)
+    note = run("ask", "gluten tolerance in celiac disease during pregnancy", "--index", str(idx))
+    assert "\nNote: None of the cited passages mentions pregnancy;" in note.stdout
+    assert "Note:" not in text.stdout
 
 
 def test_errors_exit_non_zero_with_a_message(tmp_path: Path) -> None:
