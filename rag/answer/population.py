@@ -8,8 +8,8 @@ answer then says so in a caveat ("None of the cited passages mentions children o
 The populations are a small fixed vocabulary (the P of PICO most often named in questions: age groups,
 pregnancy, sex), each a group of words a study uses for it ("paediatric", "infants", "neonatal" …).
 A group counts as mentioned when any of its words occurs in a cited document's title or in the
-passages retrieved from it. Only words are matched, not meanings: "school-age" is a child, "aged 6 to
-12 years" is not recognised.
+passages retrieved from it. Only words are matched, not meanings: "school-age" and "aged 6 to 12
+years" name children, "a 7-year-old patient" does not; breast-cancer patients are not taken for women.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-# group name as shown → the words that name it (regular expressions, matched case-insensitively at a
-# word start; a trailing ``\w*`` admits plurals and derived forms)
+# group name as shown → the words that name it (regular expressions, matched case-insensitively as
+# whole words; a trailing ``\w*`` admits plurals and derived forms)
 POPULATIONS: dict[str, tuple[str, ...]] = {
     "children or adolescents": (
         r"child\w*",
