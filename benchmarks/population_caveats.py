@@ -8,8 +8,9 @@ whenever the question's words are the study's words):
 
 - **own article cited**: the answer cites the question's own abstract; a caveat here is a false alarm,
   or a question whose abstract names the population in other words ("aged 6 to 12");
-- **own article withheld**: the same question asked with its abstract left out of the evidence, as
-  a question the corpus cannot answer; a caveat here flags an answer borrowed from other studies.
+- **own article withheld**: the same question asked with its abstract left out of retrieval (as if
+  not indexed, `Engine.evidence_pool(without=…)`), as a question the corpus cannot answer; a caveat
+  here flags an answer borrowed from other studies.
 
 The abstracts are indexed without titles (as `rag eval pubmedqa` does), so only passages count,
 which is stricter than serving, where the title counts too.
@@ -28,24 +29,12 @@ from tqdm import tqdm
 from benchmarks._common import append_result, markdown_table
 from rag.answer.compose import compose
 from rag.answer.population import populations
-from rag.answer.select import EvidencePool
 from rag.chunking import ChunkingParams
 from rag.config import Settings
 from rag.embed.embedder import make_embedder
 from rag.engine import Engine
 from rag.eval.cache import cached_index
 from rag.eval.pubmedqa import convert
-
-
-def without(pool: EvidencePool, doc_id: str) -> EvidencePool:
-    """``pool`` with ``doc_id``'s passages and sentences left out."""
-    keep = [i for i, c in enumerate(pool.candidates) if c.hit.doc_id != doc_id]
-    return EvidencePool(
-        hits=[h for h in pool.hits if h.doc_id != doc_id],
-        candidates=[pool.candidates[i] for i in keep],
-        question_vector=pool.question_vector,
-        vectors=pool.vectors[keep],
-    )
 
 
 def main() -> None:
@@ -69,7 +58,7 @@ def main() -> None:
         if qid in {r.doc_id for r in own.references} and not own.insufficient_evidence:
             counts["own cited"] += 1
             counts["own cited, caveat"] += bool(own.caveats)
-        other = compose(question, without(pool, qid), engine.selector)
+        other = compose(question, engine.evidence_pool(question, without=frozenset({qid})), engine.selector)
         if not other.insufficient_evidence:
             counts["withheld answered"] += 1
             counts["withheld answered, caveat"] += bool(other.caveats)
