@@ -66,7 +66,7 @@ def main() -> None:
     def share(part: str, whole: str) -> str:
         return f"{counts[part]} / {counts[whole]} ({counts[part] / max(counts[whole], 1):.3f})"
 
-    rows = [
+    rows: list[list[object]] = [
         ["own article cited (caveat = false alarm)", share("own cited, caveat", "own cited")],
         [
             "own article withheld, answered anyway (caveat = warning)",
