@@ -1,10 +1,11 @@
-"""How often answers warn that the cited passages never mention the population asked about.
+"""How often answers warn that the cited passages never mention the population or drug asked about.
 
-`rag.answer.population` adds a caveat ("None of the cited passages mentions children or
-adolescents; …") when a question names a population (children, pregnancy, older adults, women, men)
-and no cited document's title or retrieved passages mention it. This measures, on the PubMedQA
-questions that name one (each question's own abstract answers it, so it mentions the population
-whenever the question's words are the study's words):
+`rag.answer.caveats` adds a caveat ("None of the cited passages mentions children or adolescents;
+…", "… mentions aspirin; …") when a question names a population (children, pregnancy, older adults,
+women, men; `rag.answer.population`) or a drug (`rag.answer.drugs`) and no cited document's title or
+retrieved passages mention it. This measures, for each kind, on the PubMedQA questions that name one
+(each question's own abstract answers it, so it mentions them whenever the question's words are the
+study's words):
 
 - **own article cited**: the answer cites the question's own abstract; a caveat here is a false alarm,
   or a question whose abstract names the population in other words ("aged 6 to 12");
@@ -28,7 +29,8 @@ from tqdm import tqdm
 
 from benchmarks._common import append_result, markdown_table
 from rag.answer.compose import compose
-from rag.answer.population import populations
+from rag.answer.drugs import drugs
+from rag.answer.population import POPULATIONS, populations
 from rag.chunking import ChunkingParams
 from rag.config import Settings
 from rag.embed.embedder import make_embedder
@@ -48,39 +50,58 @@ def main() -> None:
     chunking = ChunkingParams(chunk_words=settings.chunk_words, overlap_sentences=settings.overlap_sentences)
     path, _ = cached_index(dataset.corpus, args.index_cache, embedder, chunking)
     engine = Engine(path, settings, embedder=embedder)
-    asked = {qid: q for qid, q in dataset.queries.items() if populations(q)}
+    kinds = {"population": populations, "drug": drugs}
+    asked = {qid: q for qid, q in dataset.queries.items() if any(named(q) for named in kinds.values())}
     counts: Counter[str] = Counter()
-    groups: Counter[str] = Counter()
+    names: dict[str, Counter[str]] = {kind: Counter() for kind in kinds}
     for qid, question in tqdm(sorted(asked.items()), desc="questions"):
-        groups.update(populations(question))
-        pool = engine.evidence_pool(question)
-        own = compose(question, pool, engine.selector)
-        if qid in {r.doc_id for r in own.references} and not own.insufficient_evidence:
-            counts["own cited"] += 1
-            counts["own cited, caveat"] += bool(own.caveats)
+        own = compose(question, engine.evidence_pool(question), engine.selector)
         other = compose(question, engine.evidence_pool(question, without=frozenset({qid})), engine.selector)
-        if not other.insufficient_evidence:
-            counts["withheld answered"] += 1
-            counts["withheld answered, caveat"] += bool(other.caveats)
+        for kind, named in kinds.items():
+            if not named(question):
+                continue
+            names[kind].update(named(question))
+            if qid in {r.doc_id for r in own.references} and not own.insufficient_evidence:
+                counts[f"{kind} own"] += 1
+                counts[f"{kind} own, caveat"] += any(_kind(note) == kind for note in own.caveats)
+            if not other.insufficient_evidence:
+                counts[f"{kind} withheld"] += 1
+                counts[f"{kind} withheld, caveat"] += any(_kind(note) == kind for note in other.caveats)
 
     def share(part: str, whole: str) -> str:
         return f"{counts[part]} / {counts[whole]} ({counts[part] / max(counts[whole], 1):.3f})"
 
     rows: list[list[object]] = [
-        ["own article cited (caveat = false alarm)", share("own cited, caveat", "own cited")],
         [
-            "own article withheld, answered anyway (caveat = warning)",
-            share("withheld answered, caveat", "withheld answered"),
-        ],
+            kind,
+            sum(1 for q in asked.values() if kinds[kind](q)),
+            share(f"{kind} own, caveat", f"{kind} own"),
+            share(f"{kind} withheld, caveat", f"{kind} withheld"),
+        ]
+        for kind in kinds
     ]
-    table = markdown_table(["answers", "with a population caveat"], rows)
-    named = ", ".join(f"{g} {n}" for g, n in groups.most_common())
+    headers = [
+        "caveat",
+        "questions naming one",
+        "own article cited: with the caveat (false alarm)",
+        "own article withheld, answered anyway: with the caveat (warning)",
+    ]
+    listed = "; ".join(
+        f"{kind}: " + ", ".join(f"{n} {c}" for n, c in names[kind].most_common(12)) for kind in kinds
+    )
     notes = (
-        f"{len(asked)} of {len(dataset.queries)} PubMedQA questions name a population ({named}); "
+        f"{len(asked)} of {len(dataset.queries)} PubMedQA questions name a population or a drug ({listed}); "
         f"selector `{engine.selector.name}`, model `{settings.model}`, abstracts without titles. "
         "Nothing was trained or tuned on these figures."
     )
-    append_result("Population caveats (PubMedQA questions that name a population)", table, notes)
+    title = "Answer caveats (PubMedQA questions that name a population or a drug)"
+    append_result(title, markdown_table(headers, rows), notes)
+
+
+def _kind(note: str) -> str:
+    """Which kind a caveat sentence is: it names a population group, or else drugs."""
+    named = note.split(" mentions ", 1)[-1].split(";")[0]
+    return "population" if any(group in named for group in POPULATIONS) else "drug"
 
 
 if __name__ == "__main__":

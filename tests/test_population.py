@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import cosine_selector, make_hit
 
+from rag.answer.caveats import caveat
 from rag.answer.compose import compose
-from rag.answer.population import caveat, populations, unmentioned
+from rag.answer.population import populations, unmentioned
 from rag.answer.select import evidence_pool
 from rag.embed.embedder import HashingEmbedder
 

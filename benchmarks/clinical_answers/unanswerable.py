@@ -5,7 +5,8 @@ names the words a document would need to hold to answer it (``absent``: groups o
 e.g. ``[["aspirin"], ["stroke"]]``: some word of every group). A question counts only when no
 document of the index (title and text, lower-cased) holds them all; the others are listed as
 answerable here and left out. The service should refuse every counted question; the answered ones
-are printed with the study they were answered from and any caveat.
+are listed with the study they were answered from and whether a caveat (``rag.answer.caveats``)
+says that the cited passages never name what was asked about.
 
     python -m benchmarks.clinical_answers.unanswerable --index indexes/demo
 """
@@ -52,15 +53,23 @@ def main() -> None:
         source = a.references[0].title if a.references else ""
         print(f"{mark} p={a.top_score} {q['question']} | {source[:80]} {a.caveats or ''}")
         if not a.insufficient_evidence:
-            answered.append(f"{q['question']} (p {a.top_score}, from “{source}”)")
+            note = f"; caveat: “{' '.join(a.caveats)}”" if a.caveats else "; no caveat"
+            answered.append(f"{q['question']} (p {a.top_score}, from “{source}”{note})")
     refused = len(counted) - len(answered)
     print(f"refused {refused} of {len(counted)}; answerable in this index, left out: {answerable}")
     if not args.no_append:
         from benchmarks._common import append_result, markdown_table
 
         table = markdown_table(
-            ["questions the index cannot answer", "refused", "answered anyway"],
-            [[len(counted), f"{refused} ({refused / max(len(counted), 1):.3f})", len(answered)]],
+            ["questions the index cannot answer", "refused", "answered anyway", "answered, with a caveat"],
+            [
+                [
+                    len(counted),
+                    f"{refused} ({refused / max(len(counted), 1):.3f})",
+                    len(answered),
+                    sum("; caveat:" in a for a in answered),
+                ]
+            ],
         )
         documents = engine.index.manifest.counts["documents"]
         notes = (

@@ -22,9 +22,9 @@ from dataclasses import replace
 
 import numpy as np
 
+from rag.answer.caveats import caveats_for
 from rag.answer.evidence_level import LEVELS, level_of
 from rag.answer.markers import display
-from rag.answer.population import caveat, unmentioned
 from rag.answer.references import make_reference
 from rag.answer.select import Candidate, EvidencePool, Policy, Selector, choose
 from rag.answer.select.rerank import closest_documents, first_stage_documents
@@ -89,8 +89,9 @@ def compose(
     """Build an ``Answer`` for ``question`` from the candidates in ``pool`` (see module docstring).
 
     Sentences in ``exclude`` (quoted in earlier turns of a conversation) are left out while others remain.
-    ``asked`` (default ``question``) is what the asker asked in their own words, for the population
-    caveat: a follow-up's questions so far, without the title words its retrieval query adds.
+    ``asked`` (default ``question``) is what the asker asked in their own words, for the caveats
+    (``rag.answer.caveats``): a follow-up's questions so far, without the title words its retrieval
+    query adds.
     """
     policy = policy or selector.policy
     keep = [i for i, c in enumerate(pool.candidates) if c.text not in exclude] or list(
@@ -106,7 +107,6 @@ def compose(
         return _answer(question, closest, insufficient=True, mode=mode, top=top, selector=selector.name)
     cited = {cands[i].hit.doc_id for i in chosen}
     cited_texts = [t for h in pool.hits if h.doc_id in cited for t in (h.document.title, h.text)]
-    note = caveat(unmentioned(asked or question, cited_texts))
     return _answer(
         question,
         [(cands[i], float(probs[i])) for i in chosen],
@@ -114,7 +114,7 @@ def compose(
         mode=mode,
         top=top,
         selector=selector.name,
-        caveats=[note] if note else [],
+        caveats=caveats_for(asked or question, cited_texts),
     )
 
 

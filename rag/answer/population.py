@@ -3,7 +3,7 @@
 A clinician who asks "… in children?" or "and in pregnancy?" is asking about a population. When the
 studies an answer cites never mention that population, the answer may well come from adults, or from
 women who were not pregnant: the quotes are still verbatim, but what they say may not carry over. The
-answer then says so in a caveat ("None of the cited passages mentions children or adolescents.").
+answer then says so in a caveat (``rag.answer.caveats``).
 
 The populations are a small fixed vocabulary (the P of PICO most often named in questions: age groups,
 pregnancy, sex), each a group of words a study uses for it ("paediatric", "infants", "neonatal" …).
@@ -88,11 +88,3 @@ def unmentioned(question: str, cited_texts: Iterable[str]) -> list[str]:
         return []
     text = "\n".join(cited_texts)
     return [group for group in asked if not _PATTERNS[group].search(text)]
-
-
-def caveat(groups: list[str]) -> str | None:
-    """The sentence an answer adds when the cited passages never mention the populations asked about."""
-    if not groups:
-        return None
-    named = groups[0] if len(groups) == 1 else ", ".join(groups[:-1]) + " or " + groups[-1]
-    return f"None of the cited passages mentions {named}; check whether the findings apply."
