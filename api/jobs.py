@@ -72,10 +72,13 @@ def with_retries(write: Callable[[], T], job: Job, delays: tuple[float, ...] = R
     again with growing delays, saying so on the job; then give up with the ``WriterBusy`` error."""
     for delay in delays:
         try:
-            return write()
+            result = write()
         except WriterBusy as exc:
             job.waiting = f"{exc}; retrying in {delay:g} s"
             time.sleep(delay)
+        else:
+            job.waiting = None  # before anyone can see the job done
+            return result
     job.waiting = None
     return write()
 
@@ -195,16 +198,18 @@ class JobRunner:
             job.status = "running"
             self._save(job)
             try:
-                job.report = work(job)
-                job.status = outcome(job.report)
-                self.last_report = job.report
+                report = work(job)
+                job.waiting = None  # a view never shows a finished job still waiting
+                job.report = report
+                job.status = outcome(report)
+                self.last_report = report
             except Exception as exc:  # reported on the job, never kills the worker
+                job.waiting = None
                 job.status = "failed"
                 job.error = f"{type(exc).__name__}: {exc}"
             finally:
                 if job.folder is not None:
                     shutil.rmtree(job.folder, ignore_errors=True)
-            job.waiting = None
             job.finished_at = time.time()
             self._save(job)
             self.live.pop(job.id, None)
