@@ -69,19 +69,28 @@ def operating_point(score: np.ndarray, has_evidence: np.ndarray) -> tuple[float,
     return best
 
 
-def pubmedqa_examples(engine, source, index_cache):  # type: ignore[no-untyped-def]
-    """PubMedQA's training questions and their withheld twins, as ``rag train selector --pubmedqa``
-    collects them (same embedder and first stage as ``engine``)."""
+def pubmedqa_training(engine, source, index_cache):  # type: ignore[no-untyped-def]
+    """PubMedQA's evidence training set as ``rag train selector --pubmedqa`` builds it: an engine over
+    its abstracts (same embedder and first stage as ``engine``), the dataset, its questions followed by
+    their withheld twins, and its sentences."""
     from rag.chunking import ChunkingParams
     from rag.engine import Engine
     from rag.eval.cache import cached_index
-    from rag.eval.examples import collect
     from rag.eval.pubmedqa import evidence_training_set
 
     pqa, rationales, sentences = evidence_training_set(source, index_cache / "pubmedqa-evidence")
     chunking = ChunkingParams(**engine.index.manifest.chunking)
     path, _ = cached_index(pqa.corpus, index_cache, engine.embedder, chunking)
-    return collect(Engine(path, engine.options, embedder=engine.embedder), rationales, sentences, pqa.qrels)
+    return Engine(path, engine.options, embedder=engine.embedder), pqa, rationales, sentences
+
+
+def pubmedqa_examples(engine, source, index_cache):  # type: ignore[no-untyped-def]
+    """PubMedQA's training questions and their withheld twins, as ``rag train selector --pubmedqa``
+    collects them (same embedder and first stage as ``engine``)."""
+    from rag.eval.examples import collect
+
+    pubmed, pqa, rationales, sentences = pubmedqa_training(engine, source, index_cache)
+    return collect(pubmed, rationales, sentences, pqa.qrels)
 
 
 def auc_difference(y: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:

@@ -26,14 +26,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from benchmarks._common import append_result, markdown_table
+from benchmarks.abstention_model import pubmedqa_training
 from benchmarks.selector_designs import arguments, training_examples
 from benchmarks.selector_levers import HEADERS, figures
 from rag.answer.select.policy import Policy, choose
-from rag.chunking import ChunkingParams
-from rag.engine import Engine
-from rag.eval.cache import cached_index
 from rag.eval.examples import ClaimExamples, collect
-from rag.eval.pubmedqa import evidence_training_set
 from rag.eval.train_selector import out_of_fold
 from rag.text.terms import content_terms, stem
 
@@ -81,11 +78,7 @@ def main() -> None:
     if args.pubmedqa is None:
         raise SystemExit("--pubmedqa is required: the twins are made from PubMedQA's training questions")
     engine, examples, design = training_examples(args.data, args.index_cache)
-    pqa, questions, sentences = evidence_training_set(args.pubmedqa, args.index_cache / "pubmedqa-evidence")
-    path, _ = cached_index(
-        pqa.corpus, args.index_cache, engine.embedder, ChunkingParams(**engine.index.manifest.chunking)
-    )
-    pubmed = Engine(path, engine.options, embedder=engine.embedder)
+    pubmed, pqa, questions, sentences = pubmedqa_training(engine, args.pubmedqa, args.index_cache)
     extra = collect(pubmed, questions, sentences, pqa.qrels)  # as `rag train selector --pubmedqa`
     articles = {}
     with pqa.corpus.open(encoding="utf-8") as lines:

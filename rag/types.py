@@ -196,4 +196,4 @@ class Answer(_Frozen):
     bottom_line: str | None = None  # one or two sentences from the strongest study, with [n]
     findings: list[Finding] = []  # one bullet per further study (never repeating the bottom line)
     selector: str | None = None  # the evidence selector that chose the sentences
-    caveats: list[str] = []  # what the cited passages do not cover (rag.answer.population)
+    caveats: list[str] = []  # what the cited passages do not cover of what was asked (rag.answer.caveats)
