@@ -58,9 +58,11 @@ def main() -> None:
         own = compose(question, engine.evidence_pool(question), engine.selector)
         other = compose(question, engine.evidence_pool(question, without=frozenset({qid})), engine.selector)
         for kind, named in kinds.items():
-            if not named(question):
+            found = named(question)
+            if not found:
                 continue
-            names[kind].update(named(question))
+            counts[f"{kind} questions"] += 1
+            names[kind].update(found)
             if qid in {r.doc_id for r in own.references} and not own.insufficient_evidence:
                 counts[f"{kind} own"] += 1
                 counts[f"{kind} own, caveat"] += any(_kind(note) == kind for note in own.caveats)
@@ -74,7 +76,7 @@ def main() -> None:
     rows: list[list[object]] = [
         [
             kind,
-            sum(1 for q in asked.values() if kinds[kind](q)),
+            counts[f"{kind} questions"],
             share(f"{kind} own, caveat", f"{kind} own"),
             share(f"{kind} withheld, caveat", f"{kind} withheld"),
         ]
