@@ -1,9 +1,11 @@
-"""How often answers warn that the cited passages never mention the population or drug asked about.
+"""How often answers warn that the cited passages never mention the population, drug or condition
+asked about.
 
 `rag.answer.caveats` adds a caveat ("None of the cited passages mentions children or adolescents;
 …", "… mentions aspirin; …") when a question names a population (children, pregnancy, older adults,
-women, men; `rag.answer.population`) or a drug (`rag.answer.drugs`) and no cited document's title or
-retrieved passages mention it. This measures, for each kind, on the PubMedQA questions that name one
+women, men; `rag.answer.population`), a drug (`rag.answer.drugs`) or a condition or exposure
+(myocardial infarction, lung cancer, smoking …; `rag.answer.conditions`) and no cited document's
+title or retrieved passages mention it. This measures, for each kind, on the PubMedQA questions that name one
 (each question's own abstract answers it, so it mentions them whenever the question's words are the
 study's words):
 
@@ -28,15 +30,18 @@ from pathlib import Path
 from tqdm import tqdm
 
 from benchmarks._common import append_result, markdown_table
+from rag.answer.caveats import cited_texts, unmentioned
 from rag.answer.compose import compose
+from rag.answer.conditions import conditions
 from rag.answer.drugs import drugs
-from rag.answer.population import POPULATIONS, populations
+from rag.answer.population import populations
 from rag.chunking import ChunkingParams
 from rag.config import Settings
 from rag.embed.embedder import make_embedder
 from rag.engine import Engine
 from rag.eval.cache import cached_index
 from rag.eval.pubmedqa import convert
+from rag.types import Answer
 
 
 def main() -> None:
@@ -50,13 +55,13 @@ def main() -> None:
     chunking = ChunkingParams(chunk_words=settings.chunk_words, overlap_sentences=settings.overlap_sentences)
     path, _ = cached_index(dataset.corpus, args.index_cache, embedder, chunking)
     engine = Engine(path, settings, embedder=embedder)
-    kinds = {"population": populations, "drug": drugs}
+    kinds = {"population": populations, "drug": drugs, "condition": conditions}
     asked = {qid: q for qid, q in dataset.queries.items() if any(named(q) for named in kinds.values())}
     counts: Counter[str] = Counter()
     names: dict[str, Counter[str]] = {kind: Counter() for kind in kinds}
     for qid, question in tqdm(sorted(asked.items()), desc="questions"):
-        own = compose(question, engine.evidence_pool(question), engine.selector)
-        other = compose(question, engine.evidence_pool(question, without=frozenset({qid})), engine.selector)
+        own, own_missing = _answered(engine, question)
+        other, other_missing = _answered(engine, question, without=frozenset({qid}))
         for kind, named in kinds.items():
             found = named(question)
             if not found:
@@ -65,10 +70,10 @@ def main() -> None:
             names[kind].update(found)
             if qid in {r.doc_id for r in own.references} and not own.insufficient_evidence:
                 counts[f"{kind} own"] += 1
-                counts[f"{kind} own, caveat"] += any(_kind(note) == kind for note in own.caveats)
+                counts[f"{kind} own, caveat"] += kind in own_missing
             if not other.insufficient_evidence:
                 counts[f"{kind} withheld"] += 1
-                counts[f"{kind} withheld, caveat"] += any(_kind(note) == kind for note in other.caveats)
+                counts[f"{kind} withheld, caveat"] += kind in other_missing
 
     def share(part: str, whole: str) -> str:
         return f"{counts[part]} / {counts[whole]} ({counts[part] / max(counts[whole], 1):.3f})"
@@ -92,18 +97,25 @@ def main() -> None:
         f"{kind}: " + ", ".join(f"{n} {c}" for n, c in names[kind].most_common(12)) for kind in kinds
     )
     notes = (
-        f"{len(asked)} of {len(dataset.queries)} PubMedQA questions name a population or a drug ({listed}); "
+        f"{len(asked)} of {len(dataset.queries)} PubMedQA questions name a population, a drug or a "
+        f"condition ({listed}); "
         f"selector `{engine.selector.name}`, model `{settings.model}`, abstracts without titles. "
         "Nothing was trained or tuned on these figures."
     )
-    title = "Answer caveats (PubMedQA questions that name a population or a drug)"
+    title = "Answer caveats (PubMedQA questions that name a population, a drug or a condition)"
     append_result(title, markdown_table(headers, rows), notes)
 
 
-def _kind(note: str) -> str:
-    """Which kind a caveat sentence is: it names a population group, or else drugs."""
-    named = note.split(" mentions ", 1)[-1].split(";")[0]
-    return "population" if any(group in named for group in POPULATIONS) else "drug"
+def _answered(
+    engine: Engine, question: str, without: frozenset[str] = frozenset()
+) -> tuple[Answer, set[str]]:
+    """The answer, and the kinds its caveats are about: what ``compose`` found unmentioned in the
+    cited documents' titles and passages (``rag.answer.caveats``)."""
+    pool = engine.evidence_pool(question, without=without)
+    answer = compose(question, pool, engine.selector)
+    cited = {r.doc_id for r in answer.references}
+    missing = set(unmentioned(question, cited_texts(pool.hits, cited))) if answer.caveats else set()
+    return answer, missing
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from rag.answer.caveats import caveats_for
+from rag.answer.caveats import caveats_for, cited_texts
 from rag.answer.evidence_level import LEVELS, level_of
 from rag.answer.markers import display
 from rag.answer.references import make_reference
@@ -106,7 +106,6 @@ def compose(
         closest = _closest(pool, cands, probs, selector.rerank_weight)
         return _answer(question, closest, insufficient=True, mode=mode, top=top, selector=selector.name)
     cited = {cands[i].hit.doc_id for i in chosen}
-    cited_texts = [t for h in pool.hits if h.doc_id in cited for t in (h.document.title, h.text)]
     return _answer(
         question,
         [(cands[i], float(probs[i])) for i in chosen],
@@ -114,7 +113,7 @@ def compose(
         mode=mode,
         top=top,
         selector=selector.name,
-        caveats=caveats_for(asked or question, cited_texts),
+        caveats=caveats_for(asked or question, cited_texts(pool.hits, cited)),
     )
 
 
