@@ -66,11 +66,7 @@ def main() -> None:
                 shift[key][0] += int(ctx.follow_up != bool(turn.get("topic_shift")))
                 shift[key][1] += 1
             answer = engine.ask(q, retrieval_query=ctx.retrieval_query)
-            history.append(
-                PriorTurn(
-                    q, ctx.retrieval_query, not ctx.follow_up, tuple(r.title for r in answer.references)
-                )
-            )
+            history.append(PriorTurn.of(answer, ctx.retrieval_query, not ctx.follow_up))
     rows = [
         [name, f"{s['r'] / n:.3f}", f"{s['mrr'] / n:.3f}"]
         for name, s in (

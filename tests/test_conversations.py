@@ -166,3 +166,34 @@ def test_ttl_zero_writes_nothing_and_purge(fake_index: Path, tmp_path: Path) -> 
     kept = store.create()
     assert store.purge() == 0 and store.info(kept)["id"] == kept
     assert store.purge(everything=True) == 1
+
+
+def _borrowed(first: dict, second: dict) -> tuple[set[str], set[str]]:
+    """The words the follow-up's query took from neither question, and the words of the first turn's
+    reference titles."""
+    asked = set(re.findall(r"[a-z]+", (first["question"] + " " + second["question"]).lower()))
+    borrowed = set(re.findall(r"[a-z]+", second["retrieval_query"].lower())) - asked
+    titles = {w for r in first["references"] for w in re.findall(r"[a-z]+", r["title"].lower())}
+    return borrowed, titles
+
+
+def test_a_refusals_closest_source_does_not_steer_the_follow_up(fake_index: Path, tmp_path: Path) -> None:
+    """ "and in systemic sclerosis?" after a refused question was answered from the closest source the
+    refusal named, whose title words the follow-up had borrowed; an answered turn's titles still count."""
+    question = {"question": "Is hyperbaric oxygen useful?"}
+    refusing = Engine(fake_index, embedder=HashingEmbedder(), selector=cosine_selector(threshold=0.99))
+    app = create_app(Settings(index=fake_index), engine=refusing, conversations=tmp_path / "a.sqlite")
+    with TestClient(base_url=BASE, app=app) as c:
+        cid = c.post("/v1/conversations").json()["id"]
+        t1 = c.post(f"/v1/conversations/{cid}/ask", json=question).json()
+        assert t1["insufficient_evidence"] and t1["references"]  # the closest source is named
+        t2 = c.post(f"/v1/conversations/{cid}/ask", json={"question": "and in children?"}).json()
+        borrowed, titles = _borrowed(t1, t2)
+        assert t2["follow_up_of"] == 1 and titles and not borrowed & titles
+    with make_client(fake_index, tmp_path / "b.sqlite") as c:  # answered: its cited titles count
+        cid = c.post("/v1/conversations").json()["id"]
+        t1 = c.post(f"/v1/conversations/{cid}/ask", json=question).json()
+        assert not t1["insufficient_evidence"]
+        t2 = c.post(f"/v1/conversations/{cid}/ask", json={"question": "and in children?"}).json()
+        borrowed, titles = _borrowed(t1, t2)
+        assert borrowed & titles

@@ -12,8 +12,9 @@ Method (shown to users as ``retrieval_query``):
    retrieved on its own.
 3. **Expansion.** A follow-up's retrieval query is the question plus the conversation's topic: the
    content words of the questions since the last topic shift (most recent first) and the most
-   frequent content words of the titles of the sources cited in the previous turn, without
-   duplicates and at most ``MAX_TOPIC_TERMS`` words.
+   frequent content words of the titles of the sources cited in the previous turn (none when it was
+   refused: the closest source a refusal names does not answer, and a follow-up borrowing its title
+   would be answered from it), without duplicates and at most ``MAX_TOPIC_TERMS`` words.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.text.terms import content_terms, stem
+from rag.types import Answer
 
 SHORT_QUESTION_TERMS = 3
 MAX_TOPIC_TERMS = 12
@@ -63,6 +65,13 @@ class PriorTurn:
     retrieval_query: str
     standalone: bool
     cited_titles: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, answer: Answer, retrieval_query: str, standalone: bool) -> PriorTurn:
+        """``answer``'s turn as context for the next one. A refusal lends no titles: the closest source
+        it names does not answer, and a follow-up borrowing its title would be answered from it."""
+        titles = () if answer.insufficient_evidence else tuple(r.title for r in answer.references)
+        return cls(answer.question, retrieval_query, standalone, titles)
 
 
 @dataclass(frozen=True, slots=True)

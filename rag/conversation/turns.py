@@ -84,15 +84,7 @@ def _next_turn(engine: Engine, store: ConversationStore, cid: str, question: str
     previous = store.turns(cid)
     flags = store.standalone_flags(cid)
     registry = store.registry(cid)
-    history = [
-        PriorTurn(
-            question=t.question,
-            retrieval_query=t.retrieval_query,
-            standalone=flag,
-            cited_titles=tuple(r.title for r in t.references),
-        )
-        for t, flag in zip(previous, flags, strict=True)
-    ]
+    history = [PriorTurn.of(t, t.retrieval_query, flag) for t, flag in zip(previous, flags, strict=True)]
     ctx = contextualise(question, history)
     target = _resolve(question, registry)
     shown = frozenset(c.quote for t in previous for c in t.citations)  # say something new in each turn
