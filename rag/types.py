@@ -93,6 +93,7 @@ class DocumentInfo:
     publication_types: tuple[str, ...] = ()
     chars: int | None = None  # length of the document's full text (for sentence positions)
     body_start: int | None = None  # a full text's body begins here, after its abstract (rag.chunking)
+    mesh: tuple[str, ...] = ()  # MeSH descriptors, when the record has them ("Animals", "Humans" …)
 
 
 @dataclass(frozen=True, slots=True)

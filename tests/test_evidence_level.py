@@ -32,11 +32,38 @@ from rag.types import DocumentInfo
         ([], "Heparin after trauma: a case report", "case report"),
         ([], "A review of heparin after trauma", "other"),  # "review" is never guessed from a title
         ([], "", "other"),
+        # without MeSH, a title naming laboratory animals; a material's source or a tooth is none
+        (
+            ["Comparative Study"],
+            "Cerebral arterial gas embolism in swine. Comparison of two sites",
+            "animal study",
+        ),
+        ([], "Locoregional opening of the rodent blood-brain barrier for paclitaxel", "animal study"),
+        ([], "Porcine dermal collagen implants for ventral hernia repair", "other"),
+        ([], "Impacted canine teeth: a case report", "case report"),
     ],
 )
 def test_levels(types: list[str], title: str, level: str) -> None:
     assert evidence_level(types, title) == level
     assert level_of(DocumentInfo("d", title, publication_types=tuple(types))) == level
+
+
+@pytest.mark.parametrize(
+    ("mesh", "title", "level"),
+    [
+        # MeSH decides when the record has it (real descriptors of PubMed 23632435 and 12121321)
+        (
+            ("Animals", "Embolism, Air", "Hyperbaric Oxygenation", "Swine"),
+            "Hyperbaric oxygen in swine",
+            "animal study",
+        ),
+        (("Animals", "Rats", "Mossy Fibers, Hippocampal"), "Do mossy fibers release GABA?", "animal study"),
+        (("Animals", "Humans", "Swine"), "Hyperbaric oxygen in swine and in patients", "other"),
+        (("Humans", "Intubation, Intratracheal"), "Intubation in rats and humans", "other"),
+    ],
+)
+def test_mesh_tells_an_animal_study(mesh: tuple[str, ...], title: str, level: str) -> None:
+    assert level_of(DocumentInfo("d", title, mesh=mesh)) == level
 
 
 def test_stored_publication_types_reach_the_reference(tmp_path: Path) -> None:
@@ -52,3 +79,21 @@ def test_stored_publication_types_reach_the_reference(tmp_path: Path) -> None:
     answer = engine.ask("gluten tolerance in celiac disease")
     ref = next(r for r in answer.references if r.doc_id == "18403944")
     assert ref.evidence_level == "randomised controlled trial"
+
+
+def test_an_animal_study_is_introduced_as_one(tmp_path: Path) -> None:
+    """MeSH stored at ingest reaches the hit; the reference's level and the answer's design say so."""
+    rows = [json.loads(line) for line in ABSTRACTS.read_text().splitlines()]
+    target = next(r for r in rows if r["_id"] == "18403944")
+    target["metadata"]["mesh"] = ["Animals", "Celiac Disease", "Glutens", "Mice"]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    ingest(read_paths([corpus]), tmp_path / "i", HashingEmbedder())
+    engine = Engine(tmp_path / "i", embedder=HashingEmbedder(), selector=cosine_selector())
+    [hit] = [h for h in engine.search("gluten tolerance celiac", k=10) if h.doc_id == "18403944"][:1]
+    assert hit.document.mesh == ("Animals", "Celiac Disease", "Glutens", "Mice")
+    answer = engine.ask("gluten tolerance in celiac disease")
+    ref = next(r for r in answer.references if r.doc_id == "18403944")
+    assert ref.evidence_level == "animal study"
+    intro = f"animal study [{ref.n}]"
+    assert intro in (answer.bottom_line or "") or any(intro in f.text for f in answer.findings)

@@ -312,6 +312,32 @@ def test_gene_names_doses_and_counts_are_not_markers(text: str) -> None:
 
 
 # -- the answer's shape -------------------------------------------------------------------------
+def test_a_study_in_animals_never_leads_the_bottom_line_over_one_in_people() -> None:
+    """The swine study quotes the question's words more closely (a higher probability), but the
+    bottom line comes from the study in patients, and the animal study is introduced as one."""
+    question = "Does hyperbaric oxygen improve cerebral function after gas embolism?"
+    hits = [
+        make_hit(
+            "swine",
+            "Hyperbaric oxygen did not improve cerebral function after gas embolism.",
+            1,
+            year=2013,
+            mesh=("Animals", "Embolism, Air", "Swine"),
+        ),
+        make_hit("patients", "Hyperbaric oxygen improved outcome after cerebral gas embolism.", 2, year=2012),
+    ]
+    pool = evidence_pool(question, hits, HashingEmbedder(), {})
+    selector = cosine_selector(0.75)  # cosines 0.87 and 0.76: both cited, the swine study's more likely
+    answer = compose(question, pool, selector)
+    probs = selector.score(question, pool.question_vector, pool.candidates, pool.vectors)
+    assert probs[0] > probs[1] > 0.5
+    assert answer.bottom_line and answer.bottom_line.startswith(
+        "A 2012 study [1] found: «Hyperbaric oxygen improved"
+    )
+    assert [(f.n, f.design) for f in answer.findings] == [(2, "animal study")]
+    assert answer.findings[0].text.startswith("A 2013 animal study [2] found: «")
+
+
 def test_bottom_line_from_the_strongest_study_then_one_finding_per_study() -> None:
     question = "Does heparin cause bleeding after trauma?"
     hits = [

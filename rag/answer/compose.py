@@ -23,7 +23,7 @@ from dataclasses import replace
 import numpy as np
 
 from rag.answer.caveats import caveats_for, cited_texts
-from rag.answer.evidence_level import LEVELS, level_of
+from rag.answer.evidence_level import ANIMAL_STUDY, LEVELS, level_of
 from rag.answer.markers import display
 from rag.answer.references import make_reference
 from rag.answer.select import Candidate, EvidencePool, Policy, Selector, choose
@@ -38,9 +38,9 @@ DISCLAIMER = (
 INSUFFICIENT = "The indexed literature does not contain enough evidence to answer this question."
 CLOSEST = 1  # sources listed when the evidence is insufficient: the closest one, flagged as not answering
 # designs that outrank the selector's probability for the bottom line; the rest (case reports, narrative
-# reviews, unknown) tie, and the selector decides among them
+# reviews, unknown) tie, and the selector decides among them; studies in animals come after all of them
 _STRONG = [level for level, _ in LEVELS][:5]
-_RANK = {level: n for n, level in enumerate(_STRONG)}
+_RANK = {**{level: n for n, level in enumerate(_STRONG)}, ANIMAL_STUDY: len(_STRONG) + 1}
 _DESIGN = {
     "meta-analysis / systematic review": "systematic review",
     "guideline": "guideline",
@@ -49,6 +49,7 @@ _DESIGN = {
     "cohort / observational": "observational study",
     "case report": "case report",
     "review": "review",
+    "animal study": "animal study",
 }
 
 

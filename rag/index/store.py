@@ -393,5 +393,6 @@ def _stored(r: sqlite3.Row) -> StoredPassage:
         publication_types=tuple(extra.get("publication_types") or ()),
         chars=r["doc_chars"],
         body_start=extra.get("body_start"),
+        mesh=tuple(extra.get("mesh") or ()),
     )
     return StoredPassage(row_id=r["row_id"], passage=passage, document=document)

@@ -107,6 +107,7 @@ def hit_from_wire(data: dict[str, Any]) -> Hit:
     p["quotes"] = None if quotes is None else tuple(None if q is None else (q[0], q[1]) for q in quotes)
     p["cues"] = None if p.get("cues") is None or p["quotes"] is None else tuple(p["cues"])
     d["publication_types"] = tuple(d["publication_types"])
+    d["mesh"] = tuple(d.get("mesh") or ())  # absent from a shard of an older release
     return Hit(passage=Passage(**p), document=DocumentInfo(**d), rank=data["rank"], score=data["score"])
 
 
