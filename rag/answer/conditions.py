@@ -17,8 +17,7 @@ meanings: a study of "acute coronary syndrome" does not name a myocardial infarc
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from rag.answer.vocabulary import Vocabulary
 
 # group name as shown → the words that name it (regular expressions; ``(?-i:…)`` matches in capitals)
 CONDITIONS: dict[str, tuple[str, ...]] = {
@@ -80,22 +79,6 @@ CONDITIONS: dict[str, tuple[str, ...]] = {
     "alcohol": (r"alcohol\w*",),
     "obesity": (r"obes\w*", r"overweight"),
 }
-_PATTERNS = {
-    group: re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)
-    for group, words in CONDITIONS.items()
-}
-
-
-def conditions(text: str) -> list[str]:
-    """The conditions and exposures ``text`` names, in ``CONDITIONS`` order."""
-    return [group for group, pattern in _PATTERNS.items() if pattern.search(text)]
-
-
-def unmentioned(question: str, cited_texts: Iterable[str]) -> list[str]:
-    """The conditions ``question`` names that none of ``cited_texts`` (titles and passages of the
-    cited documents) names."""
-    asked = conditions(question)
-    if not asked:
-        return []
-    text = "\n".join(cited_texts)
-    return [group for group in asked if not _PATTERNS[group].search(text)]
+_VOCABULARY = Vocabulary(CONDITIONS)
+conditions = _VOCABULARY.named  # the groups a text names, in ``CONDITIONS`` order
+unmentioned = _VOCABULARY.unmentioned  # the groups a question names that no cited text names

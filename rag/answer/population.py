@@ -14,8 +14,7 @@ years" name children, "a 7-year-old patient" does not; breast-cancer patients ar
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from rag.answer.vocabulary import Vocabulary
 
 # group name as shown → the words that name it (regular expressions, matched case-insensitively as
 # whole words; a trailing ``\w*`` admits plurals and derived forms)
@@ -69,22 +68,6 @@ POPULATIONS: dict[str, tuple[str, ...]] = {
     "women": (r"wom[ae]n", r"females?", r"mothers?", r"maternal"),
     "men": (r"m[ae]n", r"males?", r"fathers?"),
 }
-_PATTERNS = {
-    group: re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)
-    for group, words in POPULATIONS.items()
-}
-
-
-def populations(text: str) -> list[str]:
-    """The population groups ``text`` names, in ``POPULATIONS`` order."""
-    return [group for group, pattern in _PATTERNS.items() if pattern.search(text)]
-
-
-def unmentioned(question: str, cited_texts: Iterable[str]) -> list[str]:
-    """The groups ``question`` names that none of ``cited_texts`` (titles and passages of the cited
-    documents) mentions."""
-    asked = populations(question)
-    if not asked:
-        return []
-    text = "\n".join(cited_texts)
-    return [group for group in asked if not _PATTERNS[group].search(text)]
+_VOCABULARY = Vocabulary(POPULATIONS)
+populations = _VOCABULARY.named  # the groups a text names, in ``POPULATIONS`` order
+unmentioned = _VOCABULARY.unmentioned  # the groups a question names that no cited text names
