@@ -121,6 +121,27 @@ def test_section_kind_from_label_or_heading() -> None:
     assert section_kind(None, "Heparin is safe.") is None
 
 
+@pytest.mark.parametrize(
+    ("label", "kind"),
+    [
+        # real PubMedQA labels naming two kinds: the findings, else what the section is about
+        ("SUMMARY OF BACKGROUND DATA", "background"),  # not a summary of findings (Spine)
+        ("METHODS AND RESULTS", "results"),  # Circulation's results section
+        ("MEASUREMENTS AND MAIN RESULTS", "results"),
+        ("MAIN OUTCOME MEASURES", "methods"),
+        ("OUTCOMES MEASURED", "methods"),
+        ("MAIN OUTCOMES AND MEASURES", "methods"),  # JAMA
+        ("OUTCOMES", "results"),  # a case report's (CARE)
+        ("INTERVENTION", "methods"),
+        ("RESULTS AND DISCUSSION", "results"),
+        ("OBJECTIVE AND METHODS", "background"),
+        ("LIMITATIONS", None),
+    ],
+)
+def test_section_kind_of_labels_naming_two_kinds(label: str, kind: str | None) -> None:
+    assert section_kind(label, "x") == kind
+
+
 def test_features_are_what_they_say() -> None:
     hit = make_hit("d", "Little is known about heparin. Heparin significantly reduced clots (p < 0.01).")
     pool = candidates([hit])

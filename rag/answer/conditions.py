@@ -1,9 +1,9 @@
 """Which diseases and exposures a question asks about, and whether the cited passages name them.
 
 "Do statins reduce mortality after myocardial infarction?" may be answered from a study of statins
-after stroke, and "Does smoking cause lung cancer?" from one of income and lung cancer: the right
-drug for another disease, the right disease with another exposure. The quotes are verbatim and the
-caveat for drugs (``rag.answer.drugs``) stays silent, since the drug is there. When no cited
+after stroke, and "Does smoking cause lung cancer?" from one of socioeconomic status and lung
+cancer: the right drug for another disease, the right disease with another exposure. The quotes are
+verbatim and the caveat for drugs (``rag.answer.drugs``) stays silent, since the drug is there. When no cited
 document's title or retrieved passages name the disease or the exposure the question names, the
 answer says so (``rag.answer.caveats``).
 

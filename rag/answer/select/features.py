@@ -26,13 +26,19 @@ from rag.text.terms import content_terms
 
 SECTION_KINDS = ("background", "methods", "results", "conclusions")
 _SECTION_WORDS = {
-    "background": "background introduction objective objectives aim aims purpose context rationale "
-    "importance hypothesis",
-    "methods": "method methods design setting participants patients interventions measurements materials "
-    "selection sources extraction",
+    "background": "background introduction objective objectives aim aims purpose purposes context "
+    "rationale importance hypothesis hypotheses goal goals",
+    "methods": "method methods methodology design setting settings participants patients subjects "
+    "intervention interventions measurements measures measure measured materials selection sources "
+    "extraction",
     "results": "results result findings outcomes observations case presentation report",
     "conclusions": "conclusion conclusions interpretation implications discussion summary significance",
 }
+# a label naming two kinds is the one that holds findings or, else, the one it is about:
+# "METHODS AND RESULTS" holds the results, "SUMMARY OF BACKGROUND DATA" is background; outcomes are
+# results ("OUTCOMES" of a case report) unless they are measures ("MAIN OUTCOMES AND MEASURES")
+_PRIORITY = ("results", "background", "methods", "conclusions")
+_MEASURES = re.compile(r"\boutcomes?\s+(?:and\s+)?measure", re.IGNORECASE)
 _KIND_OF_WORD = {w: kind for kind, words in _SECTION_WORDS.items() for w in words.split()}
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -81,9 +87,11 @@ def section_kind(label: str | None, text: str) -> str | None:
     """``background``/``methods``/``results``/``conclusions`` from a section label or a heading that
     opens the sentence; ``None`` when neither names one."""
     for source in (label or "", text[: heading_length(text)]):
-        for word in re.findall(r"[a-z]+", source.lower()):
-            kind = _KIND_OF_WORD.get(word)
-            if kind:
+        if _MEASURES.search(source):
+            return "methods"
+        kinds = {_KIND_OF_WORD.get(word) for word in re.findall(r"[a-z]+", source.lower())}
+        for kind in _PRIORITY:
+            if kind in kinds:
                 return kind
     return None
 
