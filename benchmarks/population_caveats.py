@@ -30,11 +30,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from benchmarks._common import append_result, markdown_table
-from rag.answer.caveats import cited_texts, unmentioned
+from rag.answer.caveats import KINDS, cited_texts, unmentioned
 from rag.answer.compose import compose
-from rag.answer.conditions import conditions
-from rag.answer.drugs import drugs
-from rag.answer.population import populations
 from rag.chunking import ChunkingParams
 from rag.config import Settings
 from rag.embed.embedder import make_embedder
@@ -55,17 +52,16 @@ def main() -> None:
     chunking = ChunkingParams(chunk_words=settings.chunk_words, overlap_sentences=settings.overlap_sentences)
     path, _ = cached_index(dataset.corpus, args.index_cache, embedder, chunking)
     engine = Engine(path, settings, embedder=embedder)
-    kinds = {"population": populations, "drug": drugs, "condition": conditions}
-    asked = {qid: q for qid, q in dataset.queries.items() if any(named(q) for named in kinds.values())}
+    kinds = list(KINDS)
+    # what a question names of each kind: all of it is unmentioned by no text at all
+    named = {qid: unmentioned(q, []) for qid, q in dataset.queries.items()}
+    asked = {qid: q for qid, q in dataset.queries.items() if named[qid]}
     counts: Counter[str] = Counter()
     names: dict[str, Counter[str]] = {kind: Counter() for kind in kinds}
     for qid, question in tqdm(sorted(asked.items()), desc="questions"):
         own, own_missing = _answered(engine, question)
         other, other_missing = _answered(engine, question, without=frozenset({qid}))
-        for kind, named in kinds.items():
-            found = named(question)
-            if not found:
-                continue
+        for kind, found in named[qid].items():
             counts[f"{kind} questions"] += 1
             names[kind].update(found)
             if qid in {r.doc_id for r in own.references} and not own.insufficient_evidence:

@@ -43,6 +43,7 @@ def main() -> None:
         for d in store.doc_ids()
     ]
     counted, answerable, answered = [], [], []
+    cautioned = 0  # answered with a caveat
     for q in questions:
         if any(holds(t, q["absent"]) for t in texts):
             answerable.append(q["id"])
@@ -53,6 +54,7 @@ def main() -> None:
         source = a.references[0].title if a.references else ""
         print(f"{mark} p={a.top_score} {q['question']} | {source[:80]} {a.caveats or ''}")
         if not a.insufficient_evidence:
+            cautioned += bool(a.caveats)
             note = f"; caveat: “{' '.join(a.caveats)}”" if a.caveats else "; no caveat"
             answered.append(f"{q['question']} (p {a.top_score}, from “{source}”{note})")
     refused = len(counted) - len(answered)
@@ -67,7 +69,7 @@ def main() -> None:
                     len(counted),
                     f"{refused} ({refused / max(len(counted), 1):.3f})",
                     len(answered),
-                    sum("; caveat:" in a for a in answered),
+                    cautioned,
                 ]
             ],
         )

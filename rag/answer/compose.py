@@ -49,7 +49,7 @@ _DESIGN = {
     "cohort / observational": "observational study",
     "case report": "case report",
     "review": "review",
-    "animal study": "animal study",
+    ANIMAL_STUDY: "animal study",
 }
 
 

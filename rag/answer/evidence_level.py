@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 from rag.types import DocumentInfo
 
+ANIMAL_STUDY = "animal study"
 LEVELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("meta-analysis / systematic review", ("meta-analysis", "systematic review")),
     ("guideline", ("practice guideline", "guideline", "consensus development conference")),
@@ -38,9 +39,8 @@ LEVELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("case report", ("case reports", "case report")),
     ("review", ("review",)),
-    ("animal study", ()),  # from MeSH or the title, not from publication types (module docstring)
+    (ANIMAL_STUDY, ()),  # from MeSH or the title, not from publication types (module docstring)
 )
-ANIMAL_STUDY = "animal study"
 _ANIMALS = re.compile(
     r"\b(?:swine|pigs?|piglets?|rats?|mice|mouse|murine|rodents?|rabbits?|dogs?|sheep|lambs?|goats?|"
     r"monkeys?|macaques?|(?:non-?human )?primates|baboons?|hamsters?|ferrets?|zebrafish|drosophila|"
