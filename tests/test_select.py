@@ -413,6 +413,63 @@ def test_more_from_the_bottom_lines_study_is_a_finding_that_says_so() -> None:
     assert answer.answer == f"{answer.bottom_line} {finding.text}"
 
 
+def test_a_studys_sentences_are_quoted_in_its_own_order_with_gaps_marked() -> None:
+    """The selector prefers the later sentence, but «…» reads as the study wrote it: the earlier one
+    first, and an ellipsis where a sentence between them was left out."""
+    question = "Does heparin cause bleeding after trauma?"
+    first = "Heparin was given after trauma and some bleeding followed."
+    unrelated = "Patients were recruited in three hospitals over two years of enrolment."
+    best = "Heparin causes bleeding after trauma."
+    selector = cosine_selector(0.3)
+    for text, joined in (
+        (f"{first} {unrelated} {best}", f"{first} … {best}"),
+        (f"{unrelated} {first} {best}", f"{first} {best}"),
+    ):
+        hits = [make_hit("sr", text, 1, year=2010, publication_types=("Systematic Review",))]
+        pool = evidence_pool(question, hits, HashingEmbedder(), {})
+        probs = selector.score(question, pool.question_vector, pool.candidates, pool.vectors)
+        by_text = dict(zip((c.text for c in pool.candidates), probs, strict=True))
+        assert by_text[best] > by_text[first] > 0.5 > by_text[unrelated]
+        answer = compose(question, pool, selector)
+        assert [c.quote for c in answer.citations] == [best, first]  # the selector's order
+        assert answer.bottom_line == f"A 2010 systematic review [1] found: «{joined}»"
+
+
+@pytest.mark.parametrize("overlap", [0, 1])
+def test_sentences_that_follow_each_other_across_passages_are_quoted_without_a_gap(overlap: int) -> None:
+    """Chunked as at ingest, two sentences in a row can come from two passages (which overlap by a
+    sentence, or meet at a section boundary): they are still one stretch of the study's text."""
+    from rag.answer.compose import joined
+    from rag.answer.select.candidates import Candidate
+    from rag.chunking import ChunkingParams, chunk_document
+    from rag.types import Citation, Document, DocumentInfo, Hit, Section
+
+    sentences = [f"Sentence {word} of the abstract is here." for word in ("one", "two", "three", "four")]
+    doc = Document(doc_id="d", title="T", sections=(Section(text=" ".join(sentences)),))
+    passages = chunk_document(doc, ChunkingParams(chunk_words=14, overlap_sentences=overlap))
+    assert len(passages) >= 2 and passages[1].char_start > 0
+    info = DocumentInfo(doc_id="d", title="T", chars=len(" ".join(sentences)))
+    hits = [Hit(passage=p, document=info, rank=p.ordinal + 1, score=1.0) for p in passages]
+
+    def cited(text: str) -> tuple[Citation, Candidate]:
+        hit, index = next(
+            (h, i)
+            for h in reversed(hits)
+            for i, (a, b) in enumerate(h.passage.sentences)
+            if h.text[a:b] == text
+        )
+        start, end = hit.passage.sentences[index]
+        quote = Citation(
+            n=1, doc_id="d", passage_id=hit.passage_id, page=None, quote=text, score=1.0, display=text
+        )
+        return quote, Candidate(hit=hit, index=index, start=start, end=end)
+
+    two, three, four = (cited(s) for s in sentences[1:])
+    assert two[1].hit.passage_id != three[1].hit.passage_id
+    assert joined([three, two]) == f"{sentences[1]} {sentences[2]}"
+    assert joined([four, two]) == f"{sentences[1]} … {sentences[3]}"
+
+
 def test_design_and_introduction_come_from_metadata() -> None:
     assert design_of("meta-analysis / systematic review", "A meta-analysis of X") == "meta-analysis"
     assert design_of("cohort / observational", "") == "observational study"

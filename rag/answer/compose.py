@@ -17,6 +17,7 @@ Quotes stay verbatim; only their display renders a source's own reference marker
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -186,7 +187,7 @@ def _answer(
             tail = " No related passage was found."
         text = INSUFFICIENT + tail
     else:
-        bottom, findings = _shape(citations, {c.hit.doc_id: c for c, _ in chosen})
+        bottom, findings = _shape(citations, [c for c, _ in chosen])
         text = " ".join([bottom] + [f.text for f in findings] + (caveats or []))
     return Answer(
         question=question,
@@ -204,33 +205,63 @@ def _answer(
     )
 
 
-def _shape(citations: list[Citation], by_doc: dict[str, Candidate]) -> tuple[str, list[Finding]]:
+def _shape(citations: list[Citation], candidates: list[Candidate]) -> tuple[str, list[Finding]]:
     """The bottom line (reference 1's sentences, at most two) and one finding per further study or
-    further sentence, so that no sentence is shown twice."""
-    groups: dict[int, list[Citation]] = {}
-    for c in citations:
-        groups.setdefault(c.n, []).append(c)
+    further sentence, so that no sentence is shown twice. ``candidates`` are the citations' sentences."""
+    groups: dict[int, list[tuple[Citation, Candidate]]] = {}
+    for c, cand in zip(citations, candidates, strict=True):
+        groups.setdefault(c.n, []).append((c, cand))
     findings = []
     bottom = ""
     for n, group in groups.items():
-        hit = by_doc[group[0].doc_id].hit
+        hit = group[0][1].hit
         design = design_of(level_of(hit.document), hit.document.title)
         if n == 1:
-            bottom = statement(design, hit.document.year, n, " ".join(c.display for c in group[:2]))
+            bottom = statement(design, hit.document.year, n, joined(group[:2]))
             group = group[2:]
             if not group:
                 continue
-        quote = " ".join(c.display for c in group)
+        quote = joined(group)
         findings.append(
             Finding(
                 n=n,
                 design=design,
                 year=hit.document.year,
                 quote=quote,
-                citation=group[0],
+                citation=group[0][0],
                 text=further_statement(design, n, quote)
                 if n == 1
                 else statement(design, hit.document.year, n, quote),
             )
         )
     return bottom, findings
+
+
+def joined(group: Sequence[tuple[Citation, Candidate]]) -> str:
+    """One study's quoted sentences in the order the study has them (not the selector's), an ellipsis
+    marking words left out between two that do not follow each other: «A. … C.»"""
+    ordered = sorted(group, key=lambda cc: _offset(cc[1]))
+    parts = [ordered[0][0].display]
+    for (_, before), (citation, after) in itertools.pairwise(ordered):
+        parts.append(citation.display if _follows(before, after) else f"… {citation.display}")
+    return " ".join(parts)
+
+
+def _offset(c: Candidate) -> int:
+    """Where the sentence starts in its document's full text."""
+    return c.hit.passage.char_start + c.start
+
+
+def _follows(before: Candidate, after: Candidate) -> bool:
+    """``after`` is the sentence right after ``before`` in their document (a cut heading between
+    them aside), also across two passages that overlap or meet."""
+    p, q = before.hit.passage, after.hit.passage
+    if before.hit.doc_id != after.hit.doc_id:
+        return False
+    if not p.sentences or not q.sentences:  # a passage stored without sentence spans is one sentence
+        return p.passage_id == q.passage_id and after.index == before.index + 1
+    if before.index + 1 < len(p.sentences):  # the sentence after ``before`` is in its passage
+        return p.char_start + p.sentences[before.index + 1][0] == q.char_start + q.sentences[after.index][0]
+    if after.index > 0:  # the sentence before ``after`` is in its passage
+        return q.char_start + q.sentences[after.index - 1][0] == p.char_start + p.sentences[before.index][0]
+    return q.ordinal == p.ordinal + 1  # two passages that meet
