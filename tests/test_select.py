@@ -295,6 +295,24 @@ def test_policy_abstains_cites_one_or_several_and_caps_documents() -> None:
     assert choose(np.array([0.9, 0.8, 0.7, 0.1]), docs, same, policy) == [0, 2]  # near-duplicate dropped
 
 
+def test_a_lesser_study_takes_its_places_last_and_never_raises_the_bar_for_the_others() -> None:
+    """The figures of "Does hyperbaric oxygen help cerebral arterial gas embolism?" on the demo index:
+    a swine study's sentences (0.96, 0.94) would set the bar at 0.3 × 0.96 = 0.29 and leave out the
+    study in patients (0.245, 0.239); marked ``later``, they no longer do, and they come after it."""
+    policy = Policy(abstain=0.09, include=0.2, relative=0.3, max_sentences=3, max_documents=2)
+    docs = ["swine", "swine", "patients", "patients", "other"]
+    probs = np.array([0.96, 0.94, 0.245, 0.239, 0.1])
+    animal = [True, True, False, False, False]
+    assert choose(probs, docs, None, policy) == [0, 1]
+    assert choose(probs, docs, None, policy, later=animal) == [2, 3, 0]
+    # only the lesser study qualifies: it is cited as before; nothing qualifies: the best alone
+    assert choose(np.array([0.96, 0.94, 0.15, 0.1, 0.1]), docs, None, policy, later=animal) == [0, 1]
+    assert choose(np.array([0.15, 0.1, 0.12, 0.1, 0.1]), docs, None, policy, later=animal) == [0]
+    # abstention follows the best probability, whoever has it
+    assert choose(np.array([0.08, 0.05, 0.05, 0.01, 0.0]), docs, None, policy, later=animal) == []
+    assert choose(probs, docs, None, policy, later=[False] * 5) == choose(probs, docs, None, policy)
+
+
 # -- source markers -----------------------------------------------------------------------------
 # Real strings from ../shared/data/pdfs (pypdf text of the first pages).
 REAL_MARKERS = [
@@ -357,6 +375,11 @@ def test_a_study_in_animals_never_leads_the_bottom_line_over_one_in_people() -> 
     )
     assert [(f.n, f.design) for f in answer.findings] == [(2, "animal study")]
     assert answer.findings[0].text.startswith("A 2013 animal study [2] found: «")
+    # a bar set by the swine study's probability (99 % of it) does not leave the study in patients out
+    strict = Policy(abstain=0.1, include=0.5, relative=0.99, max_sentences=1, max_documents=1)
+    assert probs[1] < 0.99 * probs[0]
+    answer = compose(question, pool, selector, policy=strict)
+    assert [r.doc_id for r in answer.references] == ["patients"]
 
 
 def test_bottom_line_from_the_strongest_study_then_one_finding_per_study() -> None:

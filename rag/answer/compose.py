@@ -102,7 +102,9 @@ def compose(
     cands = [pool.candidates[i] for i in keep]
     vectors = pool.vectors[keep]
     probs = selector.score(question, pool.question_vector, cands, vectors)
-    chosen = choose(probs, [c.hit.doc_id for c in cands], vectors, policy)
+    # a study in people before one in animals, for the places among the cited sentences too
+    animal = [level_of(c.hit.document) == ANIMAL_STUDY for c in cands]
+    chosen = choose(probs, [c.hit.doc_id for c in cands], vectors, policy, later=animal)
     top = float(probs.max()) if len(probs) else None
     if not chosen:
         closest = _closest(pool, cands, probs, selector.rerank_weight)

@@ -35,21 +35,34 @@ def choose(
     documents: Sequence[str],
     vectors: np.ndarray | None,
     policy: Policy,
+    *,
+    later: Sequence[bool] | None = None,
 ) -> list[int]:
-    """Indices of the sentences to cite, best first; empty when the evidence is insufficient."""
+    """Indices of the sentences to cite, best first; empty when the evidence is insufficient.
+
+    ``later`` marks sentences of lesser studies (in animals, for a service that answers about
+    patients): they take a place only after every other sentence that qualifies, and they do not
+    raise the bar for the others: the share of the best (``relative``) is taken of the best other
+    sentence when one reaches ``include``. Whether to abstain still follows the best probability."""
     if len(probabilities) == 0:
         return []
-    order = np.argsort(-probabilities, kind="stable")
-    best = float(probabilities[order[0]])
+    best = float(probabilities.max())
     if best < policy.abstain:
         return []
+    lesser = np.zeros(len(probabilities), dtype=bool) if later is None else np.asarray(later, dtype=bool)
     floor = max(policy.include, policy.relative * best)
+    others = probabilities[~lesser]
+    best_other = float(others.max()) if len(others) else 0.0
+    qualifies = probabilities >= np.where(
+        lesser | (best_other < policy.include), floor, max(policy.include, policy.relative * best_other)
+    )
+    if not qualifies.any():  # the best is below ``include``: it is cited alone
+        qualifies[int(np.argmax(probabilities))] = True
+    order = np.lexsort((-probabilities, lesser, ~qualifies))
     chosen: list[int] = []
     cited: list[str] = []
     for i in (int(j) for j in order):
-        if len(chosen) >= policy.max_sentences:
-            break
-        if chosen and probabilities[i] < floor:
+        if len(chosen) >= policy.max_sentences or not qualifies[i]:
             break
         doc = documents[i]
         if doc not in cited and len(cited) >= policy.max_documents:
