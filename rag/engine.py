@@ -221,6 +221,7 @@ class Engine:
             self.selector,
             mode="document",
             exclude=exclude,
+            more=True,
             policy=policy,
             asked=asked or question,
         )

@@ -18,6 +18,7 @@ from rag.answer.markers import OUR_CITATION, display, source_markers
 from rag.answer.select import Policy, choose, evidence_pool, load_selector
 from rag.answer.select.candidates import candidates
 from rag.answer.select.features import SCALAR_FEATURES, featurize, section_kind
+from rag.answer.select.model import Selector
 from rag.embed.embedder import HashingEmbedder
 from rag.errors import InvalidInput
 from rag.text.quotable import heading_length, quotable
@@ -491,6 +492,35 @@ def test_sentences_that_follow_each_other_across_passages_are_quoted_without_a_g
     assert two[1].hit.passage_id != three[1].hit.passage_id
     assert joined([three, two]) == f"{sentences[1]} {sentences[2]}"
     assert joined([four, two]) == f"{sentences[1]} … {sentences[3]}"
+
+
+def test_a_follow_up_quotes_its_answer_again_rather_than_a_weak_new_sentence() -> None:
+    """Sentences shown in earlier turns still set the bar: a new sentence is cited only if it
+    clears it; if none does, the shown one is still the answer and is quoted again. "Tell me more
+    about [1]" (``more``) asks for what was not shown, judged on its own."""
+    question = "Do coils cause fewer complications than hook wires?"
+    best = "Coils cause fewer complications than hook wires in nodule localization."
+    weak = "Hook wires were placed in children with few complications."
+    hits = [
+        make_hit("coil", best, 1),
+        make_hit("ggo", "Lung ground glass opacities carry a high risk of malignancy in nodules.", 2),
+        make_hit("ped", weak, 3),
+    ]
+    pool = evidence_pool(question, hits, HashingEmbedder(), {})
+    policy = Policy(abstain=0.01, include=0.02, relative=0.5, max_sentences=3, max_documents=2)
+    shown = frozenset({best})
+
+    def quoted(selector: Selector, **kw: object) -> list[str]:
+        answer = compose(question, pool, selector, policy=policy, exclude=shown, **kw)  # type: ignore[arg-type]
+        return [c.quote for c in answer.citations]
+
+    strict = cosine_selector(0.5)  # cosines 0.78 / 0.43: probabilities about 1 and 0.024
+    probs = strict.score(question, pool.question_vector, pool.candidates, pool.vectors)
+    assert probs[0] > 0.99 and policy.abstain < probs[2] < policy.relative * probs[0]
+    assert quoted(strict) == [best]  # was: the children sentence, the best of what was left
+    assert quoted(strict, more=True) == [weak]
+    lenient = cosine_selector(0.4)  # the children sentence now clears half the best: it is new
+    assert quoted(lenient) == [weak]
 
 
 def test_design_and_introduction_come_from_metadata() -> None:

@@ -87,24 +87,30 @@ def compose(
     exclude: frozenset[str] = frozenset(),
     policy: Policy | None = None,
     asked: str | None = None,
+    more: bool = False,
 ) -> Answer:
     """Build an ``Answer`` for ``question`` from the candidates in ``pool`` (see module docstring).
 
-    Sentences in ``exclude`` (quoted in earlier turns of a conversation) are left out while others remain.
+    Sentences in ``exclude`` were quoted in earlier turns of a conversation. A follow-up cites others
+    when they reach the bar the best sentence of the whole pool sets, and quotes the shown ones again
+    when none does (they are still the answer: "what about complications?" after the finding that
+    says so). With ``more`` (the asker wants more of one study: "Tell me more about [1]") they are
+    left out while others remain, and what remains is judged on its own.
     ``asked`` (default ``question``) is what the asker asked in their own words, for the caveats
     (``rag.answer.caveats``): a follow-up's questions so far, without the title words its retrieval
     query adds.
     """
     policy = policy or selector.policy
-    keep = [i for i, c in enumerate(pool.candidates) if c.text not in exclude] or list(
-        range(len(pool.candidates))
-    )
+    keep = list(range(len(pool.candidates)))
+    if more:
+        keep = [i for i in keep if pool.candidates[i].text not in exclude] or keep
     cands = [pool.candidates[i] for i in keep]
     vectors = pool.vectors[keep]
     probs = selector.score(question, pool.question_vector, cands, vectors)
     # a study in people before one in animals, for the places among the cited sentences too
     animal = [level_of(c.hit.document) == ANIMAL_STUDY for c in cands]
-    chosen = choose(probs, [c.hit.doc_id for c in cands], vectors, policy, later=animal)
+    shown = [c.text in exclude for c in cands]
+    chosen = choose(probs, [c.hit.doc_id for c in cands], vectors, policy, later=animal, shown=shown)
     top = float(probs.max()) if len(probs) else None
     if not chosen:
         closest = _closest(pool, cands, probs, selector.rerank_weight)

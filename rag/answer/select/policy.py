@@ -37,8 +37,13 @@ def choose(
     policy: Policy,
     *,
     later: Sequence[bool] | None = None,
+    shown: Sequence[bool] | None = None,
 ) -> list[int]:
     """Indices of the sentences to cite, best first; empty when the evidence is insufficient.
+
+    ``shown`` marks sentences the asker has already read (earlier turns of a conversation): they count
+    for abstaining and for the bar like any other, but are cited again only when no other sentence
+    reaches the bar, since then they are still the answer.
 
     ``later`` marks sentences of lesser studies (in animals, for a service that answers about
     patients): they take a place only after every other sentence that qualifies, and they do not
@@ -58,6 +63,8 @@ def choose(
     )
     if not qualifies.any():  # the best is below ``include``: it is cited alone
         qualifies[int(np.argmax(probabilities))] = True
+    if shown is not None and (fresh := qualifies & ~np.asarray(shown, dtype=bool)).any():
+        qualifies = fresh
     order = np.lexsort((-probabilities, lesser, ~qualifies))
     chosen: list[int] = []
     cited: list[str] = []
