@@ -510,8 +510,12 @@ def test_a_follow_up_quotes_its_answer_again_rather_than_a_weak_new_sentence() -
     policy = Policy(abstain=0.01, include=0.02, relative=0.5, max_sentences=3, max_documents=2)
     shown = frozenset({best})
 
-    def quoted(selector: Selector, **kw: object) -> list[str]:
-        answer = compose(question, pool, selector, policy=policy, exclude=shown, **kw)  # type: ignore[arg-type]
+    def quoted(selector: Selector, *, more: bool = False) -> list[str]:
+        answer = compose(question, pool, selector, policy=policy, exclude=shown, more=more)
+        again = bool(
+            answer.bottom_line and answer.bottom_line.startswith("As quoted above, a 2020 study [1]")
+        )
+        assert again == (answer.citations[0].quote in shown)  # a quote shown before says so
         return [c.quote for c in answer.citations]
 
     strict = cosine_selector(0.5)  # cosines 0.78 / 0.43: probabilities about 1 and 0.024

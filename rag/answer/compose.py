@@ -37,6 +37,7 @@ DISCLAIMER = (
     "replace clinical judgment. Verify every statement against the cited primary sources."
 )
 INSUFFICIENT = "The indexed literature does not contain enough evidence to answer this question."
+REPEATED = "As quoted above,"  # opens a follow-up's bottom line that only quotes what was shown before
 CLOSEST = 1  # sources listed when the evidence is insufficient: the closest one, flagged as not answering
 # designs that outrank the selector's probability for the bottom line; the rest (case reports, narrative
 # reviews, unknown) tie, and the selector decides among them; studies in animals come after all of them
@@ -124,6 +125,7 @@ def compose(
         top=top,
         selector=selector.name,
         caveats=caveats_for(asked or question, cited_texts(pool.hits, cited)),
+        repeated=all(shown[i] for i in chosen),
     )
 
 
@@ -158,6 +160,7 @@ def _answer(
     top: float | None,
     selector: str,
     caveats: list[str] | None = None,
+    repeated: bool = False,
 ) -> Answer:
     if not insufficient and chosen:  # strongest study first, so it becomes reference [1]
         best_doc = min(chosen, key=lambda cp: _strength(*cp))[0].hit.doc_id
@@ -196,6 +199,8 @@ def _answer(
         text = INSUFFICIENT + tail
     else:
         bottom, findings = _shape(citations, [c for c, _ in chosen])
+        if repeated:  # nothing new cleared the bar: say that these quotes were shown before
+            bottom = f"{REPEATED} {bottom[0].lower()}{bottom[1:]}"
         text = " ".join([bottom] + [f.text for f in findings] + (caveats or []))
     return Answer(
         question=question,
