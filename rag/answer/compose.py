@@ -109,7 +109,9 @@ def compose(
     vectors = pool.vectors[keep]
     probs = selector.score(question, pool.question_vector, cands, vectors)
     # a study in people before one in animals, for the places among the cited sentences too
-    animal = [level_of(c.hit.document) == ANIMAL_STUDY for c in cands]
+    studies = {c.hit.doc_id: c.hit.document for c in cands}
+    animal_study = {doc: level_of(info) == ANIMAL_STUDY for doc, info in studies.items()}  # once a study
+    animal = [animal_study[c.hit.doc_id] for c in cands]
     shown = [c.text in exclude for c in cands]
     chosen = choose(probs, [c.hit.doc_id for c in cands], vectors, policy, later=animal, shown=shown)
     top = float(probs.max()) if len(probs) else None
