@@ -72,13 +72,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(index: Path, **env: str) -> Iterator[tuple[subprocess.Popen, str]]:
+def serving(index: Path, code: Path | None = None, **env: str) -> Iterator[tuple[subprocess.Popen, str]]:
     """A real ``rag serve --index INDEX`` on a free loopback port (extra ``RAG_*`` settings in
-    ``env``), yielded once ``/v1/health`` answers 200; stopped afterwards."""
+    ``env``), yielded once ``/v1/health`` answers 200; stopped afterwards. ``code``: a checkout whose
+    ``rag`` serves (first on the path, and the working directory ``python -m`` looks in first)."""
     port = free_port()
+    paths = {"PYTHONPATH": str(code)} if code is not None else {}
     server = subprocess.Popen(
-        rag_command("serve", "--index", str(index), "--port", str(port)),
-        env={**os.environ, "HF_HUB_OFFLINE": "1", **env},
+        rag_command("serve", "--index", str(index.resolve()), "--port", str(port)),
+        env={**os.environ, "HF_HUB_OFFLINE": "1", **paths, **env},
+        cwd=code,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
