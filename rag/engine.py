@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from rag.answer.compose import compose, document_policy
+from rag.answer.followup import names_topic
 from rag.answer.select import EvidencePool, Selector, evidence_pool, load_selector
 from rag.answer.select.rerank import first_stage_documents, rerank_documents, rerank_hits
 from rag.config import FIRST_STAGE, MAX_K, RERANK, EngineOptions, check_mode, check_question
@@ -30,6 +31,11 @@ from rag.types import Answer, Hit
 
 log = logging.getLogger(__name__)
 RELOAD_SECONDS = 0.5
+
+NO_TOPIC = (
+    "the question {question!r} names nothing to search for: say what it is about (a treatment, test or "
+    "condition), e.g. 'Is heparin safe after trauma?', or ask it as a follow-up in a conversation"
+)
 
 
 def selector_digest(spec: dict) -> str:
@@ -187,6 +193,8 @@ class Engine:
         question = check_question(question)
         query = check_question(retrieval_query or question, what="retrieval query")
         mode = check_mode(mode or self.options.mode)
+        if not names_topic(query):  # a follow-up asked on its own: quoting any study would be a guess
+            raise InvalidInput(NO_TOPIC.format(question=question))
         asked = asked or question
         index = self.index  # one version for the whole answer
         key = (index.version, *(" ".join(t.split()) for t in (question, query, asked)), mode, exclude)

@@ -69,6 +69,9 @@ def test_ingest_info_search_ask(tmp_path: Path) -> None:
     note = run("ask", "gluten tolerance in celiac disease during pregnancy", "--index", str(idx))
     assert "\nNote: None of the cited passages mentions pregnancy;" in note.stdout
     assert "Note:" not in text.stdout
+    vague = run("ask", "Is it safe?", "--index", str(idx))  # names nothing to search for
+    assert vague.returncode == 2 and vague.stdout == "" and vague.stderr.count("\n") == 1
+    assert vague.stderr.startswith("rag: error: the question 'Is it safe?' names nothing to search for")
 
 
 def test_errors_exit_non_zero_with_a_message(tmp_path: Path) -> None:

@@ -104,8 +104,8 @@ def test_concurrent_turns_of_one_conversation_are_serialised(fake_index: Path, t
         cid = c.post("/v1/conversations").json()["id"]
         questions = [
             "Is hyperbaric oxygen used for air embolism?",
-            "and the outcomes?",
-            "what about children?",
+            "and the outcomes of recompression?",  # each names a topic: any of them may come first
+            "what about children with gas embolism?",
         ]
         with ThreadPoolExecutor(3) as pool:
             codes = list(
@@ -197,3 +197,22 @@ def test_a_refusals_closest_source_does_not_steer_the_follow_up(fake_index: Path
         t2 = c.post(f"/v1/conversations/{cid}/ask", json={"question": "and in children?"}).json()
         borrowed, titles = _borrowed(t1, t2)
         assert borrowed & titles
+
+
+def test_a_question_without_a_topic_is_a_clear_422_unless_a_conversation_gives_it_one(
+    fake_index: Path, tmp_path: Path
+) -> None:
+    """ "Is it safe?" asked on its own was answered from whatever study says "safe"; it names nothing
+    to search for. As a follow-up, the conversation's topic is searched with it."""
+    with make_client(fake_index, tmp_path / "conv.sqlite") as c:
+        r = c.post("/v1/ask", json={"question": "Is it safe?"})
+        assert r.status_code == 422 and r.json()["error"] == "InvalidInput"
+        assert "names nothing to search for" in r.json()["detail"]
+        cid = c.post("/v1/conversations").json()["id"]
+        r = c.post(f"/v1/conversations/{cid}/ask", json={"question": "Is it safe?"})
+        assert r.status_code == 422 and c.get(f"/v1/conversations/{cid}").json()["turns"] == []
+        topic = {"question": "Is hyperbaric oxygen therapy used for arterial air embolism?"}
+        assert c.post(f"/v1/conversations/{cid}/ask", json=topic).status_code == 200
+        r = c.post(f"/v1/conversations/{cid}/ask", json={"question": "Is it safe?"})
+        assert r.status_code == 200 and r.json()["follow_up_of"] == 1
+        assert "embolism" in r.json()["retrieval_query"]

@@ -1,4 +1,11 @@
-from rag.answer.followup import PriorTurn, contextualise, is_follow_up, referenced_number, referenced_year
+from rag.answer.followup import (
+    PriorTurn,
+    contextualise,
+    is_follow_up,
+    names_topic,
+    referenced_number,
+    referenced_year,
+)
 from rag.answer.references import make_reference
 from rag.conversation import renumber
 from rag.types import Answer, Citation, DocumentInfo
@@ -129,3 +136,23 @@ def test_renumber_maps_bottom_line_and_findings() -> None:
     assert out.bottom_line == "A 2020 study [2] found: «S0»"
     assert out.findings[0].n == 3 and out.findings[0].citation.n == 3
     assert out.findings[0].text == "A 2020 study [3] found: «S1»"
+
+
+def test_a_question_that_names_nothing_to_search_for() -> None:
+    """How, or of whom, something is asked is not what it is about; any other content word is."""
+    for q in [
+        "Is it safe?",
+        "does it work?",
+        "and in children?",
+        "What are the side effects?",
+        "Tell me more",
+    ]:
+        assert not names_topic(q), q
+    for q in [
+        "heparin",
+        "Is surgery safe?",
+        "is it safe in pregnancy?",
+        "gluten tolerance?",
+        "What is the mortality?",
+    ]:
+        assert names_topic(q), q

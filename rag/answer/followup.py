@@ -57,6 +57,27 @@ _REQUEST_WORDS = frozenset(
 )
 
 
+# what is asked about a topic, or of whom, without naming one: "Is it safe?", "does it work in
+# children?", "what are the side effects?" name nothing to search for on their own
+_NOT_A_TOPIC_WORDS = frozenset(
+    """safe safety effective effectiveness efficacy efficacious work works useful help helps helpful
+    benefit benefits beneficial better best worse good bad harm harms harmful risk risks risky danger
+    dangerous recommend recommended indicated indication necessary needed need worth advisable
+    appropriate side effect effects adverse complication complications problem problems outcome
+    outcomes result results evidence data treatment treatments therapy therapies option options
+    alternative alternatives dose doses dosage use used using take taking give given happen happens
+    cause causes children child kids adults adult elderly older women men people infants adolescents
+    first line instead again now""".split()  # noqa: SIM905
+)
+_NOT_A_TOPIC = frozenset(stem(w) for w in _NOT_A_TOPIC_WORDS | _REQUEST_WORDS)
+
+
+def names_topic(question: str) -> bool:
+    """Whether ``question`` names anything to search for: a content word beyond how, or of whom,
+    something is asked ("Is it safe?", "and in children?", "what are the side effects?" name none)."""
+    return bool(content_terms(question) - _NOT_A_TOPIC)
+
+
 @dataclass(frozen=True, slots=True)
 class PriorTurn:
     """What contextualisation needs to know of an earlier turn."""
