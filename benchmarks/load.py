@@ -187,17 +187,18 @@ def side_by_side(args: argparse.Namespace, queries: list[str], concurrency: list
                     path,
                 )
             )
+    p50_at, rps_at, errors_at = (HEADERS.index(h) for h in ("p50 ms", "req/s", "errors"))
     rows = []
     for i, row in enumerate(runs["after"][0]):
-        p50 = {code: statistics.median(float(r[i][3]) for r in runs[code]) for code in runs}
-        rps = {code: statistics.median(float(r[i][6]) for r in runs[code]) for code in runs}
-        errors = sum(int(r[i][7]) for code in runs for r in runs[code])
+        p50 = {code: statistics.median(float(r[i][p50_at]) for r in runs[code]) for code in runs}
+        rps = {code: statistics.median(float(r[i][rps_at]) for r in runs[code]) for code in runs}
+        errors = sum(int(r[i][errors_at]) for code in runs for r in runs[code])
         rows.append(
             [
                 row[0],
                 row[1],
-                " / ".join(f"{float(r[i][3]):.1f}" for r in runs["before"]),
-                " / ".join(f"{float(r[i][3]):.1f}" for r in runs["after"]),
+                " / ".join(f"{float(r[i][p50_at]):.1f}" for r in runs["before"]),
+                " / ".join(f"{float(r[i][p50_at]):.1f}" for r in runs["after"]),
                 f"{p50['after'] / p50['before']:.2f}",
                 f"{rps['before']:.1f} / {rps['after']:.1f}",
                 errors,
