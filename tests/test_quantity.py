@@ -1,0 +1,152 @@
+"""A question that asks for a quantity is answered with the cited study's number (rag.answer.quantity).
+
+The sentences are PubMed 26772183's abstract (in the demo corpus), where the packaged selector gives
+the conclusion p 0.90 and the pneumothorax sentence p 0.04 for the question below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from conftest import make_hit
+
+from rag.answer.compose import compose
+from rag.answer.quantity import asks_quantity, states_quantity, with_quantity
+from rag.answer.select import EvidencePool, Policy, evidence_pool
+from rag.answer.select.candidates import Candidate
+from rag.embed.embedder import HashingEmbedder
+
+QUESTION = "What is the risk of pneumothorax after CT-guided hook wire localization?"
+TITLE = (
+    "Pre-operative localization of solitary pulmonary nodules with computed tomography-guided hook wire: "
+    "report of 181 patients."
+)
+ENROLLED = (
+    "One hundred eighty-one patients (90 females, mean age 63 y, range 28-82 y) underwent 187 pulmonary "
+    "resections after CT-guided hook wire localization."
+)
+MIGRATION = (
+    "Migration of the hook wire occurred in 7 patients (3.7%) although it did not affect the success of "
+    "VATS resection."
+)
+PNEUMOTHORAX = (
+    "Hook wire complications included pneumothorax requiring chest tube drainage in 4 patients (2.1%) and "
+    "mild parenchymal haemorrhage in 11 (5.9%) patients."
+)
+CONCLUSION = (
+    "VATS resection for SPN after CT-guided hook wire localization for SPN is safe and allows for proper "
+    "diagnosis with a low thoracotomy conversion rate."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("How often did pneumothorax occur?", "rate"),
+        (QUESTION, "rate"),
+        ("What is the overall complication rate of coil localization?", "rate"),
+        ("What is the 5-year survival of stage I non-small cell lung carcinoma?", "rate"),
+        ("What percentage of patients develop pneumothorax after transbronchial biopsy?", "rate"),
+        ("How many infants were studied? Does folic acid prevent heart defects?", "number"),  # a follow-up
+        ("How long does oral intubation take in a helicopter?", "number"),
+        ("What are the risks of inferior vena cava filters in trauma patients?", None),  # a list of harms
+        ("What are the risk factors for systemic air embolism?", None),
+        ("Is the risk of pneumothorax higher with larger needles?", None),  # yes or no
+        ("How is venous air embolism treated?", None),
+        ("Pneumothorax occurs in 2% of biopsies.", None),  # a claim
+    ],
+)
+def test_which_questions_ask_for_a_quantity(question: str, asks: str | None) -> None:
+    assert asks_quantity(question) == asks
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "rate"),
+    [
+        (PNEUMOTHORAX, True, True),
+        ("The failed retrieval rate is calculated to be 2.8%.", True, True),
+        ("Pneumothorax was seen in 10 of 350 patients.", True, True),
+        ("In only 89/754(11.8%) pairs, the EtCO(2) was higher than the PaCO(2).", True, True),
+        ("Time-to-HBO2 ≤ 6 h increased the odds of favorable outcome.", True, False),  # a number, no rate
+        ("Between 2001 and 2005 we reviewed every biopsy.", False, False),  # years
+        ("Despite advances, 5-year survival of stage I carcinoma remains low.", False, False),  # names
+        ("Patients with type 2 diabetes were excluded.", False, False),
+        ("Heparin is the first-line agent [10].", False, False),  # the source's reference marker
+        ("Activation of the pathway12 follows.", False, False),
+        ("Pneumothorax was rare.", False, False),
+    ],
+)
+def test_which_sentences_state_a_quantity(text: str, number: bool, rate: bool) -> None:
+    assert states_quantity(text) is number
+    assert states_quantity(text, "rate") is rate
+
+
+def _pool() -> tuple[EvidencePool, list[str]]:
+    text = " ".join([ENROLLED, MIGRATION, PNEUMOTHORAX, CONCLUSION])
+    pool = evidence_pool(QUESTION, [make_hit("26772183", text, title=TITLE)], HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    assert texts == [ENROLLED, MIGRATION, PNEUMOTHORAX, CONCLUSION]
+    return pool, texts
+
+
+def test_the_cited_studys_number_for_what_is_asked_is_added_after_its_first_sentence() -> None:
+    pool, texts = _pool()
+    probs = np.array([0.021, 0.064, 0.040, 0.902])  # the packaged selector's, on the demo index
+    chosen = [texts.index(CONCLUSION)]
+    added = with_quantity(QUESTION, pool.candidates, probs, chosen)
+    # not the enrolment count (its question words, "CT-guided", weigh less: every sentence has them)
+    # nor the migration rate (hook wire is the study's topic, in its title, not what is asked about)
+    assert [texts[i] for i in added] == [CONCLUSION, PNEUMOTHORAX]
+    # the same, asked as a follow-up whose earlier question comes after it
+    asked = "how often did pneumothorax occur? Is hook wire localization safe?"
+    assert [texts[i] for i in with_quantity(asked, pool.candidates, probs, chosen)] == [
+        CONCLUSION,
+        PNEUMOTHORAX,
+    ]
+
+
+def test_nothing_is_added_when_not_asked_already_stated_or_not_a_finding() -> None:
+    pool, texts = _pool()
+    probs = np.array([0.021, 0.064, 0.040, 0.902])
+    conclusion, pneumothorax = texts.index(CONCLUSION), texts.index(PNEUMOTHORAX)
+    unchanged = [conclusion]
+    assert with_quantity("Is hook wire localization safe?", pool.candidates, probs, unchanged) == unchanged
+    assert with_quantity(QUESTION, pool.candidates, probs, []) == []  # a refusal stays one
+    with_number = [texts.index(MIGRATION)]
+    assert with_quantity(QUESTION, pool.candidates, probs, with_number) == with_number
+    # a labelled abstract's results state findings; its background and methods do not
+    labelled = replace(pool.candidates[pneumothorax].hit.passage, section="METHODS")
+    moved = [replace(c, hit=replace(c.hit, passage=labelled)) for c in pool.candidates]
+    assert with_quantity(QUESTION, moved, probs, unchanged) == unchanged
+
+
+class _Fixed:
+    """The packaged selector's probabilities on the demo index, by sentence; cites the best alone."""
+
+    name = "fixed-test"
+    rerank_weight = 0.0
+    policy = Policy(abstain=0.1, include=0.5, relative=0.5, max_sentences=3, max_documents=2)
+
+    def score(
+        self, question: str, question_vector: np.ndarray, pool: Sequence[Candidate], vectors: np.ndarray
+    ) -> np.ndarray:
+        p = {ENROLLED: 0.021, MIGRATION: 0.064, PNEUMOTHORAX: 0.040, CONCLUSION: 0.902}
+        return np.array([p[c.text] for c in pool])
+
+
+def test_the_answer_quotes_the_number_in_the_studys_own_order() -> None:
+    """Through ``compose``: the bottom line quotes the number first, as the abstract has it."""
+    pool, _ = _pool()
+    answer = compose(QUESTION, pool, _Fixed())
+    assert [c.quote for c in answer.citations] == [CONCLUSION, PNEUMOTHORAX]
+    assert answer.bottom_line == f"A 2020 study [1] found: «{PNEUMOTHORAX} {CONCLUSION}»"
+    assert [c.quote for c in compose("Is hook wire localization safe?", pool, _Fixed()).citations] == [
+        CONCLUSION
+    ]
+    # quoted in an earlier turn, the number is still the answer, and the answer says it was quoted
+    again = compose(QUESTION, pool, _Fixed(), exclude=frozenset({CONCLUSION, PNEUMOTHORAX}))
+    assert [c.quote for c in again.citations] == [CONCLUSION, PNEUMOTHORAX]
+    assert (again.bottom_line or "").startswith("As quoted above, a 2020 study [1] found:")
