@@ -59,7 +59,12 @@ def test_pdf_answer_has_page_numbers_and_doi(real_index: Path, real_embedder) ->
     assert answer.bottom_line and answer.bottom_line.startswith("A 2010 systematic review [1] found: «")
     assert answer.citations[0].quote in answer.bottom_line
     assert answer.selector == "features:packaged"
-    _check_answer(answer, real_index)
+    # the question asks for complications: the bottom line names them (``rag.answer.answer_type``),
+    # not only the review's remark that they must be understood (the selector's best, p 0.22)
+    heparin = "The risks of heparin include bleeding and heparin induced thrombocytopenia."
+    assert heparin in answer.bottom_line
+    assert [c.page for c in answer.citations if c.quote == heparin] == [1]
+    _check_answer(answer, real_index)  # and no [n] that is not one of the references
 
 
 def test_a_finding_in_a_pdfs_abstract_is_quoted(real_index: Path, real_embedder) -> None:  # type: ignore[no-untyped-def]

@@ -23,10 +23,10 @@ from dataclasses import replace
 
 import numpy as np
 
+from rag.answer.answer_type import with_answer_type
 from rag.answer.caveats import caveats_for, cited_texts
 from rag.answer.evidence_level import ANIMAL_STUDY, LEVELS, level_of
 from rag.answer.markers import display
-from rag.answer.quantity import with_quantity
 from rag.answer.references import make_reference
 from rag.answer.select import Candidate, EvidencePool, Policy, Selector, choose
 from rag.answer.select.rerank import closest_documents, first_stage_documents
@@ -115,7 +115,7 @@ def compose(
     animal = [animal_study[c.hit.doc_id] for c in cands]
     shown = [c.text in exclude for c in cands]
     chosen = choose(probs, [c.hit.doc_id for c in cands], vectors, policy, later=animal, shown=shown)
-    chosen = with_quantity(asked or question, cands, probs, chosen)  # "how often …?" wants a number
+    chosen = with_answer_type(asked or question, cands, probs, chosen)  # a number, the complications …
     top = float(probs.max()) if len(probs) else None
     if not chosen:
         closest = _closest(pool, cands, probs, selector.rerank_weight)

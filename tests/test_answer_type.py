@@ -1,7 +1,9 @@
-"""A question that asks for a quantity is answered with the cited study's number (rag.answer.quantity).
+"""A question that asks for a quantity or for harms is answered with the cited study's sentence of
+that kind (rag.answer.answer_type).
 
-The sentences are PubMed 26772183's abstract (in the demo corpus), where the packaged selector gives
-the conclusion p 0.90 and the pneumothorax sentence p 0.04 for the question below.
+Quantity: PubMed 26772183's abstract (in the demo corpus), where the packaged selector gives the
+conclusion p 0.90 and the pneumothorax sentence p 0.04 for the question below. Harms: the trauma DVT
+review's sentences (tests/fixtures/pdfs), with the packaged selector's probabilities on the demo index.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import numpy as np
 import pytest
 from conftest import make_hit
 
+from rag.answer.answer_type import asks_harms, asks_quantity, harms_named, states_quantity, with_answer_type
 from rag.answer.compose import compose
-from rag.answer.quantity import asks_quantity, states_quantity, with_quantity
 from rag.answer.select import EvidencePool, Policy, evidence_pool
 from rag.answer.select.candidates import Candidate
 from rag.embed.embedder import HashingEmbedder
@@ -92,19 +94,19 @@ def _pool() -> tuple[EvidencePool, list[str]]:
     return pool, texts
 
 
-def test_the_cited_studys_number_for_what_is_asked_is_added_after_its_first_sentence() -> None:
+def test_the_cited_studys_number_for_what_is_asked_is_placed_before_its_first_sentence() -> None:
     pool, texts = _pool()
     probs = np.array([0.021, 0.064, 0.040, 0.902])  # the packaged selector's, on the demo index
     chosen = [texts.index(CONCLUSION)]
-    added = with_quantity(QUESTION, pool.candidates, probs, chosen)
+    added = with_answer_type(QUESTION, pool.candidates, probs, chosen)
     # not the enrolment count (its question words, "CT-guided", weigh less: every sentence has them)
     # nor the migration rate (hook wire is the study's topic, in its title, not what is asked about)
-    assert [texts[i] for i in added] == [CONCLUSION, PNEUMOTHORAX]
+    assert [texts[i] for i in added] == [PNEUMOTHORAX, CONCLUSION]
     # the same, asked as a follow-up whose earlier question comes after it
     asked = "how often did pneumothorax occur? Is hook wire localization safe?"
-    assert [texts[i] for i in with_quantity(asked, pool.candidates, probs, chosen)] == [
-        CONCLUSION,
+    assert [texts[i] for i in with_answer_type(asked, pool.candidates, probs, chosen)] == [
         PNEUMOTHORAX,
+        CONCLUSION,
     ]
 
 
@@ -113,14 +115,14 @@ def test_nothing_is_added_when_not_asked_already_stated_or_not_a_finding() -> No
     probs = np.array([0.021, 0.064, 0.040, 0.902])
     conclusion, pneumothorax = texts.index(CONCLUSION), texts.index(PNEUMOTHORAX)
     unchanged = [conclusion]
-    assert with_quantity("Is hook wire localization safe?", pool.candidates, probs, unchanged) == unchanged
-    assert with_quantity(QUESTION, pool.candidates, probs, []) == []  # a refusal stays one
+    assert with_answer_type("Is hook wire localization safe?", pool.candidates, probs, unchanged) == unchanged
+    assert with_answer_type(QUESTION, pool.candidates, probs, []) == []  # a refusal stays one
     with_number = [texts.index(MIGRATION)]
-    assert with_quantity(QUESTION, pool.candidates, probs, with_number) == with_number
+    assert with_answer_type(QUESTION, pool.candidates, probs, with_number) == with_number
     # a labelled abstract's results state findings; its background and methods do not
     labelled = replace(pool.candidates[pneumothorax].hit.passage, section="METHODS")
     moved = [replace(c, hit=replace(c.hit, passage=labelled)) for c in pool.candidates]
-    assert with_quantity(QUESTION, moved, probs, unchanged) == unchanged
+    assert with_answer_type(QUESTION, moved, probs, unchanged) == unchanged
 
 
 class _Fixed:
@@ -141,12 +143,95 @@ def test_the_answer_quotes_the_number_in_the_studys_own_order() -> None:
     """Through ``compose``: the bottom line quotes the number first, as the abstract has it."""
     pool, _ = _pool()
     answer = compose(QUESTION, pool, _Fixed())
-    assert [c.quote for c in answer.citations] == [CONCLUSION, PNEUMOTHORAX]
+    assert [c.quote for c in answer.citations] == [PNEUMOTHORAX, CONCLUSION]
     assert answer.bottom_line == f"A 2020 study [1] found: «{PNEUMOTHORAX} {CONCLUSION}»"
     assert [c.quote for c in compose("Is hook wire localization safe?", pool, _Fixed()).citations] == [
         CONCLUSION
     ]
     # quoted in an earlier turn, the number is still the answer, and the answer says it was quoted
     again = compose(QUESTION, pool, _Fixed(), exclude=frozenset({CONCLUSION, PNEUMOTHORAX}))
-    assert [c.quote for c in again.citations] == [CONCLUSION, PNEUMOTHORAX]
+    assert [c.quote for c in again.citations] == [PNEUMOTHORAX, CONCLUSION]
     assert (again.bottom_line or "").startswith("As quoted above, a 2020 study [1] found:")
+
+
+# -- harms ------------------------------------------------------------------------------------------
+DVT = "What complications are related to deep venous thrombosis prophylaxis in trauma patients?"
+REMARK = (
+    "While the essential nature of thromboprophylaxis in the management of multi-system trauma patients "
+    "can not be understated, understanding their potential complications is an absolute requirement for "
+    "both patient counselling and clinical care."
+)
+HEPARIN = "The risks of heparin include bleeding and heparin induced thrombocytopenia."
+COMPRESSION = (
+    "Mechanical compression devices can result in local soft tissue injury, bleeding and patient "
+    "non-compliance."
+)
+FILTERS = (
+    "Inferior vena cava filters migrate, cause inferior vena cava occlusion, and penetrate the vessel wall."
+)
+THROMBOSIS = (
+    "Without thromboprophylaxis, the rate of venous thrombosis and subsequent pulmonary embolism is "
+    "substantial."
+)
+INSERTION = (
+    "The risk of insertion related complications, such as arterial puncture, hematoma, infection, and "
+    "pneumothorax is calculated to be 2.6%."
+)
+# the packaged selector's probabilities on the demo index
+DVT_PROBS = {
+    REMARK: 0.219,
+    HEPARIN: 0.024,
+    COMPRESSION: 0.023,
+    FILTERS: 0.019,
+    THROMBOSIS: 0.006,
+    INSERTION: 0.165,
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        (DVT, True),
+        ("What are the risks of inferior vena cava filters in trauma patients?", True),
+        ("What harms can mechanical compression devices cause?", True),
+        ("Which adverse events follow polyvalent antivenin?", True),
+        ("What is the risk of pneumothorax after biopsy?", False),  # a rate: a quantity question
+        ("What are the risk factors for systemic air embolism?", False),
+        ("Is heparin prophylaxis safe after trauma?", False),  # yes or no
+    ],
+)
+def test_which_questions_ask_for_harms(question: str, asks: bool) -> None:
+    assert asks_harms(question) is asks
+
+
+def test_harms_named_less_the_questions_own() -> None:
+    assert harms_named(HEPARIN) == {"bleed", "thrombocytopenia"}
+    assert harms_named(REMARK) == set()  # "complications" names no harm
+    assert harms_named(THROMBOSIS, DVT) == {"embol"}  # thrombosis is the question's topic
+    assert harms_named(INSERTION) == {"punctur", "hematoma", "infect", "pneumothorax"}
+
+
+def test_a_question_for_complications_quotes_the_abstracts_sentences_that_name_them() -> None:
+    """The review's remark that complications must be understood (its body, the selector's best) is
+    kept, after two sentences of the abstract that name complications: the filters' (three named)
+    and heparin's (two, the likelier of the two with two); the body's insertion complications (four
+    named) come after the abstract's."""
+    abstract = " ".join([THROMBOSIS, HEPARIN, COMPRESSION, FILTERS])
+    text = f"{abstract} {INSERTION} {REMARK}"
+    hit = make_hit("10.1186/1752-2897-4-1", text, title="Complications related to DVT prophylaxis in trauma")
+    hit = replace(hit, document=replace(hit.document, body_start=len(abstract) + 1))
+    pool = evidence_pool(DVT, [hit], HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    probs = np.array([DVT_PROBS[t] for t in texts])
+    chosen = [texts.index(REMARK)]
+    assert [texts[i] for i in with_answer_type(DVT, pool.candidates, probs, chosen)] == [
+        FILTERS,
+        HEPARIN,
+        REMARK,
+    ]
+    # a cited sentence that names a harm already answers: nothing is added
+    assert with_answer_type(DVT, pool.candidates, probs, [texts.index(COMPRESSION)]) == [
+        texts.index(COMPRESSION)
+    ]
+    # a question that asks for something else is left alone
+    assert with_answer_type("Is heparin safe after trauma?", pool.candidates, probs, chosen) == chosen
