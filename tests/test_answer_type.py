@@ -54,11 +54,13 @@ CONCLUSION = (
         ("What percentage of patients develop pneumothorax after transbronchial biopsy?", "rate"),
         ("How many infants were studied? Does folic acid prevent heart defects?", "number"),  # a follow-up
         ("How long does oral intubation take in a helicopter?", "number"),
+        ("and how often does it occur?", "rate"),  # a follow-up
         ("What are the risks of inferior vena cava filters in trauma patients?", None),  # a list of harms
         ("What are the risk factors for systemic air embolism?", None),
         ("Is the risk of pneumothorax higher with larger needles?", None),  # yes or no
         ("How is venous air embolism treated?", None),
         ("Pneumothorax occurs in 2% of biopsies.", None),  # a claim
+        ("What is the rate-limiting enzyme of serine synthesis?", None),
     ],
 )
 def test_which_questions_ask_for_a_quantity(question: str, asks: str | None) -> None:
@@ -198,6 +200,9 @@ DVT_PROBS = {
         ("What is the risk of pneumothorax after biopsy?", False),  # a rate: a quantity question
         ("What are the risk factors for systemic air embolism?", False),
         ("Is heparin prophylaxis safe after trauma?", False),  # yes or no
+        ("What are the most common complications of hook wire localization?", True),
+        ("What is the treatment for complications of pancreatitis?", False),  # asks for a treatment
+        ("and what are the complications?", True),  # a follow-up
     ],
 )
 def test_which_questions_ask_for_harms(question: str, asks: bool) -> None:

@@ -43,19 +43,20 @@ from rag.answer.select.candidates import Candidate
 from rag.answer.select.features import section_kind
 from rag.text.terms import content_terms
 
+_LEAD = r"^\W*(?:(?:and|but|so|also|then)\W+)?"  # a follow-up's opening: "and how often …?"
 _MODIFIERS = r"(?:[\w-]+\s+){0,2}"  # "the overall complication rate", "the 5-year survival"
 # how often: the answer is a rate ("in 4 patients (2.1%)", "10 of 350", "63%")
 _HOW_OFTEN = re.compile(
-    r"^\W*(?:how\s+(?:often|frequent(?:ly)?|common(?:ly)?|likely)\b"
+    rf"{_LEAD}(?:how\s+(?:often|frequent(?:ly)?|common(?:ly)?|likely)\b"
     rf"|what\s+(?:is|are|was|were)\s+the\s+{_MODIFIERS}(?:(?:percentage|proportion|rate|incidence|prevalence|"
     r"frequency|odds|chance|likelihood|probability|mortality|survival)s?"
-    r"|risk(?!\s+factor))\b"  # "the risk of" is a rate, "the risks of" and "risk factors" are not
+    r"|risk(?!\s+factor))\b(?!-)"  # "the risk of" is a rate, "the risks of" and "risk factors" are not
     r"|what\s+(?:percentage|proportion|fraction|share)\b)",
     re.IGNORECASE,
 )
 # how many, how much: the answer is any number
 _HOW_MANY = re.compile(
-    r"^\W*(?:how\s+(?:many|much|long|accurate|sensitive|specific)\b"
+    rf"{_LEAD}(?:how\s+(?:many|much|long|accurate|sensitive|specific)\b"
     rf"|what\s+(?:is|are|was|were)\s+the\s+{_MODIFIERS}(?:number|sensitivity|specificity|accuracy|yield)s?\b"
     r"|what\s+number\b)",
     re.IGNORECASE,
@@ -91,9 +92,12 @@ def states_quantity(text: str, kind: str = "number") -> bool:
     return bool((_RATE if kind == "rate" else _NUMBER).search(plain))
 
 
+# the harms are what is asked for ("what are the most common complications of …", "which adverse
+# events …"), not what something is for ("what is the treatment for complications of …")
 _HARM_QUESTION = re.compile(
-    r"^\W*(?:what|which)\b[^?]*?\b(?:complications?|risks|dangers?|harms?|adverse\s+(?:effects?|events?|"
-    r"reactions?|outcomes?)|side[- ]effects?|toxicit(?:y|ies))\b",  # "the risk of" asks a rate, above
+    rf"{_LEAD}(?:what|which)\s+(?:(?:are|were|is|was)\s+)?(?:the\s+)?(?:(?!(?:for|of|in|after|with)\b)[\w-]+\s+){{0,2}}"
+    r"(?:complications?|risks|dangers?|harms?|adverse\s+(?:effects?|events?|reactions?|outcomes?)|"
+    r"side[- ]effects?|toxicit(?:y|ies))\b",  # "the risk of" asks a rate, above
     re.IGNORECASE,
 )
 # harms a study reports: complications of procedures and adverse effects of drugs, as abstracts name them
