@@ -240,3 +240,24 @@ def test_a_question_for_complications_quotes_the_abstracts_sentences_that_name_t
     ]
     # a question that asks for something else is left alone
     assert with_answer_type("Is heparin safe after trauma?", pool.candidates, probs, chosen) == chosen
+
+
+def test_a_follow_up_naming_a_new_subject_asks_for_the_earlier_kind_of_answer() -> None:
+    """ "what about IVC filters?" after a complications question asks for the filters' complications;
+    "what about migration?" after "how often …?" for the migration rate. On its own it asks for none."""
+    abstract = " ".join([THROMBOSIS, HEPARIN, COMPRESSION, FILTERS])
+    hit = make_hit("10.1186/1752-2897-4-1", f"{abstract} {REMARK}", title="Complications of DVT prophylaxis")
+    pool = evidence_pool(DVT, [hit], HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    probs = np.array([DVT_PROBS[t] for t in texts])
+    chosen = [texts.index(REMARK)]
+    asked = f"what about IVC filters? {DVT}"
+    assert [texts[i] for i in with_answer_type(asked, pool.candidates, probs, chosen)] == [FILTERS, REMARK]
+    assert with_answer_type("what about IVC filters?", pool.candidates, probs, chosen) == chosen
+
+    hook, hook_texts = _pool()
+    hook_probs = np.array([0.021, 0.064, 0.040, 0.902])
+    conclusion = [hook_texts.index(CONCLUSION)]
+    asked = "what about migration? how often did pneumothorax occur? Is hook wire localization safe?"
+    added = with_answer_type(asked, hook.candidates, hook_probs, conclusion)
+    assert [hook_texts[i] for i in added] == [MIGRATION, CONCLUSION]

@@ -26,7 +26,8 @@ question that asks for neither kind is left alone.
 - **Harms** ("what complications …?", "what are the risks of …?", "what side effects …?"): up to two
   sentences that name harms (bleeding, thrombocytopenia, infection, migration … other than those the
   question names), those of a full text's abstract first (it states the paper's findings; its body
-  also reviews other work), then the most harms named, then the selector's best.
+  also reviews other work), then the most harms named, then the selector's best; after a follow-up
+  that names a new subject ("what about IVC filters?"), only the sentences naming it when any does.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from rag.answer.followup import is_follow_up
 from rag.answer.markers import MARKER
 from rag.answer.select.candidates import Candidate
 from rag.answer.select.features import section_kind
@@ -66,8 +68,13 @@ _HOW_MANY = re.compile(
 _NOT_FINDINGS = ("background", "methods")
 # a number that is not a year (1900-2099 alone), a name's part ("5-year", "type 2") or a reference marker
 _NUMBER = re.compile(r"(?<![\w.])(?<!type )(?!(?:19|20)\d\d(?!\d|\s*%))\d+(?:[.,]\d+)?(?![\w]|-[a-z])", re.I)
-# a rate as abstracts report one: a percentage ("in 4 patients (2.1%)", "63%"), "10 of 350", "89/754"
-_RATE = re.compile(r"\d\s*%|\b\d+\s*(?:/|of|out of)\s*\d+\b", re.IGNORECASE)
+# a rate as abstracts report one: a percentage ("in 4 patients (2.1%)", "63%"), "10 of 350", "89/754",
+# or a count of cases ("8 patients developed …"), not a measurement ("≤ 6 h", "30-50 mmHg")
+_RATE = re.compile(
+    r"\d\s*%|\b\d+\s*(?:/|of|out of)\s*\d+\b|\b\d+\s+(?:[a-z]+\s+)?(?:patients|cases|subjects|participants|"
+    r"infants|children|women|men|procedures|biopsies|eyes|events)\b",
+    re.IGNORECASE,
+)
 # how much or how often a question asks, or when: never what makes a sentence the answer
 _NOT_ASKED_ABOUT = content_terms(
     "often frequent frequently frequency common commonly likely likelihood many much long accurate "
@@ -129,20 +136,31 @@ def with_answer_type(
 ) -> list[int]:
     """``chosen`` with the cited studies' sentences of the kind of answer the question asks for, if
     none of ``chosen`` is (module docstring). ``question`` may be a follow-up's questions so far, this
-    one first: only its words say what is asked. A sentence quoted in an earlier turn may be the one:
-    it is still the answer, and the caller says it was quoted before."""
+    one first: its words say what is asked about, and a follow-up that asks for no kind of its own
+    ("what about IVC filters?" after "what complications …?") asks for the latest earlier one's. A
+    sentence quoted in an earlier turn may be the one: it is still the answer, and the caller says it
+    was quoted before."""
     if not chosen:
         return chosen
-    this = question.split("?", 1)[0]
-    if kind := asks_quantity(question):
+    this, *earlier = re.split(r"(?<=\?)\s+", question.strip())
+    kind = _kind(this)
+    inherited = kind is None and bool(earlier) and is_follow_up(this)
+    if inherited:
+        kind = next((k for q in earlier if (k := _kind(q))), None)
+    if kind in ("rate", "number"):
         if any(states_quantity(candidates[i].text, kind) for i in chosen):
             return chosen
         return _placed(chosen, _quantity(this, kind, candidates, probabilities, chosen), candidates)
-    if asks_harms(question):
+    if kind == "harms":
         if any(harms_named(candidates[i].text, this) for i in chosen):
             return chosen
-        return _placed(chosen, _harms(this, candidates, probabilities, chosen), candidates)
+        return _placed(chosen, _harms(this, candidates, probabilities, chosen, inherited), candidates)
     return chosen
+
+
+def _kind(question: str) -> str | None:
+    """``rate``, ``number``, ``harms`` or ``None``: the kind of answer one question asks for."""
+    return asks_quantity(question) or ("harms" if asks_harms(question) else None)
 
 
 def _cited_findings(candidates: Sequence[Candidate], chosen: list[int]) -> list[int]:
@@ -187,13 +205,18 @@ def _quantity(
 
 
 def _harms(
-    question: str, candidates: Sequence[Candidate], probabilities: np.ndarray, chosen: list[int]
+    question: str, candidates: Sequence[Candidate], probabilities: np.ndarray, chosen: list[int], about: bool
 ) -> list[int]:
+    """``about``: the question is a follow-up naming what it asks about ("what about IVC filters?"),
+    and the sentences that name it come first; the others only when none does."""
+    asked = content_terms(question) - _NOT_ASKED_ABOUT if about else set()
     keys = {}
     for i in _cited_findings(candidates, chosen):
         c = candidates[i]
         if named := harms_named(c.text, question):
             body = c.hit.document.body_start
             in_abstract = body is None or c.hit.passage.char_start + c.start < body
-            keys[i] = (in_abstract, len(named), float(probabilities[i]))
+            keys[i] = (bool(asked & content_terms(c.text)), in_abstract, len(named), float(probabilities[i]))
+    if any(key[0] for key in keys.values()):
+        keys = {i: key for i, key in keys.items() if key[0]}
     return sorted(keys, key=keys.__getitem__, reverse=True)[:MAX_HARM_SENTENCES]
