@@ -75,6 +75,9 @@ def test_which_questions_ask_for_a_quantity(question: str, asks: str | None) -> 
         ("Pneumothorax was seen in 10 of 350 patients.", True, True),
         ("In only 89/754(11.8%) pairs, the EtCO(2) was higher than the PaCO(2).", True, True),
         ("Time-to-HBO2 ≤ 6 h increased the odds of favorable outcome.", True, False),  # a number, no rate
+        ("The other three patients had only minimal pneumothorax (</= 10%).", True, False),  # a threshold
+        ("Pneumothorax was diagnosed radiologically in 10 patients (2.9%).", True, True),
+        ("8 patients developed an asymptomatic pneumothorax.", True, True),  # a count of cases
         ("Between 2001 and 2005 we reviewed every biopsy.", False, False),  # years
         ("Despite advances, 5-year survival of stage I carcinoma remains low.", False, False),  # names
         ("Patients with type 2 diabetes were excluded.", False, False),

@@ -75,6 +75,8 @@ _RATE = re.compile(
     r"infants|children|women|men|procedures|biopsies|eyes|events)\b",
     re.IGNORECASE,
 )
+# a threshold, not a rate: "large (>10%) pneumothorax", "minimal pneumothorax (</= 10%)"
+_THRESHOLD = re.compile(r"(?:[<>≤≥]/?=?|=<|=>)\s*\d+(?:[.,]\d+)?\s*%")
 # how much or how often a question asks, or when: never what makes a sentence the answer
 _NOT_ASKED_ABOUT = content_terms(
     "often frequent frequently frequency common commonly likely likelihood many much long accurate "
@@ -93,10 +95,13 @@ def asks_quantity(question: str) -> str | None:
 
 
 def states_quantity(text: str, kind: str = "number") -> bool:
-    """Does ``text`` state a ``rate`` (a percentage, "n of N") or, for ``number``, any number other than
-    a year, part of a name or a reference marker?"""
+    """Does ``text`` state a ``rate`` (a percentage other than a threshold such as ">10%", "n of N", a
+    count of cases) or, for ``number``, any number other than a year, part of a name or a reference
+    marker?"""
     plain = MARKER.sub(" ", text)
-    return bool((_RATE if kind == "rate" else _NUMBER).search(plain))
+    if kind == "rate":
+        return bool(_RATE.search(_THRESHOLD.sub(" ", plain)))
+    return bool(_NUMBER.search(plain))
 
 
 # the harms are what is asked for ("what are the most common complications of …", "which adverse
@@ -200,7 +205,7 @@ def _quantity(
         text = candidates[i].text
         focus = math.fsum(weight[w] for w in (asked - topic[candidates[i].hit.doc_id]) & terms[i])
         if focus and states_quantity(text, kind):
-            keys[i] = (focus, bool(_RATE.search(text)), float(probabilities[i]))
+            keys[i] = (focus, states_quantity(text, "rate"), float(probabilities[i]))
     return sorted(keys, key=keys.__getitem__, reverse=True)[:1]
 
 
