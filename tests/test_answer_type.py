@@ -15,7 +15,14 @@ import numpy as np
 import pytest
 from conftest import make_hit
 
-from rag.answer.answer_type import asks_harms, asks_quantity, harms_named, states_quantity, with_answer_type
+from rag.answer.answer_type import (
+    asks_harms,
+    asks_quantity,
+    asks_recommendation,
+    harms_named,
+    states_quantity,
+    with_answer_type,
+)
 from rag.answer.compose import compose
 from rag.answer.select import EvidencePool, Policy, evidence_pool
 from rag.answer.select.candidates import Candidate
@@ -264,3 +271,47 @@ def test_a_follow_up_naming_a_new_subject_asks_for_the_earlier_kind_of_answer() 
     asked = "what about migration? how often did pneumothorax occur? Is hook wire localization safe?"
     added = with_answer_type(asked, hook.candidates, hook_probs, conclusion)
     assert [hook_texts[i] for i in added] == [MIGRATION, CONCLUSION]
+
+
+# -- recommendations --------------------------------------------------------------------------------
+FIRST_LINE = "What is the first-line agent for thromboprophylaxis after major trauma?"
+LMWH = (
+    "Level one evidence currently supports the use of low molecular weight heparins for thromboprophylaxis "
+    "in the trauma patient."
+)
+FILTERS_IF = (
+    "When LMWH and mechanical device thromboprophylaxis are contraindicated, retrievable IVC filters should "
+    "be considered in high-risk trauma patients."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        (FIRST_LINE, True),
+        ("Which drug is recommended for DVT prophylaxis after trauma?", True),
+        ("What is the treatment of choice for arterial gas embolism?", True),
+        ("and what is the best therapy?", True),
+        ("Is heparin the first-line agent after trauma?", False),  # yes or no
+        ("What complications does the recommended agent cause?", False),  # asks for harms
+        ("How is venous air embolism treated?", False),
+    ],
+)
+def test_which_questions_ask_what_to_use(question: str, asks: bool) -> None:
+    assert asks_recommendation(question) is asks
+
+
+def test_a_question_for_the_first_line_agent_quotes_what_the_abstract_says_to_use() -> None:
+    """The abstract's "supports the use of LMWH" comes before the body's "IVC filters should be
+    considered" (the selector's likelier, p 0.11 against 0.06), and the remark stays after it."""
+    abstract = " ".join([THROMBOSIS, LMWH, HEPARIN])
+    text = f"{abstract} {FILTERS_IF} {REMARK}"
+    hit = make_hit("10.1186/1752-2897-4-1", text, title="Complications of DVT prophylaxis in trauma")
+    hit = replace(hit, document=replace(hit.document, body_start=len(abstract) + 1))
+    pool = evidence_pool(FIRST_LINE, [hit], HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    probs = np.array([{LMWH: 0.056, FILTERS_IF: 0.115}.get(t, DVT_PROBS.get(t, 0.0)) for t in texts])
+    chosen = [texts.index(REMARK)]
+    assert [texts[i] for i in with_answer_type(FIRST_LINE, pool.candidates, probs, chosen)] == [LMWH, REMARK]
+    says = [texts.index(FILTERS_IF)]  # a cited sentence that says what to use already answers
+    assert with_answer_type(FIRST_LINE, pool.candidates, probs, says) == says

@@ -336,6 +336,8 @@ NOT_MARKERS = [
     "Genome-wide transcriptome analysis of dana1 mutants",
     "IL6, CD4, COVID-19 and type 2 diabetes in 2010.",
     "bleeding in 12 patients (n = 12) and (12%) at 0.5 mg",
+    # a formula's subscript as PubMed writes it (PubMed 16465002, in the demo corpus)
+    "In only 89/754(11.8%) pairs, the EtCO(2) was higher than the PaCO(2).",
 ]
 
 
@@ -349,6 +351,14 @@ def test_source_reference_markers_are_rendered_as_theirs(raw: str, shown: str) -
 @pytest.mark.parametrize("text", NOT_MARKERS)
 def test_gene_names_doses_and_counts_are_not_markers(text: str) -> None:
     assert source_markers(text) == [] and display(text) == text
+
+
+def test_a_marker_glued_to_a_word_is_told_from_a_formulas_subscript() -> None:
+    """After a lower-case letter a parenthesised number is the source's marker; after a capital, with
+    no space, it is a subscript as PubMed writes formulas ("CO(2)")."""
+    assert display("heparin induced thrombocytopenia(12).") == "heparin induced thrombocytopenia¹²."
+    assert display("arterial CO (2).") == "arterial CO².", "with a space it is a marker after any letter"
+    assert display("the PaCO(2) was 40 mmHg") == "the PaCO(2) was 40 mmHg"
 
 
 # -- the answer's shape -------------------------------------------------------------------------

@@ -28,6 +28,10 @@ question that asks for neither kind is left alone.
   question names), those of a full text's abstract first (it states the paper's findings; its body
   also reviews other work), then the most harms named, then the selector's best; after a follow-up
   that names a new subject ("what about IVC filters?"), only the sentences naming it when any does.
+- **Recommendation** ("what is the first-line agent for …?", "which drug is recommended …?", "what
+  is the treatment of choice …?"): one sentence that says what to use ("supports the use of",
+  "recommended", "treatment of choice", "should be considered", "is not necessary"), a full text's
+  abstract first, then the selector's best.
 """
 
 from __future__ import annotations
@@ -125,9 +129,32 @@ _HARM = re.compile(
 MAX_HARM_SENTENCES = 2  # a list question: the two sentences naming most
 
 
+_CHOICE = r"(?:(?:first|second)[- ]line|of\s+choice|recommended|preferred|best|standard)"
+_TREATMENT = (
+    r"(?:agents?|drugs?|medications?|treatments?|therap(?:y|ies)|options?|prophylaxis|management|"
+    r"approach(?:es)?)"
+)
+_RECOMMENDATION_QUESTION = re.compile(
+    rf"{_LEAD}(?:what|which)\b[^?]*?\b(?:{_CHOICE}\b[^?]*?\b{_TREATMENT}|{_TREATMENT}\b[^?]*?\b{_CHOICE})\b",
+    re.IGNORECASE,
+)
+# what a study says to use, or not to
+_RECOMMENDS = re.compile(
+    r"\b(?:supports?\s+the\s+use|recommend\w*|(?:first|second)[- ]line|of\s+choice|preferred|"
+    r"standard\s+of\s+care|mainstay|cornerstone|should\s+(?:not\s+)?be\s+(?:used|considered|given|administered|preferred|initiated|"
+    r"started|offered|performed)|(?:is|are|be)\s+(?:not\s+)?(?:indicated|necessary|needed|required|warranted))\b",
+    re.IGNORECASE,
+)
+
+
 def asks_harms(question: str) -> bool:
     """Does the question (its first sentence) ask what harms something causes?"""
-    return asks_quantity(question) is None and bool(_HARM_QUESTION.match(question))
+    return _kind(question) == "harms"
+
+
+def asks_recommendation(question: str) -> bool:
+    """Does the question (its first sentence) ask what to use ("what is the first-line agent …?")?"""
+    return _kind(question) == "recommendation"
 
 
 def harms_named(text: str, question: str = "") -> set[str]:
@@ -160,12 +187,26 @@ def with_answer_type(
         if any(harms_named(candidates[i].text, this) for i in chosen):
             return chosen
         return _placed(chosen, _harms(this, candidates, probabilities, chosen, inherited), candidates)
+    if kind == "recommendation":
+        if any(_RECOMMENDS.search(candidates[i].text) for i in chosen):
+            return chosen
+        keys = {
+            i: (_in_abstract(candidates[i]), float(probabilities[i]))
+            for i in _cited_findings(candidates, chosen)
+            if _RECOMMENDS.search(candidates[i].text)
+        }
+        return _placed(chosen, sorted(keys, key=keys.__getitem__, reverse=True)[:1], candidates)
     return chosen
 
 
 def _kind(question: str) -> str | None:
-    """``rate``, ``number``, ``harms`` or ``None``: the kind of answer one question asks for."""
-    return asks_quantity(question) or ("harms" if asks_harms(question) else None)
+    """``rate``, ``number``, ``harms``, ``recommendation`` or ``None``: the kind of answer one question
+    asks for."""
+    if kind := asks_quantity(question):
+        return kind
+    if _HARM_QUESTION.match(question):
+        return "harms"
+    return "recommendation" if _RECOMMENDATION_QUESTION.match(question) else None
 
 
 def _cited_findings(candidates: Sequence[Candidate], chosen: list[int]) -> list[int]:
@@ -219,9 +260,15 @@ def _harms(
     for i in _cited_findings(candidates, chosen):
         c = candidates[i]
         if named := harms_named(c.text, question):
-            body = c.hit.document.body_start
-            in_abstract = body is None or c.hit.passage.char_start + c.start < body
-            keys[i] = (bool(asked & content_terms(c.text)), in_abstract, len(named), float(probabilities[i]))
+            about_it = bool(asked & content_terms(c.text))
+            keys[i] = (about_it, _in_abstract(c), len(named), float(probabilities[i]))
     if any(key[0] for key in keys.values()):
         keys = {i: key for i, key in keys.items() if key[0]}
     return sorted(keys, key=keys.__getitem__, reverse=True)[:MAX_HARM_SENTENCES]
+
+
+def _in_abstract(c: Candidate) -> bool:
+    """Is the sentence in its document's abstract (a full text whose body start is known), or in an
+    abstract alone?"""
+    body = c.hit.document.body_start
+    return body is None or c.hit.passage.char_start + c.start < body

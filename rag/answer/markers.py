@@ -15,7 +15,8 @@ MARKER = re.compile(
     "|".join(
         [
             rf"\s?\[\s*{_NUMBERS}\s*\]",  # [10], [3, 4], [3–7]
-            rf"(?<=[A-Za-z\]\)])\s?\(\s*{_NUMBERS}\s*\)(?=[\s.,;:]|$)",  # thrombocytopenia (12).
+            # thrombocytopenia (12). trial(3); not a chemical formula's subscript: "PaCO(2)", "O(2)"
+            rf"(?:(?<=[A-Za-z\]\)])\s|(?<=[a-z\]\)]))\(\s*{_NUMBERS}\s*\)(?=[\s.,;:]|$)",
             r"(?<=[a-z]{5})\d{1,3}(?:[-–,]\d{1,3})*(?=[\s.,;:)]|$)",  # fungi20, lineages4,6,21
             r"(?<=[a-z]{3}[.,;])\d{1,3}(?:[-–,]\d{1,3})*(?=\s|$)",  # tuberculosis.12 Next
         ]
