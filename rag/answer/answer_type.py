@@ -1,8 +1,9 @@
 """What kind of answer a question asks for, and the cited study's sentence of that kind.
 
 "How often did pneumothorax occur?" asks for a number; "What complications are related to DVT
-prophylaxis in trauma patients?" for the complications. The selector, trained on SciFact's claims and
-PubMedQA's yes/no questions, has seen neither kind: it scores a study's conclusion ("… is safe and
+prophylaxis in trauma patients?" for the complications; "What is the first-line agent …?" for what to
+use. The selector, trained on SciFact's claims and PubMedQA's yes/no questions, has seen none of these
+kinds: it scores a study's conclusion ("… is safe and
 allows for proper diagnosis", p 0.90) far above the sentence with the figure ("Hook wire complications
 included pneumothorax requiring chest tube drainage in 4 patients (2.1%) …", p 0.04), and a review's
 remark that its complications must be understood (p 0.22) above "The risks of heparin include
@@ -15,7 +16,7 @@ also quotes the cited studies' sentences that are, placed first among their stud
 line quotes them, in the study's order); never from a labelled abstract's background or methods (the
 rate earlier studies found, the number of patients enrolled). The studies were already judged to
 answer; this only picks which of their sentences to show. Nothing is added to a refusal, and a
-question that asks for neither kind is left alone.
+question that asks for none of these kinds is left alone.
 
 - **Quantity** ("how often …?", "what is the risk of …?", "how many …?"): one sentence that states a
   number (for "how often", "what proportion", "what is the risk": a rate, such as "63%" or "10 of
