@@ -270,6 +270,7 @@ def _harms(
 
 def _in_abstract(c: Candidate) -> bool:
     """Is the sentence in its document's abstract (a full text whose body start is known), or in an
-    abstract alone?"""
+    abstract alone? The split the selector's positions use (``features.part_of``; a body start is
+    never 0)."""
     body = c.hit.document.body_start
-    return body is None or c.hit.passage.char_start + c.start < body
+    return body is None or c.offset < body

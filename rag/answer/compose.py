@@ -257,16 +257,11 @@ def _shape(citations: list[Citation], candidates: list[Candidate]) -> tuple[str,
 def joined(group: Sequence[tuple[Citation, Candidate]]) -> str:
     """One study's quoted sentences in the order the study has them (not the selector's), an ellipsis
     marking words left out between two that do not follow each other: «A. … C.»"""
-    ordered = sorted(group, key=lambda cc: _offset(cc[1]))
+    ordered = sorted(group, key=lambda cc: cc[1].offset)
     parts = [ordered[0][0].display]
     for (_, before), (citation, after) in itertools.pairwise(ordered):
         parts.append(citation.display if _follows(before, after) else f"… {citation.display}")
     return " ".join(parts)
-
-
-def _offset(c: Candidate) -> int:
-    """Where the sentence starts in its document's full text."""
-    return c.hit.passage.char_start + c.start
 
 
 def _follows(before: Candidate, after: Candidate) -> bool:

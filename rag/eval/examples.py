@@ -120,6 +120,6 @@ def collect(
 
 
 def _covered(c: Candidate, spans: list[tuple[int, int]]) -> frozenset[tuple[str, int]]:
-    start = c.hit.passage.char_start + c.start
-    end = c.hit.passage.char_start + c.end
+    start = c.offset
+    end = start + len(c.text)
     return frozenset((c.hit.doc_id, i) for i, (s, e) in enumerate(spans) if s < end and start < e)

@@ -35,6 +35,11 @@ class Candidate:
         return self.hit.text[self.start : self.end]
 
     @property
+    def offset(self) -> int:
+        """Where the sentence starts in its document's full text."""
+        return self.hit.passage.char_start + self.start
+
+    @property
     def page(self) -> int | None:
         pages = self.hit.passage.sentence_pages
         page = pages[self.index] if self.index < len(pages) else None

@@ -157,7 +157,7 @@ def featurize(
         shared = len(q_terms & s_terms)
         before = position.get((c.hit.passage_id, c.index - 1))
         after = position.get((c.hit.passage_id, c.index + 1))
-        absolute = c.hit.passage.char_start + c.start
+        absolute = c.offset
         length = c.hit.document.chars or (c.hit.passage.char_start + len(c.hit.text))
         start, end = part_of(absolute, length, c.hit.document.body_start)
         # a body's section labels are not the abstract's (its "Discussion" is mostly about other
