@@ -6,6 +6,11 @@ its expected sentences (compared lower-cased, with PDF line-break hyphens and wh
 and as *bottom line* when the answer's bottom line does (answers without a bottom line: their first
 quote). Uses nothing but ``Engine(index).ask``, so the same script scores earlier versions too.
 
+``heldout.json`` (``--questions``) holds 16 more questions of four kinds (risk factors and predictors,
+treatment, quantity, harms), written on 2026-11-27 from the corpus alone, before the answer types for
+factors and treatment were built and before the service was asked any of them. It is scored to
+report, never to choose.
+
     python -m benchmarks.clinical_answers.score --index indexes/demo --label after
 """
 
