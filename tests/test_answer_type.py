@@ -137,6 +137,31 @@ def test_nothing_is_added_when_not_asked_already_stated_or_not_a_finding() -> No
     assert with_answer_type(QUESTION, moved, probs, unchanged) == unchanged
 
 
+HELICOPTER = "Is oral endotracheal intubation efficacy impaired in the helicopter environment?"
+SLOWER = (
+    "Oral endotracheal intubation in the in-flight setting of the BO-105 helicopter takes approximately "
+    "twice as long as intubation in a ground setting."
+)
+MISPLACED = (
+    "All intubations performed in the control setting were placed correctly in the trachea; there were two "
+    "(6.7%) esophageal intubations in the in-flight setting."
+)
+
+
+def test_what_is_asked_about_is_named_in_either_spelling_and_any_form() -> None:
+    """PubMed 10135926 (demo corpus): the question's "oesophagus" is the sentence's "esophageal"; its
+    "lithotripsy" is the title's "lithotripter" (the topic, not what is asked about)."""
+    pool = evidence_pool(
+        "x", [make_hit("10135926", f"{SLOWER} {MISPLACED}", title=HELICOPTER)], HashingEmbedder(), {}
+    )
+    asked = "How often are tubes misplaced in the oesophagus during intubation in a helicopter?"
+    added = with_answer_type(asked, pool.candidates, np.array([0.6, 0.1]), [0])
+    assert [pool.candidates[i].text for i in added] == [MISPLACED, SLOWER]
+    # the same words in no form: nothing is asked about that the study's other sentence names
+    unrelated = "How often are tubes misplaced in the stomach during intubation in a helicopter?"
+    assert with_answer_type(unrelated, pool.candidates, np.array([0.6, 0.1]), [0]) == [0]
+
+
 class _Fixed:
     """The packaged selector's probabilities on the demo index, by sentence; cites the best alone."""
 

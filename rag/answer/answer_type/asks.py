@@ -1,0 +1,73 @@
+"""What kind of answer a question asks for: a rate or a number, the harms, or what to use.
+
+Each pattern reads one question (a follow-up's first sentence: ``asked`` starts with it) from its start.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LEAD = r"^\W*(?:(?:and|but|so|also|then)\W+)?"  # a follow-up's opening: "and how often …?"
+_MODIFIERS = r"(?:[\w-]+\s+){0,2}"  # "the overall complication rate", "the 5-year survival"
+# how often: the answer is a rate ("in 4 patients (2.1%)", "10 of 350", "63%")
+_HOW_OFTEN = re.compile(
+    rf"{_LEAD}(?:how\s+(?:often|frequent(?:ly)?|common(?:ly)?|likely)\b"
+    rf"|what\s+(?:is|are|was|were)\s+the\s+{_MODIFIERS}(?:(?:percentage|proportion|rate|incidence|prevalence|"
+    r"frequency|odds|chance|likelihood|probability|mortality|survival)s?"
+    r"|risk(?!\s+factor))\b(?!-)"  # "the risk of" is a rate, "the risks of" and "risk factors" are not
+    r"|what\s+(?:percentage|proportion|fraction|share)\b)",
+    re.IGNORECASE,
+)
+# how many, how much: the answer is any number
+_HOW_MANY = re.compile(
+    rf"{_LEAD}(?:how\s+(?:many|much|long|accurate|sensitive|specific)\b"
+    rf"|what\s+(?:is|are|was|were)\s+the\s+{_MODIFIERS}(?:number|sensitivity|specificity|accuracy|yield)s?\b"
+    r"|what\s+number\b)",
+    re.IGNORECASE,
+)
+# the harms are what is asked for ("what are the most common complications of …", "which adverse
+# events …"), not what something is for ("what is the treatment for complications of …")
+_HARM_QUESTION = re.compile(
+    rf"{_LEAD}(?:what|which)\s+(?:(?:are|were|is|was)\s+)?(?:the\s+)?(?:(?!(?:for|of|in|after|with)\b)[\w-]+\s+){{0,2}}"
+    r"(?:complications?|risks|dangers?|harms?|adverse\s+(?:effects?|events?|reactions?|outcomes?)|"
+    r"side[- ]effects?|toxicit(?:y|ies))\b",  # "the risk of" asks a rate, above
+    re.IGNORECASE,
+)
+
+_CHOICE = r"(?:(?:first|second)[- ]line|of\s+choice|recommended|preferred|best|standard)"
+_TREATMENT = (
+    r"(?:agents?|drugs?|medications?|treatments?|therap(?:y|ies)|options?|prophylaxis|management|"
+    r"approach(?:es)?)"
+)
+_RECOMMENDATION_QUESTION = re.compile(
+    rf"{_LEAD}(?:what|which)\b[^?]*?\b(?:{_CHOICE}\b[^?]*?\b{_TREATMENT}|{_TREATMENT}\b[^?]*?\b{_CHOICE})\b",
+    re.IGNORECASE,
+)
+
+
+def kind_of(question: str) -> str | None:
+    """``rate``, ``number``, ``harms``, ``recommendation`` or ``None``: the kind of answer one question
+    asks for."""
+    if kind := asks_quantity(question):
+        return kind
+    if _HARM_QUESTION.match(question):
+        return "harms"
+    return "recommendation" if _RECOMMENDATION_QUESTION.match(question) else None
+
+
+def asks_quantity(question: str) -> str | None:
+    """``rate`` ("how often …?", "what is the risk of …?"), ``number`` ("how many …?") or ``None``: what
+    the question (its first sentence: a follow-up's ``asked`` starts with it) asks for."""
+    if _HOW_OFTEN.match(question):
+        return "rate"
+    return "number" if _HOW_MANY.match(question) else None
+
+
+def asks_harms(question: str) -> bool:
+    """Does the question (its first sentence) ask what harms something causes?"""
+    return kind_of(question) == "harms"
+
+
+def asks_recommendation(question: str) -> bool:
+    """Does the question (its first sentence) ask what to use ("what is the first-line agent …?")?"""
+    return kind_of(question) == "recommendation"

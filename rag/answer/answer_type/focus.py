@@ -1,0 +1,37 @@
+"""What a question asks about, matched in a sentence's words."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from rag.text.terms import content_terms
+
+_BRITISH = re.compile(r"[ao]e(?=[a-z])")  # "oesophagus", "haemorrhage", "paediatric", "foetal"
+# how much or how often a question asks, or when: never what makes a sentence the answer
+NOT_ASKED_ABOUT = content_terms(
+    "often frequent frequently frequency common commonly likely likelihood many much long accurate "
+    "accuracy sensitive sensitivity specific specificity percentage proportion fraction share number "
+    "rate rates risk risks incidence prevalence odds chance probability yield occur occurs occurred "
+    "occurrence happen develop after before during following since within"
+)
+
+
+def words_of(text: str) -> set[str]:
+    """``content_terms`` with British spellings folded into American ones ("oesophagus", "haemorrhage",
+    "paediatric"), both sides alike: what a question asks about is matched in the sentences."""
+    return {_BRITISH.sub("e", term) for term in content_terms(text)}
+
+
+def named_in(asked: set[str], terms: set[str]) -> set[str]:
+    """The words of ``asked`` that ``terms`` name: the same stem, or one a stem's other form ("esophag"
+    and "esophagus", "pregnant" and "pregnanc": all but the last letter of the shorter shared, at
+    least five)."""
+    named = asked & terms
+    for w in asked - named:
+        for t in terms:
+            shared = len(os.path.commonprefix((w, t)))
+            if shared >= 5 and shared >= min(len(w), len(t)) - 1:
+                named.add(w)
+                break
+    return named

@@ -1,0 +1,58 @@
+"""What a sentence states: a number or a rate, harms, or what to use."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.markers import MARKER
+from rag.text.terms import content_terms
+
+# a number that is not a year (1900-2099 alone), a name's part ("5-year", "type 2") or a reference marker
+_NUMBER = re.compile(r"(?<![\w.])(?<!type )(?!(?:19|20)\d\d(?!\d|\s*%))\d+(?:[.,]\d+)?(?![\w]|-[a-z])", re.I)
+# a rate as abstracts report one: a percentage ("in 4 patients (2.1%)", "63%"), "10 of 350", "89/754",
+# or a count of cases ("8 patients developed …"), not a measurement ("≤ 6 h", "30-50 mmHg")
+_RATE = re.compile(
+    r"\d\s*%|\b\d+\s*(?:/|of|out of)\s*\d+\b|\b\d+\s+(?:[a-z]+\s+)?(?:patients|cases|subjects|participants|"
+    r"infants|children|women|men|procedures|biopsies|eyes|events)\b",
+    re.IGNORECASE,
+)
+# a threshold, not a rate: "large (>10%) pneumothorax", "minimal pneumothorax (</= 10%)"
+_THRESHOLD = re.compile(r"(?:[<>≤≥]/?=?|=<|=>)\s*\d+(?:[.,]\d+)?\s*%")
+# harms a study reports: complications of procedures and adverse effects of drugs, as abstracts name them
+_HARM = re.compile(
+    r"\b(?:bleed\w*|ha?emorrhag\w*|thrombocytopeni\w*|infect\w*|seps[ie]s|septic|ha?ematomas?|"
+    r"pneumothora\w*|embol\w*|thrombos[ie]s|migrat\w*|occlu\w*|perforat\w*|penetrat\w*|punctur\w*|"
+    r"injur\w*|deaths?|necros[ie]s|stenos[ie]s|leak\w*|fistula\w*|nausea|vomiting|rash\w*|urticaria|"
+    r"hypersensitivity|anaphyla\w*|allerg\w*|toxicit\w*|hypotension|arrhythmi\w*|"
+    r"(?:renal|kidney|liver|hepatic|heart|respiratory) failure|pain|fever|seizures?|strokes?|paralys[ie]s|"
+    r"displace\w*|dislodg\w*|fractur\w*|ulcer\w*|dehiscence|delirium|dysphagia)\b",
+    re.IGNORECASE,
+)
+# what a study says to use, or not to
+_RECOMMENDS = re.compile(
+    r"\b(?:supports?\s+the\s+use|recommend\w*|(?:first|second)[- ]line|of\s+choice|preferred|"
+    r"standard\s+of\s+care|mainstay|cornerstone|should\s+(?:not\s+)?be\s+(?:used|considered|given|administered|preferred|initiated|"
+    r"started|offered|performed)|(?:is|are|be)\s+(?:not\s+)?(?:indicated|necessary|needed|required|warranted))\b",
+    re.IGNORECASE,
+)
+
+
+def states_quantity(text: str, kind: str = "number") -> bool:
+    """Does ``text`` state a ``rate`` (a percentage other than a threshold such as ">10%", "n of N", a
+    count of cases) or, for ``number``, any number other than a year, part of a name or a reference
+    marker?"""
+    plain = MARKER.sub(" ", text)
+    if kind == "rate":
+        return bool(_RATE.search(_THRESHOLD.sub(" ", plain)))
+    return bool(_NUMBER.search(plain))
+
+
+def harms_named(text: str, question: str = "") -> set[str]:
+    """The harms ``text`` names (as word stems), less those ``question`` names (its topic)."""
+    named = {term for m in _HARM.finditer(text) for term in content_terms(m.group(0))}
+    return named - content_terms(question)
+
+
+def recommends(text: str) -> bool:
+    """Does ``text`` say what to use, or not to ("supports the use of", "is not necessary")?"""
+    return bool(_RECOMMENDS.search(text))
