@@ -61,7 +61,7 @@ def main() -> None:
     rows = []
     for name, probs in ((f"features ({design.name})", feat_p), (f"cascade: top {CASCADE}, stacked", cascade)):
         weight, rerank = tune_rerank(examples, probs)
-        policy, m = tune_policy(examples, probs, weight)
+        policy, m = tune_policy(examples, probs)
         print(name, m, policy, file=sys.stderr)
         rows.append(
             [name]

@@ -215,7 +215,7 @@ def main() -> None:
     from rag.answer.select.model import model_probabilities, read_feature_selector
     from rag.eval.designs import columns, fit
     from rag.eval.examples import labelled_rows
-    from rag.eval.train_selector import grouped_folds, tune_policy, tune_rerank
+    from rag.eval.train_selector import grouped_folds, tune_policy
 
     engine, examples, design = training_examples(args.data, args.index_cache)
     held = set(grouped_folds(examples)[0].tolist())  # claims sharing a document stay on one side
@@ -271,7 +271,7 @@ def main() -> None:
             np.median(top_ms) + np.median(feat_ms),
         ),
     ):
-        policy, m = tune_policy(b, probs, tune_rerank(b, probs)[0])
+        policy, m = tune_policy(b, probs)
         rows.append(
             [
                 name,

@@ -74,7 +74,7 @@ def policy_cells(m: dict[str, float]) -> list[str]:
 def figures(examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray]) -> list[str]:
     """CV F1, citation precision, both refusal rates and rerank nDCG@10, tuned as ``rag train selector``."""
     weight, scores = tune_rerank(examples, probs)
-    _, m = tune_policy(examples, probs, weight)
+    _, m = tune_policy(examples, probs)
     return [*policy_cells(m), f"{scores[weight]:.4f} (w {weight})"]
 
 
@@ -223,9 +223,8 @@ def document_model(examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray
     return float(np.mean(scores))
 
 
-def prior_policy(examples, probs, b: float, weight: float) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """Policy figures with sentences ordered by probability and first-stage position (module docstring);
-    ``weight``: the rerank weight that names a refusal's closest source."""
+def prior_policy(examples, probs, b: float) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Policy figures with sentences ordered by probability and first-stage position (module docstring)."""
     raw: dict[int, np.ndarray] = {}
     mixed = []
     for e, p in zip(examples, probs, strict=True):
@@ -244,7 +243,7 @@ def prior_policy(examples, probs, b: float, weight: float) -> dict[str, float]: 
     saved = train_selector.choose
     try:
         train_selector.choose = choose_mixed  # type: ignore[assignment]
-        _, m = tune_policy(examples, mixed, weight)
+        _, m = tune_policy(examples, mixed)
     finally:
         train_selector.choose = saved
     return m
@@ -302,7 +301,7 @@ def main() -> None:
             ]
         )
     for b in PRIOR_WEIGHTS if "document-prior" in only else ():
-        m = prior_policy(examples, probs, b, engine.selector.rerank_weight)
+        m = prior_policy(examples, probs, b)
         add([f"document-prior: b = {b}", *policy_cells(m), ""])
     if "maxsim" in only:
         add(["maxsim: + token-level MaxSim", *figures(examples, maxsim([*examples, *extra], design)[:n])])
@@ -322,8 +321,7 @@ def main() -> None:
     notes = (
         f"{n} SciFact train claims, 5 document-grouped folds; sentence probabilities out of fold "
         f"({learned}); each lever's policy (and rerank weight) tuned on its own out-of-fold predictions, "
-        "as `rag train selector` does; the document prior keeps the shipped rerank weight "
-        f"({engine.selector.rerank_weight}) for the closest source a refusal names. No test split was read."
+        "as `rag train selector` does. No test split was read."
     )
     title = "Answer-path levers against the shipped selector (SciFact train, cross-validated)"
     append_result(title, table, notes)

@@ -262,16 +262,21 @@ def test_features_do_not_depend_on_the_string_hash_seed() -> None:
     assert len(outputs) == 1
 
 
-def test_a_refusal_names_the_top_of_the_document_rerank_as_the_closest_source() -> None:
-    from rag.answer.select.rerank import closest_documents
+def test_a_refusal_names_the_first_stages_top_document_unless_a_neighbour_has_a_better_sentence() -> None:
+    from rag.answer.select.rerank import CLOSEST_WEIGHT, closest_documents
 
+    assert CLOSEST_WEIGHT == 0.5
     first_stage = ["a", "b", "c"]
     documents = ["a", "b", "c", "c"]
+    # a refused question's sentences are all unlikely: a (0.5 + 0.015) stays ahead of c's better sentence
+    # (0.5 / 3 + 0.025), and of b (0.5 * 2 / 3)
     probs = np.array([0.03, 0.0, 0.05, 0.01])
-    # weight 0.8: a scores 0.2 + 0.8 * 0.03 = 0.224, c 0.2 / 3 + 0.8 * 0.05 = 0.107, b 0.133
-    assert closest_documents(first_stage, documents, probs, 0.8, 1) == ["a"]
-    assert closest_documents(first_stage, documents, probs, 1.0, 2) == ["c", "a"]  # sentences alone
-    assert closest_documents(["z", *first_stage], documents, probs, 0.0, 1) == ["a"]  # z: no sentence
+    assert closest_documents(first_stage, documents, probs, 1) == ["a"]
+    assert closest_documents(first_stage, documents, probs, 3) == ["a", "b", "c"]
+    assert closest_documents(["z", *first_stage], documents, probs, 1) == ["a"]  # z: no scored sentence
+    # of twenty documents, a neighbour's sentence decides: b (0.5 * 19 / 20 + 0.04) over a (0.5)
+    twenty = [*first_stage, *(f"d{i}" for i in range(17))]
+    assert closest_documents(twenty, documents, np.array([0.0, 0.08, 0.0, 0.0]), 1) == ["b"]
 
     question = "Does heparin cause bleeding in trauma?"
     hits = [
@@ -279,7 +284,7 @@ def test_a_refusal_names_the_top_of_the_document_rerank_as_the_closest_source() 
         make_hit("second", "Heparin causes bleeding after trauma in some patients.", 2),
     ]
     pool = evidence_pool(question, hits, HashingEmbedder(), {})
-    answer = compose(question, pool, cosine_selector(0.9))  # abstains; its rerank weight is 0
+    answer = compose(question, pool, cosine_selector(0.9))  # abstains
     assert answer.insufficient_evidence
     assert [r.doc_id for r in answer.references] == ["first"]  # not the higher-cosine "second"
 

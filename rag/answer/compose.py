@@ -118,7 +118,7 @@ def compose(
     chosen = with_answer_type(asked or question, cands, probs, chosen)  # a number, the complications …
     top = float(probs.max()) if len(probs) else None
     if not chosen:
-        closest = _closest(pool, cands, probs, selector.rerank_weight)
+        closest = _closest(pool, cands, probs)
         return _answer(question, closest, insufficient=True, mode=mode, top=top, selector=selector.name)
     cited = {cands[i].hit.doc_id for i in chosen}
     return _answer(
@@ -139,12 +139,12 @@ def document_policy(policy: Policy) -> Policy:
 
 
 def _closest(
-    pool: EvidencePool, cands: Sequence[Candidate], probs: np.ndarray, weight: float
+    pool: EvidencePool, cands: Sequence[Candidate], probs: np.ndarray
 ) -> list[tuple[Candidate, float]]:
     """The best sentence of each of the ``CLOSEST`` documents an abstaining answer names."""
     docs = [c.hit.doc_id for c in cands]
     picked = []
-    for doc in closest_documents(first_stage_documents(pool.hits), docs, probs, weight, CLOSEST):
+    for doc in closest_documents(first_stage_documents(pool.hits), docs, probs, CLOSEST):
         best = max((i for i, d in enumerate(docs) if d == doc), key=lambda i: float(probs[i]))
         picked.append((cands[best], float(probs[best])))
     return picked

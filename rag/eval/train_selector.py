@@ -101,12 +101,10 @@ def evidence_metrics(
     probs: Sequence[np.ndarray],
     policy: Policy,
     *,
-    weight: float,
     dedup: bool = False,
 ) -> dict[str, float]:
-    """Sentence P/R/F1, document citation precision and refusal rates of ``policy`` (and the rerank
-    ``weight`` that names a refusal's closest source): the counts of ``rag eval evidence``, turned
-    into figures by its ``quality_figures`` and ``refusal_figures``."""
+    """Sentence P/R/F1, document citation precision and refusal rates of ``policy``: the counts of
+    ``rag eval evidence``, turned into figures by its ``quality_figures`` and ``refusal_figures``."""
     tp = n_pred = n_gold = cited = cited_relevant = 0
     with_ev = refused = without = answered = 0
     for e, p in zip(examples, probs, strict=True):
@@ -117,7 +115,7 @@ def evidence_metrics(
         n_gold += len(e.gold)
         docs = {e.documents[i] for i in chosen}
         if not chosen and len(p):  # a refusal still lists the closest source(s), and the eval counts them
-            docs = set(closest_documents(e.first_stage, e.documents, p, weight, CLOSEST))
+            docs = set(closest_documents(e.first_stage, e.documents, p, CLOSEST))
         cited += len(docs)
         cited_relevant += len(docs & e.relevant)
         if e.gold:
@@ -156,7 +154,7 @@ def policy_key(m: dict[str, float]) -> tuple[float, float, float]:
 
 
 def tune_policy(
-    examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray], weight: float
+    examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray]
 ) -> tuple[Policy, dict[str, float]]:
     """The best policy by ``policy_key``: within the refusal limit on claims with evidence, closest
     to the refusal goal on claims without, then the best sentence F1 (where no policy keeps to the
@@ -174,7 +172,7 @@ def tune_policy(
                             max_sentences=max_sentences,
                             max_documents=max_documents,
                         )
-                        m = evidence_metrics(examples, probs, policy, weight=weight)
+                        m = evidence_metrics(examples, probs, policy)
                         key = policy_key(m)
                         if best is None or key > best[0]:
                             best = (key, policy, m)
@@ -197,7 +195,7 @@ def refusal_rates(
     examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray], policy: Policy
 ) -> dict[str, float | int]:
     """How often ``policy`` refuses the questions that have evidence and those that have none."""
-    m = evidence_metrics(examples, probs, policy, weight=0.0)  # refusals do not depend on the weight
+    m = evidence_metrics(examples, probs, policy)
     return {
         "with_evidence": sum(1 for e in examples if e.gold),
         "without_evidence": sum(1 for e in examples if not e.gold),
@@ -258,9 +256,8 @@ def train(
         t = time.perf_counter()
         every = out_of_fold(examples, design)
         probs = every[:target]
-        # the rerank weight first: it also names the closest source of a refusal (citation precision)
         weight, rerank_scores = tune_rerank(examples[:target], probs)
-        policy, metrics = tune_policy(examples[:target], probs, weight)
+        policy, metrics = tune_policy(examples[:target], probs)
         row = {
             "design": design.name,
             **{k: round(v, 4) for k, v in metrics.items()},
