@@ -15,6 +15,7 @@ from typing import Any
 import bm25s
 import numpy as np
 
+from rag.text.spelling import with_variants
 from rag.text.terms import stemmer
 
 K1 = 1.2
@@ -23,6 +24,12 @@ B = 0.75
 
 def tokenize(texts: Sequence[str]) -> Any:
     return bm25s.tokenize(list(texts), stopwords="en", stemmer=stemmer(), show_progress=False)
+
+
+def tokenize_query(query: str) -> Any:
+    """A query's tokens, its words in their other spellings too ("tumour" and "tumor";
+    ``rag.text.spelling``): a passage is found in the spelling it uses."""
+    return tokenize([with_variants(query)])
 
 
 class LexicalIndex:
@@ -47,7 +54,7 @@ class LexicalIndex:
         """Top-``k`` ``(row_id, score)`` with a positive score, best first."""
         if self.bm25 is None:
             return []
-        tokens = tokenize([query])
+        tokens = tokenize_query(query)
         if not tokens.ids or not tokens.ids[0]:
             return []
         k = min(k, len(self.row_ids))

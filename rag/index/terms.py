@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from rag.index.lexical import K1, B, tokenize
+from rag.index.lexical import K1, B, tokenize, tokenize_query
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,9 @@ EMPTY = Stats(0, 0, {})
 
 
 def query_terms(query: str) -> list[str]:
-    """The query's BM25 terms (stemmed, stopwords out), repeated ones kept, as the index tokenizes."""
-    tokens = tokenize([query])
+    """The query's BM25 terms (stemmed, stopwords out, other spellings added), repeated ones kept, as
+    the index tokenizes."""
+    tokens = tokenize_query(query)
     words = {i: t for t, i in tokens.vocab.items()}
     return [words[i] for ids in tokens.ids for i in ids]
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import re
 
+from rag.text.spelling import in_american
 from rag.text.terms import content_terms
 
-_BRITISH = re.compile(r"[ao]e(?=[a-z])")  # "oesophagus", "haemorrhage", "paediatric", "foetal"
 # how much or how often a question asks, or when: never what makes a sentence the answer
 NOT_ASKED_ABOUT = content_terms(
     "often frequent frequently frequency common commonly likely likelihood many much long accurate "
@@ -18,9 +17,9 @@ NOT_ASKED_ABOUT = content_terms(
 
 
 def words_of(text: str) -> set[str]:
-    """``content_terms`` with British spellings folded into American ones ("oesophagus", "haemorrhage",
-    "paediatric"), both sides alike: what a question asks about is matched in the sentences."""
-    return {_BRITISH.sub("e", term) for term in content_terms(text)}
+    """``content_terms`` of ``text`` in American spelling ("oesophagus", "haemorrhage", "paediatric";
+    ``rag.text.spelling``), both sides alike: what a question asks about is matched in the sentences."""
+    return content_terms(in_american(text))
 
 
 def named_in(asked: set[str], terms: set[str]) -> set[str]:
