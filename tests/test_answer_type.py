@@ -162,6 +162,43 @@ def test_what_is_asked_about_is_named_in_either_spelling_and_any_form() -> None:
     assert with_answer_type(unrelated, pool.candidates, np.array([0.6, 0.1]), [0]) == [0]
 
 
+CHILDREN = (
+    "CT-guided lung nodule localization using the combined techniques of methylene blue blood patch and "
+    "hook wire is safe, technically feasible and successful in children."
+)
+
+
+def test_a_quantity_no_cited_study_states_comes_from_another_answering_study_after_them() -> None:
+    """ "Is hook wire localization of lung nodules safe?", then "how often is there a pneumothorax?" on
+    the demo index: the selector cites the children's study alone (p 0.91), which states no rate; the
+    2016 study, cited in the first turn, clears the abstention bar (its best sentence p 0.14 > 0.09)."""
+    hits = [
+        make_hit("29362842", CHILDREN, 1, title="CT-guided localization of pulmonary nodules in children"),
+        make_hit("26772183", " ".join([ENROLLED, PNEUMOTHORAX, CONCLUSION]), 2, title=TITLE),
+    ]
+    pool = evidence_pool("x", hits, HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    assert texts == [CHILDREN, ENROLLED, PNEUMOTHORAX, CONCLUSION]
+    probs = np.array([0.91, 0.02, 0.01, 0.14])
+    asked = "how often is there a pneumothorax? Is hook wire localization of lung nodules safe?"
+    added = with_answer_type(asked, pool.candidates, probs, [0], answering=0.09)
+    assert [texts[i] for i in added] == [CHILDREN, PNEUMOTHORAX]  # after the cited study
+    # only from a study that clears the bar; and never without one
+    assert with_answer_type(asked, pool.candidates, probs, [0], answering=0.2) == [0]
+    assert with_answer_type(asked, pool.candidates, probs, [0]) == [0]
+
+
+def test_a_follow_up_naming_nothing_asks_about_the_earlier_questions_subject() -> None:
+    """ "how often does it happen?" after "What are the complications of hook wire localization?": what
+    is asked about is the earlier question's subject, less how it asked (complications): here the
+    study's topic itself, so the study's sentences that state a rate and name it."""
+    pool, texts = _pool()
+    probs = np.array([0.021, 0.064, 0.040, 0.902])
+    asked = "how often does it happen? What are the complications of hook wire localization?"
+    added = with_answer_type(asked, pool.candidates, probs, [texts.index(CONCLUSION)])
+    assert [texts[i] for i in added] == [MIGRATION, CONCLUSION]  # the rate that names the hook wire
+
+
 class _Fixed:
     """The packaged selector's probabilities on the demo index, by sentence; cites the best alone."""
 

@@ -107,8 +107,9 @@ def test_asking_about_a_reference_is_not_carried_into_the_next_query() -> None:
     )
     ctx = contextualise("what are the risks?", [FIRST, tell])
     assert ctx.follow_up and "calcinosis" in ctx.retrieval_query
-    # only the question and the topic: nothing of how the earlier turn asked ("tell me more")
-    topic = "calcinosis cutis indication surgical excision management"
+    # only the question and the topic: nothing of how the earlier turn asked ("tell me more"), nor, as
+    # this one asks something of its own (the risks), what the earlier ones asked ("an indication")
+    topic = "calcinosis cutis surgical excision"
     assert ctx.retrieval_query == f"what are the risks? {topic}"
 
 
@@ -146,6 +147,9 @@ def test_a_question_that_names_nothing_to_search_for() -> None:
         "and in children?",
         "What are the side effects?",
         "Tell me more",
+        "How is it treated?",
+        "what are the risk factors?",
+        "how often?",
     ]:
         assert not names_topic(q), q
     for q in [
@@ -156,3 +160,27 @@ def test_a_question_that_names_nothing_to_search_for() -> None:
         "What is the mortality?",
     ]:
         assert names_topic(q), q
+
+
+def test_a_follow_up_asking_its_own_kind_of_question_does_not_search_for_the_earlier_kind() -> None:
+    factors = PriorTurn(
+        question="What are the risk factors for systemic air embolism after CT-guided lung biopsy?",
+        retrieval_query="What are the risk factors for systemic air embolism after CT-guided lung biopsy?",
+        standalone=True,
+        cited_titles=("Risk factors of systemic air embolism after percutaneous CT-guided lung biopsy",),
+    )
+    treated = contextualise("and how is it treated?", [factors]).retrieval_query
+    assert treated == "and how is it treated? systemic air embolism after ct-guided lung biopsy percutaneous"
+    # a follow-up naming a new subject only, or of whom it asks, asks what the earlier question asked
+    complications = PriorTurn(
+        question="What complications are related to DVT prophylaxis in trauma patients?",
+        retrieval_query="What complications are related to DVT prophylaxis in trauma patients?",
+        standalone=True,
+    )
+    filters = contextualise("what about IVC filters?", [complications]).retrieval_query
+    assert filters == "what about IVC filters? complications related dvt prophylaxis trauma"
+    safe = PriorTurn("Is hook wire localization safe?", "Is hook wire localization safe?", True)
+    assert (
+        contextualise("and in children?", [safe]).retrieval_query
+        == "and in children? hook wire localization safe"
+    )

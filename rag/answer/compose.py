@@ -115,7 +115,8 @@ def compose(
     animal = [animal_study[c.hit.doc_id] for c in cands]
     shown = [c.text in exclude for c in cands]
     chosen = choose(probs, [c.hit.doc_id for c in cands], vectors, policy, later=animal, shown=shown)
-    chosen = with_answer_type(asked or question, cands, probs, chosen)  # a number, the complications …
+    # a number, the complications …
+    chosen = with_answer_type(asked or question, cands, probs, chosen, answering=policy.abstain)
     top = float(probs.max()) if len(probs) else None
     if not chosen:
         closest = _closest(pool, cands, probs)

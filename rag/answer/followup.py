@@ -57,19 +57,36 @@ _REQUEST_WORDS = frozenset(
 )
 
 
-# what is asked about a topic, or of whom, without naming one: "Is it safe?", "does it work in
-# children?", "what are the side effects?" name nothing to search for on their own
-_NOT_A_TOPIC_WORDS = frozenset(
-    """safe safety effective effectiveness efficacy efficacious work works useful help helps helpful
-    benefit benefits beneficial better best worse good bad harm harms harmful risk risks risky danger
-    dangerous recommend recommended indicated indication necessary needed need worth advisable
-    appropriate side effect effects adverse complication complications problem problems outcome
-    outcomes result results evidence data treatment treatments therapy therapies option options
-    alternative alternatives dose doses dosage use used using take taking give given happen happens
-    cause causes children child kids adults adult elderly older women men people infants adolescents
-    first line instead again now""".split()  # noqa: SIM905
+# the kind of answer a question asks for: "is it safe?", "what are the risk factors?", "how is it
+# treated?", "how often?"
+_KIND_WORDS = frozenset(
+    """safe safety effective effectiveness efficacy efficacious harm harms harmful risk risks risky
+    danger dangerous recommend recommended indicated indication necessary complication complications
+    adverse side effect effects outcome outcomes treat treated treating treatment treatments therapy
+    therapies manage managed managing management factor factors predictor predictors predict predicts
+    often frequent frequently incidence rate rates prevent prevented prevention""".split()  # noqa: SIM905
 )
-_NOT_A_TOPIC = frozenset(stem(w) for w in _NOT_A_TOPIC_WORDS | _REQUEST_WORDS)
+_KIND = frozenset(stem(w) for w in _KIND_WORDS)
+# what is asked about a topic without naming one: "Is it safe?", "what are the side effects?", "how
+# is it treated?" name nothing to search for on their own
+_ASKING_WORDS = _KIND_WORDS | frozenset(
+    """work works useful help helps helpful benefit benefits beneficial better best worse good bad
+    needed need worth advisable appropriate problem problems result results evidence data option
+    options alternative alternatives dose doses dosage use used using take taking give given happen
+    happens cause causes first line instead again now common occur occurs""".split()  # noqa: SIM905
+)
+_ASKING = frozenset(stem(w) for w in _ASKING_WORDS)
+# of whom: "does it work in children?"
+_WHOM_WORDS = frozenset(
+    "children child kids adults adult elderly older women men people infants adolescents".split()  # noqa: SIM905
+)
+_NOT_A_TOPIC = _ASKING | frozenset(stem(w) for w in _WHOM_WORDS | _REQUEST_WORDS)
+
+
+def topic_of(question: str) -> str:
+    """The words of ``question`` that name what it asks about, in order: none of how, or of whom, it
+    asks ("What are the risk factors for air embolism in children?": "air embolism")."""
+    return " ".join(w for w in _words(question) if stem(w) not in _NOT_A_TOPIC)
 
 
 def names_topic(question: str) -> bool:
@@ -140,12 +157,15 @@ def contextualise(question: str, history: Sequence[PriorTurn]) -> Contextualised
         return Contextualised(retrieval_query=question, follow_up=False, asked=question)
     topic: list[str] = []
     asked = [question]
+    # a follow-up that asks something of its own ("and how is it treated?" after "what are the risk
+    # factors …?") searches for that, not for what the earlier questions asked
+    dropped = _KIND if content_terms(question) & _KIND else frozenset()
     for turn in reversed(history):  # questions back to the last topic shift, most recent first
-        topic.extend(w for w in _words(turn.question) if w not in _REQUEST_WORDS)
+        topic.extend(w for w in _words(turn.question) if w not in _REQUEST_WORDS and stem(w) not in dropped)
         asked.append(turn.question)
         if turn.standalone:
             break
-    titles = Counter(w for title in history[-1].cited_titles for w in _words(title))
+    titles = Counter(w for title in history[-1].cited_titles for w in _words(title) if stem(w) not in dropped)
     topic.extend(w for w, _ in titles.most_common(5))
     own = set(_words(question)) | {w.lower() for w in _WORD.findall(question)}
     extra: list[str] = []

@@ -47,7 +47,7 @@ import numpy as np
 from rag.answer.answer_type.asks import asks_harms, asks_quantity, asks_recommendation, kind_of
 from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, words_of
 from rag.answer.answer_type.states import harms_named, recommends, states_quantity
-from rag.answer.followup import is_follow_up
+from rag.answer.followup import is_follow_up, topic_of
 from rag.answer.select.candidates import Candidate
 from rag.answer.select.features import section_kind
 
@@ -67,14 +67,21 @@ MAX_HARM_SENTENCES = 2  # a list question: the two sentences naming most
 
 
 def with_answer_type(
-    question: str, candidates: Sequence[Candidate], probabilities: np.ndarray, chosen: list[int]
+    question: str,
+    candidates: Sequence[Candidate],
+    probabilities: np.ndarray,
+    chosen: list[int],
+    *,
+    answering: float | None = None,
 ) -> list[int]:
     """``chosen`` with the cited studies' sentences of the kind of answer the question asks for, if
     none of ``chosen`` is (module docstring). ``question`` may be a follow-up's questions so far, this
     one first: its words say what is asked about, and a follow-up that asks for no kind of its own
     ("what about IVC filters?" after "what complications …?") asks for the latest earlier one's. A
     sentence quoted in an earlier turn may be the one: it is still the answer, and the caller says it
-    was quoted before."""
+    was quoted before. ``answering`` (the policy's abstention bar): a quantity none of the cited
+    studies states may come from another study whose best sentence clears it (one the policy's
+    limit on documents left out), placed after the cited ones."""
     if not chosen:
         return chosen
     this, *earlier = re.split(r"(?<=\?)\s+", question.strip())
@@ -85,7 +92,13 @@ def with_answer_type(
     if kind in ("rate", "number"):
         if any(states_quantity(candidates[i].text, kind) for i in chosen):
             return chosen
-        return _placed(chosen, _quantity(this, kind, candidates, probabilities, chosen), candidates)
+        # "how often does it happen?" names nothing: it asks about the earlier questions' subject
+        asked = words_of(this) - NOT_ASKED_ABOUT or words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT
+        added = _quantity(asked, kind, candidates, probabilities, _cited_findings(candidates, chosen))
+        if not added and answering is not None:
+            others = _answering(candidates, probabilities, chosen, answering)
+            added = _quantity(asked, kind, candidates, probabilities, _findings(candidates, chosen, others))
+        return _placed(chosen, added, candidates)
     if kind == "harms":
         if any(harms_named(candidates[i].text, this) for i in chosen):
             return chosen
@@ -103,13 +116,25 @@ def with_answer_type(
 
 
 def _cited_findings(candidates: Sequence[Candidate], chosen: list[int]) -> list[int]:
-    """The cited studies' other sentences (one of each text: a study may say it twice), less a labelled
-    abstract's background and methods."""
+    """The cited studies' other sentences (module docstring)."""
+    return _findings(candidates, chosen, {candidates[i].hit.doc_id for i in chosen})
+
+
+def _answering(
+    candidates: Sequence[Candidate], probabilities: np.ndarray, chosen: list[int], bar: float
+) -> set[str]:
+    """The studies not cited whose best sentence clears ``bar``."""
     cited = {candidates[i].hit.doc_id for i in chosen}
+    return {c.hit.doc_id for c, p in zip(candidates, probabilities, strict=True) if p >= bar} - cited
+
+
+def _findings(candidates: Sequence[Candidate], chosen: list[int], studies: set[str]) -> list[int]:
+    """The sentences of ``studies`` not among ``chosen`` (one of each text: a study may say it twice),
+    less a labelled abstract's background and methods."""
     texts = {candidates[i].text for i in chosen}
     found = []
     for i, c in enumerate(candidates):
-        if c.hit.doc_id in cited and c.text not in texts:
+        if c.hit.doc_id in studies and c.text not in texts:
             texts.add(c.text)
             if section_kind(c.hit.passage.section, c.text) not in _NOT_FINDINGS:
                 found.append(i)
@@ -117,30 +142,33 @@ def _cited_findings(candidates: Sequence[Candidate], chosen: list[int]) -> list[
 
 
 def _placed(chosen: list[int], added: list[int], candidates: Sequence[Candidate]) -> list[int]:
-    """``added`` (best first) placed before the first chosen sentence of their study."""
+    """``added`` (best first) placed before the first chosen sentence of their study, or after all when
+    their study was not cited."""
     placed = list(chosen)
     for i in reversed(added):
         doc = candidates[i].hit.doc_id
-        first = next(k for k, j in enumerate(placed) if candidates[j].hit.doc_id == doc)
+        first = next((k for k, j in enumerate(placed) if candidates[j].hit.doc_id == doc), len(placed))
         placed.insert(first, i)
     return placed
 
 
 def _quantity(
-    question: str, kind: str, candidates: Sequence[Candidate], probabilities: np.ndarray, chosen: list[int]
+    asked: set[str], kind: str, candidates: Sequence[Candidate], probabilities: np.ndarray, among: list[int]
 ) -> list[int]:
-    asked = words_of(question) - NOT_ASKED_ABOUT
-    # the study's topic: the asked words its title names
+    """The best sentence of ``among`` stating a quantity of ``kind`` about ``asked`` (less its study's
+    topic, unless that is all that is asked about: "how often does systemic air embolism occur?")."""
+    # a study's topic: the asked words its title names
     topic = {
-        c.hit.doc_id: named_in(asked, words_of(c.hit.document.title)) for c in (candidates[i] for i in chosen)
+        c.hit.doc_id: named_in(asked, words_of(c.hit.document.title)) for c in (candidates[i] for i in among)
     }
     terms = [words_of(c.text) for c in candidates]
     shared = Counter(w for t in terms for w in named_in(asked, t))
     weight = {w: math.log((len(candidates) + 1) / (shared[w] + 1)) + 1 for w in asked}
     keys = {}
-    for i in _cited_findings(candidates, chosen):
+    for i in among:
         text = candidates[i].text
-        focus = math.fsum(weight[w] for w in named_in(asked - topic[candidates[i].hit.doc_id], terms[i]))
+        about = asked - topic[candidates[i].hit.doc_id] or asked
+        focus = math.fsum(weight[w] for w in named_in(about, terms[i]))
         if focus and states_quantity(text, kind):
             keys[i] = (focus, states_quantity(text, "rate"), float(probabilities[i]))
     return sorted(keys, key=keys.__getitem__, reverse=True)[:1]
