@@ -19,10 +19,12 @@ from rag.answer.answer_type import (
     asks_harms,
     asks_quantity,
     asks_recommendation,
+    asks_treatment,
     harms_named,
     states_quantity,
     with_answer_type,
 )
+from rag.answer.answer_type.states import treats
 from rag.answer.compose import compose
 from rag.answer.select import EvidencePool, Policy, evidence_pool
 from rag.answer.select.candidates import Candidate
@@ -377,3 +379,69 @@ def test_a_question_for_the_first_line_agent_quotes_what_the_abstract_says_to_us
     assert [texts[i] for i in with_answer_type(FIRST_LINE, pool.candidates, probs, chosen)] == [LMWH, REMARK]
     says = [texts.index(FILTERS_IF)]  # a cited sentence that says what to use already answers
     assert with_answer_type(FIRST_LINE, pool.candidates, probs, says) == says
+
+
+# -- treatment --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("How is venous air embolism treated?", True),
+        ("How should cerebral arterial gas embolism be treated?", True),
+        ("and how is it treated?", True),  # a follow-up
+        ("What is the management of air embolism?", True),
+        ("What treatments are available for calcinosis cutis?", True),
+        ("How can advanced gallbladder carcinoma be managed palliatively?", True),
+        ("What is the treatment of choice for cerebral arterial gas embolism?", False),  # what to use
+        ("How often is it treated?", False),  # a rate
+        ("Is surgery effective for calcinosis cutis?", False),  # yes or no
+    ],
+)
+def test_which_questions_ask_how_something_is_treated(question: str, asks: bool) -> None:
+    assert asks_treatment(question) is asks
+
+
+VAE = "How is venous air embolism treated?"
+HBO_EARLY = (
+    "We stress the beneficial effect of an early HBO in air embolism, the importance of an increased "
+    "awareness of physicians concerned with this severe complication, and the need to develop techniques "
+    "to detect air emboli in the cerebral circulation."
+)
+VAE_CASE = (
+    "Here we report on a patient who inadvertently received a venous infusion of 150 ml air resulting in a "
+    "major embolism, and who underwent HBO2T, recovered well, and suffered no adverse events."
+)
+TECHNIQUES = (
+    "Techniques used to eliminate embolisms including administration of 100% oxygen, placing the patient in "
+    "lateral decubitus, and Trendelenburg position for no longer than 10 minutes, removing the embolism with "
+    "a catheter, surfactants and hyperbaric oxygen therapy (HBO2T)."
+)
+CONSIDER = (
+    "This result suggests that it is important to consider HBO2T as a recommended application for patients "
+    "with venous embolisms."
+)
+
+
+def test_a_treatment_question_quotes_the_cited_studys_sentence_on_how_it_is_treated() -> None:
+    """The issue's example on the demo index: the selector cites the 2002 study's remark on early HBO
+    (p 0.73) and the 2011 case report's narrative (p 0.30, 0.25); its sentence listing 100% oxygen,
+    positioning and HBO (p 0.11) is the answer. A recommendation to scan is not a treatment."""
+    assert treats(TECHNIQUES) and treats("Hyperbaric oxygen therapy is the definitive treatment.")
+    assert not treats(CONSIDER) and not treats(HBO_EARLY)
+    assert not treats("If air embolism occurs, we recommend performing a delayed chest CT scan.")
+    hits = [
+        make_hit("12029402", HBO_EARLY, 1),
+        make_hit("21877559", " ".join([VAE_CASE, TECHNIQUES, CONSIDER]), 2),
+    ]
+    pool = evidence_pool(VAE, hits, HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    assert texts == [HBO_EARLY, VAE_CASE, TECHNIQUES, CONSIDER]
+    probs = np.array([0.73, 0.30, 0.11, 0.25])
+    chosen = [0, 1, 3]
+    assert [texts[i] for i in with_answer_type(VAE, pool.candidates, probs, chosen)] == [
+        HBO_EARLY,
+        TECHNIQUES,
+        VAE_CASE,
+        CONSIDER,
+    ]
+    with_it = [0, 2]
+    assert with_answer_type(VAE, pool.candidates, probs, with_it) == with_it  # already says how

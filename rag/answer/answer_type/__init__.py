@@ -33,6 +33,16 @@ question that asks for none of these kinds is left alone.
   is the treatment of choice …?"): one sentence that says what to use ("supports the use of",
   "recommended", "treatment of choice", "should be considered", "is not necessary"), a full text's
   abstract first, then the selector's best.
+- **Treatment** ("how is venous air embolism treated?", "how should … be managed?", "what is the
+  treatment of …?"): one sentence that says how it is treated ("treatment options include",
+  "techniques used to eliminate", "is the definitive treatment", "treated with"; not any
+  recommendation: "we recommend performing a delayed chest CT scan" is about diagnosis), a full
+  text's abstract first, then the selector's best.
+
+A quantity or a treatment that none of the cited studies states may come from another study whose
+best sentence clears the abstention bar (one the policy's limit on documents left out), quoted after
+the cited ones: "how often is there a pneumothorax?" after "Is hook wire localization of lung nodules
+safe?".
 """
 
 from __future__ import annotations
@@ -40,13 +50,19 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from rag.answer.answer_type.asks import asks_harms, asks_quantity, asks_recommendation, kind_of
+from rag.answer.answer_type.asks import (
+    asks_harms,
+    asks_quantity,
+    asks_recommendation,
+    asks_treatment,
+    kind_of,
+)
 from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, words_of
-from rag.answer.answer_type.states import harms_named, recommends, states_quantity
+from rag.answer.answer_type.states import harms_named, recommends, states_quantity, treats
 from rag.answer.followup import is_follow_up, topic_of
 from rag.answer.select.candidates import Candidate
 from rag.answer.select.features import section_kind
@@ -55,6 +71,7 @@ __all__ = [
     "asks_harms",
     "asks_quantity",
     "asks_recommendation",
+    "asks_treatment",
     "harms_named",
     "states_quantity",
     "with_answer_type",
@@ -79,9 +96,8 @@ def with_answer_type(
     one first: its words say what is asked about, and a follow-up that asks for no kind of its own
     ("what about IVC filters?" after "what complications …?") asks for the latest earlier one's. A
     sentence quoted in an earlier turn may be the one: it is still the answer, and the caller says it
-    was quoted before. ``answering`` (the policy's abstention bar): a quantity none of the cited
-    studies states may come from another study whose best sentence clears it (one the policy's
-    limit on documents left out), placed after the cited ones."""
+    was quoted before. ``answering`` (the policy's abstention bar): a quantity or a treatment none of
+    the cited studies states may come from another study whose best sentence clears it."""
     if not chosen:
         return chosen
     this, *earlier = re.split(r"(?<=\?)\s+", question.strip())
@@ -103,16 +119,26 @@ def with_answer_type(
         if any(harms_named(candidates[i].text, this) for i in chosen):
             return chosen
         return _placed(chosen, _harms(this, candidates, probabilities, chosen, inherited), candidates)
-    if kind == "recommendation":
-        if any(recommends(candidates[i].text) for i in chosen):
+    if kind in ("recommendation", "treatment"):
+        says = recommends if kind == "recommendation" else treats
+        if any(says(candidates[i].text) for i in chosen):
             return chosen
-        keys = {
-            i: (_in_abstract(candidates[i]), float(probabilities[i]))
-            for i in _cited_findings(candidates, chosen)
-            if recommends(candidates[i].text)
-        }
-        return _placed(chosen, sorted(keys, key=keys.__getitem__, reverse=True)[:1], candidates)
+        added = _saying(says, candidates, probabilities, _cited_findings(candidates, chosen))
+        if not added and kind == "treatment" and answering is not None:
+            others = _answering(candidates, probabilities, chosen, answering)
+            added = _saying(says, candidates, probabilities, _findings(candidates, chosen, others))
+        return _placed(chosen, added, candidates)
     return chosen
+
+
+def _saying(
+    says: Callable[[str], bool], candidates: Sequence[Candidate], probabilities: np.ndarray, among: list[int]
+) -> list[int]:
+    """The best sentence of ``among`` that ``says`` what is asked: a full text's abstract first."""
+    keys = {
+        i: (_in_abstract(candidates[i]), float(probabilities[i])) for i in among if says(candidates[i].text)
+    }
+    return sorted(keys, key=keys.__getitem__, reverse=True)[:1]
 
 
 def _cited_findings(candidates: Sequence[Candidate], chosen: list[int]) -> list[int]:

@@ -1,4 +1,5 @@
-"""What kind of answer a question asks for: a rate or a number, the harms, or what to use.
+"""What kind of answer a question asks for: a rate or a number, the harms, what to use, or how a
+condition is treated.
 
 Each pattern reads one question (a follow-up's first sentence: ``asked`` starts with it) from its start.
 """
@@ -44,15 +45,28 @@ _RECOMMENDATION_QUESTION = re.compile(
     re.IGNORECASE,
 )
 
+# how something is treated ("how is venous air embolism treated?", "how should … be managed?", "what is
+# the treatment of …?"); "what is the treatment of choice …?" asks what to use, above
+_TREATMENT_QUESTION = re.compile(
+    rf"{_LEAD}(?:how\s+(?:is|are|was|were|should|can|could|do|does|would|to)\b[^?]*?\b"
+    r"(?:treat(?:ed|ing)?|manag(?:e|ed|ing)|palliat\w*)\b"
+    rf"|what\s+(?:is|are|was|were)\s+(?:the\s+)?{_MODIFIERS}(?:treatments?|management|therap(?:y|ies)|options?)\s+"
+    r"(?:of|for|in)\b"
+    r"|what\s+(?:treatments?|therap(?:y|ies)|options?)\s+(?:are|is|exist|were)\b)",
+    re.IGNORECASE,
+)
+
 
 def kind_of(question: str) -> str | None:
-    """``rate``, ``number``, ``harms``, ``recommendation`` or ``None``: the kind of answer one question
-    asks for."""
+    """``rate``, ``number``, ``harms``, ``recommendation``, ``treatment`` or ``None``: the kind of
+    answer one question asks for."""
     if kind := asks_quantity(question):
         return kind
     if _HARM_QUESTION.match(question):
         return "harms"
-    return "recommendation" if _RECOMMENDATION_QUESTION.match(question) else None
+    if _RECOMMENDATION_QUESTION.match(question):
+        return "recommendation"
+    return "treatment" if _TREATMENT_QUESTION.match(question) else None
 
 
 def asks_quantity(question: str) -> str | None:
@@ -71,3 +85,8 @@ def asks_harms(question: str) -> bool:
 def asks_recommendation(question: str) -> bool:
     """Does the question (its first sentence) ask what to use ("what is the first-line agent …?")?"""
     return kind_of(question) == "recommendation"
+
+
+def asks_treatment(question: str) -> bool:
+    """Does the question (its first sentence) ask how something is treated?"""
+    return kind_of(question) == "treatment"

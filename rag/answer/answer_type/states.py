@@ -53,6 +53,25 @@ def harms_named(text: str, question: str = "") -> set[str]:
     return named - content_terms(question)
 
 
+# how a condition is treated, as a study or a review states it
+_TREATS = re.compile(
+    r"\b(?:treated\s+(?:with|by|using)|(?:treatment|therapy|management)\s+(?:options?\s+)?(?:includes?|included|"
+    r"consists?|consisted|involves?)|(?:definitive|definite|specific|main|accepted|standard|only|primary)\s+"
+    r"(?:and\s+specific\s+)?(?:treatment|therapy)|mainstay\s+of\s+(?:treatment|therapy)|gold\s+standard|"
+    r"techniques?\s+used\s+to|(?:was|were)\s+(?:immediately\s+)?(?:administered|given|instituted|initiated)\s+"
+    r"(?:as|for)|(?:is|are|was|were)\s+(?:an?\s+)?(?:safe\s+and\s+)?effective\s+(?:method|treatment|therapy|"
+    r"option|way))\b",
+    re.IGNORECASE,
+)
+
+
+def treats(text: str) -> bool:
+    """Does ``text`` say how a condition is treated ("is the definitive treatment", "treatment options
+    include", "treated with")? Not any recommendation: "we recommend performing a delayed chest CT
+    scan" is about diagnosis."""
+    return bool(_TREATS.search(text))
+
+
 def recommends(text: str) -> bool:
     """Does ``text`` say what to use, or not to ("supports the use of", "is not necessary")?"""
     return bool(_RECOMMENDS.search(text))
