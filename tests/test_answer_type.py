@@ -16,12 +16,14 @@ import pytest
 from conftest import make_hit
 
 from rag.answer.answer_type import (
+    UNANSWERED,
     asks_harms,
     asks_quantity,
     asks_recommendation,
     asks_treatment,
     harms_named,
     states_quantity,
+    unanswered,
     with_answer_type,
 )
 from rag.answer.answer_type.states import treats
@@ -445,3 +447,23 @@ def test_a_treatment_question_quotes_the_cited_studys_sentence_on_how_it_is_trea
     ]
     with_it = [0, 2]
     assert with_answer_type(VAE, pool.candidates, probs, with_it) == with_it  # already says how
+
+
+def test_an_answer_says_when_none_of_its_quotes_is_of_the_kind_asked_for() -> None:
+    """ "how often …?" answered with the conclusion alone (the rate is in the methods of a labelled
+    abstract, so not added): the answer says that none of its quotes states how often."""
+    pool, texts = _pool()
+    conclusion, pneumothorax = texts.index(CONCLUSION), texts.index(PNEUMOTHORAX)
+    assert unanswered(QUESTION, pool.candidates, [conclusion]) == UNANSWERED["rate"]
+    assert unanswered(QUESTION, pool.candidates, [pneumothorax, conclusion]) is None
+    assert unanswered("Is hook wire localization safe?", pool.candidates, [conclusion]) is None  # no kind
+    assert unanswered(QUESTION, pool.candidates, []) is None  # a refusal says so already
+    assert unanswered("and how is it treated?", pool.candidates, [conclusion]) == UNANSWERED["treatment"]
+    # through compose: the caveat is part of the answer
+    labelled = replace(pool.candidates[pneumothorax].hit.passage, section="METHODS")
+    moved = [replace(c, hit=replace(c.hit, passage=labelled)) for c in pool.candidates]
+    answer = compose(QUESTION, replace(pool, candidates=moved), _Fixed())
+    assert [c.quote for c in answer.citations] == [CONCLUSION]
+    assert answer.caveats == [UNANSWERED["rate"]]
+    assert answer.answer.endswith(UNANSWERED["rate"])
+    assert compose(QUESTION, pool, _Fixed()).caveats == []

@@ -23,7 +23,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from rag.answer.answer_type import with_answer_type
+from rag.answer.answer_type import unanswered, with_answer_type
 from rag.answer.caveats import caveats_for, cited_texts
 from rag.answer.evidence_level import ANIMAL_STUDY, LEVELS, level_of
 from rag.answer.markers import display
@@ -129,7 +129,10 @@ def compose(
         mode=mode,
         top=top,
         selector=selector.name,
-        caveats=caveats_for(asked or question, cited_texts(pool.hits, cited)),
+        caveats=[
+            *caveats_for(asked or question, cited_texts(pool.hits, cited)),
+            *filter(None, [unanswered(asked or question, cands, chosen)]),
+        ],
         repeated=all(shown[i] for i in chosen),
     )
 

@@ -74,6 +74,7 @@ __all__ = [
     "asks_treatment",
     "harms_named",
     "states_quantity",
+    "unanswered",
     "with_answer_type",
 ]
 
@@ -100,11 +101,7 @@ def with_answer_type(
     the cited studies states may come from another study whose best sentence clears it."""
     if not chosen:
         return chosen
-    this, *earlier = re.split(r"(?<=\?)\s+", question.strip())
-    kind = kind_of(this)
-    inherited = kind is None and bool(earlier) and is_follow_up(this)
-    if inherited:
-        kind = next((k for q in earlier if (k := kind_of(q))), None)
+    this, earlier, kind, inherited = _asked(question)
     if kind in ("rate", "number"):
         if any(states_quantity(candidates[i].text, kind) for i in chosen):
             return chosen
@@ -129,6 +126,47 @@ def with_answer_type(
             added = _saying(says, candidates, probabilities, _findings(candidates, chosen, others))
         return _placed(chosen, added, candidates)
     return chosen
+
+
+# what an answer says when none of its quotes is of the kind asked for
+UNANSWERED = {
+    "rate": "None of the quoted sentences states how often.",
+    "number": "None of the quoted sentences states the number asked for.",
+    "harms": "None of the quoted sentences names a harm or complication.",
+    "recommendation": "None of the quoted sentences says what to use.",
+    "treatment": "None of the quoted sentences says how it is treated.",
+}
+
+
+def unanswered(question: str, candidates: Sequence[Candidate], chosen: list[int]) -> str | None:
+    """The sentence an answer adds when the question asks for a kind of answer (a number, the harms,
+    what to use, how it is treated) and none of ``chosen`` (after ``with_answer_type``) is of it:
+    the asker sees that the quotes are the closest the cited studies come, not the answer."""
+    if not chosen:
+        return None
+    this, _, kind, _ = _asked(question)
+    if kind is None:
+        return None
+    texts = [candidates[i].text for i in chosen]
+    if kind in ("rate", "number"):
+        found = any(states_quantity(t, kind) for t in texts)
+    elif kind == "harms":
+        found = any(harms_named(t, this) for t in texts)
+    else:
+        found = any((recommends if kind == "recommendation" else treats)(t) for t in texts)
+    return None if found else UNANSWERED[kind]
+
+
+def _asked(question: str) -> tuple[str, list[str], str | None, bool]:
+    """A follow-up's questions so far (``question``, this one first): this one, the earlier ones, the
+    kind of answer it asks for, and whether that kind is the earlier questions' (a follow-up naming a
+    new subject only: "what about IVC filters?")."""
+    this, *earlier = re.split(r"(?<=\?)\s+", question.strip())
+    kind = kind_of(this)
+    inherited = kind is None and bool(earlier) and is_follow_up(this)
+    if inherited:
+        kind = next((k for q in earlier if (k := kind_of(q))), None)
+    return this, earlier, kind, inherited
 
 
 def _saying(
