@@ -11,6 +11,7 @@ passage uses adds nothing to a BM25 score.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _WORD = re.compile(r"[a-z]+")
 MIN_LETTERS = 5
@@ -19,8 +20,10 @@ MIN_LETTERS = 5
 _TO_AMERICAN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
-        (r"([a-z])[ao]e(?=[a-z])", r"\1e"),  # haemorrhage, paediatric, foetal, diarrhoea, anaemia
+        (r"([a-z])ae(?=[a-z])", r"\1e"),  # haemorrhage, paediatric, anaemia, ischaemic
         (r"^[ao]e(?=[a-z]{3})", "e"),  # oesophagus, oedema, oestrogen, aetiology
+        (r"^(f|c)oe(?=[tl])", r"\1e"),  # foetal, coeliac (not "microerythrocyte", "neuroendocrine")
+        (r"(?<=[a-z]{2})oea(s|l)?$", r"ea\1"),  # diarrhoea, dyspnoea, apnoea
         (r"(?<=[a-z]{3})our(s|ed|ing)?$", r"or\1"),  # tumour, behaviour, colour, labour
         (r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)$", r"iz\1"),  # randomised, hospitalisation
         (r"(?<=[a-z]{3})ys(e|ed|es|ing)$", r"yz\1"),  # analyse, paralysed
@@ -47,6 +50,8 @@ _TO_BRITISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+# both below are cached: a query's words recur (the cache holds at most 65,536 words of each)
+@lru_cache(maxsize=65536)
 def american(word: str) -> str:
     """``word`` (lower case) in American spelling, as far as the rules above know it; a word shorter
     than five letters as it is ("does" is not "des")."""
@@ -57,18 +62,19 @@ def american(word: str) -> str:
     return word
 
 
-def variants(word: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def variants(word: str) -> frozenset[str]:
     """The other spellings of ``word`` (lower case) that the rules above give, without ``word``; none
     for a word shorter than five letters."""
     if len(word) < MIN_LETTERS:
-        return set()
+        return frozenset()
     us = american(word)
     found = {us}
     for pattern, replacement in _TO_BRITISH:
         uk = pattern.sub(replacement, us)
         if uk != us:
             found.add(uk)
-    return found - {word}
+    return frozenset(found - {word})
 
 
 def in_american(text: str) -> str:
