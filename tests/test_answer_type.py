@@ -17,6 +17,7 @@ from conftest import make_hit
 
 from rag.answer.answer_type import (
     UNANSWERED,
+    asks_factors,
     asks_harms,
     asks_quantity,
     asks_recommendation,
@@ -26,7 +27,7 @@ from rag.answer.answer_type import (
     unanswered,
     with_answer_type,
 )
-from rag.answer.answer_type.states import treats
+from rag.answer.answer_type.states import names_factors, treats
 from rag.answer.compose import compose
 from rag.answer.select import EvidencePool, Policy, evidence_pool
 from rag.answer.select.candidates import Candidate
@@ -467,3 +468,51 @@ def test_an_answer_says_when_none_of_its_quotes_is_of_the_kind_asked_for() -> No
     assert answer.caveats == [UNANSWERED["rate"]]
     assert answer.answer.endswith(UNANSWERED["rate"])
     assert compose(QUESTION, pool, _Fixed()).caveats == []
+
+
+# -- factors ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("What are the risk factors for systemic air embolism after CT-guided lung biopsy?", True),
+        ("What predicts the outcome of in vitro fertilization?", True),
+        ("and what predicts mortality?", True),  # a follow-up
+        ("What determines successful CT-guided localization of lung nodules?", True),
+        ("Which factors are associated with thrombosis in medical inpatients?", True),
+        ("What is the risk of pneumothorax after biopsy?", False),  # a rate
+        ("What are the risks of inferior vena cava filters?", False),  # harms
+        ("Does antral follicle assessment predict IVF outcome?", False),  # yes or no
+    ],
+)
+def test_which_questions_ask_what_predicts_an_outcome(question: str, asks: bool) -> None:
+    assert asks_factors(question) is asks
+
+
+IVF = "What predicts the outcome of in vitro fertilization?"
+PREDICTOR = (
+    "Antral follicle assessment was a better predictor of in vitro fertilization outcome than were age or "
+    "follicle stimulated hormone."
+)
+MARKER_OF_AGE = (
+    "Antral follicle assessment may provide a marker for ovarian age that is distinct from chronological age "
+    "or hormonal markers."
+)
+
+
+def test_a_factors_question_quotes_the_cited_studys_sentence_naming_a_predictor() -> None:
+    """PubMed 11411430 (demo corpus): a conclusion that names no predictor, and the finding that does."""
+    assert names_factors(PREDICTOR) and not names_factors(MARKER_OF_AGE)
+    assert names_factors(
+        "We were unable to show a link between the presence of aPL and AVN."
+    )  # a null finding
+    pool = evidence_pool(IVF, [make_hit("11411430", f"{PREDICTOR} {MARKER_OF_AGE}")], HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    assert texts == [PREDICTOR, MARKER_OF_AGE]
+    probs = np.array([0.2, 0.6])
+    assert [texts[i] for i in with_answer_type(IVF, pool.candidates, probs, [1])] == [
+        PREDICTOR,
+        MARKER_OF_AGE,
+    ]
+    assert with_answer_type(IVF, pool.candidates, probs, [0]) == [0]
+    assert unanswered(IVF, pool.candidates, [1]) == UNANSWERED["factors"]
+    assert unanswered(IVF, pool.candidates, [0, 1]) is None

@@ -38,8 +38,13 @@ question that asks for none of these kinds is left alone.
   "techniques used to eliminate", "is the definitive treatment", "treated with"; not any
   recommendation: "we recommend performing a delayed chest CT scan" is about diagnosis), a full
   text's abstract first, then the selector's best.
+- **Factors** ("what are the risk factors for …?", "what predicts …?", "which factors are
+  associated with …?"): one sentence that names a predictor or a risk factor, or finds none ("was the
+  only predictor of", "may be risk factors for", "independently associated with", "could distinguish
+  survivors from nonsurvivors", "unable to show a link"), a full text's abstract first, then the
+  selector's best.
 
-A quantity or a treatment that none of the cited studies states may come from another study whose
+A quantity, a treatment or a factor that none of the cited studies states may come from another study whose
 best sentence clears the abstention bar (one the policy's limit on documents left out), quoted after
 the cited ones: "how often is there a pneumothorax?" after "Is hook wire localization of lung nodules
 safe?".
@@ -55,6 +60,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from rag.answer.answer_type.asks import (
+    asks_factors,
     asks_harms,
     asks_quantity,
     asks_recommendation,
@@ -62,12 +68,13 @@ from rag.answer.answer_type.asks import (
     kind_of,
 )
 from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, words_of
-from rag.answer.answer_type.states import harms_named, recommends, states_quantity, treats
+from rag.answer.answer_type.states import harms_named, names_factors, recommends, states_quantity, treats
 from rag.answer.followup import is_follow_up, topic_of
 from rag.answer.select.candidates import Candidate
 from rag.answer.select.features import section_kind
 
 __all__ = [
+    "asks_factors",
     "asks_harms",
     "asks_quantity",
     "asks_recommendation",
@@ -78,6 +85,12 @@ __all__ = [
     "with_answer_type",
 ]
 
+# a kind of answer a sentence gives or not
+_SAYS: dict[str, Callable[[str], bool]] = {
+    "recommendation": recommends,
+    "treatment": treats,
+    "factors": names_factors,
+}
 # a labelled abstract's background and methods state numbers too (the rate other studies found, how
 # many patients were enrolled), but not what this study found
 _NOT_FINDINGS = ("background", "methods")
@@ -97,8 +110,8 @@ def with_answer_type(
     one first: its words say what is asked about, and a follow-up that asks for no kind of its own
     ("what about IVC filters?" after "what complications …?") asks for the latest earlier one's. A
     sentence quoted in an earlier turn may be the one: it is still the answer, and the caller says it
-    was quoted before. ``answering`` (the policy's abstention bar): a quantity or a treatment none of
-    the cited studies states may come from another study whose best sentence clears it."""
+    was quoted before. ``answering`` (the policy's abstention bar): a quantity, a treatment or a factor
+    none of the cited studies states may come from another study whose best sentence clears it."""
     if not chosen:
         return chosen
     this, earlier, kind, inherited = _asked(question)
@@ -116,12 +129,12 @@ def with_answer_type(
         if any(harms_named(candidates[i].text, this) for i in chosen):
             return chosen
         return _placed(chosen, _harms(this, candidates, probabilities, chosen, inherited), candidates)
-    if kind in ("recommendation", "treatment"):
-        says = recommends if kind == "recommendation" else treats
+    if kind in _SAYS:
+        says = _SAYS[kind]
         if any(says(candidates[i].text) for i in chosen):
             return chosen
         added = _saying(says, candidates, probabilities, _cited_findings(candidates, chosen))
-        if not added and kind == "treatment" and answering is not None:
+        if not added and kind != "recommendation" and answering is not None:
             others = _answering(candidates, probabilities, chosen, answering)
             added = _saying(says, candidates, probabilities, _findings(candidates, chosen, others))
         return _placed(chosen, added, candidates)
@@ -135,6 +148,7 @@ UNANSWERED = {
     "harms": "None of the quoted sentences names a harm or complication.",
     "recommendation": "None of the quoted sentences says what to use.",
     "treatment": "None of the quoted sentences says how it is treated.",
+    "factors": "None of the quoted sentences says what predicts it or raises its risk.",
 }
 
 
@@ -153,7 +167,7 @@ def unanswered(question: str, candidates: Sequence[Candidate], chosen: list[int]
     elif kind == "harms":
         found = any(harms_named(t, this) for t in texts)
     else:
-        found = any((recommends if kind == "recommendation" else treats)(t) for t in texts)
+        found = any(_SAYS[kind](t) for t in texts)
     return None if found else UNANSWERED[kind]
 
 

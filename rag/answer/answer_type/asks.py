@@ -1,5 +1,5 @@
-"""What kind of answer a question asks for: a rate or a number, the harms, what to use, or how a
-condition is treated.
+"""What kind of answer a question asks for: a rate or a number, the harms, what to use, how a
+condition is treated, or what predicts an outcome.
 
 Each pattern reads one question (a follow-up's first sentence: ``asked`` starts with it) from its start.
 """
@@ -56,17 +56,28 @@ _TREATMENT_QUESTION = re.compile(
     re.IGNORECASE,
 )
 
+# what predicts an outcome or raises a risk ("what are the risk factors for …?", "what predicts …?",
+# "which factors are associated with …?"); "the risk of" asks a rate, above
+_FACTORS_QUESTION = re.compile(
+    rf"{_LEAD}(?:what|which)\s+(?:(?:are|were|is|was)\s+)?(?:the\s+)?{_MODIFIERS}"
+    r"(?:(?:risk|prognostic)\s+factors?|predictors?|determinants?|factors)\b"
+    rf"|{_LEAD}(?:what|which)\s+{_MODIFIERS}(?:predicts?|determines?|(?:is|are)\s+associated\s+with)\b",
+    re.IGNORECASE,
+)
+
 
 def kind_of(question: str) -> str | None:
-    """``rate``, ``number``, ``harms``, ``recommendation``, ``treatment`` or ``None``: the kind of
-    answer one question asks for."""
+    """``rate``, ``number``, ``harms``, ``recommendation``, ``treatment``, ``factors`` or ``None``: the
+    kind of answer one question asks for."""
     if kind := asks_quantity(question):
         return kind
     if _HARM_QUESTION.match(question):
         return "harms"
     if _RECOMMENDATION_QUESTION.match(question):
         return "recommendation"
-    return "treatment" if _TREATMENT_QUESTION.match(question) else None
+    if _TREATMENT_QUESTION.match(question):
+        return "treatment"
+    return "factors" if _FACTORS_QUESTION.match(question) else None
 
 
 def asks_quantity(question: str) -> str | None:
@@ -85,6 +96,11 @@ def asks_harms(question: str) -> bool:
 def asks_recommendation(question: str) -> bool:
     """Does the question (its first sentence) ask what to use ("what is the first-line agent …?")?"""
     return kind_of(question) == "recommendation"
+
+
+def asks_factors(question: str) -> bool:
+    """Does the question (its first sentence) ask what predicts an outcome or raises a risk?"""
+    return kind_of(question) == "factors"
 
 
 def asks_treatment(question: str) -> bool:

@@ -65,6 +65,23 @@ _TREATS = re.compile(
 )
 
 
+# what a study found to predict an outcome or raise a risk
+_FACTORS = re.compile(
+    r"\b(?:risk\s+factors?|(?:significant|major|main|independent|important|key|only)\s+factors?|"
+    r"factors?\s+(?:for|of|associated|that|influencing|affecting)|predict\w*|prognostic|determinants?|associat\w*|link(?:s|ed)?\b|correlat\w*|"
+    r"distinguish\w*|(?:odds|hazard)\s+ratios?|relative\s+risks?|(?:increase|decrease|reduce|raise|lower)[sd]?\s+"
+    r"the\s+(?:risk|odds|likelihood|chance))",
+    re.IGNORECASE,
+)
+
+
+def names_factors(text: str) -> bool:
+    """Does ``text`` say what predicts an outcome or raises a risk, or that a candidate does not ("was
+    the only predictor of", "may be risk factors for", "independently associated with", "could
+    distinguish survivors from nonsurvivors", "unable to show a link between")?"""
+    return bool(_FACTORS.search(text))
+
+
 def treats(text: str) -> bool:
     """Does ``text`` say how a condition is treated ("is the definitive treatment", "treatment options
     include", "treated with")? Not any recommendation: "we recommend performing a delayed chest CT
