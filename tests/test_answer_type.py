@@ -516,3 +516,25 @@ def test_a_factors_question_quotes_the_cited_studys_sentence_naming_a_predictor(
     assert with_answer_type(IVF, pool.candidates, probs, [0]) == [0]
     assert unanswered(IVF, pool.candidates, [1]) == UNANSWERED["factors"]
     assert unanswered(IVF, pool.candidates, [0, 1]) is None
+
+
+def test_another_studys_treatment_sentence_must_name_what_is_asked_about() -> None:
+    """When the cited study says nothing of treatment, an answering study's sentence may: only one
+    that names the condition asked about (not "ulcers are treated with …" for venous air embolism)."""
+    definitive = "Hyperbaric oxygen therapy is the definitive treatment of venous air embolism."
+    ulcers = "Diabetic foot ulcers were treated with hyperbaric oxygen in 40 patients."
+    hits = [
+        make_hit("12029402", HBO_EARLY, 1),
+        make_hit("ulcers", ulcers, 2),
+        make_hit("review", definitive, 3),
+    ]
+    pool = evidence_pool(VAE, hits, HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    assert texts == [HBO_EARLY, ulcers, definitive]
+    both = np.array([0.73, 0.5, 0.12])
+    assert [texts[i] for i in with_answer_type(VAE, pool.candidates, both, [0], answering=0.09)] == [
+        HBO_EARLY,
+        definitive,
+    ]
+    below = np.array([0.73, 0.5, 0.05])  # the review does not clear the bar: nothing, not the ulcers
+    assert with_answer_type(VAE, pool.candidates, below, [0], answering=0.09) == [0]

@@ -135,8 +135,11 @@ def with_answer_type(
             return chosen
         added = _saying(says, candidates, probabilities, _cited_findings(candidates, chosen))
         if not added and kind != "recommendation" and answering is not None:
-            others = _answering(candidates, probabilities, chosen, answering)
-            added = _saying(says, candidates, probabilities, _findings(candidates, chosen, others))
+            # another study's sentence must name what is asked about ("venous air embolism")
+            about = words_of(topic_of(this)) or words_of(topic_of(" ".join(earlier)))
+            theirs = _findings(candidates, chosen, _answering(candidates, probabilities, chosen, answering))
+            among = [i for i in theirs if named_in(about, words_of(candidates[i].text))]
+            added = _saying(says, candidates, probabilities, among)
         return _placed(chosen, added, candidates)
     return chosen
 
