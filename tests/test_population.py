@@ -125,11 +125,14 @@ def test_follow_up_in_children_is_flagged_with_the_real_model(
     store = ConversationStore(tmp_path / "c.sqlite")
     cid = store.create()
     first = ask_in_conversation(engine, store, cid, "How is venous air embolism treated?")
-    assert not first.insufficient_evidence and first.caveats == []
+    # the fixture's case reports say nothing of how it is treated, and the answer says so
+    treatment = "None of the quoted sentences says how it is treated."
+    assert not first.insufficient_evidence and first.caveats == [treatment]
     turn = ask_in_conversation(engine, store, cid, "and in children?")
     assert turn.follow_up_of == 1 and not turn.insufficient_evidence
     assert turn.caveats == [
-        "None of the cited passages mentions children or adolescents; check whether the findings apply."
+        "None of the cited passages mentions children or adolescents; check whether the findings apply.",
+        treatment,
     ]
     assert store.turns(cid)[-1].caveats == turn.caveats  # stored with the turn
     store.close()

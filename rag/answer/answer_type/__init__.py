@@ -20,10 +20,12 @@ question that asks for none of these kinds is left alone.
 
 - **Quantity** ("how often …?", "what is the risk of …?", "how many …?"): one sentence that states a
   number (for "how often", "what proportion", "what is the risk": a rate, such as "63%" or "10 of
-  350") and names what is asked about: the question's words less the study's title (its topic), less
-  the words of asking how often ("risk", "rate", "often", "occur") or when ("after"); words many
-  candidate sentences share weigh less than rare ones, as in the selector's ``overlap_rare``. The most
-  weight wins; then one that reports a rate; then the selector's best.
+  350") and names what is asked about: the question's words less the study's title (its topic, unless
+  that is all that is asked), less the words of asking how often ("risk", "rate", "often", "occur")
+  or when ("after"); a follow-up naming nothing ("how often does it happen?") asks about the earlier
+  questions' subject. Words match in either spelling and any form ("oesophagus", "esophageal"); words
+  many candidate sentences share weigh less than rare ones, as in the selector's ``overlap_rare``. The
+  most weight wins; then one that reports a rate; then the selector's best.
 - **Harms** ("what complications …?", "what are the risks of …?", "what side effects …?"): up to two
   sentences that name harms (bleeding, thrombocytopenia, infection, migration … other than those the
   question names), those of a full text's abstract first (it states the paper's findings; its body
@@ -44,10 +46,11 @@ question that asks for none of these kinds is left alone.
   survivors from nonsurvivors", "unable to show a link"), a full text's abstract first, then the
   selector's best.
 
-A quantity, a treatment or a factor that none of the cited studies states may come from another study whose
-best sentence clears the abstention bar (one the policy's limit on documents left out), quoted after
-the cited ones: "how often is there a pneumothorax?" after "Is hook wire localization of lung nodules
-safe?".
+A quantity, a treatment or a factor that none of the cited studies states may come from another
+study whose best sentence clears the abstention bar (one the policy's limit on documents left out)
+and that names what is asked about, quoted after the cited ones: "how often is there a
+pneumothorax?" after "Is hook wire localization of lung nodules safe?". When even then none of the
+quotes is of the kind asked for, ``unanswered`` gives the caveat that says so.
 """
 
 from __future__ import annotations
@@ -157,8 +160,9 @@ UNANSWERED = {
 
 def unanswered(question: str, candidates: Sequence[Candidate], chosen: list[int]) -> str | None:
     """The sentence an answer adds when the question asks for a kind of answer (a number, the harms,
-    what to use, how it is treated) and none of ``chosen`` (after ``with_answer_type``) is of it:
-    the asker sees that the quotes are the closest the cited studies come, not the answer."""
+    what to use, how it is treated, what predicts it) and none of ``chosen`` (after
+    ``with_answer_type``) is of it: the asker sees that the quotes are the closest the cited studies
+    come, not the answer."""
     if not chosen:
         return None
     this, _, kind, _ = _asked(question)
