@@ -27,6 +27,7 @@ from rag.answer.answer_type import (
     unanswered,
     with_answer_type,
 )
+from rag.answer.answer_type.asks import kind_of
 from rag.answer.answer_type.states import names_factors, treats
 from rag.answer.compose import compose
 from rag.answer.select import EvidencePool, Policy, evidence_pool
@@ -386,21 +387,33 @@ def test_a_question_for_the_first_line_agent_quotes_what_the_abstract_says_to_us
 
 # -- treatment --------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    ("question", "asks"),
+    ("question", "kind"),
     [
-        ("How is venous air embolism treated?", True),
-        ("How should cerebral arterial gas embolism be treated?", True),
-        ("and how is it treated?", True),  # a follow-up
-        ("What is the management of air embolism?", True),
-        ("What treatments are available for calcinosis cutis?", True),
-        ("How can advanced gallbladder carcinoma be managed palliatively?", True),
-        ("What is the treatment of choice for cerebral arterial gas embolism?", False),  # what to use
-        ("How often is it treated?", False),  # a rate
-        ("Is surgery effective for calcinosis cutis?", False),  # yes or no
+        ("How is venous air embolism treated?", "treatment"),
+        ("How should cerebral arterial gas embolism be treated?", "treatment"),
+        ("and how is it treated?", "treatment"),  # a follow-up
+        ("What is the management of air embolism?", "treatment"),
+        ("What treatments are available for calcinosis cutis?", "treatment"),
+        ("How can advanced gallbladder carcinoma be managed palliatively?", "treatment"),
+        ("What is the treatment of choice for cerebral arterial gas embolism?", "recommendation"),
+        ("How often is it treated?", "rate"),
+        ("Is surgery effective for calcinosis cutis?", None),  # yes or no
+        ("What are the risk factors for systemic air embolism after CT-guided lung biopsy?", "factors"),
+        ("What predicts the outcome of in vitro fertilization?", "factors"),
+        ("and what predicts mortality?", "factors"),  # a follow-up
+        ("What determines successful CT-guided localization of lung nodules?", "factors"),
+        ("Which factors are associated with thrombosis in medical inpatients?", "factors"),
+        ("What is the risk of pneumothorax after biopsy?", "rate"),
+        ("What are the risks of inferior vena cava filters?", "harms"),
+        ("Does antral follicle assessment predict IVF outcome?", None),  # yes or no
     ],
 )
-def test_which_questions_ask_how_something_is_treated(question: str, asks: bool) -> None:
-    assert asks_treatment(question) is asks
+def test_which_questions_ask_how_something_is_treated_or_what_predicts_it(
+    question: str, kind: str | None
+) -> None:
+    assert kind_of(question) == kind
+    assert asks_treatment(question) is (kind == "treatment")
+    assert asks_factors(question) is (kind == "factors")
 
 
 VAE = "How is venous air embolism treated?"
@@ -471,23 +484,6 @@ def test_an_answer_says_when_none_of_its_quotes_is_of_the_kind_asked_for() -> No
 
 
 # -- factors ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("question", "asks"),
-    [
-        ("What are the risk factors for systemic air embolism after CT-guided lung biopsy?", True),
-        ("What predicts the outcome of in vitro fertilization?", True),
-        ("and what predicts mortality?", True),  # a follow-up
-        ("What determines successful CT-guided localization of lung nodules?", True),
-        ("Which factors are associated with thrombosis in medical inpatients?", True),
-        ("What is the risk of pneumothorax after biopsy?", False),  # a rate
-        ("What are the risks of inferior vena cava filters?", False),  # harms
-        ("Does antral follicle assessment predict IVF outcome?", False),  # yes or no
-    ],
-)
-def test_which_questions_ask_what_predicts_an_outcome(question: str, asks: bool) -> None:
-    assert asks_factors(question) is asks
-
-
 IVF = "What predicts the outcome of in vitro fertilization?"
 PREDICTOR = (
     "Antral follicle assessment was a better predictor of in vitro fertilization outcome than were age or "
