@@ -115,12 +115,10 @@ def with_answer_type(
     sentence quoted in an earlier turn may be the one: it is still the answer, and the caller says it
     was quoted before. ``answering`` (the policy's abstention bar): a quantity, a treatment or a factor
     none of the cited studies states may come from another study whose best sentence clears it."""
-    if not chosen:
-        return chosen
     this, earlier, kind, inherited = _asked(question)
+    if not chosen or kind is None or any(_gives(kind, candidates[i].text, this) for i in chosen):
+        return chosen
     if kind in ("rate", "number"):
-        if any(states_quantity(candidates[i].text, kind) for i in chosen):
-            return chosen
         # "how often does it happen?" names nothing: it asks about the earlier questions' subject
         asked = words_of(this) - NOT_ASKED_ABOUT or words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT
         added = _quantity(asked, kind, candidates, probabilities, _cited_findings(candidates, chosen))
@@ -129,22 +127,16 @@ def with_answer_type(
             added = _quantity(asked, kind, candidates, probabilities, _findings(candidates, chosen, others))
         return _placed(chosen, added, candidates)
     if kind == "harms":
-        if any(harms_named(candidates[i].text, this) for i in chosen):
-            return chosen
         return _placed(chosen, _harms(this, candidates, probabilities, chosen, inherited), candidates)
-    if kind in _SAYS:
-        says = _SAYS[kind]
-        if any(says(candidates[i].text) for i in chosen):
-            return chosen
-        added = _saying(says, candidates, probabilities, _cited_findings(candidates, chosen))
-        if not added and kind != "recommendation" and answering is not None:
-            # another study's sentence must name what is asked about ("venous air embolism")
-            about = words_of(topic_of(this)) or words_of(topic_of(" ".join(earlier)))
-            theirs = _findings(candidates, chosen, _answering(candidates, probabilities, chosen, answering))
-            among = [i for i in theirs if named_in(about, words_of(candidates[i].text))]
-            added = _saying(says, candidates, probabilities, among)
-        return _placed(chosen, added, candidates)
-    return chosen
+    says = _SAYS[kind]  # what to use, how it is treated, what predicts it
+    added = _saying(says, candidates, probabilities, _cited_findings(candidates, chosen))
+    if not added and kind != "recommendation" and answering is not None:
+        # another study's sentence must name what is asked about ("venous air embolism")
+        about = words_of(topic_of(this)) or words_of(topic_of(" ".join(earlier)))
+        theirs = _findings(candidates, chosen, _answering(candidates, probabilities, chosen, answering))
+        among = [i for i in theirs if named_in(about, words_of(candidates[i].text))]
+        added = _saying(says, candidates, probabilities, among)
+    return _placed(chosen, added, candidates)
 
 
 # what an answer says when none of its quotes is of the kind asked for
@@ -163,19 +155,19 @@ def unanswered(question: str, candidates: Sequence[Candidate], chosen: list[int]
     what to use, how it is treated, what predicts it) and none of ``chosen`` (after
     ``with_answer_type``) is of it: the asker sees that the quotes are the closest the cited studies
     come, not the answer."""
-    if not chosen:
-        return None
     this, _, kind, _ = _asked(question)
-    if kind is None:
+    if not chosen or kind is None or any(_gives(kind, candidates[i].text, this) for i in chosen):
         return None
-    texts = [candidates[i].text for i in chosen]
+    return UNANSWERED[kind]
+
+
+def _gives(kind: str, text: str, question: str) -> bool:
+    """Is ``text`` an answer of ``kind`` to ``question`` (this one: the harms it names are its topic)?"""
     if kind in ("rate", "number"):
-        found = any(states_quantity(t, kind) for t in texts)
-    elif kind == "harms":
-        found = any(harms_named(t, this) for t in texts)
-    else:
-        found = any(_SAYS[kind](t) for t in texts)
-    return None if found else UNANSWERED[kind]
+        return states_quantity(text, kind)
+    if kind == "harms":
+        return bool(harms_named(text, question))
+    return _SAYS[kind](text)
 
 
 def _asked(question: str) -> tuple[str, list[str], str | None, bool]:
