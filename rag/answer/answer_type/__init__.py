@@ -121,10 +121,13 @@ def with_answer_type(
     if kind in ("rate", "number"):
         # "how often does it happen?" names nothing: it asks about the earlier questions' subject
         asked = words_of(this) - NOT_ASKED_ABOUT or words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT
-        added = _quantity(asked, kind, candidates, probabilities, _cited_findings(candidates, chosen))
+        terms = [words_of(c.text) for c in candidates]  # once, for the cited studies and the others
+        added = _quantity(asked, kind, candidates, terms, probabilities, _cited_findings(candidates, chosen))
         if not added and answering is not None:
             others = _answering(candidates, probabilities, chosen, answering)
-            added = _quantity(asked, kind, candidates, probabilities, _findings(candidates, chosen, others))
+            added = _quantity(
+                asked, kind, candidates, terms, probabilities, _findings(candidates, chosen, others)
+            )
         return _placed(chosen, added, candidates)
     if kind == "harms":
         return _placed(chosen, _harms(this, candidates, probabilities, chosen, inherited), candidates)
@@ -230,15 +233,20 @@ def _placed(chosen: list[int], added: list[int], candidates: Sequence[Candidate]
 
 
 def _quantity(
-    asked: set[str], kind: str, candidates: Sequence[Candidate], probabilities: np.ndarray, among: list[int]
+    asked: set[str],
+    kind: str,
+    candidates: Sequence[Candidate],
+    terms: list[set[str]],
+    probabilities: np.ndarray,
+    among: list[int],
 ) -> list[int]:
     """The best sentence of ``among`` stating a quantity of ``kind`` about ``asked`` (less its study's
-    topic, unless that is all that is asked about: "how often does systemic air embolism occur?")."""
+    topic, unless that is all that is asked about: "how often does systemic air embolism occur?");
+    ``terms``: each candidate's ``words_of``."""
     # a study's topic: the asked words its title names
     topic = {
         c.hit.doc_id: named_in(asked, words_of(c.hit.document.title)) for c in (candidates[i] for i in among)
     }
-    terms = [words_of(c.text) for c in candidates]
     shared = Counter(w for t in terms for w in named_in(asked, t))
     weight = {w: math.log((len(candidates) + 1) / (shared[w] + 1)) + 1 for w in asked}
     keys = {}
