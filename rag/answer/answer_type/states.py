@@ -1,4 +1,5 @@
-"""What a sentence states: a number or a rate, harms, or what to use."""
+"""What a sentence states: a number or a rate, harms, what to use, how a condition is treated, or what
+predicts an outcome."""
 
 from __future__ import annotations
 
