@@ -14,7 +14,7 @@ import pytest
 from conftest import FIXTURES, cosine_selector, make_hit
 
 from rag.answer.compose import compose, design_of, introduce
-from rag.answer.markers import OUR_CITATION, display, source_markers
+from rag.answer.markers import OUR_CITATION, cites_other_work, display, source_markers
 from rag.answer.select import Policy, choose, evidence_pool, load_selector
 from rag.answer.select.candidates import candidates
 from rag.answer.select.features import SCALAR_FEATURES, featurize, section_kind
@@ -433,6 +433,53 @@ def test_bottom_line_from_the_strongest_study_then_one_finding_per_study() -> No
     assert {int(n) for n in OUR_CITATION.findall(answer.answer)} == {1, 2}  # no foreign [4]
     shown = [answer.bottom_line, *(f.quote for f in answer.findings)]
     assert sum(s.count("Heparin causes bleeding") for s in shown) == 1  # never shown twice
+
+
+# Sentences that report other work, from the demo corpus's heart failure PDF and SciFact abstracts,
+# and sentences of a study's own work that must not be framed as citing others.
+OTHER_WORK = [
+    "Evangelista et al.17 found that through homebased exercise training with advanced heart failure "
+    "patients, adherence to exercise was associated with more favourable clinical outcomes.",
+    "Copeptin is the C-terminal part of provasopressin and has been shown to be a useful tool to "
+    "indicate AVP concentration in critically ill patients.",
+    "It has been previously reported that FP isolated from cocoa can potentially modulate the level "
+    "and production of several signaling molecules.",
+    "Previous studies have shown that shaving increases the risk of wound infection.",
+]
+OWN_WORK = [
+    "Structured rehabilitation programmes are effective in enabling patients to develop lifestyle "
+    "skills to live with heart failure.",
+    "Like Smith et al., we found that shaving increased the risk of wound infection.",
+    "The risks of heparin include bleeding and heparin induced thrombocytopenia.",
+    "In this study, shaving has been shown to increase the risk of wound infection.",
+]
+
+
+@pytest.mark.parametrize("text", OTHER_WORK)
+def test_a_sentence_reporting_other_work_is_recognised(text: str) -> None:
+    assert cites_other_work(text)
+
+
+@pytest.mark.parametrize("text", OWN_WORK)
+def test_a_studys_own_finding_is_not_taken_for_other_work(text: str) -> None:
+    assert not cites_other_work(text)
+
+
+def test_a_quote_reporting_other_work_is_not_framed_as_the_studys_finding() -> None:
+    question = "Does exercise training help patients with heart failure?"
+    text = (
+        "Exercise training helps patients with heart failure feel better. Evangelista et al. found that "
+        "exercise training helps patients with heart failure live longer [17]. Exercise training helps "
+        "patients with heart failure sleep."
+    )
+    hits = [make_hit("hf", text, 1, year=2010, title="Heart failure programmes")]
+    answer = compose(question, evidence_pool(question, hits, HashingEmbedder(), {}), cosine_selector(0.05))
+    assert len(answer.citations) == 3 and answer.bottom_line is not None
+    statements = [answer.bottom_line, *(f.text for f in answer.findings)]
+    for shown in statements:
+        assert ("Evangelista" in shown) == (", citing other work: «" in shown)
+        assert ("Evangelista" in shown) != ("found: «" in shown)
+    assert sum("Evangelista" in shown for shown in statements) == 1
 
 
 def test_more_from_the_bottom_lines_study_is_a_finding_that_says_so() -> None:

@@ -6,7 +6,8 @@ more when several do) or says the evidence is insufficient. The answer then read
 
 - **bottom line**: the chosen sentence(s) of the strongest study (evidence level first, then the
   selector's probability, then recency), introduced with its design and year from metadata:
-  "A 2010 systematic review [1] found: «…»";
+  "A 2010 systematic review [1] found: «…»" (a quote that reports other work, "Evangelista et al.
+  found …", is introduced as what the study "reports, citing other work" instead);
 - **findings**: one bullet per further study, with design and year (and one for a third sentence of
   the bottom line's study: "The same systematic review [1] also found: «…»");
 - the numbered **references** (``Title. Journal, Year.``).
@@ -26,7 +27,7 @@ import numpy as np
 from rag.answer.answer_type import unanswered, with_answer_type
 from rag.answer.caveats import caveats_for, cited_texts
 from rag.answer.evidence_level import ANIMAL_STUDY, LEVELS, level_of
-from rag.answer.markers import display
+from rag.answer.markers import cites_other_work, display
 from rag.answer.references import make_reference
 from rag.answer.select import Candidate, EvidencePool, Policy, Selector, choose
 from rag.answer.select.rerank import closest_documents, first_stage_documents
@@ -70,14 +71,20 @@ def introduce(design: str, year: int | None, n: int) -> str:
     return f"{article} {words} [{n}]"
 
 
-def statement(design: str, year: int | None, n: int, quote: str) -> str:
-    """One study's statement as every surface shows it: "A 2010 systematic review [1] found: «…»"."""
-    return f"{introduce(design, year, n)} found: «{quote}»"
+def statement(design: str, year: int | None, n: int, quote: str, *, cited: bool = False) -> str:
+    """One study's statement as every surface shows it: "A 2010 systematic review [1] found: «…»";
+    ``cited``: the quote reports other work ("Evangelista et al. found …"), which the study did not
+    find itself: "A 2010 study [1] reports, citing other work: «…»"."""
+    return f"{introduce(design, year, n)} {_verb(cited)}: «{quote}»"
 
 
-def further_statement(design: str, n: int, quote: str) -> str:
+def further_statement(design: str, n: int, quote: str, *, cited: bool = False) -> str:
     """More from the bottom line's study, as a finding: "The same systematic review [1] also found: «…»"."""
-    return f"The same {design} [{n}] also found: «{quote}»"
+    return f"The same {design} [{n}] also {_verb(cited)}: «{quote}»"
+
+
+def _verb(cited: bool) -> str:
+    return "reports, citing other work" if cited else "found"
 
 
 def compose(
@@ -238,11 +245,11 @@ def _shape(citations: list[Citation], candidates: list[Candidate]) -> tuple[str,
         hit = group[0][1].hit
         design = design_of(level_of(hit.document), hit.document.title)
         if n == 1:
-            bottom = statement(design, hit.document.year, n, joined(group[:2]))
+            bottom = statement(design, hit.document.year, n, joined(group[:2]), cited=_cites(group[:2]))
             group = group[2:]
             if not group:
                 continue
-        quote = joined(group)
+        quote, cited = joined(group), _cites(group)
         findings.append(
             Finding(
                 n=n,
@@ -250,12 +257,17 @@ def _shape(citations: list[Citation], candidates: list[Candidate]) -> tuple[str,
                 year=hit.document.year,
                 quote=quote,
                 citation=group[0][0],
-                text=further_statement(design, n, quote)
+                text=further_statement(design, n, quote, cited=cited)
                 if n == 1
-                else statement(design, hit.document.year, n, quote),
+                else statement(design, hit.document.year, n, quote, cited=cited),
             )
         )
     return bottom, findings
+
+
+def _cites(group: Sequence[tuple[Citation, Candidate]]) -> bool:
+    """Does any of these quoted sentences report other work rather than the study's own?"""
+    return any(cites_other_work(citation.quote) for citation, _ in group)
 
 
 def joined(group: Sequence[tuple[Citation, Candidate]]) -> str:
