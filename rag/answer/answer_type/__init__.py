@@ -56,25 +56,24 @@ quotes is of the kind asked for, ``unanswered`` gives the caveat that says so.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from rag.answer.answer_type.asks import (
+    asked_parts,
     asks_factors,
     asks_harms,
     asks_quantity,
     asks_recommendation,
     asks_treatment,
-    kind_of,
 )
 from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, words_of
 from rag.answer.answer_type.states import harms_named, names_factors, recommends, states_quantity, treats
-from rag.answer.followup import is_follow_up, topic_of
+from rag.answer.answer_type.studies import answering_studies, cited_findings, findings, in_abstract, placed
+from rag.answer.followup import topic_of
 from rag.answer.select.candidates import Candidate
-from rag.answer.select.features import section_kind
 
 __all__ = [
     "asks_factors",
@@ -94,9 +93,6 @@ _SAYS: dict[str, Callable[[str], bool]] = {
     "treatment": treats,
     "factors": names_factors,
 }
-# a labelled abstract's background and methods state numbers too (the rate other studies found, how
-# many patients were enrolled), but not what this study found
-_NOT_FINDINGS = ("background", "methods")
 MAX_HARM_SENTENCES = 2  # a list question: the two sentences naming most
 
 
@@ -115,31 +111,31 @@ def with_answer_type(
     sentence quoted in an earlier turn may be the one: it is still the answer, and the caller says it
     was quoted before. ``answering`` (the policy's abstention bar): a quantity, a treatment or a factor
     none of the cited studies states may come from another study whose best sentence clears it."""
-    this, earlier, kind, inherited = _asked(question)
+    this, earlier, kind, inherited = asked_parts(question)
     if not chosen or kind is None or any(_gives(kind, candidates[i].text, this) for i in chosen):
         return chosen
     if kind in ("rate", "number"):
         # "how often does it happen?" names nothing: it asks about the earlier questions' subject
         asked = words_of(this) - NOT_ASKED_ABOUT or words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT
         terms = [words_of(c.text) for c in candidates]  # once, for the cited studies and the others
-        added = _quantity(asked, kind, candidates, terms, probabilities, _cited_findings(candidates, chosen))
+        added = _quantity(asked, kind, candidates, terms, probabilities, cited_findings(candidates, chosen))
         if not added and answering is not None:
-            others = _answering(candidates, probabilities, chosen, answering)
+            others = answering_studies(candidates, probabilities, chosen, answering)
             added = _quantity(
-                asked, kind, candidates, terms, probabilities, _findings(candidates, chosen, others)
+                asked, kind, candidates, terms, probabilities, findings(candidates, chosen, others)
             )
-        return _placed(chosen, added, candidates)
+        return placed(chosen, added, candidates)
     if kind == "harms":
-        return _placed(chosen, _harms(this, candidates, probabilities, chosen, inherited), candidates)
+        return placed(chosen, _harms(this, candidates, probabilities, chosen, inherited), candidates)
     says = _SAYS[kind]  # what to use, how it is treated, what predicts it
-    added = _saying(says, candidates, probabilities, _cited_findings(candidates, chosen))
+    added = _saying(says, candidates, probabilities, cited_findings(candidates, chosen))
     if not added and kind != "recommendation" and answering is not None:
         # another study's sentence must name what is asked about ("venous air embolism")
         about = words_of(topic_of(this)) or words_of(topic_of(" ".join(earlier)))
-        theirs = _findings(candidates, chosen, _answering(candidates, probabilities, chosen, answering))
+        theirs = findings(candidates, chosen, answering_studies(candidates, probabilities, chosen, answering))
         among = [i for i in theirs if named_in(about, words_of(candidates[i].text))]
         added = _saying(says, candidates, probabilities, among)
-    return _placed(chosen, added, candidates)
+    return placed(chosen, added, candidates)
 
 
 # what an answer says when none of its quotes is of the kind asked for
@@ -158,7 +154,7 @@ def unanswered(question: str, candidates: Sequence[Candidate], chosen: list[int]
     what to use, how it is treated, what predicts it) and none of ``chosen`` (after
     ``with_answer_type``) is of it: the asker sees that the quotes are the closest the cited studies
     come, not the answer."""
-    this, _, kind, _ = _asked(question)
+    this, _, kind, _ = asked_parts(question)
     if not chosen or kind is None or any(_gives(kind, candidates[i].text, this) for i in chosen):
         return None
     return UNANSWERED[kind]
@@ -173,63 +169,14 @@ def _gives(kind: str, text: str, question: str) -> bool:
     return _SAYS[kind](text)
 
 
-def _asked(question: str) -> tuple[str, list[str], str | None, bool]:
-    """A follow-up's questions so far (``question``, this one first): this one, the earlier ones, the
-    kind of answer it asks for, and whether that kind is the earlier questions' (a follow-up naming a
-    new subject only: "what about IVC filters?")."""
-    this, *earlier = re.split(r"(?<=\?)\s+", question.strip())
-    kind = kind_of(this)
-    inherited = kind is None and bool(earlier) and is_follow_up(this)
-    if inherited:
-        kind = next((k for q in earlier if (k := kind_of(q))), None)
-    return this, earlier, kind, inherited
-
-
 def _saying(
     says: Callable[[str], bool], candidates: Sequence[Candidate], probabilities: np.ndarray, among: list[int]
 ) -> list[int]:
     """The best sentence of ``among`` that ``says`` what is asked: a full text's abstract first."""
     keys = {
-        i: (_in_abstract(candidates[i]), float(probabilities[i])) for i in among if says(candidates[i].text)
+        i: (in_abstract(candidates[i]), float(probabilities[i])) for i in among if says(candidates[i].text)
     }
     return sorted(keys, key=keys.__getitem__, reverse=True)[:1]
-
-
-def _cited_findings(candidates: Sequence[Candidate], chosen: list[int]) -> list[int]:
-    """The cited studies' other sentences (module docstring)."""
-    return _findings(candidates, chosen, {candidates[i].hit.doc_id for i in chosen})
-
-
-def _answering(
-    candidates: Sequence[Candidate], probabilities: np.ndarray, chosen: list[int], bar: float
-) -> set[str]:
-    """The studies not cited whose best sentence clears ``bar``."""
-    cited = {candidates[i].hit.doc_id for i in chosen}
-    return {c.hit.doc_id for c, p in zip(candidates, probabilities, strict=True) if p >= bar} - cited
-
-
-def _findings(candidates: Sequence[Candidate], chosen: list[int], studies: set[str]) -> list[int]:
-    """The sentences of ``studies`` not among ``chosen`` (one of each text: a study may say it twice),
-    less a labelled abstract's background and methods."""
-    texts = {candidates[i].text for i in chosen}
-    found = []
-    for i, c in enumerate(candidates):
-        if c.hit.doc_id in studies and c.text not in texts:
-            texts.add(c.text)
-            if section_kind(c.hit.passage.section, c.text) not in _NOT_FINDINGS:
-                found.append(i)
-    return found
-
-
-def _placed(chosen: list[int], added: list[int], candidates: Sequence[Candidate]) -> list[int]:
-    """``added`` (best first) placed before the first chosen sentence of their study, or after all when
-    their study was not cited."""
-    placed = list(chosen)
-    for i in reversed(added):
-        doc = candidates[i].hit.doc_id
-        first = next((k for k, j in enumerate(placed) if candidates[j].hit.doc_id == doc), len(placed))
-        placed.insert(first, i)
-    return placed
 
 
 def _quantity(
@@ -266,19 +213,11 @@ def _harms(
     and the sentences that name it come first; the others only when none does."""
     asked = words_of(question) - NOT_ASKED_ABOUT if about else set()
     keys = {}
-    for i in _cited_findings(candidates, chosen):
+    for i in cited_findings(candidates, chosen):
         c = candidates[i]
         if named := harms_named(c.text, question):
             about_it = bool(named_in(asked, words_of(c.text)))
-            keys[i] = (about_it, _in_abstract(c), len(named), float(probabilities[i]))
+            keys[i] = (about_it, in_abstract(c), len(named), float(probabilities[i]))
     if any(key[0] for key in keys.values()):
         keys = {i: key for i, key in keys.items() if key[0]}
     return sorted(keys, key=keys.__getitem__, reverse=True)[:MAX_HARM_SENTENCES]
-
-
-def _in_abstract(c: Candidate) -> bool:
-    """Is the sentence in its document's abstract (a full text whose body start is known), or in an
-    abstract alone? The split the selector's positions use (``features.part_of``; a body start is
-    never 0)."""
-    body = c.hit.document.body_start
-    return body is None or c.offset < body

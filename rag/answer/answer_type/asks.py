@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from rag.answer.followup import is_follow_up
+
 _LEAD = r"^\W*(?:(?:and|but|so|also|then)\W+)?"  # a follow-up's opening: "and how often …?"
 _MODIFIERS = r"(?:[\w-]+\s+){0,2}"  # "the overall complication rate", "the 5-year survival"
 # how often: the answer is a rate ("in 4 patients (2.1%)", "10 of 350", "63%")
@@ -106,3 +108,15 @@ def asks_factors(question: str) -> bool:
 def asks_treatment(question: str) -> bool:
     """Does the question (its first sentence) ask how something is treated?"""
     return kind_of(question) == "treatment"
+
+
+def asked_parts(question: str) -> tuple[str, list[str], str | None, bool]:
+    """A follow-up's questions so far (``question``, this one first): this one, the earlier ones, the
+    kind of answer it asks for, and whether that kind is the earlier questions' (a follow-up naming a
+    new subject only: "what about IVC filters?")."""
+    this, *earlier = re.split(r"(?<=\?)\s+", question.strip())
+    kind = kind_of(this)
+    inherited = kind is None and bool(earlier) and is_follow_up(this)
+    if inherited:
+        kind = next((k for q in earlier if (k := kind_of(q))), None)
+    return this, earlier, kind, inherited

@@ -1,0 +1,60 @@
+"""The sentences of an answer's studies that the answer-type rules may add: the cited studies' other
+findings (never a labelled abstract's background or methods), or those of a study that answers too."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from rag.answer.select.candidates import Candidate
+from rag.answer.select.features import section_kind
+
+# a labelled abstract's background and methods state numbers too (the rate other studies found, how
+# many patients were enrolled), but not what this study found
+_NOT_FINDINGS = ("background", "methods")
+
+
+def cited_findings(candidates: Sequence[Candidate], chosen: list[int]) -> list[int]:
+    """The cited studies' other sentences (module docstring)."""
+    return findings(candidates, chosen, {candidates[i].hit.doc_id for i in chosen})
+
+
+def answering_studies(
+    candidates: Sequence[Candidate], probabilities: np.ndarray, chosen: list[int], bar: float
+) -> set[str]:
+    """The studies not cited whose best sentence clears ``bar``."""
+    cited = {candidates[i].hit.doc_id for i in chosen}
+    return {c.hit.doc_id for c, p in zip(candidates, probabilities, strict=True) if p >= bar} - cited
+
+
+def findings(candidates: Sequence[Candidate], chosen: list[int], studies: set[str]) -> list[int]:
+    """The sentences of ``studies`` not among ``chosen`` (one of each text: a study may say it twice),
+    less a labelled abstract's background and methods."""
+    texts = {candidates[i].text for i in chosen}
+    found = []
+    for i, c in enumerate(candidates):
+        if c.hit.doc_id in studies and c.text not in texts:
+            texts.add(c.text)
+            if section_kind(c.hit.passage.section, c.text) not in _NOT_FINDINGS:
+                found.append(i)
+    return found
+
+
+def placed(chosen: list[int], added: list[int], candidates: Sequence[Candidate]) -> list[int]:
+    """``added`` (best first) placed before the first chosen sentence of their study, or after all when
+    their study was not cited."""
+    out = list(chosen)
+    for i in reversed(added):
+        doc = candidates[i].hit.doc_id
+        first = next((k for k, j in enumerate(out) if candidates[j].hit.doc_id == doc), len(out))
+        out.insert(first, i)
+    return out
+
+
+def in_abstract(c: Candidate) -> bool:
+    """Is the sentence in its document's abstract (a full text whose body start is known), or in an
+    abstract alone? The split the selector's positions use (``features.part_of``; a body start is
+    never 0)."""
+    body = c.hit.document.body_start
+    return body is None or c.offset < body
