@@ -11,6 +11,12 @@ treatment, quantity, harms), written on 2026-11-27 from the corpus alone, before
 factors and treatment were built and before the service was asked any of them. It is scored to
 report, never to choose.
 
+``followups.json`` holds follow-up questions, each asked as the next turn of a conversation after its
+``history`` (through ``rag.conversation``, as the API and the page ask it); only the last turn's
+answer is scored. Its "narrowing" follow-ups ask about one aspect of what was answered ("what about
+pain?" after "Do antibiotics reduce morbidity after tonsillectomy?"); "control" ones ask for what was
+already quoted.
+
     python -m benchmarks.clinical_answers.score --index indexes/demo --label after
 """
 
@@ -36,11 +42,25 @@ def contains_expected(text: str, expected: list[str]) -> bool:
     return any(normal(e) in hay for e in expected)
 
 
+def asked(engine, q: dict):  # type: ignore[no-untyped-def]
+    """The answer to ``q``: on its own, or as the next turn after its ``history`` (an in-memory
+    conversation)."""
+    if not q.get("history"):
+        return engine.ask(q["question"])
+    from rag.conversation import ConversationStore, ask_in_conversation
+
+    store = ConversationStore(Path("conversations.sqlite"), ttl_seconds=0)  # in memory: nothing written
+    cid = store.create()
+    for earlier in q["history"]:
+        ask_in_conversation(engine, store, cid, earlier)
+    return ask_in_conversation(engine, store, cid, q["question"])
+
+
 def score(engine, questions: list[dict]) -> tuple[dict[str, float], list[dict]]:  # type: ignore[no-untyped-def]
     rows = []
     for q in questions:
         t = time.perf_counter()
-        answer = engine.ask(q["question"])
+        answer = asked(engine, q)
         ms = (time.perf_counter() - t) * 1000
         quotes = [c.quote for c in answer.citations]
         bottom = getattr(answer, "bottom_line", None) or (quotes[0] if quotes else "")
