@@ -24,7 +24,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from rag.answer.answer_type import unanswered, with_answer_type
+from rag.answer.answer_type import on_aspect, unanswered, with_answer_type
 from rag.answer.caveats import caveats_for, cited_texts
 from rag.answer.evidence_level import ANIMAL_STUDY, LEVELS, level_of
 from rag.answer.markers import cites_other_work, display
@@ -124,6 +124,8 @@ def compose(
     chosen = choose(probs, [c.hit.doc_id for c in cands], vectors, policy, later=animal, shown=shown)
     # a number, the complications …
     chosen = with_answer_type(asked or question, cands, probs, chosen, answering=policy.abstain)
+    if not more:  # "what about pain?": the cited studies' sentences on it, not the same quotes again
+        chosen = on_aspect(asked or question, cands, probs, chosen, shown)
     top = float(probs.max()) if len(probs) else None
     if not chosen:
         closest = _closest(pool, cands, probs)

@@ -69,6 +69,7 @@ from rag.answer.answer_type.asks import (
     asks_recommendation,
     asks_treatment,
 )
+from rag.answer.answer_type.aspect import on_aspect
 from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, words_of
 from rag.answer.answer_type.states import harms_named, names_factors, recommends, states_quantity, treats
 from rag.answer.answer_type.studies import answering_studies, cited_findings, findings, in_abstract, placed
@@ -82,6 +83,7 @@ __all__ = [
     "asks_recommendation",
     "asks_treatment",
     "harms_named",
+    "on_aspect",
     "states_quantity",
     "unanswered",
     "with_answer_type",

@@ -1,0 +1,72 @@
+"""A follow-up that asks about one aspect of what was answered.
+
+"what about pain?" after "Do antibiotics reduce morbidity after tonsillectomy?" is retrieved with the
+earlier question's words and scored by a selector trained on questions that stand alone: the study's
+conclusion, already quoted, comes first again (p 0.93) and its results sentence on pain far below
+(«Moreover, postoperative antibiotics had no role in pain control, …», p 0.06), so the answer only
+repeats what the asker has read ("As quoted above, …"). When that is all the answer would say, and the
+follow-up asks for no kind of answer of its own (``rag.answer.answer_type.asks``; those rules come
+first) but names words the earlier questions did not ("pain", "bone metastases", "local recurrence"),
+the answer quotes instead the cited studies' sentences that name them: their findings, not a labelled
+abstract's background or methods, nor anything quoted before. The studies were already judged to
+answer; this only picks which of their sentences to show. The sentences naming most of the new words
+win (words many candidate sentences share weigh less, as in the selector's ``overlap_rare``), then a
+full text's abstract, then the selector's best; a second one is quoted when it names as much. When no
+sentence names them, the answer stays as it was.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from rag.answer.answer_type.asks import asked_parts
+from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, words_of
+from rag.answer.answer_type.studies import cited_findings, in_abstract
+from rag.answer.followup import is_follow_up
+from rag.answer.select.candidates import Candidate
+from rag.text.terms import content_terms
+
+# words that name no aspect: "what did they conclude?", "any other findings?", "is that true too?",
+# "tell me more"
+VAGUE = content_terms(
+    "most more too also true they them their conclude conclusion concluded find finding findings found "
+    "other others else result results show shown say said study studies paper article data evidence "
+    "tell explain describe detail details elaborate please know mean"
+)
+MAX_SENTENCES = 2
+
+
+def on_aspect(
+    question: str,
+    candidates: Sequence[Candidate],
+    probabilities: np.ndarray,
+    chosen: list[int],
+    shown: Sequence[bool],
+) -> list[int]:
+    """``chosen``, or when every sentence of it was ``shown`` in an earlier turn and ``question`` (a
+    follow-up's questions so far, this one first) names an aspect the earlier ones did not, the cited
+    studies' sentences that name it (module docstring)."""
+    if not chosen or not all(shown[i] for i in chosen):
+        return chosen
+    this, earlier, kind, _ = asked_parts(question)
+    if not earlier or kind is not None or not is_follow_up(this):
+        return chosen
+    new = words_of(this) - words_of(" ".join(earlier)) - NOT_ASKED_ABOUT - VAGUE
+    if not new:
+        return chosen
+    terms = [words_of(c.text) for c in candidates]
+    shared = Counter(w for t in terms for w in named_in(new, t))
+    weight = {w: math.log((len(candidates) + 1) / (shared[w] + 1)) + 1 for w in new}
+    keys = {}
+    for i in cited_findings(candidates, chosen):
+        if not shown[i] and (named := named_in(new, terms[i])):
+            focus = math.fsum(weight[w] for w in named)
+            keys[i] = (focus, in_abstract(candidates[i]), float(probabilities[i]))
+    if not keys:
+        return chosen
+    ranked = sorted(keys, key=keys.__getitem__, reverse=True)
+    return [i for i in ranked[:MAX_SENTENCES] if keys[i][0] == keys[ranked[0]][0]]

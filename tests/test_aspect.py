@@ -1,0 +1,104 @@
+"""A follow-up asking about one aspect of what was answered quotes the cited study's sentences on it
+(rag.answer.answer_type.aspect), not the quotes already shown.
+
+PubMed 12070552's abstract (PubMedQA, in the demo corpus), with the packaged selector's probabilities
+for "Do antibiotics reduce morbidity after tonsillectomy? what about pain?" on the demo index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+from conftest import make_hit
+
+from rag.answer.answer_type import on_aspect
+from rag.answer.compose import REPEATED, compose
+from rag.answer.select import Policy, evidence_pool
+from rag.answer.select.candidates import Candidate
+from rag.embed.embedder import HashingEmbedder
+
+FIRST = "Do antibiotics reduce morbidity after tonsillectomy?"
+CHILDREN = "The patients age ranged between 2 years to 53 years and the majority were children."
+PAIN = (
+    "Moreover, postoperative antibiotics had no role in pain control, postoperative fever, secondary "
+    "hemorrhage or reduction in hospital stay."
+)
+POOR_PAIN = "The administration of analgesics on the basis of, as required, had poor pain control."
+CONCLUSION = (
+    "Post tonsillectomy antibiotics did not prove to have a role in minimizing postoperative morbidity."
+)
+LIMITED = "Moreover, analgesics given on the basis of as required had a limited value."
+TEXTS = [CHILDREN, PAIN, POOR_PAIN, CONCLUSION, LIMITED]
+PROBABILITY = {CHILDREN: 0.005, PAIN: 0.057, POOR_PAIN: 0.025, CONCLUSION: 0.927, LIMITED: 0.875}
+SHOWN = frozenset({CONCLUSION, LIMITED})  # the first turn's answer
+
+
+def _pool():  # type: ignore[no-untyped-def]
+    hit = make_hit("12070552", " ".join(TEXTS), title="Do antibiotics decrease post-tonsillectomy morbidity?")
+    pool = evidence_pool(FIRST, [hit], HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    assert texts == TEXTS
+    return pool, texts
+
+
+def _aspect(question: str, chosen_texts: Sequence[str] = (CONCLUSION, LIMITED)) -> list[str]:
+    pool, texts = _pool()
+    probs = np.array([PROBABILITY[t] for t in texts])
+    chosen = [texts.index(t) for t in chosen_texts]
+    shown = [t in SHOWN for t in texts]
+    return [texts[i] for i in on_aspect(question, pool.candidates, probs, chosen, shown)]
+
+
+def test_a_follow_up_on_one_aspect_quotes_the_cited_studys_sentences_naming_it() -> None:
+    assert _aspect(f"what about pain? {FIRST}") == [
+        PAIN,
+        POOR_PAIN,
+    ]  # both name it; the selector's best first
+    assert _aspect(f"and in children? {FIRST}") == [CHILDREN]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        f"what did they conclude? {FIRST}",  # names no aspect
+        f"what about women? {FIRST}",  # no sentence names it
+        f"how often is there pain? {FIRST}",  # asks for a kind of answer: the answer-type rules decide
+        "what about pain?",  # not a follow-up of anything
+        f"and what about morbidity? {FIRST}",  # the earlier question's own word
+    ],
+)
+def test_the_answer_stays_when_no_new_aspect_is_named_or_nothing_names_it(question: str) -> None:
+    assert _aspect(question) == [CONCLUSION, LIMITED]
+
+
+def test_an_answer_with_anything_new_is_left_alone() -> None:
+    assert _aspect(f"what about pain? {FIRST}", (CONCLUSION, POOR_PAIN)) == [CONCLUSION, POOR_PAIN]
+
+
+class _Fixed:
+    """The packaged selector's probabilities on the demo index, by sentence."""
+
+    name = "fixed-test"
+    rerank_weight = 0.0
+    policy = Policy(abstain=0.09, include=0.2, relative=0.3, max_sentences=3, max_documents=2)
+
+    def score(
+        self, question: str, question_vector: np.ndarray, pool: Sequence[Candidate], vectors: np.ndarray
+    ) -> np.ndarray:
+        return np.array([PROBABILITY[c.text] for c in pool])
+
+
+def test_the_follow_ups_answer_quotes_the_aspect_not_the_earlier_quotes_again() -> None:
+    pool, _ = _pool()
+    before = compose(
+        f"{FIRST} what about pain?", pool, _Fixed(), exclude=SHOWN, asked="what about morbidity?"
+    )
+    assert before.bottom_line is not None and before.bottom_line.startswith(REPEATED)  # no new aspect
+    answer = compose(
+        f"{FIRST} what about pain?", pool, _Fixed(), exclude=SHOWN, asked=f"what about pain? {FIRST}"
+    )
+    assert answer.bottom_line == f"A 2020 study [1] found: «{PAIN} {POOR_PAIN}»"
+    assert [c.quote for c in answer.citations] == [PAIN, POOR_PAIN]
+    assert not any(shown in answer.answer for shown in SHOWN)
