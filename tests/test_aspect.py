@@ -73,8 +73,17 @@ def test_the_answer_stays_when_no_new_aspect_is_named_or_nothing_names_it(questi
     assert _aspect(question) == [CONCLUSION, LIMITED]
 
 
-def test_an_answer_with_anything_new_is_left_alone() -> None:
+def test_an_answer_with_something_new_on_the_aspect_is_left_alone() -> None:
     assert _aspect(f"what about pain? {FIRST}", (CONCLUSION, POOR_PAIN)) == [CONCLUSION, POOR_PAIN]
+
+
+def test_a_new_sentence_that_names_none_of_the_aspect_gives_way_to_those_that_do() -> None:
+    assert _aspect(f"what about pain? {FIRST}", (CHILDREN,)) == [PAIN, POOR_PAIN]
+
+
+def test_an_earlier_quote_naming_the_aspect_as_much_as_any_other_stays() -> None:
+    """ "what about analgesics?": the quote already shown names them, as does a results sentence."""
+    assert _aspect(f"what about analgesics? {FIRST}") == [CONCLUSION, LIMITED]
 
 
 class _Fixed:

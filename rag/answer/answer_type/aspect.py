@@ -4,15 +4,18 @@
 earlier question's words and scored by a selector trained on questions that stand alone: the study's
 conclusion, already quoted, comes first again (p 0.93) and its results sentence on pain far below
 («Moreover, postoperative antibiotics had no role in pain control, …», p 0.06), so the answer only
-repeats what the asker has read ("As quoted above, …"). When that is all the answer would say, and the
-follow-up asks for no kind of answer of its own (``rag.answer.answer_type.asks``; those rules come
-first) but names words the earlier questions did not ("pain", "bone metastases", "local recurrence"),
-the answer quotes instead the cited studies' sentences that name them: their findings, not a labelled
+repeats what the asker has read ("As quoted above, …").
+
+When the follow-up asks for no kind of answer of its own (``rag.answer.answer_type.asks``; those rules
+come first) but names words the earlier questions did not ("pain", "bone metastases", "local
+recurrence"), and the answer would only repeat earlier quotes or name none of those words ("would it
+change the warfarin dose?" answered with another conclusion sentence), the answer quotes instead the
+cited studies' sentences that name more of them than it does: their findings, not a labelled
 abstract's background or methods, nor anything quoted before. The studies were already judged to
 answer; this only picks which of their sentences to show. The sentences naming most of the new words
 win (words many candidate sentences share weigh less, as in the selector's ``overlap_rare``), then a
 full text's abstract, then the selector's best; a second one is quoted when it names as much. When no
-sentence names them, the answer stays as it was.
+sentence names more of them, the answer stays as it was.
 """
 
 from __future__ import annotations
@@ -47,10 +50,11 @@ def on_aspect(
     chosen: list[int],
     shown: Sequence[bool],
 ) -> list[int]:
-    """``chosen``, or when every sentence of it was ``shown`` in an earlier turn and ``question`` (a
-    follow-up's questions so far, this one first) names an aspect the earlier ones did not, the cited
-    studies' sentences that name it (module docstring)."""
-    if not chosen or not all(shown[i] for i in chosen):
+    """``chosen``, or when ``question`` (a follow-up's questions so far, this one first) names an aspect
+    the earlier ones did not and ``chosen`` would only repeat what was ``shown`` in an earlier turn or
+    name none of it, the cited studies' sentences that name it most, if they name more of it than
+    ``chosen`` does (module docstring)."""
+    if not chosen:
         return chosen
     this, earlier, kind, _ = asked_parts(question)
     if not earlier or kind is not None or not is_follow_up(this):
@@ -61,11 +65,18 @@ def on_aspect(
     terms = [words_of(c.text) for c in candidates]
     shared = Counter(w for t in terms for w in named_in(new, t))
     weight = {w: math.log((len(candidates) + 1) / (shared[w] + 1)) + 1 for w in new}
-    keys = {}
-    for i in cited_findings(candidates, chosen):
-        if not shown[i] and (named := named_in(new, terms[i])):
-            focus = math.fsum(weight[w] for w in named)
-            keys[i] = (focus, in_abstract(candidates[i]), float(probabilities[i]))
+
+    def focus(i: int) -> float:
+        return math.fsum(weight[w] for w in named_in(new, terms[i]))
+
+    said = max(focus(i) for i in chosen)
+    if said and not all(shown[i] for i in chosen):  # something new that names the aspect
+        return chosen
+    keys = {
+        i: (f, in_abstract(candidates[i]), float(probabilities[i]))
+        for i in cited_findings(candidates, chosen)
+        if not shown[i] and (f := focus(i)) > said
+    }
     if not keys:
         return chosen
     ranked = sorted(keys, key=keys.__getitem__, reverse=True)
