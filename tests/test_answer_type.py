@@ -27,7 +27,7 @@ from rag.answer.answer_type import (
     unanswered,
     with_answer_type,
 )
-from rag.answer.answer_type.asks import kind_of
+from rag.answer.answer_type.asks import asked_parts, kind_of
 from rag.answer.answer_type.states import names_factors, treats
 from rag.answer.compose import compose
 from rag.answer.select import EvidencePool, Policy, evidence_pool
@@ -318,6 +318,26 @@ def test_a_question_for_complications_quotes_the_abstracts_sentences_that_name_t
     ]
     # a question that asks for something else is left alone
     assert with_answer_type("Is heparin safe after trauma?", pool.candidates, probs, chosen) == chosen
+
+
+@pytest.mark.parametrize(
+    ("asked", "kind"),
+    [
+        (f"what about IVC filters? {DVT}", "harms"),
+        (f"IVC filters? {DVT}", "harms"),
+        (f"and in children? {DVT}", "harms"),
+        # a question of its own asks for no earlier kind: no caveat that it "states no number"
+        (f"what kind of study was it? how many patients were studied? {QUESTION}", None),
+        (f"is there a safer alternative? how many patients were studied? {QUESTION}", None),
+    ],
+)
+def test_only_a_follow_up_naming_a_new_subject_inherits_the_earlier_kind(
+    asked: str, kind: str | None
+) -> None:
+    assert asked_parts(asked)[2] == kind
+    pool, texts = _pool()
+    caveat = unanswered(asked, pool.candidates, [texts.index(ENROLLED)])
+    assert (caveat is None) == (kind is None)
 
 
 def test_a_follow_up_naming_a_new_subject_asks_for_the_earlier_kind_of_answer() -> None:

@@ -110,13 +110,24 @@ def asks_treatment(question: str) -> bool:
     return kind_of(question) == "treatment"
 
 
+# a follow-up that names a new subject only, and so asks what the earlier question asked: "what about
+# IVC filters?", "and in children?", "IVC filters?"; not a question of its own ("is there a safer
+# alternative?", "what kind of study was it?")
+_ELLIPTICAL = re.compile(
+    r"^\W*(?:(?:and|but|also|or|so|then|plus|what\s+about|how\s+about|what\s+of|in|for|with|among|any|"
+    r"versus|vs\.?|compared)\b|(?!(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|"
+    r"how|what|which|who|whom|whose|when|where|why)\b))",
+    re.IGNORECASE,
+)
+
+
 def asked_parts(question: str) -> tuple[str, list[str], str | None, bool]:
     """A follow-up's questions so far (``question``, this one first): this one, the earlier ones, the
     kind of answer it asks for, and whether that kind is the earlier questions' (a follow-up naming a
     new subject only: "what about IVC filters?")."""
     this, *earlier = re.split(r"(?<=\?)\s+", question.strip())
     kind = kind_of(this)
-    inherited = kind is None and bool(earlier) and is_follow_up(this)
+    inherited = kind is None and bool(earlier) and is_follow_up(this) and bool(_ELLIPTICAL.match(this))
     if inherited:
         kind = next((k for q in earlier if (k := kind_of(q))), None)
     return this, earlier, kind, inherited
