@@ -26,6 +26,7 @@ def test_elliptical_follow_ups_are_expanded_with_the_topic() -> None:
         "is it safe in pregnancy?",
         "what did they find about recurrence?",
         "Are there any others?",
+        "how many patients had a complete response?",  # "had" and "many" name nothing
     ]:
         ctx = contextualise(q, [FIRST])
         assert ctx.follow_up, q

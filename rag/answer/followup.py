@@ -80,6 +80,9 @@ _ASKING = frozenset(stem(w) for w in _ASKING_WORDS)
 _WHOM_WORDS = frozenset(
     "children child kids adults adult elderly older women men people infants adolescents".split()  # noqa: SIM905
 )
+# words the shared stopword list keeps that name nothing: "how many patients had a complete response?"
+# counts two content words, not four
+_FUNCTION = frozenset(stem(w) for w in ["had", "has", "have", "having", "many", "much", "studied"])
 _NOT_A_TOPIC = _ASKING | frozenset(stem(w) for w in _WHOM_WORDS | _REQUEST_WORDS)
 
 
@@ -137,7 +140,7 @@ def is_follow_up(question: str) -> bool:
     """Does ``question`` lean on the conversation (see module docstring, step 2)?"""
     if _OPENERS.search(question) or _ANAPHORA.search(question):
         return True
-    return len(content_terms(question)) <= SHORT_QUESTION_TERMS
+    return len(content_terms(question) - _FUNCTION) <= SHORT_QUESTION_TERMS
 
 
 def _words(text: str) -> list[str]:
