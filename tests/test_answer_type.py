@@ -232,6 +232,11 @@ def test_the_answer_quotes_the_number_in_the_studys_own_order() -> None:
     again = compose(QUESTION, pool, _Fixed(), exclude=frozenset({CONCLUSION, PNEUMOTHORAX}))
     assert [c.quote for c in again.citations] == [PNEUMOTHORAX, CONCLUSION]
     assert (again.bottom_line or "").startswith("As quoted above, a 2020 study [1] found:")
+    # a follow-up asking for the number after the conclusion was shown: the number alone, not the
+    # conclusion again beside it
+    follow_up = compose(QUESTION, pool, _Fixed(), exclude=frozenset({CONCLUSION}))
+    assert [c.quote for c in follow_up.citations] == [PNEUMOTHORAX]
+    assert follow_up.bottom_line == f"A 2020 study [1] found: «{PNEUMOTHORAX}»"
 
 
 # -- harms ------------------------------------------------------------------------------------------
