@@ -24,6 +24,7 @@ from rag.answer.answer_type import (
     asks_treatment,
     harms_named,
     states_quantity,
+    states_size,
     unanswered,
     with_answer_type,
 )
@@ -559,3 +560,72 @@ def test_another_studys_treatment_sentence_must_name_what_is_asked_about() -> No
     ]
     below = np.array([0.73, 0.5, 0.05])  # the review does not clear the bar: nothing, not the ulcers
     assert with_answer_type(VAE, pool.candidates, below, [0], answering=0.09) == [0]
+
+
+# -- size: how many were studied -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("how many patients were studied?", "size"),
+        ("how many patients were in the study?", "size"),
+        ("and how many women were included?", "size"),
+        ("how big was the study?", "size"),
+        ("what was the sample size?", "size"),
+        ("how many patients?", "size"),
+        ("how many patients had a complete response?", "number"),  # what befell some of them
+        ("How many patients with renal cell carcinoma have an abnormality on pelvic CT?", "number"),
+    ],
+)
+def test_which_questions_ask_how_many_were_studied(question: str, kind: str) -> None:
+    assert kind_of(question) == kind
+
+
+# real sentences of the demo corpus's abstracts (PubMed 12070552, 26772183, 12095973, 17032327, 17914515)
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("A total of 185 patients underwent tonsillectomy with or without adenoidectomy.", True),
+        (ENROLLED, True),
+        ("Fifty-two patients with mid or low rectal tumors underwent CRT.", True),
+        ("Three thousand four hundred and ninety-four patients participated (13% were black).", True),
+        ("Eighty-nine operations were performed by consultants and 41 by senior colorectal trainees.", True),
+        ("Of 324 patients studied, 317 (98%) had CT scans negative for abdominal injury.", True),
+        ("Thirty-nine patients had radical surgery.", False),
+        ("Four patients (4.8%) developed septal hematoma in the second group.", False),
+        ("The patients were randomly divided into 2 groups.", False),
+    ],
+)
+def test_which_sentences_say_how_many_were_studied(text: str, size: bool) -> None:
+    assert states_size(text) == size
+
+
+def test_a_size_question_quotes_the_count_of_those_studied_from_the_methods() -> None:
+    """A labelled abstract states its size in its methods, which the other kinds never quote from."""
+    parts = [
+        ("METHODS", "Fifty-two patients with mid or low rectal tumors underwent CRT."),
+        ("RESULTS", "Thirty-nine patients had radical surgery. Two patients (4%) are still alive."),
+        (
+            "CONCLUSIONS",
+            "Exclusive CRT approach is not safe to treat patients with low infiltrative rectal carcinoma.",
+        ),
+    ]
+    hits, start = [], 0
+    for n, (label, text) in enumerate(parts):
+        hit = make_hit("12095973", text, n + 1, title="Chemoradiation instead of surgery")
+        passage = replace(hit.passage, passage_id=f"12095973#{n}", ordinal=n, section=label, char_start=start)
+        hits.append(replace(hit, passage=passage))
+        start += len(text) + 1
+    pool = evidence_pool("rectal cancer", hits, HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    conclusion = [texts.index(parts[2][1])]
+    asked = (
+        "how many patients were in the study? Does chemoradiation work instead of surgery for rectal cancer?"
+    )
+    added = with_answer_type(asked, pool.candidates, np.full(len(texts), 0.5), conclusion)
+    assert [texts[i] for i in added] == [parts[0][1], parts[2][1]]
+    assert unanswered(asked, pool.candidates, conclusion) == UNANSWERED["size"]
+    assert unanswered(asked, pool.candidates, added) is None
+    number = f"how many patients had radical surgery? {asked.split('? ', 1)[1]}"
+    assert parts[0][1] not in [
+        texts[i] for i in with_answer_type(number, pool.candidates, np.full(len(texts), 0.5), conclusion)
+    ]

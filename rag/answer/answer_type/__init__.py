@@ -18,6 +18,11 @@ rate earlier studies found, the number of patients enrolled). The studies were a
 answer; this only picks which of their sentences to show. Nothing is added to a refusal, and a
 question that asks for none of these kinds is left alone.
 
+- **Size** ("how many patients were studied?", "how big was the study?", "what was the sample
+  size?"): for each of the first two cited studies, its first sentence that counts those studied ("A
+  total of 185 patients underwent …", "One hundred eighty-one patients … underwent"), its methods
+  included (a labelled abstract states its size there), not what befell some of them ("Four patients
+  (4.8%) developed …").
 - **Quantity** ("how often …?", "what is the risk of …?", "how many …?"): one sentence that states a
   number (for "how often", "what proportion", "what is the risk": a rate, such as "63%" or "10 of
   350") and names what is asked about: the question's words less the study's title (its topic, unless
@@ -71,7 +76,14 @@ from rag.answer.answer_type.asks import (
 )
 from rag.answer.answer_type.aspect import on_aspect
 from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, words_of
-from rag.answer.answer_type.states import harms_named, names_factors, recommends, states_quantity, treats
+from rag.answer.answer_type.states import (
+    harms_named,
+    names_factors,
+    recommends,
+    states_quantity,
+    states_size,
+    treats,
+)
 from rag.answer.answer_type.studies import answering_studies, cited_findings, findings, in_abstract, placed
 from rag.answer.followup import topic_of
 from rag.answer.select.candidates import Candidate
@@ -85,6 +97,7 @@ __all__ = [
     "harms_named",
     "on_aspect",
     "states_quantity",
+    "states_size",
     "unanswered",
     "with_answer_type",
 ]
@@ -96,6 +109,7 @@ _SAYS: dict[str, Callable[[str], bool]] = {
     "factors": names_factors,
 }
 MAX_HARM_SENTENCES = 2  # a list question: the two sentences naming most
+MAX_SIZE_STUDIES = 2  # "how many patients were studied?": the size of each of the first two cited studies
 
 
 def with_answer_type(
@@ -116,6 +130,8 @@ def with_answer_type(
     this, earlier, kind, inherited = asked_parts(question)
     if not chosen or kind is None or any(_gives(kind, candidates[i].text, this) for i in chosen):
         return chosen
+    if kind == "size":
+        return placed(chosen, _size(candidates, chosen), candidates)
     if kind in ("rate", "number"):
         # "how often does it happen?" names nothing: it asks about the earlier questions' subject
         asked = words_of(this) - NOT_ASKED_ABOUT or words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT
@@ -142,6 +158,7 @@ def with_answer_type(
 
 # what an answer says when none of its quotes is of the kind asked for
 UNANSWERED = {
+    "size": "None of the quoted sentences states how many were studied.",
     "rate": "None of the quoted sentences states how often.",
     "number": "None of the quoted sentences states the number asked for.",
     "harms": "None of the quoted sentences names a harm or complication.",
@@ -164,6 +181,8 @@ def unanswered(question: str, candidates: Sequence[Candidate], chosen: list[int]
 
 def _gives(kind: str, text: str, question: str) -> bool:
     """Is ``text`` an answer of ``kind`` to ``question`` (this one: the harms it names are its topic)?"""
+    if kind == "size":
+        return states_size(text)
     if kind in ("rate", "number"):
         return states_quantity(text, kind)
     if kind == "harms":
@@ -179,6 +198,18 @@ def _saying(
         i: (in_abstract(candidates[i]), float(probabilities[i])) for i in among if says(candidates[i].text)
     }
     return sorted(keys, key=keys.__getitem__, reverse=True)[:1]
+
+
+def _size(candidates: Sequence[Candidate], chosen: list[int]) -> list[int]:
+    """For each cited study (at most two), its first sentence that says how many were studied, its
+    methods included: where a labelled abstract says it."""
+    studies = list(dict.fromkeys(candidates[i].hit.doc_id for i in chosen))[:MAX_SIZE_STUDIES]
+    among = findings(candidates, chosen, set(studies), leave_out=("background",))
+    added = []
+    for doc in studies:
+        theirs = [i for i in among if candidates[i].hit.doc_id == doc and states_size(candidates[i].text)]
+        added.extend(sorted(theirs, key=lambda i: candidates[i].offset)[:1])
+    return added
 
 
 def _quantity(

@@ -1,5 +1,5 @@
-"""What kind of answer a question asks for: a rate or a number, the harms, what to use, how a
-condition is treated, or what predicts an outcome.
+"""What kind of answer a question asks for: how many were studied, a rate or a number, the harms,
+what to use, how a condition is treated, or what predicts an outcome.
 
 Each pattern reads one question (a follow-up's first sentence: ``asked`` starts with it) from its start.
 """
@@ -68,9 +68,27 @@ _FACTORS_QUESTION = re.compile(
 )
 
 
+# how many were studied ("how many patients were studied?", "how big was the study?", "what was the sample
+# size?"): the study's size, which a labelled abstract states in its methods as often as in its results
+PEOPLE = (
+    r"patients|participants|subjects|people|persons|individuals|women|men|children|infants|adults|cases|"
+    r"couples|volunteers"
+)
+_SIZE_QUESTION = re.compile(
+    rf"{_LEAD}(?:how\s+many\s+(?:{PEOPLE})\b(?:\s+(?:were|was|are|did)\b[^?]*?\b(?:studied|enrolled|included|"
+    r"recruited|randomi[sz]ed|analy[sz]ed|reviewed|involved|participat\w*|in\s+(?:the|this|that|it)\b)"
+    r"|\s+in\s+(?:the|this|that|it)\b|\s*\?|\s*$)"
+    r"|how\s+(?:large|big)\s+(?:was|is|were)\s+(?:the|this|that|it|they)\b"
+    r"|what\s+(?:was|is)\s+the\s+(?:sample|study|trial)\s+size)",
+    re.IGNORECASE,
+)
+
+
 def kind_of(question: str) -> str | None:
-    """``rate``, ``number``, ``harms``, ``recommendation``, ``treatment``, ``factors`` or ``None``: the
-    kind of answer one question asks for."""
+    """``size``, ``rate``, ``number``, ``harms``, ``recommendation``, ``treatment``, ``factors`` or
+    ``None``: the kind of answer one question asks for."""
+    if _SIZE_QUESTION.match(question):
+        return "size"
     if kind := asks_quantity(question):
         return kind
     if _HARM_QUESTION.match(question):

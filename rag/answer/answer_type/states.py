@@ -1,10 +1,11 @@
-"""What a sentence states: a number or a rate, harms, what to use, how a condition is treated, or what
-predicts an outcome."""
+"""What a sentence states: how many were studied, a number or a rate, harms, what to use, how a
+condition is treated, or what predicts an outcome."""
 
 from __future__ import annotations
 
 import re
 
+from rag.answer.answer_type.asks import PEOPLE
 from rag.answer.markers import MARKER
 from rag.text.terms import content_terms
 
@@ -93,3 +94,30 @@ def treats(text: str) -> bool:
 def recommends(text: str) -> bool:
     """Does ``text`` say what to use, or not to ("supports the use of", "is not necessary")?"""
     return bool(_RECOMMENDS.search(text))
+
+
+# how many were studied: a count of people (or of what was studied), in figures or words ("One hundred
+# eighty-one patients", "25,512 grandmultiparous and 265,060 multiparous women"), in a sentence that says
+# they were studied ("A total of 185 patients underwent …", "were included"), not what befell some of
+# them ("Four patients (4.8%) developed septal hematoma")
+_WORD_NUMBER = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand"
+)
+_COUNT = re.compile(
+    rf"(?:\b\d[\d,]*|\b(?:(?:{_WORD_NUMBER})(?:[\s-]+(?:and\s+)?|\b))+)\s*(?:\([^)]*\)\s+)?(?:[a-z-]+\s+){{0,2}}"
+    rf"(?:{PEOPLE}|operations|procedures|pregnancies|deliveries|records|examinations|eyes)\b",
+    re.IGNORECASE,
+)
+_STUDIED = re.compile(
+    r"\b(?:a\s+total\s+of|underw[ea]nt|undergoing|were\s+(?:included|enrolled|studied|recruited|randomi[sz]ed|"
+    r"reviewed|analy[sz]ed|evaluated|examined|performed|identified|followed|interviewed|surveyed)|included|"
+    r"enrolled|recruited|participated|studied|study\s+(?:population|group|sample|cohort)|consist\w*\s+of|"
+    r"compris\w*|we\s+(?:\w+ly\s+)?(?:reviewed|analy[sz]ed|evaluated|examined))\b",
+    re.IGNORECASE,
+)
+
+
+def states_size(text: str) -> bool:
+    """Does the sentence say how many were studied?"""
+    return bool(_COUNT.search(text) and _STUDIED.search(text))

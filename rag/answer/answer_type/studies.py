@@ -28,15 +28,21 @@ def answering_studies(
     return {c.hit.doc_id for c, p in zip(candidates, probabilities, strict=True) if p >= bar} - cited
 
 
-def findings(candidates: Sequence[Candidate], chosen: list[int], studies: set[str]) -> list[int]:
+def findings(
+    candidates: Sequence[Candidate],
+    chosen: list[int],
+    studies: set[str],
+    *,
+    leave_out: tuple[str, ...] = _NOT_FINDINGS,
+) -> list[int]:
     """The sentences of ``studies`` not among ``chosen`` (one of each text: a study may say it twice),
-    less a labelled abstract's background and methods."""
+    less a labelled abstract's background and methods (``leave_out``)."""
     texts = {candidates[i].text for i in chosen}
     found = []
     for i, c in enumerate(candidates):
         if c.hit.doc_id in studies and c.text not in texts:
             texts.add(c.text)
-            if section_kind(c.hit.passage.section, c.text) not in _NOT_FINDINGS:
+            if section_kind(c.hit.passage.section, c.text) not in leave_out:
                 found.append(i)
     return found
 
