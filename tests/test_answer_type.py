@@ -572,6 +572,7 @@ def test_another_studys_treatment_sentence_must_name_what_is_asked_about() -> No
         ("how big was the study?", "size"),
         ("what was the sample size?", "size"),
         ("how many patients?", "size"),
+        ("how many patients were in [1]?", "size"),  # a question about one reference
         ("how many patients had a complete response?", "number"),  # what befell some of them
         ("How many patients with renal cell carcinoma have an abnormality on pelvic CT?", "number"),
     ],

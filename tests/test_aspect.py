@@ -14,7 +14,7 @@ import pytest
 from conftest import make_hit
 
 from rag.answer.answer_type import on_aspect
-from rag.answer.compose import REPEATED, compose
+from rag.answer.compose import REPEATED, compose, document_policy
 from rag.answer.select import Policy, evidence_pool
 from rag.answer.select.candidates import Candidate
 from rag.embed.embedder import HashingEmbedder
@@ -111,3 +111,25 @@ def test_the_follow_ups_answer_quotes_the_aspect_not_the_earlier_quotes_again() 
     assert answer.bottom_line == f"A 2020 study [1] found: «{PAIN} {POOR_PAIN}»"
     assert [c.quote for c in answer.citations] == [PAIN, POOR_PAIN]
     assert not any(shown in answer.answer for shown in SHOWN)
+
+
+def test_a_question_about_one_reference_quotes_its_sentences_on_the_aspect() -> None:
+    """ "what did [1] find about pain?" is answered from reference 1 alone, the quotes shown before left
+    out (``more``), as ``Engine.ask_document`` composes it; the selector's best for that query (here
+    the audit's finding on surgeons, as on the demo index) names no pain."""
+    grades = "In our audit we found no difference with regard to grade of surgeons, method of hemostasis."
+    hit = make_hit("12070552", " ".join([grades, *TEXTS]), title="Do antibiotics decrease morbidity?")
+    pool = evidence_pool(FIRST, [hit], HashingEmbedder(), {})
+
+    class _Audit(_Fixed):
+        def score(
+            self, question: str, question_vector: np.ndarray, pool: Sequence[Candidate], vectors: np.ndarray
+        ) -> np.ndarray:
+            return np.array([{grades: 0.3, **PROBABILITY}[c.text] for c in pool])
+
+    asked = f"what did [1] find about pain? {FIRST}"
+    policy = document_policy(_Fixed.policy)
+    answer = compose(asked, pool, _Audit(), exclude=SHOWN, asked=asked, more=True, policy=policy)
+    assert [c.quote for c in answer.citations] == [PAIN, POOR_PAIN]
+    more = compose(f"Tell me more about [1] {FIRST}", pool, _Audit(), exclude=SHOWN, more=True, policy=policy)
+    assert [c.quote for c in more.citations] == [grades]  # asks about no aspect

@@ -124,8 +124,8 @@ def compose(
     chosen = choose(probs, [c.hit.doc_id for c in cands], vectors, policy, later=animal, shown=shown)
     # a number, the complications …
     chosen = with_answer_type(asked or question, cands, probs, chosen, answering=policy.abstain)
-    if not more:  # "what about pain?": the cited studies' sentences on it, not the same quotes again
-        chosen = on_aspect(asked or question, cands, probs, chosen, shown)
+    # "what about pain?", "what did [1] find about pain?": the cited studies' sentences on it
+    chosen = on_aspect(asked or question, cands, probs, chosen, shown)
     if any(not shown[i] for i in chosen):  # something new (a number the rules added): not the old quotes too
         chosen = [i for i in chosen if not shown[i]]
     top = float(probs.max()) if len(probs) else None

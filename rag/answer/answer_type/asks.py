@@ -74,10 +74,11 @@ PEOPLE = (
     r"patients|participants|subjects|people|persons|individuals|women|men|children|infants|adults|cases|"
     r"couples|volunteers"
 )
+_STUDY = r"(?:(?:the|this|that|it)\b|\[\d+\]|(?:study|reference|source|article|paper)\s*\d+\b)"  # "in [1]"
 _SIZE_QUESTION = re.compile(
     rf"{_LEAD}(?:how\s+many\s+(?:{PEOPLE})\b(?:\s+(?:were|was|are|did)\b[^?]*?\b(?:studied|enrolled|included|"
-    r"recruited|randomi[sz]ed|analy[sz]ed|reviewed|involved|participat\w*|in\s+(?:the|this|that|it)\b)"
-    r"|\s+in\s+(?:the|this|that|it)\b|\s*\?|\s*$)"
+    rf"recruited|randomi[sz]ed|analy[sz]ed|reviewed|involved|participat\w*|in\s+{_STUDY})"
+    rf"|\s+in\s+{_STUDY}|\s*\?|\s*$)"
     r"|how\s+(?:large|big)\s+(?:was|is|were)\s+(?:the|this|that|it|they)\b"
     r"|what\s+(?:was|is)\s+the\s+(?:sample|study|trial)\s+size)",
     re.IGNORECASE,

@@ -37,7 +37,8 @@ from rag.text.terms import content_terms
 # "tell me more"
 VAGUE = content_terms(
     "most more too also true they them their conclude conclusion concluded find finding findings found "
-    "other others else result results show shown say said study studies paper article data evidence "
+    "other others else result results show shown say said report reported reports study studies paper "
+    "article data evidence "
     "tell explain describe detail details elaborate please know mean"
 )
 MAX_SENTENCES = 2
