@@ -14,7 +14,8 @@ So these are answer-type rules on top of the selector's choice, as a question-an
 that an answer is of the type asked for. When none of the cited sentences is of that type, the answer
 also quotes the cited studies' sentences that are, placed first among their study's (so its bottom
 line quotes them, in the study's order); never from a labelled abstract's background or methods (the
-rate earlier studies found, the number of patients enrolled). The studies were already judged to
+rate earlier studies found, the number of patients enrolled), except the study's size, which its
+methods state. The studies were already judged to
 answer; this only picks which of their sentences to show. Nothing is added to a refusal, and a
 question that asks for none of these kinds is left alone.
 

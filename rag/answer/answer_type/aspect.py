@@ -38,8 +38,7 @@ from rag.text.terms import content_terms
 VAGUE = content_terms(
     "most more too also true they them their conclude conclusion concluded find finding findings found "
     "other others else result results show shown say said report reported reports study studies paper "
-    "article data evidence "
-    "tell explain describe detail details elaborate please know mean"
+    "article data evidence tell explain describe detail details elaborate please know mean"
 )
 MAX_SENTENCES = 2
 
