@@ -103,8 +103,9 @@ def compose(
     Sentences in ``exclude`` were quoted in earlier turns of a conversation. A follow-up cites others
     when they reach the bar the best sentence of the whole pool sets, and quotes the shown ones again
     when none does (they are still the answer: "what about complications?" after the finding that
-    says so). With ``more`` (the asker wants more of one study: "Tell me more about [1]") they are
-    left out while others remain, and what remains is judged on its own.
+    says so); an answer that quotes anything new leaves them out. With ``more`` (the asker wants more
+    of one study: "Tell me more about [1]") they are left out while others remain, and what remains is
+    judged on its own.
     ``asked`` (default ``question``) is what the asker asked in their own words, for the caveats
     (``rag.answer.caveats``): a follow-up's questions so far, without the title words its retrieval
     query adds.

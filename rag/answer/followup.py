@@ -8,8 +8,8 @@ Method (shown to users as ``retrieval_query``):
 2. **Follow-up detection.** A question is treated as a follow-up of the conversation when it refers
    back (pronouns and demonstratives such as *it, they, this, these, that, those, them, their*; openers
    such as *and …, what about …, how about …, also …, any others*), or when it has at most
-   ``SHORT_QUESTION_TERMS`` content words. Any other question is self-contained: a topic shift,
-   retrieved on its own.
+   ``SHORT_QUESTION_TERMS`` content words (not counting *had, many, much, studied*). Any other
+   question is self-contained: a topic shift, retrieved on its own.
 3. **Expansion.** A follow-up's retrieval query is the question plus the conversation's topic: the
    content words of the questions since the last topic shift (most recent first) and the most
    frequent content words of the titles of the sources cited in the previous turn (none when it was
