@@ -12,10 +12,13 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from rag.answer.select.candidates import Candidate  # noqa: E402
 from rag.answer.select.model import FeatureSelector, linear_selector  # noqa: E402
 from rag.answer.select.policy import Policy  # noqa: E402
 from rag.embed.embedder import DEFAULT_MODEL, HashingEmbedder, SentenceTransformerEmbedder  # noqa: E402
@@ -91,6 +94,23 @@ def cosine_selector(threshold: float = 0.05, max_sentences: int = 4) -> FeatureS
 
 TEST_SELECTOR = Path(__import__("tempfile").mkdtemp(prefix="selector-")) / "cosine"
 cosine_selector().save(TEST_SELECTOR)  # for subprocesses: RAG_SELECTOR=TEST_SELECTOR
+
+
+class FixedSelector:
+    """A selector that gives each sentence the probability ``probabilities`` holds for its text (e.g.
+    the packaged selector's on the demo index), under ``policy``."""
+
+    name = "fixed-test"
+    rerank_weight = 0.0
+
+    def __init__(self, probabilities: dict[str, float], policy: Policy) -> None:
+        self.probabilities = probabilities
+        self.policy = policy
+
+    def score(
+        self, question: str, question_vector: object, pool: Sequence[Candidate], vectors: object
+    ) -> np.ndarray:
+        return np.array([self.probabilities[c.text] for c in pool])
 
 
 def free_port() -> int:

@@ -8,12 +8,11 @@ review's sentences (tests/fixtures/pdfs), with the packaged selector's probabili
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 import pytest
-from conftest import make_hit
+from conftest import FixedSelector, make_hit
 
 from rag.answer.answer_type import (
     UNANSWERED,
@@ -32,7 +31,6 @@ from rag.answer.answer_type.asks import asked_parts, kind_of
 from rag.answer.answer_type.states import names_factors, treats
 from rag.answer.compose import compose
 from rag.answer.select import EvidencePool, Policy, evidence_pool
-from rag.answer.select.candidates import Candidate
 from rag.embed.embedder import HashingEmbedder
 
 QUESTION = "What is the risk of pneumothorax after CT-guided hook wire localization?"
@@ -206,36 +204,30 @@ def test_a_follow_up_naming_nothing_asks_about_the_earlier_questions_subject() -
     assert [texts[i] for i in added] == [MIGRATION, CONCLUSION]  # the rate that names the hook wire
 
 
-class _Fixed:
-    """The packaged selector's probabilities on the demo index, by sentence; cites the best alone."""
-
-    name = "fixed-test"
-    rerank_weight = 0.0
-    policy = Policy(abstain=0.1, include=0.5, relative=0.5, max_sentences=3, max_documents=2)
-
-    def score(
-        self, question: str, question_vector: np.ndarray, pool: Sequence[Candidate], vectors: np.ndarray
-    ) -> np.ndarray:
-        p = {ENROLLED: 0.021, MIGRATION: 0.064, PNEUMOTHORAX: 0.040, CONCLUSION: 0.902}
-        return np.array([p[c.text] for c in pool])
+def _fixed() -> FixedSelector:
+    """The packaged selector's probabilities on the demo index; cites the best alone."""
+    probabilities = {ENROLLED: 0.021, MIGRATION: 0.064, PNEUMOTHORAX: 0.040, CONCLUSION: 0.902}
+    return FixedSelector(
+        probabilities, Policy(abstain=0.1, include=0.5, relative=0.5, max_sentences=3, max_documents=2)
+    )
 
 
 def test_the_answer_quotes_the_number_in_the_studys_own_order() -> None:
     """Through ``compose``: the bottom line quotes the number first, as the abstract has it."""
     pool, _ = _pool()
-    answer = compose(QUESTION, pool, _Fixed())
+    answer = compose(QUESTION, pool, _fixed())
     assert [c.quote for c in answer.citations] == [PNEUMOTHORAX, CONCLUSION]
     assert answer.bottom_line == f"A 2020 study [1] found: «{PNEUMOTHORAX} {CONCLUSION}»"
-    assert [c.quote for c in compose("Is hook wire localization safe?", pool, _Fixed()).citations] == [
+    assert [c.quote for c in compose("Is hook wire localization safe?", pool, _fixed()).citations] == [
         CONCLUSION
     ]
     # quoted in an earlier turn, the number is still the answer, and the answer says it was quoted
-    again = compose(QUESTION, pool, _Fixed(), exclude=frozenset({CONCLUSION, PNEUMOTHORAX}))
+    again = compose(QUESTION, pool, _fixed(), exclude=frozenset({CONCLUSION, PNEUMOTHORAX}))
     assert [c.quote for c in again.citations] == [PNEUMOTHORAX, CONCLUSION]
     assert (again.bottom_line or "").startswith("As quoted above, a 2020 study [1] found:")
     # a follow-up asking for the number after the conclusion was shown: the number alone, not the
     # conclusion again beside it
-    follow_up = compose(QUESTION, pool, _Fixed(), exclude=frozenset({CONCLUSION}))
+    follow_up = compose(QUESTION, pool, _fixed(), exclude=frozenset({CONCLUSION}))
     assert [c.quote for c in follow_up.citations] == [PNEUMOTHORAX]
     assert follow_up.bottom_line == f"A 2020 study [1] found: «{PNEUMOTHORAX}»"
 
@@ -502,11 +494,11 @@ def test_an_answer_says_when_none_of_its_quotes_is_of_the_kind_asked_for() -> No
     # through compose: the caveat is part of the answer
     labelled = replace(pool.candidates[pneumothorax].hit.passage, section="METHODS")
     moved = [replace(c, hit=replace(c.hit, passage=labelled)) for c in pool.candidates]
-    answer = compose(QUESTION, replace(pool, candidates=moved), _Fixed())
+    answer = compose(QUESTION, replace(pool, candidates=moved), _fixed())
     assert [c.quote for c in answer.citations] == [CONCLUSION]
     assert answer.caveats == [UNANSWERED["rate"]]
     assert answer.answer.endswith(UNANSWERED["rate"])
-    assert compose(QUESTION, pool, _Fixed()).caveats == []
+    assert compose(QUESTION, pool, _fixed()).caveats == []
 
 
 # -- factors ----------------------------------------------------------------------------------------

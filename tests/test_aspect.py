@@ -11,12 +11,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pytest
-from conftest import make_hit
+from conftest import FixedSelector, make_hit
 
 from rag.answer.answer_type import on_aspect
 from rag.answer.compose import REPEATED, compose, document_policy
 from rag.answer.select import Policy, evidence_pool
-from rag.answer.select.candidates import Candidate
 from rag.embed.embedder import HashingEmbedder
 
 FIRST = "Do antibiotics reduce morbidity after tonsillectomy?"
@@ -86,27 +85,22 @@ def test_an_earlier_quote_naming_the_aspect_as_much_as_any_other_stays() -> None
     assert _aspect(f"what about analgesics? {FIRST}") == [CONCLUSION, LIMITED]
 
 
-class _Fixed:
-    """The packaged selector's probabilities on the demo index, by sentence."""
-
-    name = "fixed-test"
-    rerank_weight = 0.0
-    policy = Policy(abstain=0.09, include=0.2, relative=0.3, max_sentences=3, max_documents=2)
-
-    def score(
-        self, question: str, question_vector: np.ndarray, pool: Sequence[Candidate], vectors: np.ndarray
-    ) -> np.ndarray:
-        return np.array([PROBABILITY[c.text] for c in pool])
+POLICY = Policy(abstain=0.09, include=0.2, relative=0.3, max_sentences=3, max_documents=2)  # the packaged one
 
 
 def test_the_follow_ups_answer_quotes_the_aspect_not_the_earlier_quotes_again() -> None:
     pool, _ = _pool()
+    selector = FixedSelector(PROBABILITY, POLICY)
     before = compose(
-        f"{FIRST} what about pain?", pool, _Fixed(), exclude=SHOWN, asked="what about morbidity?"
+        f"{FIRST} and what about morbidity?",
+        pool,
+        selector,
+        exclude=SHOWN,
+        asked=f"and what about morbidity? {FIRST}",
     )
     assert before.bottom_line is not None and before.bottom_line.startswith(REPEATED)  # no new aspect
     answer = compose(
-        f"{FIRST} what about pain?", pool, _Fixed(), exclude=SHOWN, asked=f"what about pain? {FIRST}"
+        f"{FIRST} what about pain?", pool, selector, exclude=SHOWN, asked=f"what about pain? {FIRST}"
     )
     assert answer.bottom_line == f"A 2020 study [1] found: «{PAIN} {POOR_PAIN}»"
     assert [c.quote for c in answer.citations] == [PAIN, POOR_PAIN]
@@ -121,15 +115,10 @@ def test_a_question_about_one_reference_quotes_its_sentences_on_the_aspect() -> 
     hit = make_hit("12070552", " ".join([grades, *TEXTS]), title="Do antibiotics decrease morbidity?")
     pool = evidence_pool(FIRST, [hit], HashingEmbedder(), {})
 
-    class _Audit(_Fixed):
-        def score(
-            self, question: str, question_vector: np.ndarray, pool: Sequence[Candidate], vectors: np.ndarray
-        ) -> np.ndarray:
-            return np.array([{grades: 0.3, **PROBABILITY}[c.text] for c in pool])
-
+    audit = FixedSelector({grades: 0.3, **PROBABILITY}, POLICY)
     asked = f"what did [1] find about pain? {FIRST}"
-    policy = document_policy(_Fixed.policy)
-    answer = compose(asked, pool, _Audit(), exclude=SHOWN, asked=asked, more=True, policy=policy)
+    policy = document_policy(POLICY)
+    answer = compose(asked, pool, audit, exclude=SHOWN, asked=asked, more=True, policy=policy)
     assert [c.quote for c in answer.citations] == [PAIN, POOR_PAIN]
-    more = compose(f"Tell me more about [1] {FIRST}", pool, _Audit(), exclude=SHOWN, more=True, policy=policy)
+    more = compose(f"Tell me more about [1] {FIRST}", pool, audit, exclude=SHOWN, more=True, policy=policy)
     assert [c.quote for c in more.citations] == [grades]  # asks about no aspect
