@@ -8,6 +8,7 @@ for "Do antibiotics reduce morbidity after tonsillectomy? what about pain?" on t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -122,3 +123,37 @@ def test_a_question_about_one_reference_quotes_its_sentences_on_the_aspect() -> 
     assert [c.quote for c in answer.citations] == [PAIN, POOR_PAIN]
     more = compose(f"Tell me more about [1] {FIRST}", pool, audit, exclude=SHOWN, more=True, policy=policy)
     assert [c.quote for c in more.citations] == [grades]  # asks about no aspect
+
+
+def test_an_aspect_is_found_under_the_abbreviation_the_study_defines() -> None:
+    """ "and in those with a complete response?": the results say "CR", which the methods define as
+    "complete response (CR)" (PubMed 12095973)."""
+    parts = [
+        (
+            "METHODS",
+            "Patients who had low rectal tumors with complete response (CR) were not submitted to surgery.",
+        ),
+        (
+            "RESULTS",
+            "Among the 10 cases with CR, 8 presented with local recurrence within 3.7 to 8.8 months.",
+        ),
+        (
+            "CONCLUSIONS",
+            "Exclusive CRT approach is not safe to treat patients with low infiltrative rectal carcinoma.",
+        ),
+    ]
+    hits, start = [], 0
+    for n, (label, text) in enumerate(parts):
+        hit = make_hit("12095973", text, n + 1, title="Chemoradiation instead of surgery")
+        passage = replace(hit.passage, passage_id=f"12095973#{n}", ordinal=n, section=label, char_start=start)
+        hits.append(replace(hit, passage=passage))
+        start += len(text) + 1
+    pool = evidence_pool("rectal cancer", hits, HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    conclusion = texts.index(parts[2][1])
+    asked = (
+        "and in those with a complete response? Is chemoradiation safe instead of surgery for rectal cancer?"
+    )
+    shown = [i == conclusion for i in range(len(texts))]
+    chosen = on_aspect(asked, pool.candidates, np.full(len(texts), 0.5), [conclusion], shown)
+    assert [texts[i] for i in chosen] == [parts[1][1]]  # the methods' definition is not a finding

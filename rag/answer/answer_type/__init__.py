@@ -76,7 +76,7 @@ from rag.answer.answer_type.asks import (
     asks_treatment,
 )
 from rag.answer.answer_type.aspect import on_aspect
-from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, words_of
+from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, sentence_words, words_of
 from rag.answer.answer_type.states import (
     harms_named,
     names_factors,
@@ -136,7 +136,7 @@ def with_answer_type(
     if kind in ("rate", "number"):
         # "how often does it happen?" names nothing: it asks about the earlier questions' subject
         asked = words_of(this) - NOT_ASKED_ABOUT or words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT
-        terms = [words_of(c.text) for c in candidates]  # once, for the cited studies and the others
+        terms = sentence_words(candidates)  # once, for the cited studies and the others
         added = _quantity(asked, kind, candidates, terms, probabilities, cited_findings(candidates, chosen))
         if not added and answering is not None:
             others = answering_studies(candidates, probabilities, chosen, answering)

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from rag.answer.answer_type.asks import asked_parts
-from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, words_of
+from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, sentence_words, words_of
 from rag.answer.answer_type.studies import cited_findings, in_abstract
 from rag.answer.followup import is_follow_up
 from rag.answer.select.candidates import Candidate
@@ -62,7 +62,7 @@ def on_aspect(
     new = words_of(this) - words_of(" ".join(earlier)) - NOT_ASKED_ABOUT - VAGUE
     if not new:
         return chosen
-    terms = [words_of(c.text) for c in candidates]
+    terms = sentence_words(candidates)  # "CR" names "complete response" where the study defines it
     shared = Counter(w for t in terms for w in named_in(new, t))
     weight = {w: math.log((len(candidates) + 1) / (shared[w] + 1)) + 1 for w in new}
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Sequence
 
+from rag.answer.select.candidates import Candidate
+from rag.text.abbreviations import definitions
 from rag.text.spelling import in_american
 from rag.text.terms import content_terms
 
@@ -34,3 +38,21 @@ def named_in(asked: set[str], terms: set[str]) -> set[str]:
                 named.add(w)
                 break
     return named
+
+
+def sentence_words(candidates: Sequence[Candidate]) -> list[set[str]]:
+    """Each candidate's ``words_of``, with the long forms of the abbreviations its study defines in
+    the retrieved passages ("Among the 10 cases with CR, …" also names "complete response", defined
+    as "complete response (CR)" in the study's methods; ``rag.text.abbreviations``)."""
+    texts: dict[str, dict[str, None]] = {}
+    for c in candidates:
+        texts.setdefault(c.hit.doc_id, {})[c.hit.text] = None
+    defined = {doc: definitions(" ".join(passages)) for doc, passages in texts.items()}
+    out = []
+    for c in candidates:
+        words = words_of(c.text)
+        for short, long in defined[c.hit.doc_id].items():
+            if re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", c.text):
+                words |= words_of(long)
+        out.append(words)
+    return out

@@ -1,0 +1,45 @@
+"""Abbreviations a text defines (rag.text.abbreviations), on real sentences of the demo corpus's
+PubMedQA abstracts (PubMed 12095973, 10473855, 16253970, 12855939, 14612308)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.text.abbreviations import definitions
+
+
+@pytest.mark.parametrize(
+    ("text", "defined"),
+    [
+        (
+            "Preoperative chemoradiation (CRT) is advocated. Patients who had low rectal tumors with "
+            "complete response (CR) were not submitted to surgical treatment.",
+            {"CRT": "chemoradiation", "CR": "complete response"},
+        ),
+        (
+            "Delayed gastric emptying (DGE) is the most common complication after pylorus-preserving "
+            "pancreaticoduodenectomy (PPPD).",
+            {"DGE": "Delayed gastric emptying", "PPPD": "pylorus-preserving pancreaticoduodenectomy"},
+        ),
+        ("No difference was found in ongoing pregnancy rate (PR) between women.", {"PR": "pregnancy rate"}),
+        (
+            "The prevalence of peripheral arterial disease (PAD) is high.",
+            {"PAD": "peripheral arterial disease"},
+        ),
+    ],
+)
+def test_an_abbreviation_defined_in_parentheses_is_found_with_its_long_form(text: str, defined: dict) -> None:
+    assert definitions(text) == defined
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mean age was 63 years (range 28-82).",  # not an abbreviation
+        "Multiple PR remained high (P=0.006).",  # a p-value, no long form before it
+        "Five-year overall survival was 60.5% (n = 52).",
+        "as the primary DVT prophylactic agent (10).",  # a source's reference marker
+    ],
+)
+def test_parentheses_that_define_nothing_give_nothing(text: str) -> None:
+    assert definitions(text) == {}
