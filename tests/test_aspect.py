@@ -1,5 +1,6 @@
 """A follow-up asking about one aspect of what was answered quotes the cited study's sentences on it
-(rag.answer.answer_type.aspect), not the quotes already shown.
+(rag.answer.answer_type.aspect), not the quotes already shown; one asking for the results quotes the
+study's next findings (the ``results`` answer type).
 
 PubMed 12070552's abstract (PubMedQA, in the demo corpus), with the packaged selector's probabilities
 for "Do antibiotics reduce morbidity after tonsillectomy? what about pain?" on the demo index.
@@ -15,6 +16,7 @@ import pytest
 from conftest import FixedSelector, make_hit
 
 from rag.answer.answer_type import on_aspect
+from rag.answer.answer_type.asks import kind_of
 from rag.answer.compose import REPEATED, compose, document_policy
 from rag.answer.select import Policy, evidence_pool
 from rag.embed.embedder import HashingEmbedder
@@ -157,3 +159,39 @@ def test_an_aspect_is_found_under_the_abbreviation_the_study_defines() -> None:
     shown = [i == conclusion for i in range(len(texts))]
     chosen = on_aspect(asked, pool.candidates, np.full(len(texts), 0.5), [conclusion], shown)
     assert [texts[i] for i in chosen] == [parts[1][1]]  # the methods' definition is not a finding
+
+
+# -- "what were the results?" -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("what were the results?", "results"),
+        ("and what were the main findings?", "results"),
+        ("what did they find?", "results"),
+        ("show me the numbers", "results"),
+        ("what did they conclude?", None),  # the conclusion, already quoted
+        ("what did [1] find about pain?", None),  # an aspect
+        ("what were the results in children?", None),
+    ],
+)
+def test_which_questions_ask_for_the_results(question: str, kind: str | None) -> None:
+    assert kind_of(question) == kind
+
+
+def test_a_follow_up_asking_for_the_results_quotes_the_next_findings_not_the_conclusion_again() -> None:
+    size = "A total of 185 patients underwent tonsillectomy with or without adenoidectomy."
+    hit = make_hit("12070552", " ".join([size, *TEXTS]), title="Do antibiotics decrease morbidity?")
+    pool = evidence_pool(FIRST, [hit], HashingEmbedder(), {})
+    selector = FixedSelector({size: 0.1, **PROBABILITY}, POLICY)
+    asked = f"what were the results? {FIRST}"
+    answer = compose(f"{FIRST} what were the results?", pool, selector, exclude=SHOWN, asked=asked)
+    assert [c.quote for c in answer.citations] == [PAIN, POOR_PAIN]  # not how many were studied
+    assert answer.caveats == []  # findings without figures still answer
+    concluded = compose(
+        f"{FIRST} what did they conclude?",
+        pool,
+        selector,
+        exclude=SHOWN,
+        asked=f"what did they conclude? {FIRST}",
+    )
+    assert concluded.bottom_line is not None and concluded.bottom_line.startswith(REPEATED)

@@ -24,6 +24,9 @@ question that asks for none of these kinds is left alone.
   total of 185 patients underwent …", "One hundred eighty-one patients … underwent"), its methods
   included (a labelled abstract states its size there), not what befell some of them ("Four patients
   (4.8%) developed …").
+- **Results** ("what were the results?", "what did they find?", "show me the numbers", asked as a
+  whole question): when no quote states a figure (a conclusion seldom does), the first cited study's
+  two next best findings, not the sentence saying how many it studied.
 - **Quantity** ("how often …?", "what is the risk of …?", "how many …?"): one sentence that states a
   number (for "how often", "what proportion", "what is the risk": a rate, such as "63%" or "10 of
   350") and names what is asked about: the question's words less the study's title (its topic, unless
@@ -110,6 +113,7 @@ _SAYS: dict[str, Callable[[str], bool]] = {
     "factors": names_factors,
 }
 MAX_HARM_SENTENCES = 2  # a list question: the two sentences naming most
+MAX_RESULT_SENTENCES = 2  # "what were the results?": the first cited study's two best figures
 MAX_SIZE_STUDIES = 2  # "how many patients were studied?": the size of each of the first two cited studies
 
 
@@ -133,6 +137,8 @@ def with_answer_type(
         return chosen
     if kind == "size":
         return placed(chosen, _size(candidates, chosen), candidates)
+    if kind == "results":
+        return placed(chosen, _results(candidates, probabilities, chosen), candidates)
     if kind in ("rate", "number"):
         # "how often does it happen?" names nothing: it asks about the earlier questions' subject
         asked = words_of(this) - NOT_ASKED_ABOUT or words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT
@@ -175,8 +181,8 @@ def unanswered(question: str, candidates: Sequence[Candidate], chosen: list[int]
     ``with_answer_type``) is of it: the asker sees that the quotes are the closest the cited studies
     come, not the answer."""
     this, _, kind, _ = asked_parts(question)
-    if not chosen or kind is None or any(_gives(kind, candidates[i].text, this) for i in chosen):
-        return None
+    if not chosen or kind not in UNANSWERED or any(_gives(kind, candidates[i].text, this) for i in chosen):
+        return None  # "what were the results?" is answered by findings with or without figures
     return UNANSWERED[kind]
 
 
@@ -184,6 +190,8 @@ def _gives(kind: str, text: str, question: str) -> bool:
     """Is ``text`` an answer of ``kind`` to ``question`` (this one: the harms it names are its topic)?"""
     if kind == "size":
         return states_size(text)
+    if kind == "results":
+        return states_quantity(text, "number")
     if kind in ("rate", "number"):
         return states_quantity(text, kind)
     if kind == "harms":
@@ -211,6 +219,18 @@ def _size(candidates: Sequence[Candidate], chosen: list[int]) -> list[int]:
         theirs = [i for i in among if candidates[i].hit.doc_id == doc and states_size(candidates[i].text)]
         added.extend(sorted(theirs, key=lambda i: candidates[i].offset)[:1])
     return added
+
+
+def _results(candidates: Sequence[Candidate], probabilities: np.ndarray, chosen: list[int]) -> list[int]:
+    """The first cited study's next best findings, at most ``MAX_RESULT_SENTENCES`` (a full text's
+    abstract first, then the selector's best), not how many it studied."""
+    study = candidates[chosen[0]].hit.doc_id
+    keys = {
+        i: (in_abstract(candidates[i]), float(probabilities[i]))
+        for i in findings(candidates, chosen, {study})
+        if not states_size(candidates[i].text)
+    }
+    return sorted(keys, key=keys.__getitem__, reverse=True)[:MAX_RESULT_SENTENCES]
 
 
 def _quantity(

@@ -1,5 +1,5 @@
-"""What kind of answer a question asks for: how many were studied, a rate or a number, the harms,
-what to use, how a condition is treated, or what predicts an outcome.
+"""What kind of answer a question asks for: how many were studied, the study's results in figures, a
+rate or a number, the harms, what to use, how a condition is treated, or what predicts an outcome.
 
 Each pattern reads one question (a follow-up's first sentence: ``asked`` starts with it) from its start.
 """
@@ -85,11 +85,25 @@ _SIZE_QUESTION = re.compile(
 )
 
 
+# the study's results in general, asked as a whole question ("what were the results?", "what did they
+# find?", "show me the numbers"); not "what did they conclude?", nor "what did [1] find about pain?"
+_RESULTS_QUESTION = re.compile(
+    rf"{_LEAD}(?:(?:what|which)\s+(?:were|are|was|is)\s+(?:the|its|their)\s+(?:(?:main|key|actual|exact)\s+)?"
+    r"(?:results?|findings?|numbers|figures|data)"
+    r"|what\s+did\s+(?:they|it|the\s+(?:study|trial|authors|review|paper)|\[\d+\])\s+(?:find|show|report)"
+    r"|(?:show|give|tell)\s+me\s+(?:the\s+)?(?:numbers|figures|data|results|details)"
+    r"|(?:any|the)\s+(?:numbers|figures|data))\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
 def kind_of(question: str) -> str | None:
-    """``size``, ``rate``, ``number``, ``harms``, ``recommendation``, ``treatment``, ``factors`` or
-    ``None``: the kind of answer one question asks for."""
+    """``size``, ``results``, ``rate``, ``number``, ``harms``, ``recommendation``, ``treatment``,
+    ``factors`` or ``None``: the kind of answer one question asks for."""
     if _SIZE_QUESTION.match(question):
         return "size"
+    if _RESULTS_QUESTION.match(question):
+        return "results"
     if kind := asks_quantity(question):
         return kind
     if _HARM_QUESTION.match(question):
