@@ -15,10 +15,10 @@ report, never to choose.
 ``history`` (through ``rag.conversation``, as the API and the page ask it); only the last turn's
 answer is scored. Its "narrowing" follow-ups ask about one aspect of what was answered ("what about
 pain?" after "Do antibiotics reduce morbidity after tonsillectomy?"); "control" ones ask for what was
-already quoted; "size" ones ask how many were studied. ``heldout_followups.json`` holds 12 more,
-written from the corpus on 2026-11-27 after the rule for such follow-ups
-(``rag/answer/answer_type/aspect.py``) and before the service was asked any of them: scored to
-report, never to choose.
+already quoted; "size" ones ask how many were studied; "results" ones ask for the results as a
+whole. ``heldout_followups.json`` holds 12 more, written from the corpus on 2026-11-27 after the rule
+for such follow-ups (``rag/answer/answer_type/aspect.py``) and before the service was asked any of
+them: scored to report, never to choose.
 
     python -m benchmarks.clinical_answers.score --index indexes/demo --label after
 """
