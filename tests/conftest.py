@@ -81,6 +81,19 @@ def make_hit(doc: str, text: str, rank: int = 1, **fields: object) -> Hit:
     )
 
 
+def labelled_hits(doc: str, parts: Sequence[tuple[str, str]], **fields: object) -> list[Hit]:
+    """One passage of ``doc`` per ``(section label, text)`` of a labelled abstract, in order."""
+    from dataclasses import replace
+
+    hits, start = [], 0
+    for n, (label, text) in enumerate(parts):
+        hit = make_hit(doc, text, n + 1, **fields)
+        passage = replace(hit.passage, passage_id=f"{doc}#{n}", ordinal=n, section=label, char_start=start)
+        hits.append(replace(hit, passage=passage))
+        start += len(text) + 1
+    return hits
+
+
 def cosine_selector(threshold: float = 0.05, max_sentences: int = 4) -> FeatureSelector:
     """A selector for the hashing embedder, checkable by hand: probability ½ at ``cosine == threshold``;
     cites every sentence above it (best first), abstains when none is."""

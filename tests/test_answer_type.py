@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from conftest import FixedSelector, make_hit
+from conftest import FixedSelector, labelled_hits, make_hit
 
 from rag.answer.answer_type import (
     UNANSWERED,
@@ -602,12 +602,7 @@ def test_a_size_question_quotes_the_count_of_those_studied_from_the_methods() ->
             "Exclusive CRT approach is not safe to treat patients with low infiltrative rectal carcinoma.",
         ),
     ]
-    hits, start = [], 0
-    for n, (label, text) in enumerate(parts):
-        hit = make_hit("12095973", text, n + 1, title="Chemoradiation instead of surgery")
-        passage = replace(hit.passage, passage_id=f"12095973#{n}", ordinal=n, section=label, char_start=start)
-        hits.append(replace(hit, passage=passage))
-        start += len(text) + 1
+    hits = labelled_hits("12095973", parts, title="Chemoradiation instead of surgery")
     pool = evidence_pool("rectal cancer", hits, HashingEmbedder(), {})
     texts = [c.text for c in pool.candidates]
     conclusion = [texts.index(parts[2][1])]

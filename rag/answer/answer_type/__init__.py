@@ -113,7 +113,7 @@ _SAYS: dict[str, Callable[[str], bool]] = {
     "factors": names_factors,
 }
 MAX_HARM_SENTENCES = 2  # a list question: the two sentences naming most
-MAX_RESULT_SENTENCES = 2  # "what were the results?": the first cited study's two best figures
+MAX_RESULT_SENTENCES = 2  # "what were the results?": the first cited study's two next best findings
 MAX_SIZE_STUDIES = 2  # "how many patients were studied?": the size of each of the first two cited studies
 
 

@@ -1,5 +1,5 @@
-"""What kind of answer a question asks for: how many were studied, the study's results in figures, a
-rate or a number, the harms, what to use, how a condition is treated, or what predicts an outcome.
+"""What kind of answer a question asks for: how many were studied, the study's results, a rate or a
+number, the harms, what to use, how a condition is treated, or what predicts an outcome.
 
 Each pattern reads one question (a follow-up's first sentence: ``asked`` starts with it) from its start.
 """
