@@ -34,6 +34,14 @@ def test_elliptical_follow_ups_are_expanded_with_the_topic() -> None:
         assert "calcinosis" in ctx.retrieval_query and "cutis" in ctx.retrieval_query
 
 
+def test_a_follow_up_typed_without_a_question_mark_stays_a_question_of_its_own() -> None:
+    """ "what about pain" (no "?") must not run into the earlier question: the answer types read the
+    questions of ``asked`` apart by their question marks."""
+    ctx = contextualise("what about pain", [FIRST])
+    assert ctx.asked == f"what about pain? {FIRST.question}"
+    assert contextualise("Tell me more about [1].", [FIRST]).asked.startswith("Tell me more about [1]? ")
+
+
 def test_self_contained_question_is_a_topic_shift() -> None:
     q = "What complications are related to deep venous thrombosis prophylaxis in trauma patients?"
     assert not is_follow_up(q)

@@ -176,4 +176,11 @@ def contextualise(question: str, history: Sequence[PriorTurn]) -> Contextualised
         if word not in own and word not in extra:
             extra.append(word)
     query = f"{question} {' '.join(extra[:MAX_TOPIC_TERMS])}".strip()
-    return Contextualised(retrieval_query=query, follow_up=True, asked=" ".join(asked))
+    return Contextualised(retrieval_query=query, follow_up=True, asked=" ".join(map(_as_question, asked)))
+
+
+def _as_question(text: str) -> str:
+    """``text`` ending in a question mark, so that the questions of ``Contextualised.asked`` stay
+    apart ("what about pain" typed without one is a question of its own)."""
+    text = text.strip()
+    return text if text.endswith("?") else text.rstrip(".!;: ") + "?"
