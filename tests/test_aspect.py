@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from conftest import FixedSelector, labelled_hits, make_hit
 
-from rag.answer.answer_type import on_aspect
+from rag.answer.answer_type import on_aspect, with_answer_type
 from rag.answer.answer_type.asks import kind_of
 from rag.answer.compose import REPEATED, compose, document_policy
 from rag.answer.select import Policy, evidence_pool
@@ -166,6 +166,9 @@ def test_an_aspect_is_found_under_the_abbreviation_the_study_defines() -> None:
         ("what did they conclude?", None),  # the conclusion, already quoted
         ("what did [1] find about pain?", None),  # an aspect
         ("what were the results in children?", None),
+        ("Tell me more about [1]?", "results"),
+        ("tell me more?", "results"),
+        ("any more details?", "results"),
     ],
 )
 def test_which_questions_ask_for_the_results(question: str, kind: str | None) -> None:
@@ -189,3 +192,16 @@ def test_a_follow_up_asking_for_the_results_quotes_the_next_findings_not_the_con
         asked=f"what did they conclude? {FIRST}",
     )
     assert concluded.bottom_line is not None and concluded.bottom_line.startswith(REPEATED)
+
+
+def test_more_of_a_study_is_its_next_findings_even_when_a_quote_states_a_figure() -> None:
+    """ "Tell me more about [1]": one quote with a figure is not the study's results; its next best
+    findings follow (not how many it studied)."""
+    size = "A total of 185 patients underwent tonsillectomy with or without adenoidectomy."
+    hit = make_hit("12070552", " ".join([size, *TEXTS]), title="Do antibiotics decrease morbidity?")
+    pool = evidence_pool(FIRST, [hit], HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    probs = np.array([{size: 0.1, **PROBABILITY}[t] for t in texts])
+    asked = f"Tell me more about [1]? {FIRST}"
+    added = with_answer_type(asked, pool.candidates, probs, [texts.index(PAIN)])
+    assert [texts[i] for i in added] == [CONCLUSION, LIMITED, PAIN]  # placed before it, best first

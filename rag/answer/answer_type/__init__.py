@@ -24,9 +24,9 @@ question that asks for none of these kinds is left alone.
   total of 185 patients underwent …", "One hundred eighty-one patients … underwent"), its methods
   included (a labelled abstract states its size there), not what befell some of them ("Four patients
   (4.8%) developed …").
-- **Results** ("what were the results?", "what did they find?", "show me the numbers", asked as a
-  whole question): when no quote states a figure (a conclusion seldom does), the first cited study's
-  two next best findings, not the sentence saying how many it studied.
+- **Results** ("what were the results?", "what did they find?", "show me the numbers", "tell me
+  more about [1]", asked as a whole question): the first cited study's two next best findings beside
+  its quotes, whatever they state, not the sentence saying how many it studied.
 - **Quantity** ("how often …?", "what is the risk of …?", "how many …?"): one sentence that states a
   number (for "how often", "what proportion", "what is the risk": a rate, such as "63%" or "10 of
   350") and names what is asked about: the question's words less the study's title (its topic, unless
@@ -133,12 +133,12 @@ def with_answer_type(
     was quoted before. ``answering`` (the policy's abstention bar): a quantity, a treatment or a factor
     none of the cited studies states may come from another study whose best sentence clears it."""
     this, earlier, kind, inherited = asked_parts(question)
+    if chosen and kind == "results":  # more of the study, whatever the quotes state
+        return placed(chosen, _results(candidates, probabilities, chosen), candidates)
     if not chosen or kind is None or any(_gives(kind, candidates[i].text, this) for i in chosen):
         return chosen
     if kind == "size":
         return placed(chosen, _size(candidates, chosen), candidates)
-    if kind == "results":
-        return placed(chosen, _results(candidates, probabilities, chosen), candidates)
     if kind in ("rate", "number"):
         # "how often does it happen?" names nothing: it asks about the earlier questions' subject
         asked = words_of(this) - NOT_ASKED_ABOUT or words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT
@@ -190,8 +190,6 @@ def _gives(kind: str, text: str, question: str) -> bool:
     """Is ``text`` an answer of ``kind`` to ``question`` (this one: the harms it names are its topic)?"""
     if kind == "size":
         return states_size(text)
-    if kind == "results":
-        return states_quantity(text, "number")
     if kind in ("rate", "number"):
         return states_quantity(text, kind)
     if kind == "harms":

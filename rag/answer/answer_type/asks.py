@@ -86,13 +86,16 @@ _SIZE_QUESTION = re.compile(
 
 
 # the study's results in general, asked as a whole question ("what were the results?", "what did they
-# find?", "show me the numbers"); not "what did they conclude?", nor "what did [1] find about pain?"
+# find?", "show me the numbers", "tell me more about [1]"); not "what did they conclude?", nor "what
+# did [1] find about pain?"
 _RESULTS_QUESTION = re.compile(
     rf"{_LEAD}(?:(?:what|which)\s+(?:were|are|was|is)\s+(?:the|its|their)\s+(?:(?:main|key|actual|exact)\s+)?"
     r"(?:results?|findings?|numbers|figures|data)"
     r"|what\s+did\s+(?:they|it|the\s+(?:study|trial|authors|review|paper)|\[\d+\])\s+(?:find|show|report)"
     r"|(?:show|give|tell)\s+me\s+(?:the\s+)?(?:numbers|figures|data|results|details)"
-    r"|(?:any|the)\s+(?:numbers|figures|data))\s*[?.!]*\s*$",
+    r"|(?:any|the)\s+(?:numbers|figures|data)"
+    r"|(?:please\s+)?tell\s+me\s+more(?:\s+about\s+(?:\[\d+\]|it|this|that|them|the\s+(?:study|trial|review|paper)))?"
+    r"|(?:any\s+)?more\s+details?)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 
