@@ -15,7 +15,7 @@ import pytest
 from conftest import FixedSelector, labelled_hits, make_hit
 
 from rag.answer.answer_type import on_aspect, with_answer_type
-from rag.answer.answer_type.asks import kind_of
+from rag.answer.answer_type.asks import asked_parts, kind_of
 from rag.answer.compose import REPEATED, compose, document_policy
 from rag.answer.select import Policy, evidence_pool
 from rag.embed.embedder import HashingEmbedder
@@ -173,6 +173,18 @@ def test_an_aspect_is_found_under_the_abbreviation_the_study_defines() -> None:
 )
 def test_which_questions_ask_for_the_results(question: str, kind: str | None) -> None:
     assert kind_of(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("asked", "kind"),
+    [
+        (f"and in [2]? what were the results? {FIRST}", "results"),  # the same of another study
+        (f"what about pain? Tell me more about [1]? {FIRST}", None),  # a subject: the aspect rule
+        (f"what about pneumothorax? how many patients were studied? {FIRST}", None),
+    ],
+)
+def test_a_follow_up_naming_a_subject_does_not_ask_for_more_of_a_study(asked: str, kind: str | None) -> None:
+    assert asked_parts(asked)[2] == kind
 
 
 def test_a_follow_up_asking_for_the_results_quotes_the_next_findings_not_the_conclusion_again() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, VAGUE, words_of
 from rag.answer.followup import is_follow_up
 
 _LEAD = r"^\W*(?:(?:and|but|so|also|then)\W+)?"  # a follow-up's opening: "and how often …?"
@@ -146,6 +147,7 @@ def asks_treatment(question: str) -> bool:
     return kind_of(question) == "treatment"
 
 
+_OF_A_STUDY = ("size", "results")  # kinds that ask about a study, not about a subject
 # a follow-up that names a new subject only, and so asks what the earlier question asked: "what about
 # IVC filters?", "and in children?", "IVC filters?"; not a question of its own ("is there a safer
 # alternative?", "what kind of study was it?")
@@ -166,4 +168,8 @@ def asked_parts(question: str) -> tuple[str, list[str], str | None, bool]:
     inherited = kind is None and bool(earlier) and is_follow_up(this) and bool(_ELLIPTICAL.match(this))
     if inherited:
         kind = next((k for q in earlier if (k := kind_of(q))), None)
+        if kind in _OF_A_STUDY and words_of(this) - NOT_ASKED_ABOUT - VAGUE:
+            # "what about pneumothorax?" after "tell me more about [2]" asks about pneumothorax, not for
+            # more of the study; "and in [3]?" asks the same of another study
+            kind, inherited = None, False
     return this, earlier, kind, inherited

@@ -27,19 +27,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from rag.answer.answer_type.asks import asked_parts
-from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, sentence_words, words_of
+from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, VAGUE, named_in, sentence_words, words_of
 from rag.answer.answer_type.studies import cited_findings, in_abstract
 from rag.answer.followup import is_follow_up
 from rag.answer.select.candidates import Candidate
-from rag.text.terms import content_terms
 
-# words that name no aspect: "what did they conclude?", "any other findings?", "is that true too?",
-# "tell me more"
-VAGUE = content_terms(
-    "most more too also true they them their conclude conclusion concluded find finding findings found "
-    "other others else result results show shown say said report reported reports study studies paper "
-    "article data evidence tell explain describe detail details elaborate please know mean"
-)
 MAX_SENTENCES = 2
 
 

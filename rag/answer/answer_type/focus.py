@@ -18,6 +18,13 @@ NOT_ASKED_ABOUT = content_terms(
     "rate rates risk risks incidence prevalence odds chance probability yield occur occurs occurred "
     "occurrence happen develop after before during following since within"
 )
+# words that name no aspect: "what did they conclude?", "any other findings?", "is that true too?",
+# "tell me more"
+VAGUE = content_terms(
+    "most more too also true they them their conclude conclusion concluded find finding findings found "
+    "other others else result results show shown say said report reported reports study studies paper "
+    "article data evidence tell explain describe detail details elaborate please know mean"
+)
 
 
 def words_of(text: str) -> set[str]:
