@@ -65,7 +65,6 @@ quotes is of the kind asked for, ``unanswered`` gives the caveat that says so.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -79,7 +78,7 @@ from rag.answer.answer_type.asks import (
     asks_treatment,
 )
 from rag.answer.answer_type.aspect import on_aspect
-from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, sentence_words, words_of
+from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, rarity, sentence_words, words_of
 from rag.answer.answer_type.states import (
     harms_named,
     names_factors,
@@ -246,8 +245,7 @@ def _quantity(
     topic = {
         c.hit.doc_id: named_in(asked, words_of(c.hit.document.title)) for c in (candidates[i] for i in among)
     }
-    shared = Counter(w for t in terms for w in named_in(asked, t))
-    weight = {w: math.log((len(candidates) + 1) / (shared[w] + 1)) + 1 for w in asked}
+    weight = rarity(asked, terms)
     keys = {}
     for i in among:
         text = candidates[i].text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, VAGUE, words_of
+from rag.answer.answer_type.focus import aspect_words
 from rag.answer.followup import is_follow_up
 
 _LEAD = r"^\W*(?:(?:and|but|so|also|then)\W+)?"  # a follow-up's opening: "and how often …?"
@@ -168,7 +168,7 @@ def asked_parts(question: str) -> tuple[str, list[str], str | None, bool]:
     inherited = kind is None and bool(earlier) and is_follow_up(this) and bool(_ELLIPTICAL.match(this))
     if inherited:
         kind = next((k for q in earlier if (k := kind_of(q))), None)
-        if kind in _OF_A_STUDY and words_of(this) - NOT_ASKED_ABOUT - VAGUE:
+        if kind in _OF_A_STUDY and aspect_words(this):
             # "what about pneumothorax?" after "tell me more about [2]" asks about pneumothorax, not for
             # more of the study; "and in [3]?" asks the same of another study
             kind, inherited = None, False

@@ -21,13 +21,12 @@ sentence names more of them, the answer stays as it was.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 
 from rag.answer.answer_type.asks import asked_parts
-from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, VAGUE, named_in, sentence_words, words_of
+from rag.answer.answer_type.focus import aspect_words, named_in, rarity, sentence_words, words_of
 from rag.answer.answer_type.studies import cited_findings, in_abstract
 from rag.answer.followup import is_follow_up
 from rag.answer.select.candidates import Candidate
@@ -51,12 +50,11 @@ def on_aspect(
     this, earlier, kind, _ = asked_parts(question)
     if not earlier or kind is not None or not is_follow_up(this):
         return chosen
-    new = words_of(this) - words_of(" ".join(earlier)) - NOT_ASKED_ABOUT - VAGUE
+    new = aspect_words(this) - words_of(" ".join(earlier))
     if not new:
         return chosen
     terms = sentence_words(candidates)  # "CR" names "complete response" where the study defines it
-    shared = Counter(w for t in terms for w in named_in(new, t))
-    weight = {w: math.log((len(candidates) + 1) / (shared[w] + 1)) + 1 for w in new}
+    weight = rarity(new, terms)
 
     def focus(i: int) -> float:
         return math.fsum(weight[w] for w in named_in(new, terms[i]))

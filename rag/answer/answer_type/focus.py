@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from rag.answer.select.candidates import Candidate
@@ -31,6 +33,19 @@ def words_of(text: str) -> set[str]:
     """``content_terms`` of ``text`` in American spelling ("oesophagus", "haemorrhage", "paediatric";
     ``rag.text.spelling``), both sides alike: what a question asks about is matched in the sentences."""
     return content_terms(in_american(text))
+
+
+def aspect_words(text: str) -> set[str]:
+    """The words of ``text`` that name what it asks about: not how much or how often it asks
+    (``NOT_ASKED_ABOUT``), nor words that name nothing (``VAGUE``)."""
+    return words_of(text) - NOT_ASKED_ABOUT - VAGUE
+
+
+def rarity(asked: set[str], terms: Sequence[set[str]]) -> dict[str, float]:
+    """A weight for each word of ``asked``: the fewer of the candidates' ``terms`` name it, the more
+    (an idf over the pool, as the selector's ``overlap_rare``)."""
+    shared = Counter(w for t in terms for w in named_in(asked, t))
+    return {w: math.log((len(terms) + 1) / (shared[w] + 1)) + 1 for w in asked}
 
 
 def named_in(asked: set[str], terms: set[str]) -> set[str]:
