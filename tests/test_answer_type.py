@@ -65,7 +65,7 @@ CONCLUSION = (
         ("What is the 5-year survival of stage I non-small cell lung carcinoma?", "rate"),
         ("What percentage of patients develop pneumothorax after transbronchial biopsy?", "rate"),
         ("How many infants were studied? Does folic acid prevent heart defects?", "number"),  # a follow-up
-        ("How long does oral intubation take in a helicopter?", "number"),
+        ("How long does oral intubation take in a helicopter?", "duration"),
         ("and how often does it occur?", "rate"),  # a follow-up
         ("What are the risks of inferior vena cava filters in trauma patients?", None),  # a list of harms
         ("What are the risk factors for systemic air embolism?", None),
@@ -324,8 +324,9 @@ def test_a_question_for_complications_quotes_the_abstracts_sentences_that_name_t
         (f"what about IVC filters? {DVT}", "harms"),
         (f"IVC filters? {DVT}", "harms"),
         (f"and in children? {DVT}", "harms"),
-        # a question of its own asks for no earlier kind: no caveat that it "states no number"
-        (f"what kind of study was it? how many patients were studied? {QUESTION}", None),
+        # a question of its own asks for its own kind or none, not the earlier one: no caveat that it
+        # "states no number"
+        (f"what kind of study was it? how many patients were studied? {QUESTION}", "design"),
         (f"is there a safer alternative? how many patients were studied? {QUESTION}", None),
     ],
 )
@@ -610,7 +611,7 @@ def test_a_size_question_quotes_the_count_of_those_studied_from_the_methods() ->
         "how many patients were in the study? Does chemoradiation work instead of surgery for rectal cancer?"
     )
     added = with_answer_type(asked, pool.candidates, np.full(len(texts), 0.5), conclusion)
-    assert [texts[i] for i in added] == [parts[0][1], parts[2][1]]
+    assert [texts[i] for i in added] == [parts[0][1]]  # the answer, not the conclusion beside it
     assert unanswered(asked, pool.candidates, conclusion) == UNANSWERED["size"]
     assert unanswered(asked, pool.candidates, added) is None
     number = f"how many patients had radical surgery? {asked.split('? ', 1)[1]}"

@@ -124,7 +124,7 @@ def compose(
     shown = [c.text in exclude for c in cands]
     chosen = choose(probs, [c.hit.doc_id for c in cands], vectors, policy, later=animal, shown=shown)
     # a number, the complications …
-    chosen = with_answer_type(asked or question, cands, probs, chosen, answering=policy.abstain)
+    chosen = with_answer_type(asked or question, cands, probs, chosen, answering=policy.abstain, shown=shown)
     # "what about pain?", "what did [1] find about pain?": the cited studies' sentences on it
     chosen = on_aspect(asked or question, cands, probs, chosen, shown)
     if any(not shown[i] for i in chosen):  # something new (a number the rules added): not the old quotes too

@@ -27,10 +27,22 @@ question that asks for none of these kinds is left alone.
 - **Results** ("what were the results?", "what did they find?", "show me the numbers", "tell me
   more about [1]", asked as a whole question): the first cited study's two next best findings beside
   its quotes, whatever they state, not the sentence saying how many it studied.
-- **Quantity** ("how often …?", "what is the risk of …?", "how many …?"): one sentence that states a
-  number (for "how often", "what proportion", "what is the risk": a rate, such as "63%" or "10 of
-  350") and names what is asked about: the question's words less the study's title (its topic, unless
-  that is all that is asked), less the words of asking how often ("risk", "rate", "often", "occur")
+- **Design** ("what was the study design?", "was it randomised?", "how was erosion measured?"): the
+  study's two sentences that say how it was done (its methods, or a sentence naming a design or a
+  measurement), those naming what the question names beyond the study's title first.
+- **Follow-up** ("how long was follow-up?", "how long were patients followed?"): for each of the
+  first two studies, its sentence stating a length of time said to be a follow-up ("evaluated for a
+  4-year period"), its background and methods included.
+
+These four ask about the study the asker has read: the one quoted in an earlier turn, when the
+follow-up's retrieval put another first (``rag.answer.answer_type.of_study``); the size, the design
+and the follow-up are quoted without the other findings beside them.
+
+- **Quantity** ("how often …?", "what is the risk of …?", "how many …?", "how long …?"): one sentence
+  that states a number (for "how often", "what proportion", "what is the risk": a rate, such as "63%"
+  or "10 of 350"; for "how long": a length of time, such as "10 min") and names what is asked about:
+  the question's words less the study's title (its topic, unless that is all that is asked), less the
+  words of asking how often ("risk", "rate", "often", "occur")
   or when ("after"); a follow-up naming nothing ("how often does it happen?") asks about the earlier
   questions' subject. Words match in either spelling and any form ("oesophagus", "esophageal"); words
   many candidate sentences share weigh less than rare ones, as in the selector's ``overlap_rare``. The
@@ -79,10 +91,13 @@ from rag.answer.answer_type.asks import (
 )
 from rag.answer.answer_type.aspect import on_aspect
 from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, rarity, sentence_words, words_of
+from rag.answer.answer_type.of_study import OF_STUDY, asked_studies
 from rag.answer.answer_type.states import (
     harms_named,
     names_factors,
     recommends,
+    states_design,
+    states_duration,
     states_quantity,
     states_size,
     treats,
@@ -112,8 +127,6 @@ _SAYS: dict[str, Callable[[str], bool]] = {
     "factors": names_factors,
 }
 MAX_HARM_SENTENCES = 2  # a list question: the two sentences naming most
-MAX_RESULT_SENTENCES = 2  # "what were the results?": the first cited study's two next best findings
-MAX_SIZE_STUDIES = 2  # "how many patients were studied?": the size of each of the first two cited studies
 
 
 def with_answer_type(
@@ -123,6 +136,7 @@ def with_answer_type(
     chosen: list[int],
     *,
     answering: float | None = None,
+    shown: Sequence[bool] | None = None,
 ) -> list[int]:
     """``chosen`` with the cited studies' sentences of the kind of answer the question asks for, if
     none of ``chosen`` is (module docstring). ``question`` may be a follow-up's questions so far, this
@@ -130,15 +144,15 @@ def with_answer_type(
     ("what about IVC filters?" after "what complications …?") asks for the latest earlier one's. A
     sentence quoted in an earlier turn may be the one: it is still the answer, and the caller says it
     was quoted before. ``answering`` (the policy's abstention bar): a quantity, a treatment or a factor
-    none of the cited studies states may come from another study whose best sentence clears it."""
+    none of the cited studies states may come from another study whose best sentence clears it.
+    ``shown`` marks the sentences quoted in earlier turns: a question about the study ("how was it
+    done?") asks about theirs (``rag.answer.answer_type.of_study``)."""
     this, earlier, kind, inherited = asked_parts(question)
-    if chosen and kind == "results":  # more of the study, whatever the quotes state
-        return placed(chosen, _results(candidates, probabilities, chosen), candidates)
+    if chosen and kind in OF_STUDY:
+        return _of_study(kind, this, candidates, probabilities, chosen, shown)
     if not chosen or kind is None or any(_gives(kind, candidates[i].text, this) for i in chosen):
         return chosen
-    if kind == "size":
-        return placed(chosen, _size(candidates, chosen), candidates)
-    if kind in ("rate", "number"):
+    if kind in ("rate", "duration", "number"):
         # "how often does it happen?" names nothing: it asks about the earlier questions' subject
         asked = words_of(this) - NOT_ASKED_ABOUT or words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT
         terms = sentence_words(candidates)  # once, for the cited studies and the others
@@ -165,7 +179,10 @@ def with_answer_type(
 # what an answer says when none of its quotes is of the kind asked for
 UNANSWERED = {
     "size": "None of the quoted sentences states how many were studied.",
+    "design": "None of the quoted sentences says how the study was done.",
+    "follow-up": "None of the quoted sentences says how long those studied were followed.",
     "rate": "None of the quoted sentences states how often.",
+    "duration": "None of the quoted sentences states how long.",
     "number": "None of the quoted sentences states the number asked for.",
     "harms": "None of the quoted sentences names a harm or complication.",
     "recommendation": "None of the quoted sentences says what to use.",
@@ -189,11 +206,39 @@ def _gives(kind: str, text: str, question: str) -> bool:
     """Is ``text`` an answer of ``kind`` to ``question`` (this one: the harms it names are its topic)?"""
     if kind == "size":
         return states_size(text)
-    if kind in ("rate", "number"):
+    if kind == "design":
+        return states_design(text)
+    if kind == "follow-up":
+        return states_duration(text)
+    if kind in ("rate", "duration", "number"):
         return states_quantity(text, kind)
     if kind == "harms":
         return bool(harms_named(text, question))
     return _SAYS[kind](text)
+
+
+def _of_study(
+    kind: str,
+    question: str,
+    candidates: Sequence[Candidate],
+    probabilities: np.ndarray,
+    chosen: list[int],
+    shown: Sequence[bool] | None,
+) -> list[int]:
+    """The asked-about studies' sentences of ``kind``: for their results, beside their chosen ones;
+    otherwise with those of their chosen ones that are of ``kind`` only (the study's size already
+    quoted is the answer as it stands; its design is always more of it). When the studies have
+    none, ``chosen`` as it was."""
+    studies = asked_studies(candidates, chosen, shown or [False] * len(candidates))
+    theirs = [i for i in chosen if candidates[i].hit.doc_id in studies]
+    if kind == "results":  # more of the study beside its quotes, whatever they state
+        added = OF_STUDY[kind](question, candidates, probabilities, theirs, studies)
+        return placed(theirs, added, candidates) if added else chosen
+    answering = [i for i in theirs if _gives(kind, candidates[i].text, question)]
+    if answering and kind != "design":  # the size or the follow-up is quoted: that is the answer
+        return answering
+    added = OF_STUDY[kind](question, candidates, probabilities, answering, studies)
+    return placed(answering, added, candidates) if added else chosen
 
 
 def _saying(
@@ -204,30 +249,6 @@ def _saying(
         i: (in_abstract(candidates[i]), float(probabilities[i])) for i in among if says(candidates[i].text)
     }
     return sorted(keys, key=keys.__getitem__, reverse=True)[:1]
-
-
-def _size(candidates: Sequence[Candidate], chosen: list[int]) -> list[int]:
-    """For each cited study (at most two), its first sentence that says how many were studied, its
-    methods included: where a labelled abstract says it."""
-    studies = list(dict.fromkeys(candidates[i].hit.doc_id for i in chosen))[:MAX_SIZE_STUDIES]
-    among = findings(candidates, chosen, set(studies), leave_out=("background",))
-    added = []
-    for doc in studies:
-        theirs = [i for i in among if candidates[i].hit.doc_id == doc and states_size(candidates[i].text)]
-        added.extend(sorted(theirs, key=lambda i: candidates[i].offset)[:1])
-    return added
-
-
-def _results(candidates: Sequence[Candidate], probabilities: np.ndarray, chosen: list[int]) -> list[int]:
-    """The first cited study's next best findings, at most ``MAX_RESULT_SENTENCES`` (a full text's
-    abstract first, then the selector's best), not how many it studied."""
-    study = candidates[chosen[0]].hit.doc_id
-    keys = {
-        i: (in_abstract(candidates[i]), float(probabilities[i]))
-        for i in findings(candidates, chosen, {study})
-        if not states_size(candidates[i].text)
-    }
-    return sorted(keys, key=keys.__getitem__, reverse=True)[:MAX_RESULT_SENTENCES]
 
 
 def _quantity(

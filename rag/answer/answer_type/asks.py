@@ -1,5 +1,6 @@
-"""What kind of answer a question asks for: how many were studied, the study's results, a rate or a
-number, the harms, what to use, how a condition is treated, or what predicts an outcome.
+"""What kind of answer a question asks for: how many were studied, the study's results, how it was
+done, how long it followed those studied, a rate or a number, the harms, what to use, how a condition
+is treated, or what predicts an outcome.
 
 Each pattern reads one question (a follow-up's first sentence: ``asked`` starts with it) from its start.
 """
@@ -24,11 +25,13 @@ _HOW_OFTEN = re.compile(
 )
 # how many, how much: the answer is any number
 _HOW_MANY = re.compile(
-    rf"{_LEAD}(?:how\s+(?:many|much|long|accurate|sensitive|specific)\b"
+    rf"{_LEAD}(?:how\s+(?:many|much|accurate|sensitive|specific)\b"
     rf"|what\s+(?:is|are|was|were)\s+the\s+{_MODIFIERS}(?:number|sensitivity|specificity|accuracy|yield)s?\b"
     r"|what\s+number\b)",
     re.IGNORECASE,
 )
+# how long: the answer is a length of time ("10 min", "a 4-year period")
+_HOW_LONG = re.compile(rf"{_LEAD}(?:for\s+)?how\s+long\b", re.IGNORECASE)
 # the harms are what is asked for ("what are the most common complications of …", "which adverse
 # events …"), not what something is for ("what is the treatment for complications of …")
 _HARM_QUESTION = re.compile(
@@ -101,11 +104,43 @@ _RESULTS_QUESTION = re.compile(
 )
 
 
+# how the study was done ("what was the study design?", "was it randomised?", "how was the study done?",
+# "how was erosion measured?", "what methods did they use?"), in the past tense of a study: "how are
+# patients with DVT diagnosed?" asks about practice
+_DESIGN_QUESTION = re.compile(
+    rf"{_LEAD}(?:what\s+(?:was|is|were|are)\s+(?:the|its|their)\s+(?:(?:study|trial)\s+)?(?:design|methods?|"
+    r"methodology)\b"
+    r"|what\s+(?:kind|type|sort)\s+of\s+(?:a\s+)?(?:study|trial|evidence|research)\b"
+    r"|what\s+(?:methods?|design)\s+(?:did|do|was|were)\b"
+    rf"|(?:was|is|were|are)\s+(?:it|this|that|they|the\s+(?:study|trial|studies)|{_STUDY})\s+(?:an?\s+)?"
+    r"(?:\w+\s+){0,2}(?:randomi[sz]ed|prospective|retrospective|blind(?:ed)?|double[- ]blind|controlled|"
+    r"placebo[- ]controlled|observational|cohort|case[- ]control|cross[- ]sectional|trial|rct)\b"
+    r"|how\s+(?:was|were)\s+(?:[\w-]+\s+){0,4}?(?:done|designed|conducted|performed|carried\s+out|"
+    r"measured|assessed|tested|evaluated|defined|determined|collected|recorded|quantified|"
+    r"sampled|selected|recruited|randomi[sz]ed|blinded)\b"
+    r"|how\s+did\s+(?:they|it|the\s+(?:study|trial|authors|researchers)|\[\d+\])\s+(?:measure|assess|test|"
+    r"evaluate|define|determine|do|study|select|recruit|compare)\b)",
+    re.IGNORECASE,
+)
+# how long those studied were followed ("how long was follow-up?", "how long were patients followed?",
+# "what was the median follow-up?")
+_FOLLOW_UP_QUESTION = re.compile(
+    rf"{_LEAD}(?:(?:for\s+)?how\s+long\s+(?:was|were|is|are|did|do|does)\b[^?]*?\bfollow"
+    rf"|what\s+(?:was|is)\s+the\s+{_MODIFIERS}?(?:(?:length|duration)\s+of\s+(?:the\s+)?follow|"
+    r"follow[- ]?up(?:\s+(?:period|duration|time|length))?\s*(?:\?|$|of\b|in\b|for\b)))",
+    re.IGNORECASE,
+)
+
+
 def kind_of(question: str) -> str | None:
-    """``size``, ``results``, ``rate``, ``number``, ``harms``, ``recommendation``, ``treatment``,
-    ``factors`` or ``None``: the kind of answer one question asks for."""
+    """``size``, ``results``, ``design``, ``follow-up``, ``rate``, ``duration``, ``number``, ``harms``,
+    ``recommendation``, ``treatment``, ``factors`` or ``None``: the kind of answer one question asks for."""
     if _SIZE_QUESTION.match(question):
         return "size"
+    if _FOLLOW_UP_QUESTION.match(question):
+        return "follow-up"
+    if _DESIGN_QUESTION.match(question):
+        return "design"
     if _RESULTS_QUESTION.match(question):
         return "results"
     if kind := asks_quantity(question):
@@ -120,10 +155,13 @@ def kind_of(question: str) -> str | None:
 
 
 def asks_quantity(question: str) -> str | None:
-    """``rate`` ("how often …?", "what is the risk of …?"), ``number`` ("how many …?") or ``None``: what
-    the question (its first sentence: a follow-up's ``asked`` starts with it) asks for."""
+    """``rate`` ("how often …?", "what is the risk of …?"), ``duration`` ("how long …?"), ``number``
+    ("how many …?") or ``None``: what the question (its first sentence: a follow-up's ``asked`` starts
+    with it) asks for."""
     if _HOW_OFTEN.match(question):
         return "rate"
+    if _HOW_LONG.match(question):
+        return "duration"
     return "number" if _HOW_MANY.match(question) else None
 
 
@@ -147,7 +185,7 @@ def asks_treatment(question: str) -> bool:
     return kind_of(question) == "treatment"
 
 
-_OF_A_STUDY = ("size", "results")  # kinds that ask about a study, not about a subject
+OF_A_STUDY = ("size", "results", "design", "follow-up")  # kinds that ask about a study, not about a subject
 # a follow-up that names a new subject only, and so asks what the earlier question asked: "what about
 # IVC filters?", "and in children?", "IVC filters?"; not a question of its own ("is there a safer
 # alternative?", "what kind of study was it?")
@@ -168,7 +206,7 @@ def asked_parts(question: str) -> tuple[str, list[str], str | None, bool]:
     inherited = kind is None and bool(earlier) and is_follow_up(this) and bool(_ELLIPTICAL.match(this))
     if inherited:
         kind = next((k for q in earlier if (k := kind_of(q))), None)
-        if kind in _OF_A_STUDY and aspect_words(this):
+        if kind in OF_A_STUDY and aspect_words(this):
             # "what about pneumothorax?" after "tell me more about [2]" asks about pneumothorax, not for
             # more of the study; "and in [3]?" asks the same of another study
             kind, inherited = None, False

@@ -41,9 +41,11 @@ _RECOMMENDS = re.compile(
 
 def states_quantity(text: str, kind: str = "number") -> bool:
     """Does ``text`` state a ``rate`` (a percentage other than a threshold such as ">10%", "n of N", a
-    count of cases) or, for ``number``, any number other than a year, part of a name or a reference
-    marker?"""
+    count of cases), a ``duration`` (a length of time) or, for ``number``, any number other than a
+    year, part of a name or a reference marker?"""
     plain = MARKER.sub(" ", text)
+    if kind == "duration":
+        return states_duration(plain)
     if kind == "rate":
         return bool(_RATE.search(_THRESHOLD.sub(" ", plain)))
     return bool(_NUMBER.search(plain))
@@ -121,3 +123,50 @@ _STUDIED = re.compile(
 def states_size(text: str) -> bool:
     """Does the sentence say how many were studied?"""
     return bool(_COUNT.search(text) and _STUDIED.search(text))
+
+
+# how a study was done: its design ("a prospective study", "randomly divided", "a naturalistic study",
+# "double-blind", "in vitro") or how it measured ("was used", "were recorded", "we performed")
+_DESIGN = re.compile(
+    r"\b(?:randomi[sz]\w*|randomly|prospective(?:ly)?|retrospective(?:ly)?|cohort|case[- ]control|"
+    r"cross[- ]sectional|longitudinal|naturalistic|observational|(?:double|single|triple)[- ]blind\w*|"
+    r"blinded|placebo|trial|survey|questionnaires?|interview\w*|systematic\s+review|meta[- ]analys[ie]s|"
+    r"chart\s+review|consecutive|in\s+vitro|in\s+vivo|database|regist(?:ry|er)|audit|"
+    r"(?:was|were)\s+(?:\w+ly\s+)?(?:used|measured|assessed|recorded|evaluated|determined|compared|performed|"
+    r"followed|collected|analy[sz]ed|calculated|tested|examined|obtained|reviewed|divided|allocated|"
+    r"assigned|interviewed|surveyed|identified|selected)|"
+    r"we\s+(?:\w+ly\s+)?(?:performed|conducted|used|measured|compared|analy[sz]ed|assessed|evaluated|"
+    r"examined|studied|reviewed|recruited|enrolled))\b",
+    re.IGNORECASE,
+)
+
+
+def states_design(text: str) -> bool:
+    """Does the sentence say how the study was done: its design, or how it measured?"""
+    return bool(_DESIGN.search(text))
+
+
+# a length of time ("a 4-year period", "over more than 4 years", "median 26 months", "six weeks"), not an age
+# ("a 65-year-old man")
+_DURATION = re.compile(
+    rf"(?:\b\d+(?:[.,]\d+)?|\b(?:{_WORD_NUMBER})(?:[\s-]+(?:{_WORD_NUMBER}))*)"
+    r"(?:\s*(?:-|–|to)\s*\d+(?:[.,]\d+)?)?[\s-]*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|"
+    r"months?|years?|yrs?|decades?)\b(?![\s-]+old\b)",
+    re.IGNORECASE,
+)
+# that the length is how long those studied were followed
+_FOLLOWED = re.compile(
+    r"\b(?:followed|follow(?:ed)?[\s-]*up|observ\w*|period|monitor\w*|surveillance|duration|evaluated\s+for|studied\s+over)\b",
+    re.IGNORECASE,
+)
+
+
+def states_duration(text: str) -> bool:
+    """Does the sentence state a length of time, in seconds to decades?"""
+    return bool(_DURATION.search(text))
+
+
+def names_follow_up(text: str) -> bool:
+    """Does the sentence say the time is a follow-up ("followed", "observation period", "4-year
+    period", "evaluated for")?"""
+    return bool(_FOLLOWED.search(text))

@@ -1,0 +1,137 @@
+"""Questions about a study rather than a subject: how many it studied, what else it found, how it was
+done, how long it followed those studied.
+
+"what was the study design?" or "how long was follow-up?" after an answer asks about the study the
+asker has just read, so these kinds read the studies quoted in earlier turns that are among the
+candidates (in retrieval order), or, in a first question or when none is, the cited ones: a follow-up
+retrieved with the conversation's words may rank another study first ("how was the study done?" after
+"Is hook wire localization of lung nodules safe?"), which is not the one asked about. Each kind picks
+the studies' sentences that answer; unlike the other kinds, it may quote a labelled abstract's methods
+(where a study says how it was done, how many it enrolled and for how long).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from rag.answer.answer_type.focus import aspect_words, named_in, rarity, sentence_words, words_of
+from rag.answer.answer_type.states import names_follow_up, states_design, states_duration, states_size
+from rag.answer.answer_type.studies import findings, in_abstract
+from rag.answer.select.candidates import Candidate
+from rag.answer.select.features import section_kind
+
+MAX_RESULT_SENTENCES = 2  # "what were the results?": the study's two next best findings
+MAX_DESIGN_SENTENCES = 2  # "how was the study done?": its two sentences that say most of it
+MAX_STUDIES = 2  # "how many patients were studied?", "how long was follow-up?": each of the first two
+
+
+def asked_studies(candidates: Sequence[Candidate], chosen: list[int], shown: Sequence[bool]) -> list[str]:
+    """The studies a question about "the study" means, first one first (module docstring)."""
+    earlier = [c.hit.doc_id for c, was in zip(candidates, shown, strict=True) if was]
+    return list(dict.fromkeys(earlier or [candidates[i].hit.doc_id for i in chosen]))
+
+
+def _section(c: Candidate) -> str | None:
+    return section_kind(c.hit.passage.section, c.text)
+
+
+def size(
+    question: str,
+    candidates: Sequence[Candidate],
+    probabilities: np.ndarray,
+    chosen: list[int],
+    studies: list[str],
+) -> list[int]:
+    """For each of the first two studies, its first sentence that says how many were studied, its
+    methods included: where a labelled abstract says it."""
+    studies = studies[:MAX_STUDIES]
+    among = findings(candidates, chosen, set(studies), leave_out=("background",))
+    added = []
+    for doc in studies:
+        theirs = [i for i in among if candidates[i].hit.doc_id == doc and states_size(candidates[i].text)]
+        added.extend(sorted(theirs, key=lambda i: candidates[i].offset)[:1])
+    return added
+
+
+def results(
+    question: str,
+    candidates: Sequence[Candidate],
+    probabilities: np.ndarray,
+    chosen: list[int],
+    studies: list[str],
+) -> list[int]:
+    """The first study's next best findings, at most ``MAX_RESULT_SENTENCES`` (a full text's abstract
+    first, then the selector's best), not how many it studied."""
+    keys = {
+        i: (in_abstract(candidates[i]), float(probabilities[i]))
+        for i in findings(candidates, chosen, set(studies[:1]))
+        if not states_size(candidates[i].text)
+    }
+    return sorted(keys, key=keys.__getitem__, reverse=True)[:MAX_RESULT_SENTENCES]
+
+
+def design(
+    question: str,
+    candidates: Sequence[Candidate],
+    probabilities: np.ndarray,
+    chosen: list[int],
+    studies: list[str],
+) -> list[int]:
+    """The first study's sentences that say how it was done (a labelled abstract's methods, or a
+    sentence naming a design or a measurement: "The patients were randomly divided into 2 groups."),
+    at most ``MAX_DESIGN_SENTENCES``: those naming most of what the question names beyond the study's
+    title ("was it randomised?") first, then the methods, then the study's order."""
+    among = [
+        i
+        for i in findings(candidates, chosen, set(studies[:1]), leave_out=())
+        if _section(candidates[i]) == "methods" or states_design(candidates[i].text)
+    ]
+    # what the question names beyond the study's topic: "was it randomised?", not "erosion" in "how was
+    # erosion measured?" of a study titled "Are sugars-free medicines more erosive …?"
+    named = aspect_words(question)
+    asked = named - named_in(named, words_of(candidates[among[0]].hit.document.title)) if among else named
+    terms = sentence_words(candidates)
+    weight = rarity(asked, terms)
+    keys = {
+        i: (
+            math.fsum(weight[w] for w in named_in(asked, terms[i])),
+            _section(candidates[i]) == "methods",
+            states_design(candidates[i].text),
+            -candidates[i].offset,
+        )
+        for i in among
+    }
+    return sorted(keys, key=keys.__getitem__, reverse=True)[:MAX_DESIGN_SENTENCES]
+
+
+def follow_up(
+    question: str,
+    candidates: Sequence[Candidate],
+    probabilities: np.ndarray,
+    chosen: list[int],
+    studies: list[str],
+) -> list[int]:
+    """For each of the first two studies, the sentence that says for how long it followed those
+    studied: a length of time, said to be a follow-up ("a 4-year period", "studied over more than 4
+    years", "in a 4-year follow-up") before one that is not, a methods' or results' before the others',
+    then the earliest. A sentence already quoted may be it."""
+    added = []
+    for doc in studies[:MAX_STUDIES]:
+        keys = {
+            i: (
+                names_follow_up(candidates[i].text),
+                _section(candidates[i]) in ("methods", "results", None),
+                -candidates[i].offset,
+            )
+            for i in findings(candidates, chosen, {doc}, leave_out=())
+            if states_duration(candidates[i].text)
+        }
+        added.extend(sorted(keys, key=keys.__getitem__, reverse=True)[:1])
+    return added
+
+
+Pick = Callable[[str, Sequence[Candidate], np.ndarray, list[int], list[str]], list[int]]
+OF_STUDY: dict[str, Pick] = {"size": size, "results": results, "design": design, "follow-up": follow_up}

@@ -1,0 +1,155 @@
+"""Questions about a study rather than a subject (rag.answer.answer_type.of_study): how it was done, how
+long it followed those studied, and how long something took.
+
+The abstracts are real ones of the demo corpus (PubMedQA): PubMed 17914515 (septal suturing after
+septoplasty), 15488260 (remission after a major depressive episode) and 16772913 (saline breast
+implants); the other study of the first test is made up.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import labelled_hits
+
+from rag.answer.answer_type import UNANSWERED, unanswered, with_answer_type
+from rag.answer.answer_type.asks import asked_parts, kind_of
+from rag.answer.answer_type.states import names_follow_up, states_design, states_duration
+from rag.answer.select import evidence_pool
+from rag.embed.embedder import HashingEmbedder
+
+SEPTUM = [
+    (
+        "METHODS",
+        "A prospective study, which was performed at Prince Hashem Military Hospital in Zarqa, Jordan "
+        "included 169 consecutive patients that underwent septoplasty. The patients were randomly divided "
+        "into 2 groups.",
+    ),
+    ("RESULTS", "Two patients (2.4%) had septal perforation in the second group."),
+    (
+        "CONCLUSIONS",
+        "Therefore, suturing of the nasal septum after septoplasty should be a preferred alternative to "
+        "nasal packing.",
+    ),
+]
+OTHER = [("CONCLUSIONS", "Nasal packing after septoplasty causes more pain than septal suturing.")]
+REMISSION = [
+    (
+        "BACKGROUND",
+        "Rates of relapse and predictive relapse factors were studied over more than 4 years in a sample of "
+        "Spanish outpatients.",
+    ),
+    ("METHODS", "A final sample of 139 outpatient was followed monthly in a naturalistic study."),
+    (
+        "RESULTS",
+        "A higher rate of relapses was observed in the partial remission group (91.4%) compared to the "
+        "complete remission one (51.3%).",
+    ),
+    ("CONCLUSIONS", "At medium term, relapse rates for a major depressive episode are high."),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("what was the study design?", "design"),
+        ("was it randomised?", "design"),
+        ("was it a randomized trial?", "design"),
+        ("how was the study done?", "design"),
+        ("how was erosion measured?", "design"),
+        ("what kind of study was it?", "design"),
+        ("What methods did they use?", "design"),
+        ("was [2] randomised?", "design"),
+        ("how long was follow-up?", "follow-up"),
+        ("how long were patients followed?", "follow-up"),
+        ("what was the median follow-up?", "follow-up"),
+        ("how long did the procedure take?", "duration"),
+        # asked of practice, not of a study
+        ("How are patients with DVT diagnosed?", None),
+        ("what is the follow-up recommendation after an abnormal Pap smear?", None),
+        ("was it effective?", None),
+    ],
+)
+def test_which_questions_ask_how_a_study_was_done_or_how_long(question: str, kind: str | None) -> None:
+    assert kind_of(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "design", "duration", "follow_up"),
+    [
+        (REMISSION[1][1], True, False, True),
+        ("The patients were randomly divided into 2 groups.", True, False, False),
+        (REMISSION[0][1], False, True, True),
+        (
+            "Each breast implant was evaluated for a 4-year period, and the deflation rate was recorded.",
+            True,
+            True,
+            True,
+        ),
+        (
+            "Partial remission seems an important predictive factor for relapses in a 4-year follow-up.",
+            False,
+            True,
+            True,
+        ),
+        ("The mean procedure time for the CT-guided Hook-wire localization was 10 min.", False, True, False),
+        ("Septal suturing offers the following advantages: elimination of discomfort.", False, False, False),
+        ("A 65-year-old man presented with dyspnoea.", False, False, False),  # an age
+    ],
+)
+def test_which_sentences_say_how_a_study_was_done_or_for_how_long(
+    text: str, design: bool, duration: bool, follow_up: bool
+) -> None:
+    assert (states_design(text), states_duration(text), names_follow_up(text)) == (
+        design,
+        duration,
+        follow_up,
+    )
+
+
+def _pool(*studies: tuple[str, list[tuple[str, str]]]):
+    hits = [h for doc, parts in studies for h in labelled_hits(doc, parts, title=f"Study {doc}")]
+    pool = evidence_pool("septoplasty", hits, HashingEmbedder(), {})
+    return pool.candidates, [c.text for c in pool.candidates]
+
+
+def test_a_design_question_quotes_the_methods_of_the_study_read_before_not_the_new_one() -> None:
+    """After an answer quoting 17914515's conclusion, "was it a randomized trial?" is retrieved with the
+    conversation's words and the selector picks another study's sentence: the question asks about the
+    study the asker read, and its sentence naming randomisation comes first, then the rest of its
+    methods, in the study's order."""
+    candidates, texts = _pool(("17914515", SEPTUM), ("other", OTHER))
+    shown = [t == SEPTUM[2][1] for t in texts]
+    chosen = [texts.index(OTHER[0][1])]
+    asked = "was it a randomized trial? Can the septum be sutured instead of packing after septoplasty?"
+    added = with_answer_type(asked, candidates, np.full(len(texts), 0.5), chosen, shown=shown)
+    prospective, randomly = (t for t in texts if t in SEPTUM[0][1])
+    assert [texts[i] for i in added] == [randomly, prospective]
+    assert unanswered(asked, candidates, added) is None
+    # a first question: the cited study is the one asked about, and its conclusion is not how it was done
+    conclusion_only = [texts.index(SEPTUM[2][1])]
+    assert unanswered(asked, candidates, conclusion_only) == UNANSWERED["design"]
+    again = with_answer_type(asked, candidates, np.full(len(texts), 0.5), conclusion_only)
+    assert [texts[i] for i in again] == [randomly, prospective]
+
+
+def test_a_follow_up_question_quotes_the_time_said_to_be_a_follow_up() -> None:
+    """15488260 says for how long in its background ("studied over more than 4 years"); a results
+    sentence with a rate and no time is not it. When the quotes already say it, they are the answer."""
+    candidates, texts = _pool(("15488260", REMISSION))
+    asked = "how long were patients followed? Does the type of remission predict relapse?"
+    assert asked_parts(asked)[2] == "follow-up"
+    chosen = [texts.index(REMISSION[3][1])]
+    added = with_answer_type(asked, candidates, np.full(len(texts), 0.5), chosen)
+    assert [texts[i] for i in added] == [REMISSION[0][1]]
+    four_years = (
+        "Partial remission seems to be an important predictive factor for relapses in a 4-year follow-up."
+    )
+    candidates, texts = _pool(("15488260", [*REMISSION, ("CONCLUSIONS", four_years)]))
+    quoted = [texts.index(four_years)]
+    assert with_answer_type(asked, candidates, np.full(len(texts), 0.5), quoted) == quoted
+    # a study that says nothing of it: the answer stays, with the caveat
+    candidates, texts = _pool(("17914515", SEPTUM))
+    chosen = [texts.index(SEPTUM[2][1])]
+    assert with_answer_type(asked, candidates, np.full(len(texts), 0.5), chosen) == chosen
+    assert unanswered(asked, candidates, chosen) == UNANSWERED["follow-up"]
