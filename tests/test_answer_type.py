@@ -28,7 +28,7 @@ from rag.answer.answer_type import (
     with_answer_type,
 )
 from rag.answer.answer_type.asks import asked_parts, kind_of
-from rag.answer.answer_type.states import names_factors, treats
+from rag.answer.answer_type.states import names_factors, states_harms_in_general, treats
 from rag.answer.compose import compose
 from rag.answer.select import EvidencePool, Policy, evidence_pool
 from rag.embed.embedder import HashingEmbedder
@@ -618,3 +618,52 @@ def test_a_size_question_quotes_the_count_of_those_studied_from_the_methods() ->
     assert parts[0][1] not in [
         texts[i] for i in with_answer_type(number, pool.candidates, np.full(len(texts), 0.5), conclusion)
     ]
+
+
+# -- harms in general: the answer to "which complications?" may be none ----------------------------
+# PubMed 16647887 (demo corpus)
+NO_INCREASE = (
+    "Treated hypothyroidism was not associated with any increase in maternal, fetal, or neonatal "
+    "complications."
+)
+NO_MORBIDITY = (
+    "Compared with patients without hypothyroidism, patients with treated hypothyroidism are not at any "
+    "increased risk for perinatal morbidity."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "general"),
+    [
+        (NO_INCREASE, True),
+        ("No complications occurred.", True),
+        ("The complication rate was 3%.", True),
+        ("Septal suturing offers the following advantages: minimal complications, a shorter stay.", True),
+        (REMARK, False),  # that complications matter is no finding about them
+        ("Treatment of complications of pancreatitis is difficult.", False),
+    ],
+)
+def test_which_sentences_state_a_finding_on_harms_in_general(text: str, general: bool) -> None:
+    assert states_harms_in_general(text) == general
+
+
+def test_a_harms_question_quotes_a_finding_on_harms_in_general_when_none_names_one() -> None:
+    parts = [
+        ("RESULTS", f"Among 20,499 deliveries, 419 women were treated for hypothyroidism. {NO_INCREASE}"),
+        ("CONCLUSIONS", NO_MORBIDITY),
+    ]
+    hits = labelled_hits("16647887", parts, title="Are women treated for hypothyroidism at risk?")
+    pool = evidence_pool("hypothyroidism", hits, HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    asked = "which complications? Are women treated for hypothyroidism at risk of pregnancy complications?"
+    conclusion = [texts.index(NO_MORBIDITY)]
+    added = with_answer_type(asked, pool.candidates, np.full(len(texts), 0.5), conclusion)
+    assert [texts[i] for i in added] == [NO_INCREASE, NO_MORBIDITY]
+    assert unanswered(asked, pool.candidates, added) is None
+    # a sentence naming a harm still comes first, and the general one is not added beside it
+    bleeding = "Two women (0.5%) had postpartum bleeding."
+    parts[0] = ("RESULTS", f"{bleeding} {NO_INCREASE}")
+    pool = evidence_pool("hypothyroidism", labelled_hits("16647887", parts), HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    added = with_answer_type(asked, pool.candidates, np.full(len(texts), 0.5), [texts.index(NO_MORBIDITY)])
+    assert [texts[i] for i in added] == [bleeding, NO_MORBIDITY]

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from conftest import FixedSelector, labelled_hits, make_hit
 
-from rag.answer.answer_type import on_aspect, with_answer_type
+from rag.answer.answer_type import on_aspect, unanswered, with_answer_type
 from rag.answer.answer_type.asks import asked_parts, kind_of
 from rag.answer.compose import REPEATED, compose, document_policy
 from rag.answer.select import Policy, evidence_pool
@@ -72,6 +72,24 @@ def test_a_follow_up_on_one_aspect_quotes_the_cited_studys_sentences_naming_it()
 )
 def test_the_answer_stays_when_no_new_aspect_is_named_or_nothing_names_it(question: str) -> None:
     assert _aspect(question) == [CONCLUSION, LIMITED]
+
+
+def test_an_answer_that_names_none_of_the_aspect_says_so() -> None:
+    """ "what about cost?": no sentence of the study names it, so the answer repeats the conclusion
+    and says that none of its quotes mentions it; a follow-up whose quotes name it, or that names
+    nothing new, gets no such caveat, nor one of whom it asks (the population caveat's)."""
+    pool, texts = _pool()
+    chosen = [texts.index(CONCLUSION), texts.index(LIMITED)]
+    caveat = unanswered(f"what about cost? {FIRST}", pool.candidates, chosen)
+    assert caveat == "None of the quoted sentences mentions “cost”."
+    assert unanswered(f"what about women? {FIRST}", pool.candidates, chosen) is None
+    assert unanswered(f"what about pain? {FIRST}", pool.candidates, [texts.index(PAIN)]) is None
+    assert unanswered(f"what did they conclude? {FIRST}", pool.candidates, chosen) is None
+    assert unanswered(f"is it safe? {FIRST}", pool.candidates, chosen) is None  # how, not what, it asks
+    assert unanswered(f"what about cost? {FIRST}", pool.candidates, []) is None  # a refusal says so
+    selector = FixedSelector(PROBABILITY, POLICY)
+    answer = compose(f"{FIRST} cost", pool, selector, exclude=SHOWN, asked=f"what about cost? {FIRST}")
+    assert answer.caveats == [caveat] and answer.answer.endswith(caveat)
 
 
 def test_an_answer_with_something_new_on_the_aspect_is_left_alone() -> None:

@@ -480,6 +480,11 @@ def test_a_quote_reporting_other_work_is_not_framed_as_the_studys_finding() -> N
         assert ("Evangelista" in shown) == (", citing other work: «" in shown)
         assert ("Evangelista" in shown) != ("found: «" in shown)
     assert sum("Evangelista" in shown for shown in statements) == 1
+    # the study's own sentences are its bottom line; the other work is a finding of its own
+    assert answer.bottom_line.startswith("A 2010 study [1] found: «Exercise training helps")
+    (other,) = answer.findings
+    assert other.text == f"The same study [1] also reports, citing other work: «{other.quote}»"
+    assert other.quote.startswith("Evangelista et al.") and "feel better" not in other.quote
 
 
 def test_more_from_the_bottom_lines_study_is_a_finding_that_says_so() -> None:

@@ -240,7 +240,9 @@ def _answer(
 
 def _shape(citations: list[Citation], candidates: list[Candidate]) -> tuple[str, list[Finding]]:
     """The bottom line (reference 1's sentences, at most two) and one finding per further study or
-    further sentence, so that no sentence is shown twice. ``candidates`` are the citations' sentences."""
+    further sentences, so that no sentence is shown twice. A study's sentences that report other work
+    are a finding of their own after its own ones ("The same study [1] also reports, citing other
+    work: «…»"), so that neither is framed as the other. ``candidates`` are the citations' sentences."""
     groups: dict[int, list[tuple[Citation, Candidate]]] = {}
     for c, cand in zip(citations, candidates, strict=True):
         groups.setdefault(c.n, []).append((c, cand))
@@ -249,30 +251,31 @@ def _shape(citations: list[Citation], candidates: list[Candidate]) -> tuple[str,
     for n, group in groups.items():
         hit = group[0][1].hit
         design = design_of(level_of(hit.document), hit.document.title)
-        if n == 1:
-            bottom = statement(design, hit.document.year, n, joined(group[:2]), cited=_cites(group[:2]))
-            group = group[2:]
-            if not group:
-                continue
-        quote, cited = joined(group), _cites(group)
-        findings.append(
-            Finding(
-                n=n,
-                design=design,
-                year=hit.document.year,
-                quote=quote,
-                citation=group[0][0],
-                text=further_statement(design, n, quote, cited=cited)
-                if n == 1
-                else statement(design, hit.document.year, n, quote, cited=cited),
+        year = hit.document.year
+        own = [g for g in group if not cites_other_work(g[0].quote)]
+        others = [g for g in group if cites_other_work(g[0].quote)]
+        parts = [(part, part is others) for part in (own, others) if part]
+        for k, (part, cited) in enumerate(parts):
+            if n == 1 and k == 0:
+                bottom = statement(design, year, n, joined(part[:2]), cited=cited)
+                part = part[2:]
+                if not part:
+                    continue
+            quote = joined(part)
+            more = n == 1 or k > 0  # more from a study already introduced
+            findings.append(
+                Finding(
+                    n=n,
+                    design=design,
+                    year=year,
+                    quote=quote,
+                    citation=part[0][0],
+                    text=further_statement(design, n, quote, cited=cited)
+                    if more
+                    else statement(design, year, n, quote, cited=cited),
+                )
             )
-        )
     return bottom, findings
-
-
-def _cites(group: Sequence[tuple[Citation, Candidate]]) -> bool:
-    """Does any of these quoted sentences report other work rather than the study's own?"""
-    return any(cites_other_work(citation.quote) for citation, _ in group)
 
 
 def joined(group: Sequence[tuple[Citation, Candidate]]) -> str:

@@ -52,6 +52,9 @@ and the follow-up are quoted without the other findings beside them.
   question names), those of a full text's abstract first (it states the paper's findings; its body
   also reviews other work), then the most harms named, then the selector's best; after a follow-up
   that names a new subject ("what about IVC filters?"), only the sentences naming it when any does.
+  When none names a harm, one finding about harms in general: "No complications occurred.",
+  "Treated hypothyroidism was not associated with any increase in maternal, fetal, or neonatal
+  complications." (the answer to "which complications?" may be none).
 - **Recommendation** ("what is the first-line agent for …?", "which drug is recommended …?", "what
   is the treatment of choice …?"): one sentence that says what to use ("supports the use of",
   "recommended", "treatment of choice", "should be considered", "is not necessary"), a full text's
@@ -89,7 +92,7 @@ from rag.answer.answer_type.asks import (
     asks_recommendation,
     asks_treatment,
 )
-from rag.answer.answer_type.aspect import on_aspect
+from rag.answer.answer_type.aspect import on_aspect, unnamed_aspect
 from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, rarity, sentence_words, words_of
 from rag.answer.answer_type.of_study import OF_STUDY, asked_studies
 from rag.answer.answer_type.states import (
@@ -98,6 +101,7 @@ from rag.answer.answer_type.states import (
     recommends,
     states_design,
     states_duration,
+    states_harms_in_general,
     states_quantity,
     states_size,
     treats,
@@ -194,11 +198,18 @@ UNANSWERED = {
 def unanswered(question: str, candidates: Sequence[Candidate], chosen: list[int]) -> str | None:
     """The sentence an answer adds when the question asks for a kind of answer (a number, the harms,
     what to use, how it is treated, what predicts it) and none of ``chosen`` (after
-    ``with_answer_type``) is of it: the asker sees that the quotes are the closest the cited studies
-    come, not the answer."""
+    ``with_answer_type``) is of it, or when a follow-up names something none of them mentions
+    (``unnamed_aspect``): the asker sees that the quotes are the closest the cited studies come, not
+    the answer."""
+    if not chosen:
+        return None  # a refusal says so already
+    if caveat := unnamed_aspect(question, candidates, chosen):  # "what about preterm delivery?"
+        return caveat
     this, _, kind, _ = asked_parts(question)
-    if not chosen or kind not in UNANSWERED or any(_gives(kind, candidates[i].text, this) for i in chosen):
+    if kind not in UNANSWERED or any(_gives(kind, candidates[i].text, this) for i in chosen):
         return None  # "what were the results?" is answered by findings with or without figures
+    if kind == "harms" and any(states_harms_in_general(candidates[i].text) for i in chosen):
+        return None  # "No complications occurred." names none, and answers
     return UNANSWERED[kind]
 
 
@@ -291,4 +302,11 @@ def _harms(
             keys[i] = (about_it, in_abstract(c), len(named), float(probabilities[i]))
     if any(key[0] for key in keys.values()):
         keys = {i: key for i, key in keys.items() if key[0]}
+    if not keys:  # none names a harm: a finding about them in general ("No complications occurred.")
+        general = {
+            i: (in_abstract(candidates[i]), float(probabilities[i]))
+            for i in cited_findings(candidates, chosen)
+            if states_harms_in_general(candidates[i].text)
+        }
+        return sorted(general, key=general.__getitem__, reverse=True)[:1]
     return sorted(keys, key=keys.__getitem__, reverse=True)[:MAX_HARM_SENTENCES]

@@ -15,7 +15,8 @@ abstract's background or methods, nor anything quoted before. The studies were a
 answer; this only picks which of their sentences to show. The sentences naming most of the new words
 win (words many candidate sentences share weigh less, as in the selector's ``overlap_rare``), then a
 full text's abstract, then the selector's best; a second one is quoted when it names as much. When no
-sentence names more of them, the answer stays as it was.
+sentence names more of them, the answer stays as it was, and says that none of its quotes mentions
+what was asked about (``unnamed_aspect``): «None of the quoted sentences mentions “preterm delivery”.»
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import numpy as np
 from rag.answer.answer_type.asks import asked_parts
 from rag.answer.answer_type.focus import aspect_words, named_in, rarity, sentence_words, words_of
 from rag.answer.answer_type.studies import cited_findings, in_abstract
-from rag.answer.followup import is_follow_up
+from rag.answer.followup import is_follow_up, topic_of
 from rag.answer.select.candidates import Candidate
 
 MAX_SENTENCES = 2
@@ -71,3 +72,23 @@ def on_aspect(
         return chosen
     ranked = sorted(keys, key=keys.__getitem__, reverse=True)
     return [i for i in ranked[:MAX_SENTENCES] if keys[i][0] == keys[ranked[0]][0]]
+
+
+def unnamed_aspect(question: str, candidates: Sequence[Candidate], chosen: list[int]) -> str | None:
+    """The caveat of a follow-up that names something the earlier questions did not ("what about
+    preterm delivery?", "what about cost?") and asks for no kind of answer of its own, when none of
+    the quotes names it: they are the closest the studies come, not the answer."""
+    if not chosen:
+        return None
+    this, earlier, kind, inherited = asked_parts(question)
+    if not earlier or not is_follow_up(this) or (kind is not None and not inherited):
+        return None
+    new = aspect_words(this) - words_of(" ".join(earlier))
+    # as asked, in order; of whom it asks ("and in women?") is the population caveats' (rag.answer.caveats)
+    named = [w for w in topic_of(this).split() if words_of(w) & new]
+    if not named:
+        return None
+    terms = sentence_words(candidates)
+    if any(named_in(words_of(" ".join(named)), terms[i]) for i in chosen):
+        return None
+    return f"None of the quoted sentences mentions “{' '.join(named)}”."

@@ -51,6 +51,28 @@ def states_quantity(text: str, kind: str = "number") -> bool:
     return bool(_NUMBER.search(plain))
 
 
+# a finding about harms in general ("No complications occurred.", "minimal complications", "was not
+# associated with any increase in maternal, fetal, or neonatal complications", "the complication rate
+# was 3%"), not a remark that they matter ("understanding their potential complications is …")
+_IN_GENERAL = (
+    r"(?:complications?|adverse\s+(?:effects?|events?|reactions?|outcomes?)|side[- ]effects?|morbidity)"
+)
+_STATED = (
+    r"(?:no|none|without|free\s+of|minimal|minor|major|serious|severe|few|fewer|more|less|lower|higher|"
+    r"increased?|decreased?|reduc\w+|rates?|incidence|occurred|developed|experienced|\d+(?:[.,]\d+)?\s*%?)"
+)
+_HARMS_IN_GENERAL = re.compile(
+    rf"\b{_STATED}\W+(?:[\w-]+\W+){{0,5}}?{_IN_GENERAL}\b|\b{_IN_GENERAL}\W+(?:[\w-]+\W+){{0,3}}?{_STATED}\b",
+    re.IGNORECASE,
+)
+
+
+def states_harms_in_general(text: str) -> bool:
+    """Does the sentence state a finding about complications or adverse events in general (how many,
+    none, more or fewer), without naming one?"""
+    return bool(_HARMS_IN_GENERAL.search(text))
+
+
 def harms_named(text: str, question: str = "") -> set[str]:
     """The harms ``text`` names (as word stems), less those ``question`` names (its topic)."""
     named = {term for m in _HARM.finditer(text) for term in content_terms(m.group(0))}
