@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import labelled_hits
+from conftest import FixedSelector, labelled_hits
 
 from rag.answer.answer_type import UNANSWERED, unanswered, with_answer_type
 from rag.answer.answer_type.asks import asked_parts, kind_of
 from rag.answer.answer_type.states import names_follow_up, states_design, states_duration
-from rag.answer.select import evidence_pool
+from rag.answer.compose import compose
+from rag.answer.select import Policy, evidence_pool
 from rag.embed.embedder import HashingEmbedder
 
 SEPTUM = [
@@ -153,3 +154,23 @@ def test_a_follow_up_question_quotes_the_time_said_to_be_a_follow_up() -> None:
     chosen = [texts.index(SEPTUM[2][1])]
     assert with_answer_type(asked, candidates, np.full(len(texts), 0.5), chosen) == chosen
     assert unanswered(asked, candidates, chosen) == UNANSWERED["follow-up"]
+
+
+def test_what_a_study_did_is_introduced_as_reported_not_found() -> None:
+    """The design question's answer, through compose: its methods are what the study "reports"; its
+    findings stay what it "found"."""
+    hits = labelled_hits(
+        "17914515", SEPTUM, title="Suturing of the nasal septum after septoplasty", year=2007
+    )
+    pool = evidence_pool("septoplasty", hits, HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    policy = Policy(abstain=0.1, include=0.5, relative=0.5, max_sentences=3, max_documents=2)
+    selector = FixedSelector({t: 0.9 if t == SEPTUM[2][1] else 0.05 for t in texts}, policy)
+    first = "Can the septum be sutured instead of packing after septoplasty?"
+    answer = compose(first, pool, selector)
+    assert answer.bottom_line == f"A 2007 study [1] found: «{SEPTUM[2][1]}»"
+    asked = f"was it a randomized trial? {first}"
+    answer = compose(
+        f"{first} randomized trial", pool, selector, exclude=frozenset({SEPTUM[2][1]}), asked=asked
+    )
+    assert answer.bottom_line == f"A 2007 study [1] reports: «{SEPTUM[0][1]}»"

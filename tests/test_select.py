@@ -13,12 +13,13 @@ import numpy as np
 import pytest
 from conftest import FIXTURES, cosine_selector, make_hit
 
-from rag.answer.compose import compose, design_of, introduce
+from rag.answer.compose import compose
 from rag.answer.markers import OUR_CITATION, cites_other_work, display, source_markers
 from rag.answer.select import Policy, choose, evidence_pool, load_selector
 from rag.answer.select.candidates import candidates
 from rag.answer.select.features import SCALAR_FEATURES, featurize, section_kind
 from rag.answer.select.model import Selector
+from rag.answer.shape import design_of, introduce
 from rag.embed.embedder import HashingEmbedder
 from rag.errors import InvalidInput
 from rag.text.quotable import heading_length, quotable
@@ -530,8 +531,8 @@ def test_a_studys_sentences_are_quoted_in_its_own_order_with_gaps_marked() -> No
 def test_sentences_that_follow_each_other_across_passages_are_quoted_without_a_gap(overlap: int) -> None:
     """Chunked as at ingest, two sentences in a row can come from two passages (which overlap by a
     sentence, or meet at a section boundary): they are still one stretch of the study's text."""
-    from rag.answer.compose import joined
     from rag.answer.select.candidates import Candidate
+    from rag.answer.shape import joined
     from rag.chunking import ChunkingParams, chunk_document
     from rag.types import Citation, Document, DocumentInfo, Hit, Section
 

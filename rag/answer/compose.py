@@ -6,8 +6,9 @@ more when several do) or says the evidence is insufficient. The answer then read
 
 - **bottom line**: the chosen sentence(s) of the strongest study (evidence level first, then the
   selector's probability, then recency), introduced with its design and year from metadata:
-  "A 2010 systematic review [1] found: «…»" (a quote that reports other work, "Evangelista et al.
-  found …", is introduced as what the study "reports, citing other work" instead);
+  "A 2010 systematic review [1] found: «…»" (what the study did, its methods, "reports: «…»"; a quote
+  that reports other work, "Evangelista et al. found …", "reports, citing other work: «…»";
+  ``rag.answer.shape``);
 - **findings**: one bullet per further study, with design and year (and one for a third sentence of
   the bottom line's study: "The same systematic review [1] also found: «…»");
 - the numbered **references** (``Title. Journal, Year.``).
@@ -18,7 +19,6 @@ Quotes stay verbatim; only their display renders a source's own reference marker
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -27,10 +27,11 @@ import numpy as np
 from rag.answer.answer_type import on_aspect, unanswered, with_answer_type
 from rag.answer.caveats import caveats_for, cited_texts
 from rag.answer.evidence_level import ANIMAL_STUDY, LEVELS, level_of
-from rag.answer.markers import cites_other_work, display
+from rag.answer.markers import display
 from rag.answer.references import make_reference
 from rag.answer.select import Candidate, EvidencePool, Policy, Selector, choose
 from rag.answer.select.rerank import closest_documents, first_stage_documents
+from rag.answer.shape import shape
 from rag.types import Answer, Citation, Finding, Reference
 
 DISCLAIMER = (
@@ -45,46 +46,6 @@ CLOSEST = 1  # sources listed when the evidence is insufficient: the closest one
 # reviews, unknown) tie, and the selector decides among them; studies in animals come after all of them
 _STRONG = [level for level, _ in LEVELS][:5]
 _RANK = {**{level: n for n, level in enumerate(_STRONG)}, ANIMAL_STUDY: len(_STRONG) + 1}
-_DESIGN = {
-    "meta-analysis / systematic review": "systematic review",
-    "guideline": "guideline",
-    "randomised controlled trial": "randomised controlled trial",
-    "clinical trial": "clinical trial",
-    "cohort / observational": "observational study",
-    "case report": "case report",
-    "review": "review",
-    ANIMAL_STUDY: "animal study",
-}
-
-
-def design_of(evidence_level: str | None, title: str) -> str:
-    """The study design named in an answer ("systematic review", "case report", "study")."""
-    if evidence_level == "meta-analysis / systematic review" and "meta-analy" in title.lower():
-        return "meta-analysis"
-    return _DESIGN.get(evidence_level or "", "study")
-
-
-def introduce(design: str, year: int | None, n: int) -> str:
-    """ "A 2010 systematic review [1]" / "An observational study [2]"."""
-    words = f"{year} {design}" if year else design
-    article = "An" if words[0].lower() in "aeiou" and not words[0].isdigit() else "A"
-    return f"{article} {words} [{n}]"
-
-
-def statement(design: str, year: int | None, n: int, quote: str, *, cited: bool = False) -> str:
-    """One study's statement as every surface shows it: "A 2010 systematic review [1] found: «…»";
-    ``cited``: the quote reports other work ("Evangelista et al. found …"), which the study did not
-    find itself: "A 2010 study [1] reports, citing other work: «…»"."""
-    return f"{introduce(design, year, n)} {_verb(cited)}: «{quote}»"
-
-
-def further_statement(design: str, n: int, quote: str, *, cited: bool = False) -> str:
-    """More from the bottom line's study, as a finding: "The same systematic review [1] also found: «…»"."""
-    return f"The same {design} [{n}] also {_verb(cited)}: «{quote}»"
-
-
-def _verb(cited: bool) -> str:
-    return "reports, citing other work" if cited else "found"
 
 
 def compose(
@@ -218,7 +179,7 @@ def _answer(
             tail = " No related passage was found."
         text = INSUFFICIENT + tail
     else:
-        bottom, findings = _shape(citations, [c for c, _ in chosen])
+        bottom, findings = shape(citations, [c for c, _ in chosen])
         if repeated:  # nothing new cleared the bar: say that these quotes were shown before
             bottom = f"{REPEATED} {bottom[0].lower()}{bottom[1:]}"
         text = " ".join([bottom] + [f.text for f in findings] + (caveats or []))
@@ -236,68 +197,3 @@ def _answer(
         selector=selector,
         caveats=caveats or [],
     )
-
-
-def _shape(citations: list[Citation], candidates: list[Candidate]) -> tuple[str, list[Finding]]:
-    """The bottom line (reference 1's sentences, at most two) and one finding per further study or
-    further sentences, so that no sentence is shown twice. A study's sentences that report other work
-    are a finding of their own after its own ones ("The same study [1] also reports, citing other
-    work: «…»"), so that neither is framed as the other. ``candidates`` are the citations' sentences."""
-    groups: dict[int, list[tuple[Citation, Candidate]]] = {}
-    for c, cand in zip(citations, candidates, strict=True):
-        groups.setdefault(c.n, []).append((c, cand))
-    findings = []
-    bottom = ""
-    for n, group in groups.items():
-        hit = group[0][1].hit
-        design = design_of(level_of(hit.document), hit.document.title)
-        year = hit.document.year
-        own = [g for g in group if not cites_other_work(g[0].quote)]
-        others = [g for g in group if cites_other_work(g[0].quote)]
-        parts = [(part, part is others) for part in (own, others) if part]
-        for k, (part, cited) in enumerate(parts):
-            if n == 1 and k == 0:
-                bottom = statement(design, year, n, joined(part[:2]), cited=cited)
-                part = part[2:]
-                if not part:
-                    continue
-            quote = joined(part)
-            more = n == 1 or k > 0  # more from a study already introduced
-            findings.append(
-                Finding(
-                    n=n,
-                    design=design,
-                    year=year,
-                    quote=quote,
-                    citation=part[0][0],
-                    text=further_statement(design, n, quote, cited=cited)
-                    if more
-                    else statement(design, year, n, quote, cited=cited),
-                )
-            )
-    return bottom, findings
-
-
-def joined(group: Sequence[tuple[Citation, Candidate]]) -> str:
-    """One study's quoted sentences in the order the study has them (not the selector's), an ellipsis
-    marking words left out between two that do not follow each other: «A. … C.»"""
-    ordered = sorted(group, key=lambda cc: cc[1].offset)
-    parts = [ordered[0][0].display]
-    for (_, before), (citation, after) in itertools.pairwise(ordered):
-        parts.append(citation.display if _follows(before, after) else f"… {citation.display}")
-    return " ".join(parts)
-
-
-def _follows(before: Candidate, after: Candidate) -> bool:
-    """``after`` is the sentence right after ``before`` in their document (a cut heading between
-    them aside), also across two passages that overlap or meet."""
-    p, q = before.hit.passage, after.hit.passage
-    if before.hit.doc_id != after.hit.doc_id:
-        return False
-    if not p.sentences or not q.sentences:  # a passage stored without sentence spans is one sentence
-        return p.passage_id == q.passage_id and after.index == before.index + 1
-    if before.index + 1 < len(p.sentences):  # the sentence after ``before`` is in its passage
-        return p.char_start + p.sentences[before.index + 1][0] == q.char_start + q.sentences[after.index][0]
-    if after.index > 0:  # the sentence before ``after`` is in its passage
-        return q.char_start + q.sentences[after.index - 1][0] == p.char_start + p.sentences[before.index][0]
-    return q.ordinal == p.ordinal + 1  # two passages that meet
