@@ -57,3 +57,11 @@ def _abbreviates(short: str, long: str) -> bool:
         s -= 1
         lf -= 1
     return True
+
+
+def long_forms(text: str, defined: dict[str, str]) -> list[str]:
+    """The long forms of the abbreviations of ``defined`` that ``text`` uses as whole words ("Among the
+    10 cases with CR, …" uses "complete response")."""
+    return [
+        long for short, long in defined.items() if re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text)
+    ]

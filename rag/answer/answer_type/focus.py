@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections import Counter
 from collections.abc import Sequence
 
-from rag.answer.select.candidates import Candidate
-from rag.text.abbreviations import definitions
+from rag.answer.select.candidates import Candidate, defined_abbreviations
+from rag.text.abbreviations import long_forms
 from rag.text.spelling import in_american
 from rag.text.terms import content_terms
 
@@ -67,15 +66,5 @@ def sentence_words(candidates: Sequence[Candidate]) -> list[set[str]]:
     """Each candidate's ``words_of``, with the long forms of the abbreviations its study defines in
     the retrieved passages ("Among the 10 cases with CR, …" also names "complete response", defined
     as "complete response (CR)" in the study's methods; ``rag.text.abbreviations``)."""
-    texts: dict[str, dict[str, None]] = {}
-    for c in candidates:
-        texts.setdefault(c.hit.doc_id, {})[c.hit.text] = None
-    defined = {doc: definitions(" ".join(passages)) for doc, passages in texts.items()}
-    out = []
-    for c in candidates:
-        words = words_of(c.text)
-        for short, long in defined[c.hit.doc_id].items():
-            if re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", c.text):
-                words |= words_of(long)
-        out.append(words)
-    return out
+    defined = defined_abbreviations(candidates)
+    return [words_of(" ".join([c.text, *long_forms(c.text, defined[c.hit.doc_id])])) for c in candidates]

@@ -15,6 +15,7 @@ import numpy as np
 
 from rag.config import ANSWER_PASSAGES
 from rag.embed.embedder import Embedder
+from rag.text.abbreviations import definitions
 from rag.text.quotable import quote_spans
 from rag.types import Hit, Passage
 
@@ -76,6 +77,15 @@ def candidates(
             seen.add(key)
             out.append(Candidate(hit=hit, index=i, start=span[0], end=span[1]))
     return out
+
+
+def defined_abbreviations(pool: Sequence[Candidate]) -> dict[str, dict[str, str]]:
+    """For each study of ``pool``, the abbreviations its retrieved passages define ("complete response
+    (CR)"; ``rag.text.abbreviations``): a sentence that uses "CR" also names "complete response"."""
+    texts: dict[str, dict[str, None]] = {}
+    for c in pool:
+        texts.setdefault(c.hit.doc_id, {})[c.hit.text] = None
+    return {doc: definitions(" ".join(passages)) for doc, passages in texts.items()}
 
 
 @dataclass(frozen=True)
