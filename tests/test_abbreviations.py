@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.text.abbreviations import definitions
+from rag.text.abbreviations import definitions, long_forms
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,13 @@ def test_an_abbreviation_defined_in_parentheses_is_found_with_its_long_form(text
 )
 def test_parentheses_that_define_nothing_give_nothing(text: str) -> None:
     assert definitions(text) == {}
+
+
+def test_a_sentence_names_the_long_forms_of_the_abbreviations_it_uses() -> None:
+    defined = {"CR": "complete response", "CRT": "chemoradiation", "PR": "pregnancy rate"}
+    assert long_forms("Among the 10 cases with CR, 8 presented with local recurrence.", defined) == [
+        "complete response"
+    ]
+    assert (
+        long_forms("CRT-related toxicity was mild; CR-like and PRs aside.", defined) == []
+    )  # whole words only

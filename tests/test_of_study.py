@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import FixedSelector, labelled_hits
+from conftest import FixedSelector, labelled_hits, make_hit
 
 from rag.answer.answer_type import UNANSWERED, unanswered, with_answer_type
 from rag.answer.answer_type.asks import asked_parts, kind_of
@@ -174,3 +174,25 @@ def test_what_a_study_did_is_introduced_as_reported_not_found() -> None:
         f"{first} randomized trial", pool, selector, exclude=frozenset({SEPTUM[2][1]}), asked=asked
     )
     assert answer.bottom_line == f"A 2007 study [1] reports: «{SEPTUM[0][1]}»"
+
+
+def test_the_results_of_an_unlabelled_text_are_its_findings_not_how_it_was_done() -> None:
+    """The heart failure programmes PDF (demo corpus, 10.1155/2010/157939) has no section labels: "tell
+    me more about [1]" quotes what participants said, not that experiences "were examined"."""
+    examined = (
+        "Patient experiences of structured heart failure rehabilitation and their views on the important "
+        "components of heart failure services were examined."
+    )
+    groups = "Focus groups were conducted with fifteen participants attending one of two programmes."
+    met = "Participants indicated that rehabilitation programmes substantially met their needs."
+    lapsed = "However, once the programme ended, some participants' self-care motivation lapsed."
+    effective = (
+        "Structured rehabilitation programmes are effective in enabling patients to live with heart failure."
+    )
+    hit = make_hit("10.1155/2010/157939", " ".join([examined, groups, met, lapsed, effective]))
+    pool = evidence_pool("heart failure programmes", [hit], HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    probs = np.array([0.3, 0.2, 0.1, 0.05, 0.9])
+    asked = "tell me more about [1]? What do patients value in heart failure programmes?"
+    added = with_answer_type(asked, pool.candidates, probs, [texts.index(effective)])
+    assert [texts[i] for i in added] == [met, lapsed, effective]

@@ -13,12 +13,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
-from rag.answer.answer_type.states import states_design
+from rag.answer.answer_type.of_study import how_done
 from rag.answer.evidence_level import ANIMAL_STUDY, level_of
 from rag.answer.markers import cites_other_work
 from rag.answer.select import Candidate
-from rag.answer.select.features import section_kind
-from rag.text.cues import CUES
 from rag.types import Citation, Finding
 
 _DESIGN = {
@@ -64,18 +62,6 @@ def further_statement(design: str, n: int, quote: str, *, verb: str = FOUND) -> 
     return f"The same {design} [{n}] also {verb}: «{quote}»"
 
 
-def _how_done(c: Candidate) -> bool:
-    """Does the sentence say how its study was done rather than what it found: a labelled abstract's
-    methods, or, unlabelled, a sentence naming a design or a measurement with no finding cue?"""
-    kind = section_kind(c.hit.passage.section, c.text)
-    if kind is not None:
-        return kind == "methods"
-    return states_design(c.text) and not any(CUES[cue].search(c.text) for cue in _FINDING_CUES)
-
-
-_FINDING_CUES = ("cue_finding", "cue_statistics", "cue_claim")
-
-
 def shape(citations: list[Citation], candidates: list[Candidate]) -> tuple[str, list[Finding]]:
     """The bottom line (reference 1's sentences, at most two) and one finding per further study or
     further sentences, so that no sentence is shown twice. A study's sentences that report other work
@@ -92,7 +78,7 @@ def shape(citations: list[Citation], candidates: list[Candidate]) -> tuple[str, 
         year = hit.document.year
         own = [g for g in group if not cites_other_work(g[0].quote)]
         others = [g for g in group if cites_other_work(g[0].quote)]
-        done = bool(own) and all(_how_done(cand) for _, cand in own)
+        done = bool(own) and all(how_done(cand) for _, cand in own)
         parts = [
             (part, CITING if part is others else REPORTS if done else FOUND) for part in (own, others) if part
         ]

@@ -22,6 +22,7 @@ from rag.answer.answer_type.states import names_follow_up, states_design, states
 from rag.answer.answer_type.studies import findings, in_abstract
 from rag.answer.select.candidates import Candidate
 from rag.answer.select.features import section_kind
+from rag.text.cues import CUES
 
 MAX_RESULT_SENTENCES = 2  # "what were the results?": the study's two next best findings
 MAX_DESIGN_SENTENCES = 2  # "how was the study done?": its two sentences that say most of it
@@ -32,6 +33,18 @@ def asked_studies(candidates: Sequence[Candidate], chosen: list[int], shown: Seq
     """The studies a question about "the study" means, first one first (module docstring)."""
     earlier = [c.hit.doc_id for c, was in zip(candidates, shown, strict=True) if was]
     return list(dict.fromkeys(earlier or [candidates[i].hit.doc_id for i in chosen]))
+
+
+def how_done(c: Candidate) -> bool:
+    """Does the sentence say how its study was done rather than what it found: a labelled abstract's
+    methods, or, unlabelled, a sentence naming a design or a measurement with no finding cue?"""
+    kind = section_kind(c.hit.passage.section, c.text)
+    if kind is not None:
+        return kind == "methods"
+    return states_design(c.text) and not any(CUES[cue].search(c.text) for cue in _FINDING_CUES)
+
+
+_FINDING_CUES = ("cue_finding", "cue_statistics", "cue_claim")
 
 
 def _section(c: Candidate) -> str | None:
@@ -64,11 +77,12 @@ def results(
     studies: list[str],
 ) -> list[int]:
     """The first study's next best findings, at most ``MAX_RESULT_SENTENCES`` (a full text's abstract
-    first, then the selector's best), not how many it studied."""
+    first, then the selector's best), not how many it studied nor how (an unlabelled text's "Focus
+    groups were conducted with fifteen participants …")."""
     keys = {
         i: (in_abstract(candidates[i]), float(probabilities[i]))
         for i in findings(candidates, chosen, set(studies[:1]))
-        if not states_size(candidates[i].text)
+        if not states_size(candidates[i].text) and not how_done(candidates[i])
     }
     return sorted(keys, key=keys.__getitem__, reverse=True)[:MAX_RESULT_SENTENCES]
 

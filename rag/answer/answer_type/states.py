@@ -156,7 +156,7 @@ _DESIGN = re.compile(
     r"chart\s+review|consecutive|in\s+vitro|in\s+vivo|database|regist(?:ry|er)|audit|"
     r"(?:was|were)\s+(?:\w+ly\s+)?(?:used|measured|assessed|recorded|evaluated|determined|compared|performed|"
     r"followed|collected|analy[sz]ed|calculated|tested|examined|obtained|reviewed|divided|allocated|"
-    r"assigned|interviewed|surveyed|identified|selected)|"
+    r"assigned|interviewed|surveyed|identified|selected|conducted|undertaken|carried\s+out)|"
     r"we\s+(?:\w+ly\s+)?(?:performed|conducted|used|measured|compared|analy[sz]ed|assessed|evaluated|"
     r"examined|studied|reviewed|recruited|enrolled))\b",
     re.IGNORECASE,
