@@ -235,3 +235,26 @@ def test_more_of_a_study_is_its_next_findings_even_when_a_quote_states_a_figure(
     asked = f"Tell me more about [1]? {FIRST}"
     added = with_answer_type(asked, pool.candidates, probs, [texts.index(PAIN)])
     assert [texts[i] for i in added] == [CONCLUSION, LIMITED, PAIN]  # placed before it, best first
+
+
+def test_a_comparison_finds_its_measure_in_the_studys_words() -> None:
+    """ "which is faster?" after the septoplasty question (PubMed 17914515) asks about time: the study
+    says «The operating time was 4 minutes longer in the first group.», never "faster"."""
+    conclusion = "Therefore, suturing of the nasal septum should be a preferred alternative to nasal packing."
+    stay = "The hospital stay was shorter with suturing than with nasal packing."
+    timed = "The operating time was 4 minutes longer in the first group."
+    hit = make_hit("17914515", " ".join([stay, timed, conclusion]), title="Suturing of the nasal septum")
+    pool = evidence_pool("septoplasty", [hit], HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    probs = np.array([0.1, 0.05, 0.9])
+    shown = [t == conclusion for t in texts]
+    asked = "which is faster? Can the septum be sutured instead of packing after septoplasty?"
+    chosen = on_aspect(asked, pool.candidates, probs, [texts.index(conclusion)], shown)
+    assert [texts[i] for i in chosen] == [timed]
+    assert unanswered(asked, pool.candidates, chosen) is None
+    cheaper = asked.replace("faster", "cheaper")
+    assert on_aspect(cheaper, pool.candidates, probs, [texts.index(conclusion)], shown) == [
+        texts.index(conclusion)
+    ]
+    caveat = unanswered(cheaper, pool.candidates, [texts.index(conclusion)])
+    assert caveat == "None of the quoted sentences mentions “cheaper”."

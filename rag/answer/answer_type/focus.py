@@ -35,10 +35,23 @@ def words_of(text: str) -> set[str]:
     return content_terms(in_american(text))
 
 
+# a comparison that names its measure in other words than a study's: "which is faster?" asks about
+# time («The operating time was 4 minutes longer in the first group.»), "which is cheaper?" about cost
+_MEASURED_BY = {
+    "faster quicker slower sooner": "time duration minutes hours days",
+    "cheaper costlier pricier expensive affordable": "cost costs charges",
+}
+_MEASURE_OF = {
+    word: content_terms(measure) for words, measure in _MEASURED_BY.items() for word in content_terms(words)
+}
+
+
 def aspect_words(text: str) -> set[str]:
     """The words of ``text`` that name what it asks about: not how much or how often it asks
-    (``NOT_ASKED_ABOUT``), nor words that name nothing (``VAGUE``)."""
-    return words_of(text) - NOT_ASKED_ABOUT - VAGUE
+    (``NOT_ASKED_ABOUT``), nor words that name nothing (``VAGUE``); a comparison's measure with it
+    ("faster": time, minutes …)."""
+    words = words_of(text) - NOT_ASKED_ABOUT - VAGUE
+    return words.union(*(_MEASURE_OF.get(w, set()) for w in words))
 
 
 def rarity(asked: set[str], terms: Sequence[set[str]]) -> dict[str, float]:
