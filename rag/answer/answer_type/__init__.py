@@ -94,7 +94,7 @@ from rag.answer.answer_type.asks import (
 )
 from rag.answer.answer_type.aspect import on_aspect, unnamed_aspect
 from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, rarity, sentence_words, words_of
-from rag.answer.answer_type.of_study import OF_STUDY, asked_studies
+from rag.answer.answer_type.of_study import OF_STUDY, Asked, asked_studies
 from rag.answer.answer_type.states import (
     harms_named,
     names_factors,
@@ -243,12 +243,12 @@ def _of_study(
     studies = asked_studies(candidates, chosen, shown or [False] * len(candidates))
     theirs = [i for i in chosen if candidates[i].hit.doc_id in studies]
     if kind == "results":  # more of the study beside its quotes, whatever they state
-        added = OF_STUDY[kind](question, candidates, probabilities, theirs, studies)
+        added = OF_STUDY[kind](Asked(question, candidates, probabilities, theirs, studies))
         return placed(theirs, added, candidates) if added else chosen
     answering = [i for i in theirs if _gives(kind, candidates[i].text, question)]
     if answering and kind != "design":  # the size or the follow-up is quoted: that is the answer
         return answering
-    added = OF_STUDY[kind](question, candidates, probabilities, answering, studies)
+    added = OF_STUDY[kind](Asked(question, candidates, probabilities, answering, studies))
     return placed(answering, added, candidates) if added else chosen
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -47,20 +48,27 @@ def how_done(c: Candidate) -> bool:
 _FINDING_CUES = ("cue_finding", "cue_statistics", "cue_claim")
 
 
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What each kind reads: the question (this one), the candidates and their probabilities, the
+    chosen sentences of the studies asked about, and those studies, first one first."""
+
+    question: str
+    candidates: Sequence[Candidate]
+    probabilities: np.ndarray
+    chosen: list[int]
+    studies: list[str]
+
+
 def _section(c: Candidate) -> str | None:
     return section_kind(c.hit.passage.section, c.text)
 
 
-def size(
-    question: str,
-    candidates: Sequence[Candidate],
-    probabilities: np.ndarray,
-    chosen: list[int],
-    studies: list[str],
-) -> list[int]:
+def size(a: Asked) -> list[int]:
     """For each of the first two studies, its first sentence that says how many were studied, its
     methods included: where a labelled abstract says it."""
-    studies = studies[:MAX_STUDIES]
+    candidates, chosen = a.candidates, a.chosen
+    studies = a.studies[:MAX_STUDIES]
     among = findings(candidates, chosen, set(studies), leave_out=("background",))
     added = []
     for doc in studies:
@@ -69,43 +77,33 @@ def size(
     return added
 
 
-def results(
-    question: str,
-    candidates: Sequence[Candidate],
-    probabilities: np.ndarray,
-    chosen: list[int],
-    studies: list[str],
-) -> list[int]:
+def results(a: Asked) -> list[int]:
     """The first study's next best findings, at most ``MAX_RESULT_SENTENCES`` (a full text's abstract
     first, then the selector's best), not how many it studied nor how (an unlabelled text's "Focus
     groups were conducted with fifteen participants …")."""
+    candidates, chosen = a.candidates, a.chosen
     keys = {
-        i: (in_abstract(candidates[i]), float(probabilities[i]))
-        for i in findings(candidates, chosen, set(studies[:1]))
+        i: (in_abstract(candidates[i]), float(a.probabilities[i]))
+        for i in findings(candidates, chosen, set(a.studies[:1]))
         if not states_size(candidates[i].text) and not how_done(candidates[i])
     }
     return sorted(keys, key=keys.__getitem__, reverse=True)[:MAX_RESULT_SENTENCES]
 
 
-def design(
-    question: str,
-    candidates: Sequence[Candidate],
-    probabilities: np.ndarray,
-    chosen: list[int],
-    studies: list[str],
-) -> list[int]:
+def design(a: Asked) -> list[int]:
     """The first study's sentences that say how it was done (a labelled abstract's methods, or a
     sentence naming a design or a measurement: "The patients were randomly divided into 2 groups."),
     at most ``MAX_DESIGN_SENTENCES``: those naming most of what the question names beyond the study's
     title ("was it randomised?") first, then the methods, then the study's order."""
+    candidates, chosen = a.candidates, a.chosen
     among = [
         i
-        for i in findings(candidates, chosen, set(studies[:1]), leave_out=())
+        for i in findings(candidates, chosen, set(a.studies[:1]), leave_out=())
         if _section(candidates[i]) == "methods" or states_design(candidates[i].text)
     ]
     # what the question names beyond the study's topic: "was it randomised?", not "erosion" in "how was
     # erosion measured?" of a study titled "Are sugars-free medicines more erosive …?"
-    named = aspect_words(question)
+    named = aspect_words(a.question)
     asked = named - named_in(named, words_of(candidates[among[0]].hit.document.title)) if among else named
     terms = sentence_words(candidates)
     weight = rarity(asked, terms)
@@ -121,19 +119,14 @@ def design(
     return sorted(keys, key=keys.__getitem__, reverse=True)[:MAX_DESIGN_SENTENCES]
 
 
-def follow_up(
-    question: str,
-    candidates: Sequence[Candidate],
-    probabilities: np.ndarray,
-    chosen: list[int],
-    studies: list[str],
-) -> list[int]:
+def follow_up(a: Asked) -> list[int]:
     """For each of the first two studies, the sentence that says for how long it followed those
     studied: a length of time, said to be a follow-up ("a 4-year period", "studied over more than 4
     years", "in a 4-year follow-up") before one that is not, a methods' or results' before the others',
     then the earliest. A sentence already quoted may be it."""
+    candidates, chosen = a.candidates, a.chosen
     added = []
-    for doc in studies[:MAX_STUDIES]:
+    for doc in a.studies[:MAX_STUDIES]:
         keys = {
             i: (
                 names_follow_up(candidates[i].text),
@@ -147,5 +140,5 @@ def follow_up(
     return added
 
 
-Pick = Callable[[str, Sequence[Candidate], np.ndarray, list[int], list[str]], list[int]]
+Pick = Callable[[Asked], list[int]]
 OF_STUDY: dict[str, Pick] = {"size": size, "results": results, "design": design, "follow-up": follow_up}
