@@ -79,7 +79,6 @@ quotes is of the kind asked for, ``unanswered`` gives the caveat that says so.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -93,7 +92,14 @@ from rag.answer.answer_type.asks import (
     asks_treatment,
 )
 from rag.answer.answer_type.aspect import on_aspect, unnamed_aspect
-from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, rarity, sentence_words, words_of
+from rag.answer.answer_type.focus import (
+    NOT_ASKED_ABOUT,
+    named_in,
+    rarity,
+    sentence_words,
+    weight_named,
+    words_of,
+)
 from rag.answer.answer_type.of_study import OF_STUDY, Asked, asked_studies
 from rag.answer.answer_type.states import (
     harms_named,
@@ -282,7 +288,7 @@ def _quantity(
     for i in among:
         text = candidates[i].text
         about = asked - topic[candidates[i].hit.doc_id] or asked
-        focus = math.fsum(weight[w] for w in named_in(about, terms[i]))
+        focus = weight_named(weight, about, terms[i])
         if focus and states_quantity(text, kind):
             keys[i] = (focus, states_quantity(text, "rate"), float(probabilities[i]))
     return sorted(keys, key=keys.__getitem__, reverse=True)[:1]

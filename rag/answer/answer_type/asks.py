@@ -132,37 +132,37 @@ _FOLLOW_UP_QUESTION = re.compile(
 )
 
 
+# the kinds in the order they are tried: "how many patients were studied?" asks for the study's size
+# before a number, "how long was follow-up?" for the follow-up before a length of time
+_QUANTITIES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("rate", _HOW_OFTEN),
+    ("duration", _HOW_LONG),
+    ("number", _HOW_MANY),
+)
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("size", _SIZE_QUESTION),
+    ("follow-up", _FOLLOW_UP_QUESTION),
+    ("design", _DESIGN_QUESTION),
+    ("results", _RESULTS_QUESTION),
+    *_QUANTITIES,
+    ("harms", _HARM_QUESTION),
+    ("recommendation", _RECOMMENDATION_QUESTION),
+    ("treatment", _TREATMENT_QUESTION),
+    ("factors", _FACTORS_QUESTION),
+)
+
+
 def kind_of(question: str) -> str | None:
     """``size``, ``results``, ``design``, ``follow-up``, ``rate``, ``duration``, ``number``, ``harms``,
     ``recommendation``, ``treatment``, ``factors`` or ``None``: the kind of answer one question asks for."""
-    if _SIZE_QUESTION.match(question):
-        return "size"
-    if _FOLLOW_UP_QUESTION.match(question):
-        return "follow-up"
-    if _DESIGN_QUESTION.match(question):
-        return "design"
-    if _RESULTS_QUESTION.match(question):
-        return "results"
-    if kind := asks_quantity(question):
-        return kind
-    if _HARM_QUESTION.match(question):
-        return "harms"
-    if _RECOMMENDATION_QUESTION.match(question):
-        return "recommendation"
-    if _TREATMENT_QUESTION.match(question):
-        return "treatment"
-    return "factors" if _FACTORS_QUESTION.match(question) else None
+    return next((kind for kind, pattern in _KINDS if pattern.match(question)), None)
 
 
 def asks_quantity(question: str) -> str | None:
     """``rate`` ("how often …?", "what is the risk of …?"), ``duration`` ("how long …?"), ``number``
     ("how many …?") or ``None``: what the question (its first sentence: a follow-up's ``asked`` starts
     with it) asks for."""
-    if _HOW_OFTEN.match(question):
-        return "rate"
-    if _HOW_LONG.match(question):
-        return "duration"
-    return "number" if _HOW_MANY.match(question) else None
+    return next((kind for kind, pattern in _QUANTITIES if pattern.match(question)), None)
 
 
 def asks_harms(question: str) -> bool:

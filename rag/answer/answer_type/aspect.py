@@ -21,13 +21,19 @@ what was asked about (``unnamed_aspect``): «None of the quoted sentences mentio
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
 
 from rag.answer.answer_type.asks import asked_parts
-from rag.answer.answer_type.focus import aspect_words, named_in, rarity, sentence_words, words_of
+from rag.answer.answer_type.focus import (
+    aspect_words,
+    named_in,
+    rarity,
+    sentence_words,
+    weight_named,
+    words_of,
+)
 from rag.answer.answer_type.studies import cited_findings, in_abstract
 from rag.answer.followup import is_follow_up, topic_of
 from rag.answer.select.candidates import Candidate
@@ -51,14 +57,14 @@ def on_aspect(
     this, earlier, kind, _ = asked_parts(question)
     if not earlier or kind is not None or not is_follow_up(this):
         return chosen
-    new = aspect_words(this) - words_of(" ".join(earlier))
+    new = _new_words(this, earlier)
     if not new:
         return chosen
     terms = sentence_words(candidates)  # "CR" names "complete response" where the study defines it
     weight = rarity(new, terms)
 
     def focus(i: int) -> float:
-        return math.fsum(weight[w] for w in named_in(new, terms[i]))
+        return weight_named(weight, new, terms[i])
 
     said = max(focus(i) for i in chosen)
     if said and not all(shown[i] for i in chosen):  # something new that names the aspect
@@ -83,7 +89,7 @@ def unnamed_aspect(question: str, candidates: Sequence[Candidate], chosen: list[
     this, earlier, kind, inherited = asked_parts(question)
     if not earlier or not is_follow_up(this) or (kind is not None and not inherited):
         return None
-    new = aspect_words(this) - words_of(" ".join(earlier))
+    new = _new_words(this, earlier)
     # as asked, in order; of whom it asks ("and in women?") is the population caveats' (rag.answer.caveats)
     named = [w for w in topic_of(this).split() if words_of(w) & new]
     if not named:
@@ -92,3 +98,8 @@ def unnamed_aspect(question: str, candidates: Sequence[Candidate], chosen: list[
     if any(named_in(new, terms[i]) for i in chosen):  # "faster" is answered by a time
         return None
     return f"None of the quoted sentences mentions “{' '.join(named)}”."
+
+
+def _new_words(this: str, earlier: list[str]) -> set[str]:
+    """The aspect words of a follow-up (``this``) that its ``earlier`` questions did not name."""
+    return aspect_words(this) - words_of(" ".join(earlier))

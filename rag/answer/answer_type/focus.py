@@ -61,6 +61,12 @@ def rarity(asked: set[str], terms: Sequence[set[str]]) -> dict[str, float]:
     return {w: math.log((len(terms) + 1) / (shared[w] + 1)) + 1 for w in asked}
 
 
+def weight_named(weight: dict[str, float], asked: set[str], terms: set[str]) -> float:
+    """How much of ``asked`` a sentence's ``terms`` name, each word counted with its ``weight`` (from
+    ``rarity``)."""
+    return math.fsum(weight[w] for w in named_in(asked, terms))
+
+
 def named_in(asked: set[str], terms: set[str]) -> set[str]:
     """The words of ``asked`` that ``terms`` name: the same stem, or one a stem's other form ("esophag"
     and "esophagus", "pregnant" and "pregnanc": all but the last letter of the shorter shared, at

@@ -12,17 +12,22 @@ the studies' sentences that answer; unlike the other kinds, it may quote a label
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from rag.answer.answer_type.focus import aspect_words, named_in, rarity, sentence_words, words_of
+from rag.answer.answer_type.focus import (
+    aspect_words,
+    named_in,
+    rarity,
+    sentence_words,
+    weight_named,
+    words_of,
+)
 from rag.answer.answer_type.states import names_follow_up, states_design, states_duration, states_size
-from rag.answer.answer_type.studies import findings, in_abstract
+from rag.answer.answer_type.studies import findings, in_abstract, section_of
 from rag.answer.select.candidates import Candidate
-from rag.answer.select.features import section_kind
 from rag.text.cues import CUES
 
 MAX_RESULT_SENTENCES = 2  # "what were the results?": the study's two next best findings
@@ -39,7 +44,7 @@ def asked_studies(candidates: Sequence[Candidate], chosen: list[int], shown: Seq
 def how_done(c: Candidate) -> bool:
     """Does the sentence say how its study was done rather than what it found: a labelled abstract's
     methods, or, unlabelled, a sentence naming a design or a measurement with no finding cue?"""
-    kind = section_kind(c.hit.passage.section, c.text)
+    kind = section_of(c)
     if kind is not None:
         return kind == "methods"
     return states_design(c.text) and not any(CUES[cue].search(c.text) for cue in _FINDING_CUES)
@@ -58,10 +63,6 @@ class Asked:
     probabilities: np.ndarray
     chosen: list[int]
     studies: list[str]
-
-
-def _section(c: Candidate) -> str | None:
-    return section_kind(c.hit.passage.section, c.text)
 
 
 def size(a: Asked) -> list[int]:
@@ -99,7 +100,7 @@ def design(a: Asked) -> list[int]:
     among = [
         i
         for i in findings(candidates, chosen, set(a.studies[:1]), leave_out=())
-        if _section(candidates[i]) == "methods" or states_design(candidates[i].text)
+        if section_of(candidates[i]) == "methods" or states_design(candidates[i].text)
     ]
     # what the question names beyond the study's topic: "was it randomised?", not "erosion" in "how was
     # erosion measured?" of a study titled "Are sugars-free medicines more erosive …?"
@@ -109,8 +110,8 @@ def design(a: Asked) -> list[int]:
     weight = rarity(asked, terms)
     keys = {
         i: (
-            math.fsum(weight[w] for w in named_in(asked, terms[i])),
-            _section(candidates[i]) == "methods",
+            weight_named(weight, asked, terms[i]),
+            section_of(candidates[i]) == "methods",
             states_design(candidates[i].text),
             -candidates[i].offset,
         )
@@ -130,7 +131,7 @@ def follow_up(a: Asked) -> list[int]:
         keys = {
             i: (
                 names_follow_up(candidates[i].text),
-                _section(candidates[i]) in ("methods", "results", None),
+                section_of(candidates[i]) in ("methods", "results", None),
                 -candidates[i].offset,
             )
             for i in findings(candidates, chosen, {doc}, leave_out=())

@@ -28,6 +28,12 @@ def answering_studies(
     return {c.hit.doc_id for c, p in zip(candidates, probabilities, strict=True) if p >= bar} - cited
 
 
+def section_of(c: Candidate) -> str | None:
+    """The kind of section the sentence stands in (a labelled abstract's label, or a heading opening
+    it): ``background``, ``methods``, ``results``, ``conclusions`` or ``None``."""
+    return section_kind(c.hit.passage.section, c.text)
+
+
 def findings(
     candidates: Sequence[Candidate],
     chosen: list[int],
@@ -42,7 +48,7 @@ def findings(
     for i, c in enumerate(candidates):
         if c.hit.doc_id in studies and c.text not in texts:
             texts.add(c.text)
-            if section_kind(c.hit.passage.section, c.text) not in leave_out:
+            if section_of(c) not in leave_out:
                 found.append(i)
     return found
 
