@@ -32,7 +32,8 @@ question that asks for none of these kinds is left alone.
   measurement), those naming what the question names beyond the study's title first.
 - **Follow-up** ("how long was follow-up?", "how long were patients followed?"): for each of the
   first two studies, its sentence stating a length of time said to be a follow-up ("evaluated for a
-  4-year period"), its background and methods included.
+  4-year period"), its background and methods included; another length of time ("oozing in the
+  first 24 hours") is not one, and a study without one gets the caveat.
 
 These four ask about the study the asker has read: the one quoted in an earlier turn, when the
 follow-up's retrieval put another first (``rag.answer.answer_type.of_study``); the size, the design
@@ -106,7 +107,7 @@ from rag.answer.answer_type.states import (
     names_factors,
     recommends,
     states_design,
-    states_duration,
+    states_follow_up,
     states_harms_in_general,
     states_quantity,
     states_size,
@@ -226,7 +227,7 @@ def _gives(kind: str, text: str, question: str) -> bool:
     if kind == "design":
         return states_design(text)
     if kind == "follow-up":
-        return states_duration(text)
+        return states_follow_up(text)
     if kind in ("rate", "duration", "number"):
         return states_quantity(text, kind)
     if kind == "harms":

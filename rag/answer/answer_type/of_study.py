@@ -25,7 +25,7 @@ from rag.answer.answer_type.focus import (
     weight_named,
     words_of,
 )
-from rag.answer.answer_type.states import names_follow_up, states_design, states_duration, states_size
+from rag.answer.answer_type.states import states_design, states_follow_up, states_size
 from rag.answer.answer_type.studies import findings, in_abstract, section_of
 from rag.answer.select.candidates import Candidate
 from rag.text.cues import CUES
@@ -122,20 +122,17 @@ def design(a: Asked) -> list[int]:
 
 def follow_up(a: Asked) -> list[int]:
     """For each of the first two studies, the sentence that says for how long it followed those
-    studied: a length of time, said to be a follow-up ("a 4-year period", "studied over more than 4
-    years", "in a 4-year follow-up") before one that is not, a methods' or results' before the others',
-    then the earliest. A sentence already quoted may be it."""
+    studied: a length of time said to be a follow-up ("a 4-year period", "studied over more than 4
+    years", "in a 4-year follow-up"), a methods' or results' before the others', then the earliest. A
+    sentence already quoted may be it. Any other length of time ("minor oozing in the first 24 hours")
+    is not how long they were followed: a study without one has none."""
     candidates, chosen = a.candidates, a.chosen
     added = []
     for doc in a.studies[:MAX_STUDIES]:
         keys = {
-            i: (
-                names_follow_up(candidates[i].text),
-                section_of(candidates[i]) in ("methods", "results", None),
-                -candidates[i].offset,
-            )
+            i: (section_of(candidates[i]) in ("methods", "results", None), -candidates[i].offset)
             for i in findings(candidates, chosen, {doc}, leave_out=())
-            if states_duration(candidates[i].text)
+            if states_follow_up(candidates[i].text)
         }
         added.extend(sorted(keys, key=keys.__getitem__, reverse=True)[:1])
     return added

@@ -188,7 +188,7 @@ def states_duration(text: str) -> bool:
     return bool(_DURATION.search(text))
 
 
-def names_follow_up(text: str) -> bool:
-    """Does the sentence say the time is a follow-up ("followed", "observation period", "4-year
-    period", "evaluated for")?"""
-    return bool(_FOLLOWED.search(text))
+def states_follow_up(text: str) -> bool:
+    """Does the sentence state a length of time and say it is a follow-up ("followed", "observation
+    period", "4-year period", "evaluated for")?"""
+    return states_duration(text) and bool(_FOLLOWED.search(text))
