@@ -107,6 +107,27 @@ def test_an_earlier_quote_naming_the_aspect_as_much_as_any_other_stays() -> None
     assert _aspect(f"what about analgesics? {FIRST}") == [CONCLUSION, LIMITED]
 
 
+def test_a_quote_read_in_an_earlier_turn_answers_a_later_aspect_it_names() -> None:
+    """ "and fever?" after "what about pain?" showed PAIN («… no role in pain control, postoperative
+    fever, …»): that quote still answers, before a new sentence that names fever no more (here a
+    methods-like one, as «… oral hypoglycemic agents …» against the shown «… fewer hypoglycemic events
+    …» in 15125825); a new sentence naming more of it would win."""
+    excluded = "Children with fever before surgery were excluded."
+    texts = [*TEXTS, excluded]
+    hit = make_hit("12070552", " ".join(texts), title="Do antibiotics decrease post-tonsillectomy morbidity?")
+    pool = evidence_pool(FIRST, [hit], HashingEmbedder(), {})
+    assert [c.text for c in pool.candidates] == texts
+    probs = np.array([PROBABILITY.get(t, 0.3) for t in texts])  # the new sentence above the shown one
+    shown = [t in SHOWN | {PAIN} for t in texts]
+    asked = f"and fever? what about pain? {FIRST}"
+    chosen = on_aspect(asked, pool.candidates, probs, [texts.index(CONCLUSION)], shown)
+    assert [texts[i] for i in chosen] == [PAIN]
+    assert unanswered(asked, pool.candidates, chosen) is None
+    asked = f"and fever in children? what about pain? {FIRST}"  # the new sentence names both
+    chosen = on_aspect(asked, pool.candidates, probs, [texts.index(CONCLUSION)], shown)
+    assert [texts[i] for i in chosen] == [excluded]
+
+
 POLICY = Policy(abstain=0.09, include=0.2, relative=0.3, max_sentences=3, max_documents=2)  # the packaged one
 
 

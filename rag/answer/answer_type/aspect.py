@@ -11,12 +11,15 @@ come first) but names words the earlier questions did not ("pain", "bone metasta
 recurrence"), and the answer would only repeat earlier quotes or name none of those words ("would it
 change the warfarin dose?" answered with another conclusion sentence), the answer quotes instead the
 cited studies' sentences that name more of them than it does: their findings, not a labelled
-abstract's background or methods, nor anything quoted before. The studies were already judged to
-answer; this only picks which of their sentences to show. The sentences naming most of the new words
-win (words many candidate sentences share weigh less, as in the selector's ``overlap_rare``), then a
-full text's abstract, then the selector's best; a second one is quoted when it names as much. When no
-sentence names more of them, the answer stays as it was, and says that none of its quotes mentions
-what was asked about (``unnamed_aspect``): «None of the quoted sentences mentions “preterm delivery”.»
+abstract's background or methods. The studies were already judged to answer; this only picks which
+of their sentences to show. The sentences naming most of the new words win (words many candidate
+sentences share weigh less, as in the selector's ``overlap_rare``), then one quoted in an earlier
+turn (quoted again, "As quoted above, …": "and hypoglycaemia?" after «… less weight gain …, and they
+reported fewer hypoglycemic events …» is answered by it, not by the methods' «… oral hypoglycemic
+agents …»), then a full text's abstract, then the selector's best; a second one is quoted when it
+names as much. When no sentence names more of them, the answer stays as it was, and says that none
+of its quotes mentions what was asked about (``unnamed_aspect``): «None of the quoted sentences
+mentions “preterm delivery”.»
 """
 
 from __future__ import annotations
@@ -69,15 +72,18 @@ def on_aspect(
     said = max(focus(i) for i in chosen)
     if said and not all(shown[i] for i in chosen):  # something new that names the aspect
         return chosen
+    # a sentence quoted in an earlier turn that names it as much as any other is the answer still
+    # ("and hypoglycaemia?" after «… less weight gain …, and they reported fewer hypoglycemic events …»,
+    # not the methods' «… oral hypoglycemic agents …»); quoted again, it is introduced "As quoted above"
     keys = {
-        i: (f, in_abstract(candidates[i]), float(probabilities[i]))
+        i: (f, shown[i], in_abstract(candidates[i]), float(probabilities[i]))
         for i in cited_findings(candidates, chosen)
-        if not shown[i] and (f := focus(i)) > said
+        if (f := focus(i)) > said
     }
     if not keys:
         return chosen
     ranked = sorted(keys, key=keys.__getitem__, reverse=True)
-    return [i for i in ranked[:MAX_SENTENCES] if keys[i][0] == keys[ranked[0]][0]]
+    return [i for i in ranked[:MAX_SENTENCES] if keys[i][:2] == keys[ranked[0]][:2]]
 
 
 def unnamed_aspect(question: str, candidates: Sequence[Candidate], chosen: list[int]) -> str | None:
