@@ -73,6 +73,9 @@ CONCLUSION = (
         ("How is venous air embolism treated?", None),
         ("Pneumothorax occurs in 2% of biopsies.", None),  # a claim
         ("What is the rate-limiting enzyme of serine synthesis?", None),
+        ("what about sensitivity?", "number"),  # a test's figure: "sensitivity" names no aspect
+        ("and the specificity?", "number"),
+        ("what about the sensitivity of MRI?", None),  # a new subject: asks what was asked before
     ],
 )
 def test_which_questions_ask_for_a_quantity(question: str, asks: str | None) -> None:

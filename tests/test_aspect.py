@@ -210,6 +210,13 @@ def test_an_aspect_is_found_under_the_abbreviation_the_study_defines() -> None:
         ("Tell me more about [1]?", "results"),
         ("tell me more?", "results"),
         ("any more details?", "results"),
+        ("what was the outcome?", "results"),
+        ("how did patients do?", "results"),
+        ("and how did they fare?", "results"),
+        ("how did they do?", "results"),
+        ("how did they do it?", "design"),
+        ("what was the outcome of surgery in children?", None),  # a question of its own
+        ("what were the outcomes in children?", None),
     ],
 )
 def test_which_questions_ask_for_the_results(question: str, kind: str | None) -> None:

@@ -27,7 +27,9 @@ _HOW_OFTEN = re.compile(
 _HOW_MANY = re.compile(
     rf"{_LEAD}(?:how\s+(?:many|much|accurate|sensitive|specific)\b"
     rf"|what\s+(?:is|are|was|were)\s+the\s+{_MODIFIERS}(?:number|sensitivity|specificity|accuracy|yield)s?\b"
-    r"|what\s+number\b)",
+    r"|what\s+number\b"
+    # "what about sensitivity?", "and the specificity?": a test's figure, not an aspect to find in words
+    r"|(?:(?:what|how)\s+about\s+)?(?:the\s+|its\s+)?(?:sensitivity|specificity|accuracy)\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
 # how long: the answer is a length of time ("10 min", "a 4-year period")
@@ -94,7 +96,8 @@ _SIZE_QUESTION = re.compile(
 # did [1] find about pain?"
 _RESULTS_QUESTION = re.compile(
     rf"{_LEAD}(?:(?:what|which)\s+(?:were|are|was|is)\s+(?:the|its|their)\s+(?:(?:main|key|actual|exact)\s+)?"
-    r"(?:results?|findings?|numbers|figures|data)"
+    r"(?:results?|findings?|numbers|figures|data|outcomes?)"
+    rf"|how\s+did\s+(?:the\s+)?(?:they|{PEOPLE})\s+(?:do|fare)"
     r"|what\s+did\s+(?:they|it|the\s+(?:study|trial|authors|review|paper)|\[\d+\])\s+(?:find|show|report)"
     r"|(?:show|give|tell)\s+me\s+(?:the\s+)?(?:numbers|figures|data|results|details)"
     r"|(?:any|the)\s+(?:numbers|figures|data)"
@@ -119,7 +122,7 @@ _DESIGN_QUESTION = re.compile(
     r"measured|assessed|tested|evaluated|defined|determined|collected|recorded|quantified|"
     r"sampled|selected|recruited|randomi[sz]ed|blinded)\b"
     r"|how\s+did\s+(?:they|it|the\s+(?:study|trial|authors|researchers)|\[\d+\])\s+(?:measure|assess|test|"
-    r"evaluate|define|determine|do|study|select|recruit|compare)\b)",
+    r"evaluate|define|determine|do(?!\s*[?.!]*\s*$)|study|select|recruit|compare)\b)",
     re.IGNORECASE,
 )
 # how long those studied were followed ("how long was follow-up?", "how long were patients followed?",
