@@ -4,11 +4,12 @@ The learned selector (``rag.answer.select``) gives every candidate sentence a pr
 for the question; its calibrated policy either cites the best sentences (one when one study answers,
 more when several do) or says the evidence is insufficient. The answer then reads:
 
-- **bottom line**: the chosen sentence(s) of the strongest study (evidence level first, then the
-  selector's probability, then recency), introduced with its design and year from metadata:
-  "A 2010 systematic review [1] found: «…»" (what the study did, its methods, "reports: «…»"; a quote
-  that reports other work, "Evangelista et al. found …", "reports, citing other work: «…»";
-  ``rag.answer.shape``);
+- **bottom line**: the chosen sentence(s) of the strongest study (one whose quote is of the kind of
+  answer asked for first: a rate for "how often …?", a treatment for "how is it treated?"; then
+  evidence level, then the selector's probability, then recency), introduced with its design and
+  year from metadata: "A 2010 systematic review [1] found: «…»" (what the study did, its methods,
+  "reports: «…»"; a quote that reports other work, "Evangelista et al. found …", "reports, citing
+  other work: «…»"; ``rag.answer.shape``);
 - **findings**: one bullet per further study, with design and year (and one for a third sentence of
   the bottom line's study: "The same systematic review [1] also found: «…»");
 - the numbered **references** (``Title. Journal, Year.``).
@@ -24,7 +25,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from rag.answer.answer_type import on_aspect, unanswered, with_answer_type
+from rag.answer.answer_type import answers_asked, on_aspect, unanswered, with_answer_type
 from rag.answer.caveats import caveats_for, cited_texts
 from rag.answer.evidence_level import ANIMAL_STUDY, LEVELS, level_of
 from rag.answer.markers import display
@@ -95,6 +96,7 @@ def compose(
         closest = _closest(pool, cands, probs)
         return _answer(question, closest, insufficient=True, mode=mode, top=top, selector=selector.name)
     cited = {cands[i].hit.doc_id for i in chosen}
+    answers = frozenset(cands[i].hit.doc_id for i in answers_asked(asked or question, cands, chosen))
     return _answer(
         question,
         [(cands[i], float(probs[i])) for i in chosen],
@@ -107,6 +109,7 @@ def compose(
             *filter(None, [unanswered(asked or question, cands, chosen)]),
         ],
         repeated=all(shown[i] for i in chosen),
+        answers=answers,
     )
 
 
@@ -127,9 +130,11 @@ def _closest(
     return picked
 
 
-def _strength(c: Candidate, prob: float) -> tuple[int, float, int]:
-    """Sort key, strongest study first: evidence level, then probability, then recency."""
-    return (_RANK.get(level_of(c.hit.document), len(_STRONG)), -prob, -(c.hit.document.year or 0))
+def _strength(c: Candidate, prob: float, answers: frozenset[str]) -> tuple[bool, int, float, int]:
+    """Sort key, strongest study first: one whose quote is of the kind of answer asked for (``answers``:
+    a rate for "how often …?"), then evidence level, then probability, then recency."""
+    level = _RANK.get(level_of(c.hit.document), len(_STRONG))
+    return (c.hit.doc_id not in answers, level, -prob, -(c.hit.document.year or 0))
 
 
 def _answer(
@@ -142,9 +147,10 @@ def _answer(
     selector: str,
     caveats: list[str] | None = None,
     repeated: bool = False,
+    answers: frozenset[str] = frozenset(),
 ) -> Answer:
     if not insufficient and chosen:  # strongest study first, so it becomes reference [1]
-        best_doc = min(chosen, key=lambda cp: _strength(*cp))[0].hit.doc_id
+        best_doc = min(chosen, key=lambda cp: _strength(cp[0], cp[1], answers))[0].hit.doc_id
         chosen = sorted(chosen, key=lambda cp: cp[0].hit.doc_id != best_doc)
     numbers: dict[str, int] = {}
     references: list[Reference] = []

@@ -118,6 +118,7 @@ from rag.answer.followup import topic_of
 from rag.answer.select.candidates import Candidate
 
 __all__ = [
+    "answers_asked",
     "asks_factors",
     "asks_harms",
     "asks_quantity",
@@ -212,12 +213,25 @@ def unanswered(question: str, candidates: Sequence[Candidate], chosen: list[int]
         return None  # a refusal says so already
     if caveat := unnamed_aspect(question, candidates, chosen):  # "what about preterm delivery?"
         return caveat
-    this, _, kind, _ = asked_parts(question)
-    if kind not in UNANSWERED or any(_gives(kind, candidates[i].text, this) for i in chosen):
+    kind = asked_parts(question)[2]
+    if kind not in UNANSWERED or answers_asked(question, candidates, chosen):
         return None  # "what were the results?" is answered by findings with or without figures
-    if kind == "harms" and any(states_harms_in_general(candidates[i].text) for i in chosen):
-        return None  # "No complications occurred." names none, and answers
     return UNANSWERED[kind]
+
+
+def answers_asked(question: str, candidates: Sequence[Candidate], chosen: list[int]) -> list[int]:
+    """The sentences of ``chosen`` that are of the kind of answer ``question`` asks for (a rate for
+    "how often …?", a harm or "No complications occurred." for "which complications?"); none when it
+    asks for no such kind, or for the results, which any finding is."""
+    this, _, kind, _ = asked_parts(question)
+    if kind not in UNANSWERED:
+        return []
+    return [
+        i
+        for i in chosen
+        if _gives(kind, candidates[i].text, this)
+        or (kind == "harms" and states_harms_in_general(candidates[i].text))
+    ]
 
 
 def _gives(kind: str, text: str, question: str) -> bool:
