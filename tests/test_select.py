@@ -437,25 +437,35 @@ def test_bottom_line_from_the_strongest_study_then_one_finding_per_study() -> No
 
 
 def test_the_bottom_line_is_the_study_that_gives_the_kind_of_answer_asked_for() -> None:
-    """ "What is the incidence of air embolism after lung biopsy?" on the demo index: three case
-    reports, the 2018 one's advice to scan the likeliest (p 0.75), the 2017 one's rate an answer-type
-    addition (p 0.21). The rate is the bottom line; the others follow as findings. Asked whether it
-    happens, no kind: the likeliest leads."""
+    """ "What is the incidence of air embolism after lung biopsy?" on the demo index: two case
+    reports, the 2018 one's advice to scan the likelier (p 0.75), the 2017 one's rate an answer-type
+    addition (p 0.21), its treatment below the bar (p 0.1). The rate is the answer, and the study
+    saying nothing of how often is left out. Asked how it is treated, both stay (a treatment is said
+    in too many ways to leave a study out), the one saying how first. Asked whether it happens, no
+    kind: the likeliest leads."""
     advice = "If air embolism occurs, we recommend performing a delayed chest CT scan."
     rate = "Systemic air embolism occurs in around 0.001-0.003% of lung biopsy procedures."
+    treated = "Hyperbaric oxygen therapy is the definitive treatment of systemic air embolism."
     hits = [
         make_hit("29374459", advice, 1, year=2018, publication_types=("Case Reports",)),
-        make_hit("28660818", rate, 2, year=2017, publication_types=("Case Reports",)),
+        make_hit("28660818", f"{rate} {treated}", 2, year=2017, publication_types=("Case Reports",)),
     ]
     policy = Policy(abstain=0.1, include=0.2, relative=0.2, max_sentences=3, max_documents=2)
-    selector = FixedSelector({advice: 0.75, rate: 0.21}, policy)
-    question = "What is the incidence of air embolism after lung biopsy?"
-    answer = compose(question, evidence_pool(question, hits, HashingEmbedder(), {}), selector)
-    assert answer.bottom_line == f"A 2017 case report [1] found: «{rate}»"
-    assert [r.doc_id for r in answer.references] == ["28660818", "29374459"]
-    question = "Does air embolism occur after lung biopsy?"
-    answer = compose(question, evidence_pool(question, hits, HashingEmbedder(), {}), selector)
-    assert [r.doc_id for r in answer.references] == ["29374459", "28660818"]
+    selector = FixedSelector({advice: 0.75, rate: 0.21, treated: 0.1}, policy)
+
+    def answer(question: str):  # type: ignore[no-untyped-def]
+        return compose(question, evidence_pool(question, hits, HashingEmbedder(), {}), selector)
+
+    incidence = answer("What is the incidence of air embolism after lung biopsy?")
+    assert incidence.bottom_line == f"A 2017 case report [1] found: «{rate}»"
+    assert [r.doc_id for r in incidence.references] == ["28660818"]
+    treatment = answer("How is air embolism treated?")
+    assert treatment.bottom_line is not None and treated in treatment.bottom_line
+    assert [r.doc_id for r in treatment.references] == ["28660818", "29374459"]
+    assert [r.doc_id for r in answer("Does air embolism occur after lung biopsy?").references] == [
+        "29374459",
+        "28660818",
+    ]
 
 
 # Sentences that report other work, from the demo corpus's heart failure PDF and SciFact abstracts,

@@ -73,9 +73,12 @@ and the follow-up are quoted without the other findings beside them.
 
 A quantity, a treatment or a factor that none of the cited studies states may come from another
 study whose best sentence clears the abstention bar (one the policy's limit on documents left out)
-and that names what is asked about, quoted after the cited ones: "how often is there a
-pneumothorax?" after "Is hook wire localization of lung nodules safe?". When even then none of the
-quotes is of the kind asked for, ``unanswered`` gives the caveat that says so.
+and that names what is asked about: "how often is there a pneumothorax?" after "Is hook wire
+localization of lung nodules safe?". When some quotes are of the kind asked for (a quantity, a harm,
+a factor), the studies none of whose quotes is are left out ("What is the incidence of air embolism
+after lung biopsy?" quotes the rate, not another case report's advice to scan), and the answer's
+bottom line is of a study that answers (``rag.answer.compose``). When even then none of the quotes
+is of the kind asked for, ``unanswered`` gives the caveat that says so.
 """
 
 from __future__ import annotations
@@ -139,6 +142,10 @@ _SAYS: dict[str, Callable[[str], bool]] = {
     "factors": names_factors,
 }
 MAX_HARM_SENTENCES = 2  # a list question: the two sentences naming most
+# kinds whose answers are told from other sentences reliably (a figure, a harm named, a predictor), so
+# that a study with none of them is left out; what to use and how it is treated are said in too many
+# ways ("We stress the beneficial effect of an early HBO in air embolism" says how, in other words)
+ONLY_ANSWERING = ("rate", "duration", "number", "harms", "factors")
 
 
 def with_answer_type(
@@ -151,9 +158,10 @@ def with_answer_type(
     shown: Sequence[bool] | None = None,
 ) -> list[int]:
     """``chosen`` with the cited studies' sentences of the kind of answer the question asks for, if
-    none of ``chosen`` is (module docstring). ``question`` may be a follow-up's questions so far, this
-    one first: its words say what is asked about, and a follow-up that asks for no kind of its own
-    ("what about IVC filters?" after "what complications …?") asks for the latest earlier one's. A
+    none of ``chosen`` is, less the studies that then give none of it (``ONLY_ANSWERING``; module
+    docstring). ``question`` may be a follow-up's questions so far, this one first: its words say what
+    is asked about, and a follow-up that asks for no kind of its own ("what about IVC filters?" after
+    "what complications …?") asks for the latest earlier one's. A
     sentence quoted in an earlier turn may be the one: it is still the answer, and the caller says it
     was quoted before. ``answering`` (the policy's abstention bar): a quantity, a treatment or a factor
     none of the cited studies states may come from another study whose best sentence clears it.
@@ -162,6 +170,26 @@ def with_answer_type(
     this, earlier, kind, inherited = asked_parts(question)
     if chosen and kind in OF_STUDY:
         return _of_study(kind, this, candidates, probabilities, chosen, shown)
+    added = _with_kind(this, earlier, kind, inherited, candidates, probabilities, chosen, answering)
+    if kind not in ONLY_ANSWERING:
+        return added
+    # a study none of whose quotes is of the kind asked for does not answer it: "What is the incidence
+    # of air embolism after lung biopsy?" is not answered by a case report's advice to scan
+    studies = {candidates[i].hit.doc_id for i in answers_asked(question, candidates, added)}
+    return [i for i in added if candidates[i].hit.doc_id in studies] if studies else added
+
+
+def _with_kind(
+    this: str,
+    earlier: list[str],
+    kind: str | None,
+    inherited: bool,
+    candidates: Sequence[Candidate],
+    probabilities: np.ndarray,
+    chosen: list[int],
+    answering: float | None,
+) -> list[int]:
+    """``chosen`` with a sentence of ``kind`` added when none of it is one (``with_answer_type``)."""
     if not chosen or kind is None or any(_gives(kind, candidates[i].text, this) for i in chosen):
         return chosen
     if kind in ("rate", "duration", "number"):
