@@ -34,10 +34,14 @@ question that asks for none of these kinds is left alone.
   first two studies, its sentence stating a length of time said to be a follow-up ("evaluated for a
   4-year period"), its background and methods included; another length of time ("oozing in the
   first 24 hours") is not one, and a study without one gets the caveat.
+- **Limitations** ("what are the limitations?", "any weaknesses?", "was it biased?", "how reliable
+  is the evidence?"): the study's two sentences naming its weaknesses (a small sample, a bias,
+  limited generalisation: "The small size of the focus groups … does not allow for statistically
+  significant generalisation …"), in its order; most abstracts name none, and the answer says so.
 
-These four ask about the study the asker has read: the one quoted in an earlier turn, when the
-follow-up's retrieval put another first (``rag.answer.answer_type.of_study``); the size, the design
-and the follow-up are quoted without the other findings beside them.
+These five ask about the study the asker has read: the one quoted in an earlier turn, when the
+follow-up's retrieval put another first (``rag.answer.answer_type.of_study``); the size, the design,
+the follow-up and the limitations are quoted without the other findings beside them.
 
 - **Quantity** ("how often …?", "what is the risk of …?", "how many …?", "how long …?"): one sentence
   that states a number (for "how often", "what proportion", "what is the risk": a rate, such as "63%"
@@ -114,6 +118,7 @@ from rag.answer.answer_type.states import (
     states_harms_in_general,
     states_quantity,
     states_size,
+    states_weakness,
     treats,
 )
 from rag.answer.answer_type.studies import answering_studies, cited_findings, findings, in_abstract, placed
@@ -221,6 +226,7 @@ UNANSWERED = {
     "size": "None of the quoted sentences states how many were studied.",
     "design": "None of the quoted sentences says how the study was done.",
     "follow-up": "None of the quoted sentences says how long those studied were followed.",
+    "limitations": "None of the quoted sentences names a limitation of the study.",
     "rate": "None of the quoted sentences states how often.",
     "duration": "None of the quoted sentences states how long.",
     "number": "None of the quoted sentences states the number asked for.",
@@ -270,6 +276,8 @@ def _gives(kind: str, text: str, question: str) -> bool:
         return states_design(text)
     if kind == "follow-up":
         return states_follow_up(text)
+    if kind == "limitations":
+        return states_weakness(text)
     if kind in ("rate", "duration", "number"):
         return states_quantity(text, kind)
     if kind == "harms":

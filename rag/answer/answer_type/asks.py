@@ -135,6 +135,23 @@ _FOLLOW_UP_QUESTION = re.compile(
 )
 
 
+# the study's weaknesses ("what are the limitations?", "any limitations?", "what are its weaknesses?",
+# "was it biased?", "what are the caveats?"); not "what are the limitations of ultrasound?", a subject
+_LIMITATIONS_QUESTION = re.compile(
+    rf"{_LEAD}(?:(?:what|which)\s+(?:are|were|is|was)\s+(?:the|its|their|any)\s+(?:(?:main|major|key|potential)\s+)?"
+    r"(?:limitations?|weakness(?:es)?|caveats?|shortcomings?|flaws?|biases)"
+    rf"(?:\s+(?:of|in)\s+{_STUDY}(?:\s+(?:study|trial|review|paper))?)?"
+    r"|(?:any|the)\s+(?:(?:main|major|key|potential)\s+)?(?:limitations?|weakness(?:es)?|caveats?|biases)"
+    rf"(?:\s+(?:of|in)\s+{_STUDY}(?:\s+(?:study|trial|review|paper))?)?"
+    r"|(?:limitations?|weakness(?:es)?)"
+    rf"|(?:was|is|were|are)\s+(?:it|this|that|they|the\s+(?:study|trial|studies|results?|findings?)|{_STUDY})\s+"
+    r"(?:\w+\s+)?(?:biased|flawed|underpowered|limited)"
+    r"|how\s+(?:reliable|robust|trustworthy|strong)\s+(?:is|are|was|were)\s+(?:it|this|that|they|the\s+"
+    r"(?:study|trial|evidence|results?|findings?|data)))\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
 # the kinds in the order they are tried: "how many patients were studied?" asks for the study's size
 # before a number, "how long was follow-up?" for the follow-up before a length of time
 _QUANTITIES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -146,6 +163,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("size", _SIZE_QUESTION),
     ("follow-up", _FOLLOW_UP_QUESTION),
     ("design", _DESIGN_QUESTION),
+    ("limitations", _LIMITATIONS_QUESTION),
     ("results", _RESULTS_QUESTION),
     *_QUANTITIES,
     ("harms", _HARM_QUESTION),
@@ -156,8 +174,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 def kind_of(question: str) -> str | None:
-    """``size``, ``results``, ``design``, ``follow-up``, ``rate``, ``duration``, ``number``, ``harms``,
-    ``recommendation``, ``treatment``, ``factors`` or ``None``: the kind of answer one question asks for."""
+    """``size``, ``results``, ``design``, ``follow-up``, ``limitations``, ``rate``, ``duration``,
+    ``number``, ``harms``, ``recommendation``, ``treatment``, ``factors`` or ``None``: the kind of answer
+    one question asks for."""
     return next((kind for kind, pattern in _KINDS if pattern.match(question)), None)
 
 
@@ -188,7 +207,8 @@ def asks_treatment(question: str) -> bool:
     return kind_of(question) == "treatment"
 
 
-OF_A_STUDY = ("size", "results", "design", "follow-up")  # kinds that ask about a study, not about a subject
+# kinds that ask about a study, not about a subject
+OF_A_STUDY = ("size", "results", "design", "follow-up", "limitations")
 # a follow-up that names a new subject only, and so asks what the earlier question asked: "what about
 # IVC filters?", "and in children?", "IVC filters?"; not a question of its own ("is there a safer
 # alternative?", "what kind of study was it?")

@@ -1,5 +1,5 @@
 """Questions about a study rather than a subject: how many it studied, what else it found, how it was
-done, how long it followed those studied.
+done, how long it followed those studied, what its limitations are.
 
 "what was the study design?" or "how long was follow-up?" after an answer asks about the study the
 asker has just read, so these kinds read the studies quoted in earlier turns that are among the
@@ -25,13 +25,20 @@ from rag.answer.answer_type.focus import (
     weight_named,
     words_of,
 )
-from rag.answer.answer_type.states import states_design, states_follow_up, states_size
+from rag.answer.answer_type.states import (
+    states_design,
+    states_follow_up,
+    states_limitation,
+    states_size,
+    states_weakness,
+)
 from rag.answer.answer_type.studies import findings, in_abstract, section_of
 from rag.answer.select.candidates import Candidate
 from rag.text.cues import CUES
 
 MAX_RESULT_SENTENCES = 2  # "what were the results?": the study's two next best findings
 MAX_DESIGN_SENTENCES = 2  # "how was the study done?": its two sentences that say most of it
+MAX_LIMITATION_SENTENCES = 2  # "what are the limitations?": the study's two that name most of them
 MAX_STUDIES = 2  # "how many patients were studied?", "how long was follow-up?": each of the first two
 
 
@@ -138,5 +145,27 @@ def follow_up(a: Asked) -> list[int]:
     return added
 
 
+def limitations(a: Asked) -> list[int]:
+    """The first study's sentences naming its weaknesses ("The small size of the focus groups … does not
+    allow for statistically significant generalisation …"), at most ``MAX_LIMITATION_SENTENCES``, in the
+    study's order; one that only says it names them ("it is also important to note its limitations")
+    when none names one."""
+    candidates = a.candidates
+    among = [
+        i
+        for i in findings(candidates, a.chosen, set(a.studies[:1]), leave_out=())
+        if states_limitation(candidates[i].text)
+    ]
+    keys = {i: (states_weakness(candidates[i].text), -candidates[i].offset) for i in among}
+    best = sorted(keys, key=keys.__getitem__, reverse=True)[:MAX_LIMITATION_SENTENCES]
+    return sorted(best, key=lambda i: candidates[i].offset)
+
+
 Pick = Callable[[Asked], list[int]]
-OF_STUDY: dict[str, Pick] = {"size": size, "results": results, "design": design, "follow-up": follow_up}
+OF_STUDY: dict[str, Pick] = {
+    "size": size,
+    "results": results,
+    "design": design,
+    "follow-up": follow_up,
+    "limitations": limitations,
+}

@@ -192,3 +192,39 @@ def states_follow_up(text: str) -> bool:
     """Does the sentence state a length of time and say it is a follow-up ("followed", "observation
     period", "4-year period", "evaluated for")?"""
     return states_duration(text) and bool(_FOLLOWED.search(text))
+
+
+# a weakness a study owns ("The small size of the focus groups … does not allow for statistically
+# significant generalisation", "may not represent views held by", "limited by its retrospective design",
+# "are subject to selection bias", "Because of the small sample size and limited follow-up"), not a
+# limitation of those studied ("the limitations placed upon physical activity by the condition")
+_WEAKNESS = re.compile(
+    r"\b(?:limited\s+by\s+(?:its|the|their|our|a)\b|(?:small|limited)\s+(?:sample\s+)?(?:size|number\s+of\s+"
+    r"(?:patients|participants|subjects|cases))|small\s+sample|limited\s+follow[- ]?up|"
+    r"(?:selection|recall|response|eligibility|publication|referral|reporting|observer|sampling)\s+bias|"
+    r"may\s+not\s+(?:be\s+)?(?:represent\w*|generali[sz]\w*|applicable)|"
+    r"(?:not|cannot\s+be|can\s+not\s+be)\s+(?:be\s+)?generali[sz]ed|generali[sz]ation|underpowered|"
+    r"retrospective\s+(?:design|nature)|methodologic(?:al)?\s+weakness\w*|lack\s+of\s+(?:a\s+)?control\s+group|"
+    r"(?:should|must|have\s+to)\s+be\s+interpreted\s+with\s+caution|(?:residual|unmeasured|uncontrolled)\s+"
+    r"confound\w*)\b",
+    re.IGNORECASE,
+)
+# a sentence that says it names the study's limitations ("it is also important to note its limitations",
+# "notwithstanding the limitations of such a study")
+_LIMITATIONS = re.compile(
+    r"\b(?:(?:its|our|their|the\s+study'?s|this\s+study'?s|several|some|main|major|potential|important)\s+"
+    r"limitations?|limitations?\s+of\s+(?:this|the|our|such\s+a)\s+(?:study|analysis|trial|review|research|"
+    r"survey|series|report)|(?:a|one|another|the\s+main|the\s+major)\s+limitation\b|limitations\s+"
+    r"(?:include|are|were)\b|weakness(?:es)?\s+of\s+(?:this|the|our)\s+(?:study|analysis|trial|review))",
+    re.IGNORECASE,
+)
+
+
+def states_weakness(text: str) -> bool:
+    """Does the sentence name a weakness of a study (a small sample, a bias, limited generalisation)?"""
+    return bool(_WEAKNESS.search(text))
+
+
+def states_limitation(text: str) -> bool:
+    """Does the sentence name a study's weakness, or say that it names its limitations?"""
+    return states_weakness(text) or bool(_LIMITATIONS.search(text))
