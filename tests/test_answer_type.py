@@ -570,6 +570,8 @@ def test_another_studys_treatment_sentence_must_name_what_is_asked_about() -> No
         ("what was the sample size?", "size"),
         ("how many patients?", "size"),
         ("how many patients were in [1]?", "size"),  # a question about one reference
+        ("how many people were surveyed?", "size"),
+        ("how many patients were followed?", "size"),
         ("how many patients had a complete response?", "number"),  # what befell some of them
         ("How many patients with renal cell carcinoma have an abnormality on pelvic CT?", "number"),
     ],

@@ -64,6 +64,9 @@ REMISSION = [
         ("how long was follow-up?", "follow-up"),
         ("how long were patients followed?", "follow-up"),
         ("what was the median follow-up?", "follow-up"),
+        ("over what period?", "follow-up"),
+        ("what was the study period?", "follow-up"),
+        ("In what period of life does acne peak?", None),  # not of a study
         ("how long did the procedure take?", "duration"),
         # asked of practice, not of a study
         ("How are patients with DVT diagnosed?", None),

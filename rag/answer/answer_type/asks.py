@@ -83,7 +83,8 @@ PEOPLE = (
 _STUDY = r"(?:(?:the|this|that|it)\b|\[\d+\]|(?:study|reference|source|article|paper)\s*\d+\b)"  # "in [1]"
 _SIZE_QUESTION = re.compile(
     rf"{_LEAD}(?:how\s+many\s+(?:{PEOPLE})\b(?:\s+(?:were|was|are|did)\b[^?]*?\b(?:studied|enrolled|included|"
-    rf"recruited|randomi[sz]ed|analy[sz]ed|reviewed|involved|participat\w*|in\s+{_STUDY})"
+    r"recruited|randomi[sz]ed|analy[sz]ed|reviewed|involved|participat\w*|surveyed|interviewed|questioned|"
+    rf"sampled|screened|followed|in\s+{_STUDY})"
     rf"|\s+in\s+{_STUDY}|\s*\?|\s*$)"
     r"|how\s+(?:large|big)\s+(?:was|is|were)\s+(?:the|this|that|it|they)\b"
     r"|what\s+(?:was|is)\s+the\s+(?:sample|study|trial)\s+size)",
@@ -130,7 +131,11 @@ _DESIGN_QUESTION = re.compile(
 _FOLLOW_UP_QUESTION = re.compile(
     rf"{_LEAD}(?:(?:for\s+)?how\s+long\s+(?:was|were|is|are|did|do|does)\b[^?]*?\bfollow"
     rf"|what\s+(?:was|is)\s+the\s+{_MODIFIERS}?(?:(?:length|duration)\s+of\s+(?:the\s+)?follow|"
-    r"follow[- ]?up(?:\s+(?:period|duration|time|length))?\s*(?:\?|$|of\b|in\b|for\b)))",
+    r"follow[- ]?up(?:\s+(?:period|duration|time|length))?\s*(?:\?|$|of\b|in\b|for\b))"
+    # "over what period?", "what was the study period?": how long those studied were followed
+    r"|(?:over|during|in|for|across)\s+(?:what|which)\s+(?:time\s+)?(?:period|time\s*frame|span)"
+    r"(?:\s*[?.!]*\s*$|\s+(?:was|were|did)\b)"
+    r"|what\s+(?:was|is)\s+the\s+(?:study|observation|time)\s+(?:period|span|time\s*frame)\b)",
     re.IGNORECASE,
 )
 
