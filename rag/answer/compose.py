@@ -26,12 +26,14 @@ from dataclasses import replace
 import numpy as np
 
 from rag.answer.answer_type import answers_asked, on_aspect, unanswered, with_answer_type
+from rag.answer.answer_type.asks import asked_parts
 from rag.answer.caveats import caveats_for, cited_texts
 from rag.answer.evidence_level import ANIMAL_STUDY, LEVELS, level_of
 from rag.answer.markers import display
 from rag.answer.references import make_reference
 from rag.answer.select import Candidate, EvidencePool, Policy, Selector, choose
 from rag.answer.select.rerank import closest_documents, first_stage_documents
+from rag.answer.select.titled import titled_study
 from rag.answer.shape import shape
 from rag.types import Answer, Citation, Finding, Reference
 
@@ -85,6 +87,11 @@ def compose(
     animal = [animal_study[c.hit.doc_id] for c in cands]
     shown = [c.text in exclude for c in cands]
     chosen = choose(probs, [c.hit.doc_id for c in cands], vectors, policy, later=animal, shown=shown)
+    if not chosen:  # a study titled with the question's words answers it, however its sentences say it
+        this, earlier, _, _ = asked_parts(asked or question)  # a follow-up's: of the study titled so
+        chosen = next(
+            filter(None, (titled_study(q, cands, probs, vectors, policy) for q in [this, *earlier])), []
+        )
     # a number, the complications …
     chosen = with_answer_type(asked or question, cands, probs, chosen, answering=policy.abstain, shown=shown)
     # "what about pain?", "what did [1] find about pain?": the cited studies' sentences on it
