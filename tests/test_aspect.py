@@ -288,3 +288,32 @@ def test_a_comparison_finds_its_measure_in_the_studys_words() -> None:
     ]
     caveat = unanswered(cheaper, pool.candidates, [texts.index(conclusion)])
     assert caveat == "None of the quoted sentences mentions “cheaper”."
+
+
+def test_a_class_is_found_by_the_names_of_its_members() -> None:
+    """ "what about the dose form?" after the sugars-free medicines question (PubMed 17559449): the
+    conclusion names "dose form" and was shown; the results name the forms («Chewable and dispersible
+    tablets …», «… effervescent tablets …»), never "dose form"."""
+    conclusion = (
+        "Paediatric SF medicines were not more erosive than SC medicines in vitro; a more significant "
+        "predictor of their erosive potential was dose form."
+    )
+    chewable = (
+        "Chewable and dispersible tablets (P<0.001) and antibiotics (P = 0.007) were predictors of higher pH."
+    )
+    acidity = "In contrast, effervescent tablets (P<0.001) were predictors of higher titratable acidity."
+    strength = "Higher-strength medicines showed lower pH (P = 0.035) than their lower-strength equivalents."
+    texts = [strength, chewable, acidity, conclusion]
+    hit = make_hit("17559449", " ".join(texts), title="Are sugars-free medicines more erosive?")
+    pool = evidence_pool("sugars-free medicines", [hit], HashingEmbedder(), {})
+    assert [c.text for c in pool.candidates] == texts
+    probs = np.array([0.1, 0.05, 0.04, 0.9])
+    shown = [t == conclusion for t in texts]
+    asked = "what about the dose form? Are sugar-free medicines more erosive?"
+    chosen = on_aspect(asked, pool.candidates, probs, [texts.index(conclusion)], shown)
+    assert [texts[i] for i in chosen] == [chewable]  # names three forms; the other two, so it stays out
+    # "form" alone names no class: "what about the form?" finds only the conclusion's word
+    asked = "what about the form? Are sugar-free medicines more erosive?"
+    assert on_aspect(asked, pool.candidates, probs, [texts.index(conclusion)], shown) == [
+        texts.index(conclusion)
+    ]

@@ -35,23 +35,31 @@ def words_of(text: str) -> set[str]:
     return content_terms(in_american(text))
 
 
-# a comparison that names its measure in other words than a study's: "which is faster?" asks about
-# time («The operating time was 4 minutes longer in the first group.»), "which is cheaper?" about cost
-_MEASURED_BY = {
+# a question's word for what studies name otherwise: a comparison's measure ("which is faster?" asks
+# about time: «The operating time was 4 minutes longer in the first group.»; "which is cheaper?" about
+# cost), or a class whose members a study names ("what about the dose form?": «Chewable and dispersible
+# tablets (P<0.001) … were significant predictors of higher pH.»; "what about the route?": oral,
+# intravenous …)
+_NAMED_BY = {
     "faster quicker slower sooner": "time duration minutes hours days",
     "cheaper costlier pricier expensive affordable": "cost costs charges",
+    "dose dosage formulation formulations": "tablets capsules liquids syrups suspensions chewable "
+    "dispersible effervescent injections patches inhalers sprays creams ointments gels suppositories "
+    "drops solutions lozenges granules sachets",
+    "route routes": "oral orally intravenous intravenously subcutaneous subcutaneously intramuscular "
+    "intramuscularly topical topically inhaled intranasal rectal transdermal sublingual",
 }
-_MEASURE_OF = {
-    word: content_terms(measure) for words, measure in _MEASURED_BY.items() for word in content_terms(words)
+_NAMES_OF = {
+    word: content_terms(names) for words, names in _NAMED_BY.items() for word in content_terms(words)
 }
 
 
 def aspect_words(text: str) -> set[str]:
     """The words of ``text`` that name what it asks about: not how much or how often it asks
-    (``NOT_ASKED_ABOUT``), nor words that name nothing (``VAGUE``); a comparison's measure with it
-    ("faster": time, minutes …)."""
+    (``NOT_ASKED_ABOUT``), nor words that name nothing (``VAGUE``); with the words studies name it by
+    (``_NAMED_BY``: "faster": time, minutes …; "dose form": tablets, capsules …)."""
     words = words_of(text) - NOT_ASKED_ABOUT - VAGUE
-    return words.union(*(_MEASURE_OF.get(w, set()) for w in words))
+    return words.union(*(_NAMES_OF.get(w, set()) for w in words))
 
 
 def rarity(asked: set[str], terms: Sequence[set[str]]) -> dict[str, float]:
