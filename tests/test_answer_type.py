@@ -197,6 +197,28 @@ def test_a_quantity_no_cited_study_states_comes_from_another_answering_study_ins
     assert with_answer_type(asked, pool.candidates, probs, [0]) == [0]
 
 
+def test_a_rate_may_name_the_studys_topic_when_it_names_most_of_what_is_asked() -> None:
+    """ "How often does systemic air embolism occur after transthoracic needle biopsy?" on the demo
+    index: PubMed 28660818's title names all but "needle", and its rate names none of that; it names
+    most of what is asked, so it answers (its title is its topic, not a reason to leave it out). A
+    rate of something else in the study (a pneumothorax) names too little of it."""
+    case = "A 57-year-old man underwent prone position CT guided percutaneous transthoracic lung biopsy."
+    rate = "Systemic air embolism occurs in around 0.001-0.003% of lung biopsy procedures."
+    other = "Pneumothorax occurs in 20% of lung biopsy procedures."
+    title = "Systemic air embolism as a complication of CT guided transthoracic lung biopsy."
+    hit = make_hit("28660818", " ".join([case, other, rate]), title=title)
+    pool = evidence_pool("x", [hit], HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    assert texts == [case, other, rate]
+    asked = "How often does systemic air embolism occur after transthoracic needle biopsy?"
+    added = with_answer_type(asked, pool.candidates, np.array([0.5, 0.05, 0.05]), [0])
+    assert [texts[i] for i in added] == [rate, case]  # before the study's quote
+    without = evidence_pool(
+        "x", [make_hit("28660818", " ".join([case, other]), title=title)], HashingEmbedder(), {}
+    )
+    assert with_answer_type(asked, without.candidates, np.array([0.5, 0.05]), [0]) == [0]
+
+
 def test_a_follow_up_naming_nothing_asks_about_the_earlier_questions_subject() -> None:
     """ "how often does it happen?" after "What are the complications of hook wire localization?": what
     is asked about is the earlier question's subject, less how it asked (complications): here the

@@ -147,6 +147,8 @@ _SAYS: dict[str, Callable[[str], bool]] = {
     "factors": names_factors,
 }
 MAX_HARM_SENTENCES = 2  # a list question: the two sentences naming most
+MOST_ASKED = 0.5  # a quantity's sentence naming none of what the question adds to a study's topic names this
+# share of all it asks about (each word weighted by its rarity)
 # kinds whose answers are told from other sentences reliably (a figure, a harm named, a predictor), so
 # that a study with none of them is left out; what to use and how it is treated are said in too many
 # ways ("We stress the beneficial effect of an early HBO in air embolism" says how, in other words)
@@ -335,13 +337,18 @@ def _quantity(
         c.hit.doc_id: named_in(asked, words_of(c.hit.document.title)) for c in (candidates[i] for i in among)
     }
     weight = rarity(asked, terms)
+    whole = weight_named(weight, asked, asked)
     keys = {}
     for i in among:
         text = candidates[i].text
         about = asked - topic[candidates[i].hit.doc_id] or asked
         focus = weight_named(weight, about, terms[i])
-        if focus and states_quantity(text, kind):
-            keys[i] = (focus, states_quantity(text, "rate"), float(probabilities[i]))
+        # or one that names most of what is asked, its study's topic included: «Systemic air embolism
+        # occurs in around 0.001-0.003% of lung biopsy procedures.» in a study titled with all the
+        # question names but "needle"
+        named = weight_named(weight, asked, terms[i])
+        if (focus or named >= MOST_ASKED * whole) and states_quantity(text, kind):
+            keys[i] = (focus, named, states_quantity(text, "rate"), float(probabilities[i]))
     return sorted(keys, key=keys.__getitem__, reverse=True)[:1]
 
 
