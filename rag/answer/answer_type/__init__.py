@@ -47,11 +47,14 @@ the follow-up and the limitations are quoted without the other findings beside t
   that states a number (for "how often", "what proportion", "what is the risk": a rate, such as "63%"
   or "10 of 350"; for "how long": a length of time, such as "10 min") and names what is asked about:
   the question's words less the study's title (its topic, unless that is all that is asked), less the
-  words of asking how often ("risk", "rate", "often", "occur")
-  or when ("after"); a follow-up naming nothing ("how often does it happen?") asks about the earlier
+  words of asking how often ("risk", "rate", "often", "occur") or when ("after"), or, naming none of
+  those, at least half of all the question asks about ("Systemic air embolism occurs in around
+  0.001-0.003% of lung biopsy procedures.", in a study titled with all the question names but
+  "needle"); a follow-up naming nothing ("how often does it happen?") asks about the earlier
   questions' subject. Words match in either spelling and any form ("oesophagus", "esophageal"); words
   many candidate sentences share weigh less than rare ones, as in the selector's ``overlap_rare``. The
-  most weight wins; then one that reports a rate; then the selector's best.
+  most weight wins; then the most of the whole question named; then one that reports a rate; then the
+  selector's best.
 - **Harms** ("what complications …?", "what are the risks of …?", "what side effects …?"): up to two
   sentences that name harms (bleeding, thrombocytopenia, infection, migration … other than those the
   question names), those of a full text's abstract first (it states the paper's findings; its body
