@@ -430,6 +430,24 @@ def test_a_question_for_the_first_line_agent_quotes_what_the_abstract_says_to_us
     assert with_answer_type(FIRST_LINE, pool.candidates, probs, says) == says
 
 
+def test_a_should_question_quotes_what_the_study_says_to_do_beside_the_selectors_pick() -> None:
+    """ "Should trauma patients receive low molecular weight heparin for DVT prophylaxis?" on the demo
+    index: the selector's pick is the remark (p 0.140), the review's "supports the use of LMWH" a close
+    second (p 0.131), under ``include``. The recommendation is quoted too, with no caveat when a study
+    says none (a finding may answer whether to do something); a follow-up naming a new subject asks
+    what the study found of it, not what to do."""
+    question = "Should trauma patients receive low molecular weight heparin for DVT prophylaxis?"
+    assert kind_of(question) == "advice"
+    text = " ".join([THROMBOSIS, LMWH, HEPARIN, REMARK])
+    pool = evidence_pool(question, [make_hit("10.1186/1752-2897-4-1", text)], HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    probs = np.array([{LMWH: 0.131, REMARK: 0.140}.get(t, 0.05) for t in texts])
+    chosen = [texts.index(REMARK)]
+    assert [texts[i] for i in with_answer_type(question, pool.candidates, probs, chosen)] == [LMWH, REMARK]
+    assert unanswered(question, pool.candidates, [texts.index(HEPARIN)]) is None
+    assert asked_parts(f"and in head injury? {question}")[2] is None
+
+
 # -- treatment --------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("question", "kind"),

@@ -67,6 +67,11 @@ the follow-up and the limitations are quoted without the other findings beside t
   is the treatment of choice …?"): one sentence that says what to use ("supports the use of",
   "recommended", "treatment of choice", "should be considered", "is not necessary"), a full text's
   abstract first, then the selector's best.
+- **Advice** ("Should trauma patients receive low molecular weight heparin …?"): as for what to
+  use, one cited study's sentence that says what to do ("Level one evidence currently supports the
+  use of …") beside the selector's pick; a finding may answer whether to do something, so no caveat
+  when none says it, and a follow-up naming a new subject ("and hypoglycaemia?") asks what the study
+  found of it, not what to do.
 - **Treatment** ("how is venous air embolism treated?", "how should … be managed?", "what is the
   treatment of …?"): one sentence that says how it is treated ("treatment options include",
   "techniques used to eliminate", "is the definitive treatment", "treated with"; not any
@@ -146,6 +151,7 @@ __all__ = [
 # a kind of answer a sentence gives or not
 _SAYS: dict[str, Callable[[str], bool]] = {
     "recommendation": recommends,
+    "advice": recommends,
     "treatment": treats,
     "factors": names_factors,
 }
@@ -217,7 +223,7 @@ def _with_kind(
         return placed(chosen, _harms(this, candidates, probabilities, chosen, inherited), candidates)
     says = _SAYS[kind]  # what to use, how it is treated, what predicts it
     added = _saying(says, candidates, probabilities, cited_findings(candidates, chosen))
-    if not added and kind != "recommendation" and answering is not None:
+    if not added and kind not in ("recommendation", "advice") and answering is not None:
         # another study's sentence must name what is asked about ("venous air embolism")
         about = words_of(topic_of(this)) or words_of(topic_of(" ".join(earlier)))
         theirs = findings(candidates, chosen, answering_studies(candidates, probabilities, chosen, answering))

@@ -53,6 +53,11 @@ _RECOMMENDATION_QUESTION = re.compile(
     re.IGNORECASE,
 )
 
+# whether to do something ("Should trauma patients receive low molecular weight heparin …?", "Should
+# coronary angiography be done before …?"): a finding may answer it; a sentence saying what to use or
+# do ("Level one evidence currently supports the use of …") answers it best
+_ADVICE_QUESTION = re.compile(rf"{_LEAD}should\b", re.IGNORECASE)
+
 # how something is treated ("how is venous air embolism treated?", "how should … be managed?", "what is
 # the treatment of …?"); "what is the treatment of choice …?" asks what to use, above
 _TREATMENT_QUESTION = re.compile(
@@ -173,6 +178,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     *_QUANTITIES,
     ("harms", _HARM_QUESTION),
     ("recommendation", _RECOMMENDATION_QUESTION),
+    ("advice", _ADVICE_QUESTION),
     ("treatment", _TREATMENT_QUESTION),
     ("factors", _FACTORS_QUESTION),
 )
@@ -180,8 +186,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def kind_of(question: str) -> str | None:
     """``size``, ``results``, ``design``, ``follow-up``, ``limitations``, ``rate``, ``duration``,
-    ``number``, ``harms``, ``recommendation``, ``treatment``, ``factors`` or ``None``: the kind of answer
-    one question asks for."""
+    ``number``, ``harms``, ``recommendation``, ``advice``, ``treatment``, ``factors`` or ``None``: the
+    kind of answer one question asks for."""
     return next((kind for kind, pattern in _KINDS if pattern.match(question)), None)
 
 
@@ -234,8 +240,9 @@ def asked_parts(question: str) -> tuple[str, list[str], str | None, bool]:
     inherited = kind is None and bool(earlier) and is_follow_up(this) and bool(_ELLIPTICAL.match(this))
     if inherited:
         kind = next((k for q in earlier if (k := kind_of(q))), None)
-        if kind in OF_A_STUDY and aspect_words(this):
+        if kind in OF_A_STUDY and aspect_words(this) or kind == "advice":
             # "what about pneumothorax?" after "tell me more about [2]" asks about pneumothorax, not for
-            # more of the study; "and in [3]?" asks the same of another study
+            # more of the study; "and in [3]?" asks the same of another study; "and hypoglycaemia?"
+            # after "Should I continue metformin …?" asks what the study found of it, not what to do
             kind, inherited = None, False
     return this, earlier, kind, inherited
