@@ -64,6 +64,7 @@ def test_a_follow_up_on_one_aspect_quotes_the_cited_studys_sentences_naming_it()
     "question",
     [
         f"what did they conclude? {FIRST}",  # names no aspect
+        f"is there newer evidence? {FIRST}",  # nor does asking for more recent studies
         f"what about women? {FIRST}",  # no sentence names it
         f"how often is there pain? {FIRST}",  # asks for a kind of answer: the answer-type rules decide
         "what about pain?",  # not a follow-up of anything

@@ -68,6 +68,10 @@ REMISSION = [
         ("what was the study period?", "follow-up"),
         ("In what period of life does acne peak?", None),  # not of a study
         ("how long did the procedure take?", "duration"),
+        ("what was the control group?", "design"),
+        ("compared with what?", "design"),
+        ("what concentration was used?", "design"),
+        ("What drug was used for sedation in the ICU?", None),  # a question of its own
         # asked of practice, not of a study
         ("How are patients with DVT diagnosed?", None),
         ("what is the follow-up recommendation after an abnormal Pap smear?", None),
@@ -206,3 +210,19 @@ def test_the_results_of_an_unlabelled_text_are_its_findings_not_how_it_was_done(
     asked = "tell me more about [1]? What do patients value in heart failure programmes?"
     added = with_answer_type(asked, pool.candidates, probs, [texts.index(effective)])
     assert [texts[i] for i in added] == [met, lapsed, effective]
+
+
+def test_a_labelled_abstracts_methods_answer_a_design_question_whatever_their_words() -> None:
+    """ "compared with what?" after the gastric stimulation question (PubMed 15670262): its METHODS
+    sentence names no design word ("A long-term comparison of patients with devices (n = 9) vs intensive
+    medical therapy (n = 9).") and is how the study was done: no caveat that none says so."""
+    methods = "A long-term comparison of patients with devices (n = 9) vs intensive medical therapy (n = 9)."
+    conclusion = "We conclude that GES is more effective in improving long-term GI symptoms."
+    hits = labelled_hits("15670262", [("METHODS", methods), ("CONCLUSIONS", conclusion)], title="GES")
+    pool = evidence_pool("gastric electrical stimulation", hits, HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    asked = "compared with what? Does gastric electrical stimulation improve symptoms in gastroparesis?"
+    shown = [t == conclusion for t in texts]
+    chosen = with_answer_type(asked, pool.candidates, np.full(2, 0.5), [texts.index(conclusion)], shown=shown)
+    assert [texts[i] for i in chosen] == [methods]
+    assert unanswered(asked, pool.candidates, chosen) is None

@@ -129,7 +129,14 @@ from rag.answer.answer_type.states import (
     states_weakness,
     treats,
 )
-from rag.answer.answer_type.studies import answering_studies, cited_findings, findings, in_abstract, placed
+from rag.answer.answer_type.studies import (
+    answering_studies,
+    cited_findings,
+    findings,
+    in_abstract,
+    placed,
+    section_of,
+)
 from rag.answer.followup import topic_of
 from rag.answer.select.candidates import Candidate
 
@@ -267,7 +274,8 @@ def unanswered(question: str, candidates: Sequence[Candidate], chosen: list[int]
 def answers_asked(question: str, candidates: Sequence[Candidate], chosen: list[int]) -> list[int]:
     """The sentences of ``chosen`` that are of the kind of answer ``question`` asks for (a rate for
     "how often …?", a harm or "No complications occurred." for "which complications?"); none when it
-    asks for no such kind, or for the results, which any finding is."""
+    asks for no such kind, or for the results, which any finding is. A labelled abstract's methods
+    say how its study was done, whatever their words."""
     this, _, kind, _ = asked_parts(question)
     if kind not in UNANSWERED:
         return []
@@ -276,6 +284,7 @@ def answers_asked(question: str, candidates: Sequence[Candidate], chosen: list[i
         for i in chosen
         if _gives(kind, candidates[i].text, this)
         or (kind == "harms" and states_harms_in_general(candidates[i].text))
+        or (kind == "design" and section_of(candidates[i]) == "methods")
     ]
 
 

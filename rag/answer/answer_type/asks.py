@@ -120,6 +120,11 @@ _DESIGN_QUESTION = re.compile(
     rf"{_LEAD}(?:what\s+(?:was|is|were|are)\s+(?:the|its|their)\s+(?:(?:study|trial)\s+)?(?:design|methods?|"
     r"methodology)\b"
     r"|what\s+(?:kind|type|sort)\s+of\s+(?:a\s+)?(?:study|trial|evidence|research)\b"
+    # what it was compared with, and what it used ("what was the control group?", "compared with what?",
+    # "what concentration was used?")
+    r"|what\s+(?:was|were)\s+(?:the|their|its)\s+(?:control|comparator|comparison|placebo)s?(?:\s+(?:group|arm)s?)?\s*[?.!]*\s*$"
+    r"|compared\s+(?:with|to|against)\s+what\b|what\s+(?:was|were)\s+(?:it|they)\s+compared\s+(?:with|to)\b"
+    r"|what\s+(?:[\w-]+\s+){1,3}(?:was|were)\s+used\s*[?.!]*\s*$"
     r"|what\s+(?:methods?|design)\s+(?:did|do|was|were)\b"
     rf"|(?:was|is|were|are)\s+(?:it|this|that|they|the\s+(?:study|trial|studies)|{_STUDY})\s+(?:an?\s+)?"
     r"(?:\w+\s+){0,2}(?:randomi[sz]ed|prospective|retrospective|blind(?:ed)?|double[- ]blind|controlled|"
