@@ -448,6 +448,39 @@ def test_a_should_question_quotes_what_the_study_says_to_do_beside_the_selectors
     assert asked_parts(f"and in head injury? {question}")[2] is None
 
 
+# -- timing -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("when should it be started?", "timing"),
+        ("When should hyperbaric oxygen be given for cerebral arterial gas embolism?", "timing"),
+        ("how soon?", "timing"),
+        ("When should antibiotics be stopped after appendectomy?", "timing"),
+        ("when does pneumothorax develop?", None),  # what befalls patients
+        ("When is surgery indicated?", None),  # an indication, not a time
+    ],
+)
+def test_which_questions_ask_when_to_do_something(question: str, kind: str | None) -> None:
+    assert kind_of(question) == kind
+
+
+def test_a_timing_question_quotes_the_cited_studys_sentence_saying_when() -> None:
+    """ "When should hyperbaric oxygen be given for cerebral arterial gas embolism?" with PubMed
+    25916498's sentences: its conclusion says earlier is better; its case narrative does not say when."""
+    question = "When should hyperbaric oxygen be given for cerebral arterial gas embolism?"
+    narrative = "A 62-year-old man developed cerebral arterial gas embolism during a lung biopsy."
+    earlier = (
+        "Hyperbaric oxygen therapy is the treatment of choice for cerebral arterial gas embolism, with "
+        "earlier treatments resulting in better outcomes."
+    )
+    pool = evidence_pool(question, [make_hit("25916498", f"{narrative} {earlier}")], HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    chosen = with_answer_type(question, pool.candidates, np.array([0.6, 0.05]), [0])
+    assert [texts[i] for i in chosen] == [earlier, narrative]  # before the study's quote
+    assert unanswered(question, pool.candidates, [0]) == UNANSWERED["timing"]
+    assert unanswered(question, pool.candidates, chosen) is None
+
+
 # -- treatment --------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("question", "kind"),

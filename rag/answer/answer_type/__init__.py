@@ -72,6 +72,9 @@ the follow-up and the limitations are quoted without the other findings beside t
   use of …") beside the selector's pick; a finding may answer whether to do something, so no caveat
   when none says it, and a follow-up naming a new subject ("and hypoglycaemia?") asks what the study
   found of it, not what to do.
+- **Timing** ("when should it be started?", "When should hyperbaric oxygen be given …?", "how
+  soon?"): one cited study's sentence that says when or how soon (a length of time, "as soon as
+  possible", "earlier treatments resulting in better outcomes"), as for how it is treated.
 - **Treatment** ("how is venous air embolism treated?", "how should … be managed?", "what is the
   treatment of …?"): one sentence that says how it is treated ("treatment options include",
   "techniques used to eliminate", "is the definitive treatment", "treated with"; not any
@@ -126,6 +129,7 @@ from rag.answer.answer_type.states import (
     states_harms_in_general,
     states_quantity,
     states_size,
+    states_timing,
     states_weakness,
     treats,
 )
@@ -159,6 +163,7 @@ __all__ = [
 _SAYS: dict[str, Callable[[str], bool]] = {
     "recommendation": recommends,
     "advice": recommends,
+    "timing": states_timing,
     "treatment": treats,
     "factors": names_factors,
 }
@@ -251,6 +256,7 @@ UNANSWERED = {
     "harms": "None of the quoted sentences names a harm or complication.",
     "recommendation": "None of the quoted sentences says what to use.",
     "treatment": "None of the quoted sentences says how it is treated.",
+    "timing": "None of the quoted sentences says when.",
     "factors": "None of the quoted sentences says what predicts it or raises its risk.",
 }
 

@@ -53,6 +53,17 @@ _RECOMMENDATION_QUESTION = re.compile(
     re.IGNORECASE,
 )
 
+# when to do something ("when should it be started?", "When should hyperbaric oxygen be given …?",
+# "how soon?"); not when a condition occurs ("when does pneumothorax develop?" asks a time too, but of
+# what befalls patients: the quantity kinds')
+_TIMING_QUESTION = re.compile(
+    rf"{_LEAD}(?:when\s+(?:should|must|to|is|are|do|does|can)\b[^?]*?\b(?:start\w*|begin|initiat\w*|given|give|"
+    r"administer\w*|perform\w*|done|stop\w*|discontinu\w*|resum\w*|remov\w*|repeat\w*|operat\w*|used|use|"
+    r"applied|inserted|placed|intubat\w*|treat(?:ed)?|refer\w*)\b"
+    r"|how\s+(?:soon|early|quickly|late)\b)",
+    re.IGNORECASE,
+)
+
 # whether to do something ("Should trauma patients receive low molecular weight heparin …?", "Should
 # coronary angiography be done before …?"): a finding may answer it; a sentence saying what to use or
 # do ("Level one evidence currently supports the use of …") answers it best
@@ -184,6 +195,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("harms", _HARM_QUESTION),
     ("recommendation", _RECOMMENDATION_QUESTION),
     ("advice", _ADVICE_QUESTION),
+    ("timing", _TIMING_QUESTION),
     ("treatment", _TREATMENT_QUESTION),
     ("factors", _FACTORS_QUESTION),
 )
@@ -191,8 +203,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def kind_of(question: str) -> str | None:
     """``size``, ``results``, ``design``, ``follow-up``, ``limitations``, ``rate``, ``duration``,
-    ``number``, ``harms``, ``recommendation``, ``advice``, ``treatment``, ``factors`` or ``None``: the
-    kind of answer one question asks for."""
+    ``number``, ``harms``, ``recommendation``, ``advice``, ``timing``, ``treatment``, ``factors`` or
+    ``None``: the kind of answer one question asks for."""
     return next((kind for kind, pattern in _KINDS if pattern.match(question)), None)
 
 

@@ -228,3 +228,17 @@ def states_weakness(text: str) -> bool:
 def states_limitation(text: str) -> bool:
     """Does the sentence name a study's weakness, or say that it names its limitations?"""
     return states_weakness(text) or bool(_LIMITATIONS.search(text))
+
+
+# when to do something: a time ("Time-to-HBO2 ≤ 6 h", "within 24 hours", "after a delay of 2 or 4 hours")
+# or how soon ("as soon as possible", "earlier treatments resulting in better outcomes", "immediately")
+_WHEN = re.compile(
+    r"\b(?:as\s+soon\s+as\s+possible|immediate(?:ly)?|early|earlier|earliest|delay(?:ed|s)?|prompt(?:ly)?|"
+    r"timely|time[- ]to|without\s+delay|urgent(?:ly)?)\b",
+    re.IGNORECASE,
+)
+
+
+def states_timing(text: str) -> bool:
+    """Does the sentence say when, or how soon (a length of time, "as soon as possible", "early")?"""
+    return states_duration(text) or bool(_WHEN.search(text))
