@@ -98,7 +98,7 @@ is of the kind asked for, ``unanswered`` gives the caveat that says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -111,37 +111,16 @@ from rag.answer.answer_type.asks import (
     asks_treatment,
 )
 from rag.answer.answer_type.aspect import on_aspect, unnamed_aspect
-from rag.answer.answer_type.focus import (
-    NOT_ASKED_ABOUT,
-    named_in,
-    rarity,
-    sentence_words,
-    weight_named,
-    words_of,
-)
 from rag.answer.answer_type.of_study import OF_STUDY, Asked, asked_studies
+from rag.answer.answer_type.of_subject import with_kind
 from rag.answer.answer_type.states import (
+    gives,
     harms_named,
-    names_factors,
-    recommends,
-    states_design,
-    states_follow_up,
     states_harms_in_general,
     states_quantity,
     states_size,
-    states_timing,
-    states_weakness,
-    treats,
 )
-from rag.answer.answer_type.studies import (
-    answering_studies,
-    cited_findings,
-    findings,
-    in_abstract,
-    placed,
-    section_of,
-)
-from rag.answer.followup import topic_of
+from rag.answer.answer_type.studies import placed, section_of
 from rag.answer.select.candidates import Candidate
 
 __all__ = [
@@ -159,17 +138,6 @@ __all__ = [
     "with_answer_type",
 ]
 
-# a kind of answer a sentence gives or not
-_SAYS: dict[str, Callable[[str], bool]] = {
-    "recommendation": recommends,
-    "advice": recommends,
-    "timing": states_timing,
-    "treatment": treats,
-    "factors": names_factors,
-}
-MAX_HARM_SENTENCES = 2  # a list question: the two sentences naming most
-MOST_ASKED = 0.5  # a quantity's sentence naming none of what the question adds to a study's topic names this
-# share of all it asks about (each word weighted by its rarity)
 # kinds whose answers are told from other sentences reliably (a figure, a harm named, a predictor), so
 # that a study with none of them is left out; what to use and how it is treated are said in too many
 # ways ("We stress the beneficial effect of an early HBO in air embolism" says how, in other words)
@@ -198,50 +166,13 @@ def with_answer_type(
     this, earlier, kind, inherited = asked_parts(question)
     if chosen and kind in OF_STUDY:
         return _of_study(kind, this, candidates, probabilities, chosen, shown)
-    added = _with_kind(this, earlier, kind, inherited, candidates, probabilities, chosen, answering)
+    added = with_kind(this, earlier, kind, inherited, candidates, probabilities, chosen, answering)
     if kind not in ONLY_ANSWERING:
         return added
     # a study none of whose quotes is of the kind asked for does not answer it: "What is the incidence
     # of air embolism after lung biopsy?" is not answered by a case report's advice to scan
     studies = {candidates[i].hit.doc_id for i in answers_asked(question, candidates, added)}
     return [i for i in added if candidates[i].hit.doc_id in studies] if studies else added
-
-
-def _with_kind(
-    this: str,
-    earlier: list[str],
-    kind: str | None,
-    inherited: bool,
-    candidates: Sequence[Candidate],
-    probabilities: np.ndarray,
-    chosen: list[int],
-    answering: float | None,
-) -> list[int]:
-    """``chosen`` with a sentence of ``kind`` added when none of it is one (``with_answer_type``)."""
-    if not chosen or kind is None or any(_gives(kind, candidates[i].text, this) for i in chosen):
-        return chosen
-    if kind in ("rate", "duration", "number"):
-        # "how often does it happen?" names nothing: it asks about the earlier questions' subject
-        asked = words_of(this) - NOT_ASKED_ABOUT or words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT
-        terms = sentence_words(candidates)  # once, for the cited studies and the others
-        added = _quantity(asked, kind, candidates, terms, probabilities, cited_findings(candidates, chosen))
-        if not added and answering is not None:
-            others = answering_studies(candidates, probabilities, chosen, answering)
-            added = _quantity(
-                asked, kind, candidates, terms, probabilities, findings(candidates, chosen, others)
-            )
-        return placed(chosen, added, candidates)
-    if kind == "harms":
-        return placed(chosen, _harms(this, candidates, probabilities, chosen, inherited), candidates)
-    says = _SAYS[kind]  # what to use, how it is treated, what predicts it
-    added = _saying(says, candidates, probabilities, cited_findings(candidates, chosen))
-    if not added and kind not in ("recommendation", "advice") and answering is not None:
-        # another study's sentence must name what is asked about ("venous air embolism")
-        about = words_of(topic_of(this)) or words_of(topic_of(" ".join(earlier)))
-        theirs = findings(candidates, chosen, answering_studies(candidates, probabilities, chosen, answering))
-        among = [i for i in theirs if named_in(about, words_of(candidates[i].text))]
-        added = _saying(says, candidates, probabilities, among)
-    return placed(chosen, added, candidates)
 
 
 # what an answer says when none of its quotes is of the kind asked for
@@ -288,27 +219,10 @@ def answers_asked(question: str, candidates: Sequence[Candidate], chosen: list[i
     return [
         i
         for i in chosen
-        if _gives(kind, candidates[i].text, this)
+        if gives(kind, candidates[i].text, this)
         or (kind == "harms" and states_harms_in_general(candidates[i].text))
         or (kind == "design" and section_of(candidates[i]) == "methods")
     ]
-
-
-def _gives(kind: str, text: str, question: str) -> bool:
-    """Is ``text`` an answer of ``kind`` to ``question`` (this one: the harms it names are its topic)?"""
-    if kind == "size":
-        return states_size(text)
-    if kind == "design":
-        return states_design(text)
-    if kind == "follow-up":
-        return states_follow_up(text)
-    if kind == "limitations":
-        return states_weakness(text)
-    if kind in ("rate", "duration", "number"):
-        return states_quantity(text, kind)
-    if kind == "harms":
-        return bool(harms_named(text, question))
-    return _SAYS[kind](text)
 
 
 def _of_study(
@@ -328,73 +242,8 @@ def _of_study(
     if kind == "results":  # more of the study beside its quotes, whatever they state
         added = OF_STUDY[kind](Asked(question, candidates, probabilities, theirs, studies))
         return placed(theirs, added, candidates) if added else chosen
-    answering = [i for i in theirs if _gives(kind, candidates[i].text, question)]
+    answering = [i for i in theirs if gives(kind, candidates[i].text, question)]
     if answering and kind != "design":  # the size or the follow-up is quoted: that is the answer
         return answering
     added = OF_STUDY[kind](Asked(question, candidates, probabilities, answering, studies))
     return placed(answering, added, candidates) if added else chosen
-
-
-def _saying(
-    says: Callable[[str], bool], candidates: Sequence[Candidate], probabilities: np.ndarray, among: list[int]
-) -> list[int]:
-    """The best sentence of ``among`` that ``says`` what is asked: a full text's abstract first."""
-    keys = {
-        i: (in_abstract(candidates[i]), float(probabilities[i])) for i in among if says(candidates[i].text)
-    }
-    return sorted(keys, key=keys.__getitem__, reverse=True)[:1]
-
-
-def _quantity(
-    asked: set[str],
-    kind: str,
-    candidates: Sequence[Candidate],
-    terms: list[set[str]],
-    probabilities: np.ndarray,
-    among: list[int],
-) -> list[int]:
-    """The best sentence of ``among`` stating a quantity of ``kind`` about ``asked`` (less its study's
-    topic, unless that is all that is asked about: "how often does systemic air embolism occur?");
-    ``terms``: each candidate's ``words_of``."""
-    # a study's topic: the asked words its title names
-    topic = {
-        c.hit.doc_id: named_in(asked, words_of(c.hit.document.title)) for c in (candidates[i] for i in among)
-    }
-    weight = rarity(asked, terms)
-    whole = weight_named(weight, asked, asked)
-    keys = {}
-    for i in among:
-        text = candidates[i].text
-        about = asked - topic[candidates[i].hit.doc_id] or asked
-        focus = weight_named(weight, about, terms[i])
-        # or one that names most of what is asked, its study's topic included: «Systemic air embolism
-        # occurs in around 0.001-0.003% of lung biopsy procedures.» in a study titled with all the
-        # question names but "needle"
-        named = weight_named(weight, asked, terms[i])
-        if (focus or named >= MOST_ASKED * whole) and states_quantity(text, kind):
-            keys[i] = (focus, named, states_quantity(text, "rate"), float(probabilities[i]))
-    return sorted(keys, key=keys.__getitem__, reverse=True)[:1]
-
-
-def _harms(
-    question: str, candidates: Sequence[Candidate], probabilities: np.ndarray, chosen: list[int], about: bool
-) -> list[int]:
-    """``about``: the question is a follow-up naming what it asks about ("what about IVC filters?"),
-    and the sentences that name it come first; the others only when none does."""
-    asked = words_of(question) - NOT_ASKED_ABOUT if about else set()
-    keys = {}
-    for i in cited_findings(candidates, chosen):
-        c = candidates[i]
-        if named := harms_named(c.text, question):
-            about_it = bool(named_in(asked, words_of(c.text)))
-            keys[i] = (about_it, in_abstract(c), len(named), float(probabilities[i]))
-    if any(key[0] for key in keys.values()):
-        keys = {i: key for i, key in keys.items() if key[0]}
-    if not keys:  # none names a harm: a finding about them in general ("No complications occurred.")
-        general = {
-            i: (in_abstract(candidates[i]), float(probabilities[i]))
-            for i in cited_findings(candidates, chosen)
-            if states_harms_in_general(candidates[i].text)
-        }
-        return sorted(general, key=general.__getitem__, reverse=True)[:1]
-    return sorted(keys, key=keys.__getitem__, reverse=True)[:MAX_HARM_SENTENCES]

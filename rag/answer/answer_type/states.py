@@ -4,6 +4,7 @@ condition is treated, or what predicts an outcome."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rag.answer.answer_type.asks import PEOPLE
 from rag.answer.markers import MARKER
@@ -242,3 +243,30 @@ _WHEN = re.compile(
 def states_timing(text: str) -> bool:
     """Does the sentence say when, or how soon (a length of time, "as soon as possible", "early")?"""
     return states_duration(text) or bool(_WHEN.search(text))
+
+
+# a kind of answer a sentence gives or not
+SAYS: dict[str, Callable[[str], bool]] = {
+    "recommendation": recommends,
+    "advice": recommends,
+    "timing": states_timing,
+    "treatment": treats,
+    "factors": names_factors,
+}
+
+
+def gives(kind: str, text: str, question: str) -> bool:
+    """Is ``text`` an answer of ``kind`` to ``question`` (this one: the harms it names are its topic)?"""
+    if kind == "size":
+        return states_size(text)
+    if kind == "design":
+        return states_design(text)
+    if kind == "follow-up":
+        return states_follow_up(text)
+    if kind == "limitations":
+        return states_weakness(text)
+    if kind in ("rate", "duration", "number"):
+        return states_quantity(text, kind)
+    if kind == "harms":
+        return bool(harms_named(text, question))
+    return SAYS[kind](text)

@@ -1,0 +1,129 @@
+"""Questions about a subject: the sentence of the kind of answer asked for (a quantity, the harms,
+what to use or do, when, how it is treated, what predicts it) that the cited studies, or another
+study that answers, state (the kinds are described in ``rag.answer.answer_type``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from rag.answer.answer_type.focus import (
+    NOT_ASKED_ABOUT,
+    named_in,
+    rarity,
+    sentence_words,
+    weight_named,
+    words_of,
+)
+from rag.answer.answer_type.states import SAYS, gives, harms_named, states_harms_in_general, states_quantity
+from rag.answer.answer_type.studies import answering_studies, cited_findings, findings, in_abstract, placed
+from rag.answer.followup import topic_of
+from rag.answer.select.candidates import Candidate
+
+MAX_HARM_SENTENCES = 2  # a list question: the two sentences naming most
+MOST_ASKED = 0.5  # a quantity's sentence naming none of what the question adds to a study's topic names this
+# share of all it asks about (each word weighted by its rarity)
+
+
+def with_kind(
+    this: str,
+    earlier: list[str],
+    kind: str | None,
+    inherited: bool,
+    candidates: Sequence[Candidate],
+    probabilities: np.ndarray,
+    chosen: list[int],
+    answering: float | None,
+) -> list[int]:
+    """``chosen`` with a sentence of ``kind`` added when none of it is one: the cited studies', or
+    another study's that clears ``answering`` (``rag.answer.answer_type.with_answer_type``)."""
+    if not chosen or kind is None or any(gives(kind, candidates[i].text, this) for i in chosen):
+        return chosen
+    if kind in ("rate", "duration", "number"):
+        # "how often does it happen?" names nothing: it asks about the earlier questions' subject
+        asked = words_of(this) - NOT_ASKED_ABOUT or words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT
+        terms = sentence_words(candidates)  # once, for the cited studies and the others
+        added = _quantity(asked, kind, candidates, terms, probabilities, cited_findings(candidates, chosen))
+        if not added and answering is not None:
+            others = answering_studies(candidates, probabilities, chosen, answering)
+            added = _quantity(
+                asked, kind, candidates, terms, probabilities, findings(candidates, chosen, others)
+            )
+        return placed(chosen, added, candidates)
+    if kind == "harms":
+        return placed(chosen, _harms(this, candidates, probabilities, chosen, inherited), candidates)
+    says = SAYS[kind]  # what to use, how it is treated, what predicts it
+    added = _saying(says, candidates, probabilities, cited_findings(candidates, chosen))
+    if not added and kind not in ("recommendation", "advice") and answering is not None:
+        # another study's sentence must name what is asked about ("venous air embolism")
+        about = words_of(topic_of(this)) or words_of(topic_of(" ".join(earlier)))
+        theirs = findings(candidates, chosen, answering_studies(candidates, probabilities, chosen, answering))
+        among = [i for i in theirs if named_in(about, words_of(candidates[i].text))]
+        added = _saying(says, candidates, probabilities, among)
+    return placed(chosen, added, candidates)
+
+
+def _saying(
+    says: Callable[[str], bool], candidates: Sequence[Candidate], probabilities: np.ndarray, among: list[int]
+) -> list[int]:
+    """The best sentence of ``among`` that ``says`` what is asked: a full text's abstract first."""
+    keys = {
+        i: (in_abstract(candidates[i]), float(probabilities[i])) for i in among if says(candidates[i].text)
+    }
+    return sorted(keys, key=keys.__getitem__, reverse=True)[:1]
+
+
+def _quantity(
+    asked: set[str],
+    kind: str,
+    candidates: Sequence[Candidate],
+    terms: list[set[str]],
+    probabilities: np.ndarray,
+    among: list[int],
+) -> list[int]:
+    """The best sentence of ``among`` stating a quantity of ``kind`` about ``asked`` (less its study's
+    topic, unless that is all that is asked about: "how often does systemic air embolism occur?");
+    ``terms``: each candidate's ``words_of``."""
+    # a study's topic: the asked words its title names
+    topic = {
+        c.hit.doc_id: named_in(asked, words_of(c.hit.document.title)) for c in (candidates[i] for i in among)
+    }
+    weight = rarity(asked, terms)
+    whole = weight_named(weight, asked, asked)
+    keys = {}
+    for i in among:
+        text = candidates[i].text
+        about = asked - topic[candidates[i].hit.doc_id] or asked
+        focus = weight_named(weight, about, terms[i])
+        # or one that names most of what is asked, its study's topic included: «Systemic air embolism
+        # occurs in around 0.001-0.003% of lung biopsy procedures.» in a study titled with all the
+        # question names but "needle"
+        named = weight_named(weight, asked, terms[i])
+        if (focus or named >= MOST_ASKED * whole) and states_quantity(text, kind):
+            keys[i] = (focus, named, states_quantity(text, "rate"), float(probabilities[i]))
+    return sorted(keys, key=keys.__getitem__, reverse=True)[:1]
+
+
+def _harms(
+    question: str, candidates: Sequence[Candidate], probabilities: np.ndarray, chosen: list[int], about: bool
+) -> list[int]:
+    """``about``: the question is a follow-up naming what it asks about ("what about IVC filters?"),
+    and the sentences that name it come first; the others only when none does."""
+    asked = words_of(question) - NOT_ASKED_ABOUT if about else set()
+    keys = {}
+    for i in cited_findings(candidates, chosen):
+        c = candidates[i]
+        if named := harms_named(c.text, question):
+            about_it = bool(named_in(asked, words_of(c.text)))
+            keys[i] = (about_it, in_abstract(c), len(named), float(probabilities[i]))
+    if any(key[0] for key in keys.values()):
+        keys = {i: key for i, key in keys.items() if key[0]}
+    if not keys:  # none names a harm: a finding about them in general ("No complications occurred.")
+        general = {
+            i: (in_abstract(candidates[i]), float(probabilities[i]))
+            for i in cited_findings(candidates, chosen)
+            if states_harms_in_general(candidates[i].text)
+        }
+        return sorted(general, key=general.__getitem__, reverse=True)[:1]
+    return sorted(keys, key=keys.__getitem__, reverse=True)[:MAX_HARM_SENTENCES]
