@@ -72,6 +72,10 @@ REMISSION = [
         ("compared with what?", "design"),
         ("what concentration was used?", "design"),
         ("What drug was used for sedation in the ICU?", None),  # a question of its own
+        ("which markers were measured?", "design"),
+        ("in humans or animals?", "design"),
+        ("was it done in mice?", "design"),
+        ("and in animals?", None),  # of whom: the population caveat's and the aspect rule's
         # asked of practice, not of a study
         ("How are patients with DVT diagnosed?", None),
         ("what is the follow-up recommendation after an abnormal Pap smear?", None),

@@ -124,6 +124,7 @@ _RESULTS_QUESTION = re.compile(
 )
 
 
+_SUBJECTS = r"(?:humans|people|patients|animals|mice|rats|pigs|swine|dogs|rabbits|vitro|vivo)\b"
 # how the study was done ("what was the study design?", "was it randomised?", "how was the study done?",
 # "how was erosion measured?", "what methods did they use?"), in the past tense of a study: "how are
 # patients with DVT diagnosed?" asks about practice
@@ -135,7 +136,10 @@ _DESIGN_QUESTION = re.compile(
     # "what concentration was used?")
     r"|what\s+(?:was|were)\s+(?:the|their|its)\s+(?:control|comparator|comparison|placebo)s?(?:\s+(?:group|arm)s?)?\s*[?.!]*\s*$"
     r"|compared\s+(?:with|to|against)\s+what\b|what\s+(?:was|were)\s+(?:it|they)\s+compared\s+(?:with|to)\b"
-    r"|what\s+(?:[\w-]+\s+){1,3}(?:was|were)\s+used\s*[?.!]*\s*$"
+    r"|(?:what|which)\s+(?:[\w-]+\s+){1,3}(?:was|were)\s+(?:used|measured|assessed|tested|recorded|examined)\s*[?.!]*\s*$"
+    # in whom or what it was done ("in humans or animals?", "was it done in mice?")
+    rf"|(?:was|were)\s+(?:it|this|that|they|the\s+study)\s+(?:done\s+|performed\s+|conducted\s+)?in\s+{_SUBJECTS}"
+    rf"|in\s+{_SUBJECTS}\s+or\s+(?:in\s+)?{_SUBJECTS}\s*[?.!]*\s*$"
     r"|what\s+(?:methods?|design)\s+(?:did|do|was|were)\b"
     rf"|(?:was|is|were|are)\s+(?:it|this|that|they|the\s+(?:study|trial|studies)|{_STUDY})\s+(?:an?\s+)?"
     r"(?:\w+\s+){0,2}(?:randomi[sz]ed|prospective|retrospective|blind(?:ed)?|double[- ]blind|controlled|"
