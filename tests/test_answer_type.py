@@ -28,7 +28,13 @@ from rag.answer.answer_type import (
     with_answer_type,
 )
 from rag.answer.answer_type.asks import asked_parts, kind_of
-from rag.answer.answer_type.states import names_factors, states_harms_in_general, treats
+from rag.answer.answer_type.states import (
+    diagnoses,
+    names_factors,
+    names_symptoms,
+    states_harms_in_general,
+    treats,
+)
 from rag.answer.compose import compose
 from rag.answer.select import EvidencePool, Policy, evidence_pool
 from rag.embed.embedder import HashingEmbedder
@@ -479,6 +485,61 @@ def test_a_timing_question_quotes_the_cited_studys_sentence_saying_when() -> Non
     assert [texts[i] for i in chosen] == [earlier, narrative]  # before the study's quote
     assert unanswered(question, pool.candidates, [0]) == UNANSWERED["timing"]
     assert unanswered(question, pool.candidates, chosen) is None
+
+
+# -- diagnosis and symptoms -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How is cerebral air embolism diagnosed?", "diagnosis"),
+        ("What is the best test for pulmonary embolism?", "diagnosis"),
+        ("what imaging is best?", "diagnosis"),
+        ("What are the symptoms of cerebral air embolism after lung biopsy?", "symptoms"),
+        ("how does it present?", "symptoms"),
+        ("How is venous air embolism treated?", "treatment"),
+        ("What are the risk factors for systemic air embolism?", "factors"),
+    ],
+)
+def test_which_questions_ask_how_a_condition_is_diagnosed_or_presents(question: str, kind: str) -> None:
+    assert kind_of(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "diagnosis", "symptoms"),
+    [  # case reports of the demo corpus (PubMed XML)
+        ("Brain CT showed intravascular air bubbles in the right frontal lobe.", True, False),
+        (
+            "This procedure was complicated by massive systemic air embolism confirmed by CT scan.",
+            True,
+            False,
+        ),
+        ("Immediately after the procedure, the patient went into cardio-respiratory arrest.", False, True),
+        ("Following the procedure, he developed seizures and cerebral edema.", False, True),
+        (
+            "Radiologists and physicians need to be aware of this rare but potentially fatal complication.",
+            False,
+            False,
+        ),
+    ],
+)
+def test_which_sentences_say_how_it_was_diagnosed_or_presented(
+    text: str, diagnosis: bool, symptoms: bool
+) -> None:
+    assert (diagnoses(text), names_symptoms(text)) == (diagnosis, symptoms)
+
+
+def test_a_symptoms_question_quotes_the_cited_studys_sentence_naming_them() -> None:
+    """ "What are the symptoms of cerebral air embolism after lung biopsy?" on the demo index: the
+    selector cites PubMed 21841875's (2011) advice to be aware; its narrative names the arrest."""
+    question = "What are the symptoms of cerebral air embolism after lung biopsy?"
+    arrest = "Immediately after the procedure, the patient went into cardio-respiratory arrest."
+    aware = "Radiologists and physicians need to be aware of this rare but potentially fatal complication."
+    pool = evidence_pool(question, [make_hit("21841875", f"{arrest} {aware}")], HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    chosen = with_answer_type(question, pool.candidates, np.array([0.1, 0.6]), [1])
+    assert [texts[i] for i in chosen] == [arrest, aware]
+    assert unanswered(question, pool.candidates, [1]) == UNANSWERED["symptoms"]
+    assert unanswered("How is it diagnosed?", pool.candidates, [1]) == UNANSWERED["diagnosis"]
 
 
 # -- treatment --------------------------------------------------------------------------------------

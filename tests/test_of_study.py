@@ -77,7 +77,7 @@ REMISSION = [
         ("was it done in mice?", "design"),
         ("and in animals?", None),  # of whom: the population caveat's and the aspect rule's
         # asked of practice, not of a study
-        ("How are patients with DVT diagnosed?", None),
+        ("How are patients with DVT diagnosed?", "diagnosis"),  # of practice, not of the study
         ("what is the follow-up recommendation after an abnormal Pap smear?", None),
         ("was it effective?", None),
     ],

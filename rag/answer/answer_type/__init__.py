@@ -80,6 +80,12 @@ the follow-up and the limitations are quoted without the other findings beside t
   "techniques used to eliminate", "is the definitive treatment", "treated with"; not any
   recommendation: "we recommend performing a delayed chest CT scan" is about diagnosis), a full
   text's abstract first, then the selector's best.
+- **Diagnosis** ("How is cerebral air embolism diagnosed?", "what is the best test for …?"): one
+  sentence saying how it was or is diagnosed ("confirmed by CT scan", "Brain CT showed intravascular
+  air bubbles …", "the investigation of choice"), as for how it is treated.
+- **Symptoms** ("What are the symptoms of …?", "how does it present?"): one sentence saying how it
+  presents or naming a symptom or sign ("went into cardio-respiratory arrest", "developed seizures"),
+  as for how it is treated.
 - **Factors** ("what are the risk factors for …?", "what predicts …?", "which factors are
   associated with …?"): one sentence that names a predictor or a risk factor, or finds none ("was the
   only predictor of", "may be risk factors for", "independently associated with", "could distinguish
@@ -188,6 +194,8 @@ UNANSWERED = {
     "recommendation": "None of the quoted sentences says what to use.",
     "treatment": "None of the quoted sentences says how it is treated.",
     "timing": "None of the quoted sentences says when.",
+    "diagnosis": "None of the quoted sentences says how it is diagnosed.",
+    "symptoms": "None of the quoted sentences names a symptom or sign.",
     "factors": "None of the quoted sentences says what predicts it or raises its risk.",
 }
 

@@ -80,6 +80,27 @@ _TREATMENT_QUESTION = re.compile(
     re.IGNORECASE,
 )
 
+# how a condition is diagnosed ("How is cerebral air embolism diagnosed?", "how can it be detected?",
+# "what is the best test for …?", "which imaging …?")
+_DIAGNOSIS_QUESTION = re.compile(
+    rf"{_LEAD}(?:how\s+(?:is|are|was|were|should|can|could|do|does|would|to)\b[^?]*?\b(?:diagnos\w*|detect\w*|"
+    r"confirm\w*|recogni[sz]\w*)\b"
+    rf"|(?:what|which)\s+(?:is|are|was|were)\s+(?:the\s+)?{_MODIFIERS}(?:diagnos\w*|tests?|investigations?|imaging|"
+    r"work-?up)\s+(?:of|for|in|to)\b"
+    r"|(?:what|which)\s+(?:(?:diagnostic\s+)?tests?|imaging|investigations?|scans?)\b)",
+    re.IGNORECASE,
+)
+
+# what a condition looks like ("What are the symptoms of cerebral air embolism after lung biopsy?",
+# "what are its signs?", "how does it present?")
+_SYMPTOMS_QUESTION = re.compile(
+    rf"{_LEAD}(?:(?:what|which)\s+(?:are|were|is|was)\s+(?:the\s+|its\s+|their\s+)?{_MODIFIERS}(?:symptoms?|signs?|"
+    r"(?:clinical\s+)?(?:features|manifestations|presentations?))\b"
+    r"|how\s+(?:does|do|did|is|are|was|were)\b[^?]*?\bpresent(?:ed|ing)?\b)",
+    re.IGNORECASE,
+)
+
+
 # what predicts an outcome or raises a risk ("what are the risk factors for …?", "what predicts …?",
 # "which factors are associated with …?"); "the risk of" asks a rate, above
 _FACTORS_QUESTION = re.compile(
@@ -201,14 +222,16 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("advice", _ADVICE_QUESTION),
     ("timing", _TIMING_QUESTION),
     ("treatment", _TREATMENT_QUESTION),
+    ("diagnosis", _DIAGNOSIS_QUESTION),
+    ("symptoms", _SYMPTOMS_QUESTION),
     ("factors", _FACTORS_QUESTION),
 )
 
 
 def kind_of(question: str) -> str | None:
     """``size``, ``results``, ``design``, ``follow-up``, ``limitations``, ``rate``, ``duration``,
-    ``number``, ``harms``, ``recommendation``, ``advice``, ``timing``, ``treatment``, ``factors`` or
-    ``None``: the kind of answer one question asks for."""
+    ``number``, ``harms``, ``recommendation``, ``advice``, ``timing``, ``treatment``, ``diagnosis``,
+    ``symptoms``, ``factors`` or ``None``: the kind of answer one question asks for."""
     return next((kind for kind, pattern in _KINDS if pattern.match(question)), None)
 
 

@@ -245,12 +245,51 @@ def states_timing(text: str) -> bool:
     return states_duration(text) or bool(_WHEN.search(text))
 
 
+# how a condition was or is diagnosed: by what ("diagnosed by", "confirmed on CT"), an imaging finding
+# ("CT scan revealed air in …", "Computed tomography showed …"), or the test of choice
+_IMAGING = (
+    r"(?:CT|MRI|MR|computed\s+tomograph\w*|magnetic\s+resonance|echocardiograph\w*|ultraso\w*|Doppler|"
+    r"radiograph\w*|x-rays?|angiograph\w*|scans?|imaging|endoscop\w*|biops\w*)"
+)
+_DIAGNOSES = re.compile(
+    r"\b(?:diagnos\w*\s+(?:was|is|were|are|can\s+be|may\s+be|should\s+be)\s+(?:made|confirmed|established|"
+    r"suspected|based)|(?:diagnosed|confirmed|detected|demonstrated|visuali[sz]ed|identified|seen|shown)\s+"
+    rf"(?:by|on|with|using|in)\s+(?:(?:a|an|the|early|urgent|repeat|post-?\w+|\w+-guided)\s+)*{_IMAGING}"
+    rf"|{_IMAGING}\b[^.;]*?\b(?:showed|shows|revealed|reveals|demonstrated|demonstrates|confirmed|detected|disclosed)"
+    r"|(?:test|investigation|imaging|modality|examination)\s+of\s+choice|gold\s+standard|diagnostic\s+(?:tool|test|"
+    r"modality|accuracy|value))\b",
+    re.IGNORECASE,
+)
+# what a condition looks like in patients: how it presents, the symptoms and signs named
+_SYMPTOMS = re.compile(
+    r"\b(?:present(?:ed|s|ing)?\s+(?:with|as)|symptoms?\s+(?:include|included|were|was|of|such\s+as)|signs?\s+"
+    r"(?:include|included|were|of)|manifest\w*\s+(?:as|with|by)|complain\w*\s+of|(?:lost|loss\s+of)\s+"
+    r"consciousness|unconscious\w*|hemipar\w*|hemipleg\w*|seizures?|convulsions?|confusion|coma|aphasia|"
+    r"dysarthria|numbness|weakness|paralysis|dyspn\w*|chest\s+pain|hypotension|(?:cardiac|cardio-?respiratory)\s+"
+    r"arrest|desaturation|headache|visual\s+(?:loss|disturbances?)|blindness|vertigo|dizziness|cyanosis|"
+    r"tachycardia|bradycardia)\b",
+    re.IGNORECASE,
+)
+
+
+def diagnoses(text: str) -> bool:
+    """Does the sentence say how a condition was or is diagnosed (by what test, an imaging finding)?"""
+    return bool(_DIAGNOSES.search(text))
+
+
+def names_symptoms(text: str) -> bool:
+    """Does the sentence say how a condition presents, or name a symptom or sign?"""
+    return bool(_SYMPTOMS.search(text))
+
+
 # a kind of answer a sentence gives or not
 SAYS: dict[str, Callable[[str], bool]] = {
     "recommendation": recommends,
     "advice": recommends,
     "timing": states_timing,
     "treatment": treats,
+    "diagnosis": diagnoses,
+    "symptoms": names_symptoms,
     "factors": names_factors,
 }
 
