@@ -311,6 +311,9 @@ DVT_PROBS = {
         ("What are the most common complications of hook wire localization?", True),
         ("What is the treatment for complications of pancreatitis?", False),  # asks for a treatment
         ("and what are the complications?", True),  # a follow-up
+        ("side effects?", True),  # in a word or two
+        ("any complications?", True),
+        ("complications of surgery are common", False),  # a claim
     ],
 )
 def test_which_questions_ask_for_harms(question: str, asks: bool) -> None:
@@ -322,6 +325,15 @@ def test_harms_named_less_the_questions_own() -> None:
     assert harms_named(REMARK) == set()  # "complications" names no harm
     assert harms_named(THROMBOSIS, DVT) == {"embol"}  # thrombosis is the question's topic
     assert harms_named(INSERTION) == {"punctur", "hematoma", "infect", "pneumothorax"}
+    # a drug's adverse effects (PubMed 15125825), not its class
+    insulin = "Patients had less weight gain (1.3 vs 4.2 kg), and they reported fewer hypoglycemic events."
+    assert harms_named(insulin) == {"weight", "gain", "hypoglycem", "event"}
+    assert harms_named("Their disease had not been controlled with oral hypoglycemic agents alone.") == set()
+
+
+def test_a_contracted_question_asks_as_spelt_out() -> None:
+    assert kind_of("what's the mortality?") == kind_of("what is the mortality?") == "rate"
+    assert asks_quantity("what’s the risk of bleeding?") == "rate"
 
 
 def test_a_question_for_complications_quotes_the_abstracts_sentences_that_name_them() -> None:

@@ -39,7 +39,10 @@ _HOW_LONG = re.compile(rf"{_LEAD}(?:for\s+)?how\s+long\b", re.IGNORECASE)
 _HARM_QUESTION = re.compile(
     rf"{_LEAD}(?:what|which)\s+(?:(?:are|were|is|was)\s+)?(?:the\s+)?(?:(?!(?:for|of|in|after|with)\b)[\w-]+\s+){{0,2}}"
     r"(?:complications?|risks|dangers?|harms?|adverse\s+(?:effects?|events?|reactions?|outcomes?)|"
-    r"side[- ]effects?|toxicit(?:y|ies))\b",  # "the risk of" asks a rate, above
+    r"side[- ]effects?|toxicit(?:y|ies))\b"  # "the risk of" asks a rate, above
+    # asked in a word or two ("side effects?", "any complications?", "adverse events?")
+    rf"|{_LEAD}(?:any\s+(?:other\s+)?)?(?:complications?|risks|harms?|adverse\s+(?:effects?|events?|reactions?)|"
+    r"side[- ]effects?|toxicit(?:y|ies))\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 
@@ -231,14 +234,20 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 def kind_of(question: str) -> str | None:
     """``size``, ``results``, ``design``, ``follow-up``, ``limitations``, ``rate``, ``duration``,
     ``number``, ``harms``, ``recommendation``, ``advice``, ``timing``, ``treatment``, ``diagnosis``,
-    ``symptoms``, ``factors`` or ``None``: the kind of answer one question asks for."""
+    ``symptoms``, ``factors`` or ``None``: the kind of answer one question asks for ("what's" read as
+    "what is")."""
+    question = _CONTRACTED.sub(r"\1 is", question)
     return next((kind for kind, pattern in _KINDS if pattern.match(question)), None)
+
+
+_CONTRACTED = re.compile(r"\b(what|how|who|where|when|which)['’]s\b", re.IGNORECASE)
 
 
 def asks_quantity(question: str) -> str | None:
     """``rate`` ("how often …?", "what is the risk of …?"), ``duration`` ("how long …?"), ``number``
     ("how many …?") or ``None``: what the question (its first sentence: a follow-up's ``asked`` starts
     with it) asks for."""
+    question = _CONTRACTED.sub(r"\1 is", question)
     return next((kind for kind, pattern in _QUANTITIES if pattern.match(question)), None)
 
 

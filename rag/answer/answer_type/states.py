@@ -28,7 +28,10 @@ _HARM = re.compile(
     r"injur\w*|deaths?|necros[ie]s|stenos[ie]s|leak\w*|fistula\w*|nausea|vomiting|rash\w*|urticaria|"
     r"hypersensitivity|anaphyla\w*|allerg\w*|toxicit\w*|hypotension|arrhythmi\w*|"
     r"(?:renal|kidney|liver|hepatic|heart|respiratory) failure|pain|fever|seizures?|strokes?|paralys[ie]s|"
-    r"displace\w*|dislodg\w*|fractur\w*|ulcer\w*|dehiscence|delirium|dysphagia)\b",
+    r"displace\w*|dislodg\w*|fractur\w*|ulcer\w*|dehiscence|delirium|dysphagia|"
+    # a drug's ("fewer hypoglycemic events", "less weight gain"), not its class ("oral hypoglycemic agents")
+    r"hypoglyca?emi(?:a|as|c\s+(?:events?|episodes?|reactions?|attacks?))|weight\s+gain|diarrho?ea|headaches?|"
+    r"dizziness|constipation|lactic\s+acidosis|bradycardia)\b",
     re.IGNORECASE,
 )
 # what a study says to use, or not to
