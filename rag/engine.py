@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from rag.answer.compose import compose, document_policy
+from rag.answer.compose import compose
 from rag.answer.followup import names_topic
-from rag.answer.select import EvidencePool, Selector, evidence_pool, load_selector
+from rag.answer.select import EvidencePool, Selector, document_policy, evidence_pool, load_selector
 from rag.answer.select.rerank import first_stage_documents, rerank_documents, rerank_hits
 from rag.config import FIRST_STAGE, MAX_K, RERANK, EngineOptions, check_mode, check_question
 from rag.embed import Embedder, PinnedQuery, QueryEmbedder, make_embedder

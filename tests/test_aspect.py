@@ -16,8 +16,8 @@ from conftest import FixedSelector, labelled_hits, make_hit
 
 from rag.answer.answer_type import on_aspect, unanswered, with_answer_type
 from rag.answer.answer_type.asks import asked_parts, kind_of
-from rag.answer.compose import REPEATED, compose, document_policy
-from rag.answer.select import Policy, evidence_pool
+from rag.answer.compose import REPEATED, compose
+from rag.answer.select import Policy, document_policy, evidence_pool
 from rag.embed.embedder import HashingEmbedder
 
 FIRST = "Do antibiotics reduce morbidity after tonsillectomy?"

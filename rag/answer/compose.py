@@ -21,7 +21,6 @@ Quotes stay verbatim; only their display renders a source's own reference marker
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 
@@ -118,11 +117,6 @@ def compose(
         repeated=all(shown[i] for i in chosen),
         answers=answers,
     )
-
-
-def document_policy(policy: Policy) -> Policy:
-    """For a question about one reference: never abstain, cite that one document."""
-    return replace(policy, abstain=0.0, max_documents=1)
 
 
 def _closest(

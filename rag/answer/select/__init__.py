@@ -5,7 +5,7 @@ read → chunk → embed → index → retrieve → **select** → compose → s
 
 from rag.answer.select.candidates import Candidate, EvidencePool, candidates, evidence_pool
 from rag.answer.select.model import Selector, load_selector
-from rag.answer.select.policy import Policy, choose
+from rag.answer.select.policy import Policy, choose, document_policy
 
 __all__ = [
     "Candidate",
@@ -14,6 +14,7 @@ __all__ = [
     "Selector",
     "candidates",
     "choose",
+    "document_policy",
     "evidence_pool",
     "load_selector",
 ]

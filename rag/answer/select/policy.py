@@ -11,7 +11,7 @@ stored with the selector.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -28,6 +28,12 @@ class Policy:
 
     def to_dict(self) -> dict[str, float]:
         return asdict(self)
+
+
+def document_policy(policy: Policy) -> Policy:
+    """For a question about one reference, or a study titled with the question: never abstain, cite
+    that one document."""
+    return replace(policy, abstain=0.0, max_documents=1)
 
 
 def choose(

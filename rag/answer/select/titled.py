@@ -14,12 +14,11 @@ none for a claim without evidence) is a study with the claim's evidence.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 
 from rag.answer.select.candidates import Candidate
-from rag.answer.select.policy import Policy, choose
+from rag.answer.select.policy import Policy, choose, document_policy
 from rag.text.spelling import in_american
 from rag.text.terms import content_terms
 
@@ -48,7 +47,8 @@ def titled_study(
         title = content_terms(in_american(c.hit.document.title))
         if len(asked & title) / len(asked | title) >= TITLE_MATCH:
             theirs = [i for i, other in enumerate(candidates) if other.hit.doc_id == doc]
-            one = replace(policy, abstain=0.0, max_documents=1)
-            picked = choose(probabilities[theirs], [doc] * len(theirs), vectors[theirs], one)
+            picked = choose(
+                probabilities[theirs], [doc] * len(theirs), vectors[theirs], document_policy(policy)
+            )
             return [theirs[k] for k in picked]
     return []
