@@ -102,6 +102,11 @@ def test_the_limitations_are_the_sentences_naming_the_studys_weaknesses() -> Non
     chosen = with_answer_type(asked, candidates, np.full(5, 0.5), [0], shown=shown)
     assert [HEART_FAILURE[i] for i in chosen] == [SMALL, RECRUITED]
     assert unanswered(asked, candidates, chosen) is None
+    # the announcement and one weakness: the weakness alone
+    some = [EFFECTIVE, NOTE, RECRUITED]
+    candidates = _pool("10.1155/2010/157939", some)
+    chosen = with_answer_type(asked, candidates, np.full(3, 0.5), [0], shown=[True, False, False])
+    assert [some[i] for i in chosen] == [RECRUITED]
     # only the announcement retrieved: it is quoted, and the caveat says no weakness is named
     few = [EFFECTIVE, ADJUST, NOTE]
     candidates = _pool("10.1155/2010/157939", few)

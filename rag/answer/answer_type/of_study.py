@@ -38,7 +38,7 @@ from rag.text.cues import CUES
 
 MAX_RESULT_SENTENCES = 2  # "what were the results?": the study's two next best findings
 MAX_DESIGN_SENTENCES = 2  # "how was the study done?": its two sentences that say most of it
-MAX_LIMITATION_SENTENCES = 2  # "what are the limitations?": the study's two that name most of them
+MAX_LIMITATION_SENTENCES = 2  # "what are the limitations?": the study's first two naming them
 MAX_STUDIES = 2  # "how many patients were studied?", "how long was follow-up?": each of the first two
 
 
@@ -156,9 +156,8 @@ def limitations(a: Asked) -> list[int]:
         for i in findings(candidates, a.chosen, set(a.studies[:1]), leave_out=())
         if states_limitation(candidates[i].text)
     ]
-    keys = {i: (states_weakness(candidates[i].text), -candidates[i].offset) for i in among}
-    best = sorted(keys, key=keys.__getitem__, reverse=True)[:MAX_LIMITATION_SENTENCES]
-    return sorted(best, key=lambda i: candidates[i].offset)
+    weak = [i for i in among if states_weakness(candidates[i].text)]
+    return sorted(weak or among, key=lambda i: candidates[i].offset)[:MAX_LIMITATION_SENTENCES]
 
 
 Pick = Callable[[Asked], list[int]]
