@@ -148,6 +148,7 @@ _RESULTS_QUESTION = re.compile(
 )
 
 
+# in whom or what a study was done ("in humans or animals?")
 _SUBJECTS = r"(?:humans|people|patients|animals|mice|rats|pigs|swine|dogs|rabbits|vitro|vivo)\b"
 # how the study was done ("what was the study design?", "was it randomised?", "how was the study done?",
 # "how was erosion measured?", "what methods did they use?"), in the past tense of a study: "how are
@@ -231,6 +232,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_CONTRACTED = re.compile(r"\b(what|how|who|where|when|which)['’]s\b", re.IGNORECASE)  # "what's the risk?"
+
+
 def kind_of(question: str) -> str | None:
     """``size``, ``results``, ``design``, ``follow-up``, ``limitations``, ``rate``, ``duration``,
     ``number``, ``harms``, ``recommendation``, ``advice``, ``timing``, ``treatment``, ``diagnosis``,
@@ -238,9 +242,6 @@ def kind_of(question: str) -> str | None:
     "what is")."""
     question = _CONTRACTED.sub(r"\1 is", question)
     return next((kind for kind, pattern in _KINDS if pattern.match(question)), None)
-
-
-_CONTRACTED = re.compile(r"\b(what|how|who|where|when|which)['’]s\b", re.IGNORECASE)
 
 
 def asks_quantity(question: str) -> str | None:
