@@ -28,6 +28,7 @@ from rag.answer.answer_type import (
     with_answer_type,
 )
 from rag.answer.answer_type.asks import asked_parts, kind_of
+from rag.answer.answer_type.focus import words_of
 from rag.answer.answer_type.states import (
     diagnoses,
     names_factors,
@@ -718,6 +719,8 @@ def test_another_studys_treatment_sentence_must_name_what_is_asked_about() -> No
         ("how many patients were in [1]?", "size"),  # a question about one reference
         ("how many people were surveyed?", "size"),
         ("how many patients were followed?", "size"),
+        ("how many specimens?", "size"),  # what the study counts (PubMed 17940352: 114 specimens)
+        ("how many biopsies were complicated by pneumothorax?", "number"),
         ("how many patients had a complete response?", "number"),  # what befell some of them
         ("How many patients with renal cell carcinoma have an abnormality on pelvic CT?", "number"),
     ],
@@ -819,3 +822,16 @@ def test_a_harms_question_quotes_a_finding_on_harms_in_general_when_none_names_o
     texts = [c.text for c in pool.candidates]
     added = with_answer_type(asked, pool.candidates, np.full(len(texts), 0.5), [texts.index(NO_MORBIDITY)])
     assert [texts[i] for i in added] == [bleeding, NO_MORBIDITY]
+
+
+def test_a_hyphenated_word_is_found_in_its_parts() -> None:
+    """ "what was the false-positive rate?" after the axilla question (PubMed 15631914): the study says
+    «… was falsely positive in 53% of patients …», never "false-positive"."""
+    assert {"fals", "posit"} <= words_of("what was the false-positive rate?")
+    question = "what was the false-positive rate? Is the clinically positive axilla a contraindication?"
+    conclusion = "Clinical axillary examination is subject to false-positive results."
+    rate = "Clinical examination of the axilla was falsely positive in 53% of patients (33 of 62)."
+    pool = evidence_pool("axilla", [make_hit("15631914", f"{rate} {conclusion}")], HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    chosen = with_answer_type(question, pool.candidates, np.array([0.1, 0.9]), [texts.index(conclusion)])
+    assert [texts[i] for i in chosen] == [rate, conclusion]

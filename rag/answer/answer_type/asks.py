@@ -120,9 +120,11 @@ PEOPLE = (
     r"patients|participants|subjects|people|persons|individuals|women|men|children|infants|adults|cases|"
     r"couples|volunteers"
 )
+# what else a study counts as its size ("We studied 114 formalin-fixed paraffin-embedded specimens …")
+UNITS = r"specimens|samples|records|charts|procedures|operations|examinations|eyes|implants|biopsies"
 _STUDY = r"(?:(?:the|this|that|it)\b|\[\d+\]|(?:study|reference|source|article|paper)\s*\d+\b)"  # "in [1]"
 _SIZE_QUESTION = re.compile(
-    rf"{_LEAD}(?:how\s+many\s+(?:{PEOPLE})\b(?:\s+(?:were|was|are|did)\b[^?]*?\b(?:studied|enrolled|included|"
+    rf"{_LEAD}(?:how\s+many\s+(?:{PEOPLE}|{UNITS})\b(?:\s+(?:were|was|are|did)\b[^?]*?\b(?:studied|enrolled|included|"
     r"recruited|randomi[sz]ed|analy[sz]ed|reviewed|involved|participat\w*|surveyed|interviewed|questioned|"
     rf"sampled|screened|followed|in\s+{_STUDY})"
     rf"|\s+in\s+{_STUDY}|\s*\?|\s*$)"

@@ -33,8 +33,11 @@ VAGUE = content_terms(
 
 def words_of(text: str) -> set[str]:
     """``content_terms`` of ``text`` in American spelling ("oesophagus", "haemorrhage", "paediatric";
-    ``rag.text.spelling``), both sides alike: what a question asks about is matched in the sentences."""
-    return content_terms(in_american(text))
+    ``rag.text.spelling``), both sides alike: what a question asks about is matched in the sentences.
+    A hyphenated word counts whole and in its parts ("false-positive" is also "false" and "positive":
+    «… was falsely positive in 53% of patients …»)."""
+    american = in_american(text)
+    return content_terms(american) | (content_terms(american.replace("-", " ")) if "-" in american else set())
 
 
 # a question's word for what studies name otherwise: a comparison's measure ("which is faster?" asks

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from rag.answer.answer_type.asks import PEOPLE
+from rag.answer.answer_type.asks import PEOPLE, UNITS
 from rag.answer.markers import MARKER
 from rag.text.terms import content_terms
 
@@ -134,7 +134,7 @@ _WORD_NUMBER = (
 )
 _COUNT = re.compile(
     rf"(?:\b\d[\d,]*|\b(?:(?:{_WORD_NUMBER})(?:[\s-]+(?:and\s+)?|\b))+)\s*(?:\([^)]*\)\s+)?(?:[a-z-]+\s+){{0,2}}"
-    rf"(?:{PEOPLE}|operations|procedures|pregnancies|deliveries|records|examinations|eyes)\b",
+    rf"(?:{PEOPLE}|{UNITS}|pregnancies|deliveries)\b",
     re.IGNORECASE,
 )
 _STUDIED = re.compile(
