@@ -18,7 +18,9 @@ pain?" after "Do antibiotics reduce morbidity after tonsillectomy?"); "control" 
 already quoted; "size" ones ask how many were studied; "results" ones ask for the results as a
 whole. ``heldout_followups.json`` holds 12 more, written from the corpus on 2026-11-27 after the rule
 for such follow-ups (``rag/answer/answer_type/aspect.py``) and before the service was asked any of
-them: scored to report, never to choose.
+them: scored to report, never to choose. ``kinds.json`` holds six first questions of the kinds a
+question may ask for (how it is diagnosed, its symptoms, when, limitations, whether to), written after
+those rules and before the service was asked them.
 
     python -m benchmarks.clinical_answers.score --index indexes/demo --label after
 """
