@@ -117,7 +117,7 @@ from rag.answer.answer_type.asks import (
     asks_treatment,
 )
 from rag.answer.answer_type.aspect import on_aspect, unnamed_aspect
-from rag.answer.answer_type.of_study import OF_STUDY, Asked, asked_studies
+from rag.answer.answer_type.of_study import OF_STUDY, Asked, asked_studies, says_how_done
 from rag.answer.answer_type.of_subject import with_kind
 from rag.answer.answer_type.states import (
     gives,
@@ -126,7 +126,7 @@ from rag.answer.answer_type.states import (
     states_quantity,
     states_size,
 )
-from rag.answer.answer_type.studies import placed, section_of
+from rag.answer.answer_type.studies import placed
 from rag.answer.select.candidates import Candidate
 
 __all__ = [
@@ -229,7 +229,7 @@ def answers_asked(question: str, candidates: Sequence[Candidate], chosen: list[i
         for i in chosen
         if gives(kind, candidates[i].text, this)
         or (kind == "harms" and states_harms_in_general(candidates[i].text))
-        or (kind == "design" and section_of(candidates[i]) == "methods")
+        or (kind == "design" and says_how_done(candidates[i]))
     ]
 
 

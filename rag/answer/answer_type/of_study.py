@@ -60,6 +60,13 @@ def how_done(c: Candidate) -> bool:
 _FINDING_CUES = ("cue_finding", "cue_statistics", "cue_claim")
 
 
+def says_how_done(c: Candidate) -> bool:
+    """Does the sentence answer "how was the study done?": a labelled abstract's methods, whatever
+    their words, or any sentence naming a design or a measurement (findings included, unlike
+    ``how_done``)?"""
+    return section_of(c) == "methods" or states_design(c.text)
+
+
 @dataclass(frozen=True, slots=True)
 class Asked:
     """What each kind reads: the question (this one), the candidates and their probabilities, the
@@ -107,7 +114,7 @@ def design(a: Asked) -> list[int]:
     among = [
         i
         for i in findings(candidates, chosen, set(a.studies[:1]), leave_out=())
-        if section_of(candidates[i]) == "methods" or states_design(candidates[i].text)
+        if says_how_done(candidates[i])
     ]
     # what the question names beyond the study's topic: "was it randomised?", not "erosion" in "how was
     # erosion measured?" of a study titled "Are sugars-free medicines more erosive …?"
