@@ -154,6 +154,8 @@ def test_a_question_that_names_nothing_to_search_for() -> None:
         "Is it safe?",
         "does it work?",
         "and in children?",
+        "is it safe in pregnancy?",
+        "and for preterm infants?",
         "What are the side effects?",
         "Tell me more",
         "How is it treated?",
@@ -164,7 +166,8 @@ def test_a_question_that_names_nothing_to_search_for() -> None:
     for q in [
         "heparin",
         "Is surgery safe?",
-        "is it safe in pregnancy?",
+        "is pregnancy a risk factor for thrombosis?",
+        "What are the outcomes of preterm birth?",
         "gluten tolerance?",
         "What is the mortality?",
     ]:

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rag.answer.population import populations
 from rag.text.terms import content_terms, stem
 from rag.types import Answer
 
@@ -76,26 +77,30 @@ _ASKING_WORDS = _KIND_WORDS | frozenset(
     happens cause causes first line instead again now common occur occurs""".split()  # noqa: SIM905
 )
 _ASKING = frozenset(stem(w) for w in _ASKING_WORDS)
-# of whom: "does it work in children?"
-_WHOM_WORDS = frozenset(
-    "children child kids adults adult elderly older women men people infants adolescents".split()  # noqa: SIM905
-)
+# of whom, beyond the population groups a caveat checks (``rag.answer.population``): "in adults?"
+_PEOPLE_WORDS = frozenset("adults adult people persons older".split())  # noqa: SIM905
 # words the shared stopword list keeps that name nothing: "how many patients had a complete response?"
 # counts two content words, not four
 _FUNCTION = frozenset(stem(w) for w in ["had", "has", "have", "having", "many", "much", "studied"])
-_NOT_A_TOPIC = _ASKING | frozenset(stem(w) for w in _WHOM_WORDS | _REQUEST_WORDS)
+_NOT_A_TOPIC = _ASKING | frozenset(stem(w) for w in _PEOPLE_WORDS | _REQUEST_WORDS)
+
+
+def _whom(question: str) -> frozenset[str]:
+    """The stems of the words of ``question`` that name a population ("pregnant", "infants")."""
+    return frozenset(stem(w.lower()) for w in _WORD.findall(question) if populations(w))
 
 
 def topic_of(question: str) -> str:
     """The words of ``question`` that name what it asks about, in order: none of how, or of whom, it
     asks ("What are the risk factors for air embolism in children?": "air embolism")."""
-    return " ".join(w for w in _words(question) if stem(w) not in _NOT_A_TOPIC)
+    not_topic = _NOT_A_TOPIC | _whom(question)
+    return " ".join(w for w in _words(question) if stem(w) not in not_topic)
 
 
 def names_topic(question: str) -> bool:
     """Whether ``question`` names anything to search for: a content word beyond how, or of whom,
-    something is asked ("Is it safe?", "and in children?", "what are the side effects?" name none)."""
-    return bool(content_terms(question) - _NOT_A_TOPIC)
+    something is asked ("Is it safe?", "and in pregnancy?", "what are the side effects?" name none)."""
+    return bool(content_terms(question) - _NOT_A_TOPIC - _whom(question))
 
 
 @dataclass(frozen=True, slots=True)
