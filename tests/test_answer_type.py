@@ -34,6 +34,7 @@ from rag.answer.answer_type.states import (
     names_factors,
     names_symptoms,
     states_harms_in_general,
+    states_outcome,
     treats,
 )
 from rag.answer.compose import compose
@@ -553,6 +554,69 @@ def test_a_symptoms_question_quotes_the_cited_studys_sentence_naming_them() -> N
     assert [texts[i] for i in chosen] == [arrest, aware]
     assert unanswered(question, pool.candidates, [1]) == UNANSWERED["symptoms"]
     assert unanswered("How is it diagnosed?", pool.candidates, [1]) == UNANSWERED["diagnosis"]
+
+
+# -- how patients fare ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Can patients with cerebral air embolism recover completely?", "outcome"),
+        ("What is the prognosis of coronary air embolism after lung biopsy?", "outcome"),
+        ("What are the outcomes of preterm birth?", "outcome"),
+        ("is it fatal?", "outcome"),
+        ("Do most patients survive?", "outcome"),
+        ("Is recovery complete?", "outcome"),
+        ("what was the outcome?", "results"),  # of the study read
+        ("What is the 5-year survival?", "rate"),
+        ("Which needle type carries more risk of air embolism?", "factors"),
+        ("what increases the risk of pneumothorax?", "factors"),
+        ("Does it reduce the risk?", None),
+    ],
+)
+def test_which_questions_ask_how_patients_fare(question: str, kind: str | None) -> None:
+    assert kind_of(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "fared"),
+    [  # the demo corpus
+        (
+            "Eight patients (50%) had complete relief of symptoms as a result of hyperbaric treatment, five "
+            "(31%) had partial relief, and three patients (19%) had no benefit, two of whom died.",
+            True,
+        ),
+        ("Patient fully recovered after hyperbaric oxygen treatment with complete resolution of air.", True),
+        (
+            "Radiologists and physicians need to be aware of this rare but potentially fatal complication.",
+            False,
+        ),
+        (
+            "The treatment of cerebral air embolism with hyperbaric oxygen is based upon mechanical "
+            "compression of air bubbles to a much smaller size.",
+            False,
+        ),
+    ],
+)
+def test_which_sentences_say_how_patients_fared(text: str, fared: bool) -> None:
+    assert states_outcome(text) is fared
+
+
+def test_a_recovery_question_quotes_the_cited_studys_sentence_saying_how_patients_fared() -> None:
+    """ "Can patients with cerebral air embolism recover completely?" on the demo index: the selector
+    prefers PubMed 3918516's (1985) account of how hyperbaric oxygen works (p 0.23) to its finding of
+    how the sixteen patients fared (p 0.08), which the answer type adds."""
+    question = "Can patients with cerebral air embolism recover completely?"
+    how = (
+        "The treatment of cerebral air embolism with hyperbaric oxygen is based upon mechanical "
+        "compression of air bubbles to a much smaller size."
+    )
+    fared = "Eight patients (50%) had complete relief of symptoms, and two patients died."
+    pool = evidence_pool(question, [make_hit("3918516", f"{how} {fared}")], HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    assert unanswered(question, pool.candidates, [0]) == UNANSWERED["outcome"]
+    chosen = with_answer_type(question, pool.candidates, np.array([0.23, 0.08]), [0])
+    assert [texts[i] for i in chosen] == [fared, how]  # placed first among its study's
+    assert unanswered(question, pool.candidates, chosen) is None
 
 
 # -- treatment --------------------------------------------------------------------------------------

@@ -83,6 +83,8 @@ def test_an_answer_that_names_none_of_the_aspect_says_so() -> None:
     chosen = [texts.index(CONCLUSION), texts.index(LIMITED)]
     caveat = unanswered(f"what about cost? {FIRST}", pool.candidates, chosen)
     assert caveat == "None of the quoted sentences mentions “cost”."
+    # "matter" names no aspect: the caveat names what was asked about
+    assert unanswered(f"does cost matter? {FIRST}", pool.candidates, chosen) == caveat
     assert unanswered(f"what about women? {FIRST}", pool.candidates, chosen) is None
     assert unanswered(f"what about pain? {FIRST}", pool.candidates, [texts.index(PAIN)]) is None
     assert unanswered(f"what did they conclude? {FIRST}", pool.candidates, chosen) is None
@@ -216,7 +218,7 @@ def test_an_aspect_is_found_under_the_abbreviation_the_study_defines() -> None:
         ("and how did they fare?", "results"),
         ("how did they do?", "results"),
         ("how did they do it?", "design"),
-        ("what was the outcome of surgery in children?", None),  # a question of its own
+        ("what was the outcome of surgery in children?", "outcome"),  # of its own: how patients fared
         ("what were the outcomes in children?", None),
     ],
 )

@@ -86,6 +86,9 @@ the follow-up and the limitations are quoted without the other findings beside t
 - **Symptoms** ("What are the symptoms of …?", "how does it present?"): one sentence saying how it
   presents or naming a symptom or sign ("went into cardio-respiratory arrest", "developed seizures"),
   as for how it is treated.
+- **Outcome** ("Can patients with cerebral air embolism recover completely?", "What is the prognosis
+  of …?", "is it fatal?"): one sentence saying how patients fared ("Eight patients (50%) had complete
+  relief of symptoms …", "fully recovered", "died"), as for how it is treated.
 - **Factors** ("what are the risk factors for …?", "what predicts …?", "which factors are
   associated with …?"): one sentence that names a predictor or a risk factor, or finds none ("was the
   only predictor of", "may be risk factors for", "independently associated with", "could distinguish
@@ -196,6 +199,7 @@ UNANSWERED = {
     "timing": "None of the quoted sentences says when.",
     "diagnosis": "None of the quoted sentences says how it is diagnosed.",
     "symptoms": "None of the quoted sentences names a symptom or sign.",
+    "outcome": "None of the quoted sentences says how patients fared.",
     "factors": "None of the quoted sentences says what predicts it or raises its risk.",
 }
 

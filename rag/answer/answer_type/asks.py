@@ -1,6 +1,6 @@
 """What kind of answer a question asks for: how many were studied, the study's results, how it was
 done, how long it followed those studied, a rate or a number, the harms, what to use, how a condition
-is treated, or what predicts an outcome.
+is treated, how patients fare, or what predicts an outcome.
 
 Each pattern reads one question (a follow-up's first sentence: ``asked`` starts with it) from its start.
 """
@@ -104,12 +104,30 @@ _SYMPTOMS_QUESTION = re.compile(
 )
 
 
+# how patients fare ("Can patients with cerebral air embolism recover completely?", "What is the prognosis
+# of …?", "what are the outcomes of …?", "is it fatal?"); "what was the outcome?" asks for the study's
+# results, above, and "what is the survival …?" for a rate
+_OUTCOME_QUESTION = re.compile(
+    rf"{_LEAD}(?:(?:what|which)\s+(?:is|are|was|were)\s+(?:the\s+)?{_MODIFIERS}(?:prognos[ie]s|outcomes?)\s+"
+    r"(?:of|for|after|with|among)\b"  # "what were the outcomes in children?" asks of a group: an aspect
+    r"|(?:can|could|do|does|did|will|would)\s+(?:the\s+|most\s+|all\s+|such\s+)?(?:patients?|they|people|"
+    r"children|adults|victims|survivors|he|she)\b[^?]*?\b(?:recover|survive|return\s+to\s+normal)\w*"
+    r"|(?:is|was|are|were)\s+(?:the\s+)?recovery\b"
+    r"|(?:is|was|are|were)\s+(?:it|this|that|they)\s+(?:\w+\s+)?(?:fatal|lethal|deadly|reversible)\b)",
+    re.IGNORECASE,
+)
+
+
 # what predicts an outcome or raises a risk ("what are the risk factors for …?", "what predicts …?",
-# "which factors are associated with …?"); "the risk of" asks a rate, above
+# "which factors are associated with …?", "which needle carries more risk?"); "the risk of" asks a
+# rate, above
 _FACTORS_QUESTION = re.compile(
     rf"{_LEAD}(?:what|which)\s+(?:(?:are|were|is|was)\s+)?(?:the\s+)?{_MODIFIERS}"
     r"(?:(?:risk|prognostic)\s+factors?|predictors?|determinants?|factors)\b"
-    rf"|{_LEAD}(?:what|which)\s+{_MODIFIERS}(?:predicts?|determines?|(?:is|are)\s+associated\s+with)\b",
+    rf"|{_LEAD}(?:what|which)\s+{_MODIFIERS}(?:predicts?|determines?|(?:is|are)\s+associated\s+with)\b"
+    # "Which needle type carries more risk of air embolism?", "what increases the risk of …?"
+    rf"|{_LEAD}(?:what|which)\s+{_MODIFIERS}(?:carr(?:y|ies)|increases?|raises?|lowers?|reduces?|decreases?)\s+"
+    r"(?:the\s+|a\s+)?(?:more\s+|less\s+|higher\s+|lower\s+|greater\s+)?risks?\b",
     re.IGNORECASE,
 )
 
@@ -230,6 +248,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("treatment", _TREATMENT_QUESTION),
     ("diagnosis", _DIAGNOSIS_QUESTION),
     ("symptoms", _SYMPTOMS_QUESTION),
+    ("outcome", _OUTCOME_QUESTION),
     ("factors", _FACTORS_QUESTION),
 )
 
@@ -240,8 +259,8 @@ _CONTRACTED = re.compile(r"\b(what|how|who|where|when|which)['’]s\b", re.IGNOR
 def kind_of(question: str) -> str | None:
     """``size``, ``results``, ``design``, ``follow-up``, ``limitations``, ``rate``, ``duration``,
     ``number``, ``harms``, ``recommendation``, ``advice``, ``timing``, ``treatment``, ``diagnosis``,
-    ``symptoms``, ``factors`` or ``None``: the kind of answer one question asks for ("what's" read as
-    "what is")."""
+    ``symptoms``, ``outcome``, ``factors`` or ``None``: the kind of answer one question asks for
+    ("what's" read as "what is")."""
     question = _CONTRACTED.sub(r"\1 is", question)
     return next((kind for kind, pattern in _KINDS if pattern.match(question)), None)
 

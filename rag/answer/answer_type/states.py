@@ -1,5 +1,5 @@
 """What a sentence states: how many were studied, a number or a rate, harms, what to use, how a
-condition is treated, or what predicts an outcome."""
+condition is treated, how patients fared, or what predicts an outcome."""
 
 from __future__ import annotations
 
@@ -285,6 +285,23 @@ def names_symptoms(text: str) -> bool:
     return bool(_SYMPTOMS.search(text))
 
 
+# how patients fared: recovered or not, survived or died, what was left; not that an outcome was measured,
+# nor a warning ("this rare but potentially fatal complication")
+_OUTCOME = re.compile(
+    r"\b(?:recover(?:ed|y|ies|ing)?|surviv(?:ed|al|ors?|ing)|died|death|(?<!potentially )fatal\w*|mortality|"
+    r"sequelae|"
+    r"(?:neurologic(?:al)?\s+)?deficits?|resolved|resolution|relief\s+of|discharged|disabilit\w*|"
+    r"(?:good|favou?rable|poor|excellent|unfavou?rable|uneventful|full|complete)\s+(?:\w+\s+)?(?:outcomes?|recovery)|"
+    r"prognosis\s+(?:is|was|remains|of)|returned\s+to\s+(?:normal|baseline|work))\b",
+    re.IGNORECASE,
+)
+
+
+def states_outcome(text: str) -> bool:
+    """Does the sentence say how patients fared (recovered, survived or died, deficits left)?"""
+    return bool(_OUTCOME.search(text))
+
+
 # a kind of answer a sentence gives or not
 SAYS: dict[str, Callable[[str], bool]] = {
     "recommendation": recommends,
@@ -293,6 +310,7 @@ SAYS: dict[str, Callable[[str], bool]] = {
     "treatment": treats,
     "diagnosis": diagnoses,
     "symptoms": names_symptoms,
+    "outcome": states_outcome,
     "factors": names_factors,
 }
 
