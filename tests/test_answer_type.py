@@ -735,6 +735,11 @@ def test_a_factors_question_quotes_the_cited_studys_sentence_naming_a_predictor(
     assert names_factors(
         "We were unable to show a link between the presence of aPL and AVN."
     )  # a null finding
+    # a remark that risk factors matter names none (PubMed 19182507, demo corpus)
+    assert not names_factors(
+        "Prevention is the best course and it is essential that possible risk factors be avoided."
+    )
+    assert names_factors("Lesions in the lower lobe may be risk factors for systemic air embolism.")
     pool = evidence_pool(IVF, [make_hit("11411430", f"{PREDICTOR} {MARKER_OF_AGE}")], HashingEmbedder(), {})
     texts = [c.text for c in pool.candidates]
     assert texts == [PREDICTOR, MARKER_OF_AGE]

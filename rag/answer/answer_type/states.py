@@ -97,7 +97,9 @@ _TREATS = re.compile(
 
 # what a study found to predict an outcome or raise a risk
 _FACTORS = re.compile(
-    r"\b(?:risk\s+factors?|(?:significant|major|main|independent|important|key|only)\s+factors?|"
+    # not a remark that risk factors be avoided or sought ("it is essential that possible risk factors be
+    # avoided"): that names none
+    r"\b(?:risk\s+factors?\b(?!\s+(?:be|should|must|need|to\s+be)\b)|(?:significant|major|main|independent|important|key|only)\s+factors?|"
     r"factors?\s+(?:for|of|associated|that|influencing|affecting)|predict\w*|prognostic|determinants?|associat\w*|link(?:s|ed)?\b|correlat\w*|"
     r"distinguish\w*|(?:odds|hazard)\s+ratios?|relative\s+risks?|(?:increase|decrease|reduce|raise|lower)[sd]?\s+"
     r"the\s+(?:risk|odds|likelihood|chance))",
