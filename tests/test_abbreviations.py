@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.text.abbreviations import definitions, long_forms
+from rag.text.abbreviations import definitions, long_forms, spelled_out
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,15 @@ def test_a_sentence_names_the_long_forms_of_the_abbreviations_it_uses() -> None:
     assert (
         long_forms("CRT-related toxicity was mild; CR-like and PRs aside.", defined) == []
     )  # whole words only
+
+
+def test_a_question_spells_out_the_abbreviations_of_its_runs_of_words() -> None:
+    """The DVT review (demo corpus) uses "HIT" without defining it; the question spells it out."""
+    spelled = spelled_out("What is the risk of heparin-induced thrombocytopenia with unfractionated heparin?")
+    assert spelled["HIT"] == "heparin induced thrombocytopenia"
+    assert spelled["UH"] == "unfractionated heparin"
+    assert "TW" not in spelled  # "with" is a stopword: runs stop there
+    assert spelled_out("Is low molecular weight heparin safe?")["LMWH"] == "low molecular weight heparin"
+    sentence = "In this review we calculated the risk of bleeding and HIT to be 3.9% and 0.7% respectively."
+    assert long_forms(sentence, spelled) == ["heparin induced thrombocytopenia"]
+    assert long_forms("Hit rates were low.", spelled) == []  # capitals only

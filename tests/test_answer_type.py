@@ -556,6 +556,21 @@ def test_a_symptoms_question_quotes_the_cited_studys_sentence_naming_them() -> N
     assert unanswered("How is it diagnosed?", pool.candidates, [1]) == UNANSWERED["diagnosis"]
 
 
+def test_a_rate_naming_what_is_asked_in_an_abbreviation_the_question_spells_out_answers() -> None:
+    """ "What is the risk of heparin-induced thrombocytopenia …?" on the DVT review (demo corpus): the
+    review gives the rate as «… HIT to be 3.9% and 0.7% respectively», never defining "HIT"."""
+    question = "What is the risk of heparin-induced thrombocytopenia with unfractionated heparin?"
+    risks = "The risks of heparin include bleeding and heparin induced thrombocytopenia."
+    rate = "In this review we calculated the risk of bleeding and HIT to be 3.9% and 0.7% respectively."
+    pool = evidence_pool(
+        question, [make_hit("10.1186/1752-2897-4-1", f"{risks} {rate}")], HashingEmbedder(), {}
+    )
+    texts = [c.text for c in pool.candidates]
+    chosen = with_answer_type(question, pool.candidates, np.array([0.5, 0.05]), [0])
+    assert [texts[i] for i in chosen] == [rate, risks]  # placed first among its study's
+    assert unanswered(question, pool.candidates, chosen) is None
+
+
 # -- how patients fare ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("question", "kind"),

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from rag.text.terms import STOPWORDS
+
 _DEFINED = re.compile(r"\(\s*([A-Za-z0-9][\w\-/]{1,9})\s*\)")
 _WORD = re.compile(r"[\w\-']+")
 
@@ -65,3 +67,26 @@ def long_forms(text: str, defined: dict[str, str]) -> list[str]:
     return [
         long for short, long in defined.items() if re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text)
     ]
+
+
+_LETTERS = re.compile(r"[A-Za-z]+")
+SPELLED_WORDS = 6  # the longest run of words an abbreviation a question spells out may stand for
+
+
+def spelled_out(text: str) -> dict[str, str]:
+    """``{short form: long form}`` for the abbreviations ``text``'s runs of two to ``SPELLED_WORDS``
+    words other than stopwords would have, a hyphenated word counting as its parts: "What is the risk
+    of heparin-induced thrombocytopenia …?" spells out "HIT", which a review uses undefined («… the
+    risk of bleeding and HIT to be 3.9% and 0.7% respectively»). Matched in capitals only."""
+    out: dict[str, str] = {}
+    run: list[str] = []
+    for word in [*_LETTERS.findall(text), ""]:
+        if word and word.lower() not in STOPWORDS:
+            run.append(word)
+            continue
+        for n in range(2, SPELLED_WORDS + 1):
+            for start in range(len(run) - n + 1):
+                words = run[start : start + n]
+                out.setdefault("".join(w[0] for w in words).upper(), " ".join(words))
+        run = []
+    return out

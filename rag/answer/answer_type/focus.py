@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from rag.answer.select.candidates import Candidate, defined_abbreviations
-from rag.text.abbreviations import long_forms
+from rag.text.abbreviations import long_forms, spelled_out
 from rag.text.spelling import in_american
 from rag.text.terms import content_terms
 
@@ -94,9 +94,14 @@ def named_in(asked: set[str], terms: set[str]) -> set[str]:
     return named
 
 
-def sentence_words(candidates: Sequence[Candidate]) -> list[set[str]]:
+def sentence_words(candidates: Sequence[Candidate], question: str = "") -> list[set[str]]:
     """Each candidate's ``words_of``, with the long forms of the abbreviations its study defines in
     the retrieved passages ("Among the 10 cases with CR, …" also names "complete response", defined
-    as "complete response (CR)" in the study's methods; ``rag.text.abbreviations``)."""
+    as "complete response (CR)" in the study's methods; ``rag.text.abbreviations``), or that
+    ``question`` spells out ("heparin-induced thrombocytopenia": «… bleeding and HIT …»)."""
     defined = defined_abbreviations(candidates)
-    return [words_of(" ".join([c.text, *long_forms(c.text, defined[c.hit.doc_id])])) for c in candidates]
+    spelled = spelled_out(question)
+    return [
+        words_of(" ".join([c.text, *long_forms(c.text, {**spelled, **defined[c.hit.doc_id]})]))
+        for c in candidates
+    ]

@@ -43,7 +43,7 @@ def with_kind(
     if kind in ("rate", "duration", "number"):
         # "how often does it happen?" names nothing: it asks about the earlier questions' subject
         asked = words_of(this) - NOT_ASKED_ABOUT or words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT
-        terms = sentence_words(candidates)  # once, for the cited studies and the others
+        terms = sentence_words(candidates, " ".join([this, *earlier]))  # once, for all studies
         added = _quantity(asked, kind, candidates, terms, probabilities, cited_findings(candidates, chosen))
         if not added and answering is not None:
             others = answering_studies(candidates, probabilities, chosen, answering)
