@@ -31,6 +31,7 @@ from rag.answer.answer_type.asks import asked_parts, kind_of
 from rag.answer.answer_type.focus import words_of
 from rag.answer.answer_type.states import (
     diagnoses,
+    names_barriers,
     names_factors,
     names_symptoms,
     states_harms_in_general,
@@ -632,6 +633,52 @@ def test_a_recovery_question_quotes_the_cited_studys_sentence_saying_how_patient
     chosen = with_answer_type(question, pool.candidates, np.array([0.23, 0.08]), [0])
     assert [texts[i] for i in chosen] == [fared, how]  # placed first among its study's
     assert unanswered(question, pool.candidates, chosen) is None
+
+
+# -- what stands in the way ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What are the barriers to quality improvement in resource-limited hospitals?", "barriers"),
+        ("what were the main challenges?", "barriers"),
+        ("What hinders adherence to exercise?", "barriers"),
+        ("What are the risk factors for systemic air embolism?", "factors"),
+    ],
+)
+def test_which_questions_ask_what_stands_in_the_way(question: str, kind: str) -> None:
+    assert kind_of(question) == kind
+
+
+# the quality-improvement PDF of the demo corpus (10.1186/1472-6963-14-1)
+STAFF = (
+    "Out of the 82 respondents answering this question, 41% of them cited ‘staff performance’ as the major "
+    "problem/bottleneck, 27% suggested ‘patient focus’ in this regard."
+)
+TASK = (
+    "Establishing a quality improvement process in resource-limited settings is an enormous task, "
+    "considering the host of challenges that these facilities face."
+)
+THEMES = (
+    "The responses by stakeholders from all categories were grouped into three main thematic areas of "
+    "‘existing quality elements and models’, ‘challenges or problematic areas hindering good quality "
+    "practices’ and ‘recommendations for quality improvement’."
+)
+
+
+def test_a_barriers_question_quotes_the_cited_studys_sentence_naming_them() -> None:
+    assert names_barriers(STAFF) and not names_barriers(TASK) and not names_barriers(THEMES)
+    assert names_barriers(
+        "Human resource shortages, staff attitudes and shortage of equipment were identified as major "
+        "constraints to patient care."
+    )
+    question = "What are the barriers to quality improvement in resource-limited hospitals?"
+    pool = evidence_pool(
+        question, [make_hit("10.1186/1472-6963-14-1", f"{TASK} {THEMES} {STAFF}")], HashingEmbedder(), {}
+    )
+    texts = [c.text for c in pool.candidates]
+    assert unanswered(question, pool.candidates, [0]) == UNANSWERED["barriers"]
+    chosen = with_answer_type(question, pool.candidates, np.array([0.4, 0.3, 0.05]), [0])
+    assert [texts[i] for i in chosen] == [STAFF, TASK]
 
 
 # -- treatment --------------------------------------------------------------------------------------

@@ -89,6 +89,10 @@ the follow-up and the limitations are quoted without the other findings beside t
 - **Outcome** ("Can patients with cerebral air embolism recover completely?", "What is the prognosis
   of …?", "is it fatal?"): one sentence saying how patients fared ("Eight patients (50%) had complete
   relief of symptoms …", "fully recovered", "died"), as for how it is treated.
+- **Barriers** ("What are the barriers to quality improvement in resource-limited hospitals?", "what
+  were the main challenges?"): one sentence naming what stood in the way, or helped («Human resource
+  shortages, staff attitudes and shortage of equipment were identified as major constraints …»,
+  "barriers included", "was hampered by"), as for how it is treated.
 - **Factors** ("what are the risk factors for …?", "what predicts …?", "which factors are
   associated with …?"): one sentence that names a predictor or a risk factor, or finds none ("was the
   only predictor of", "may be risk factors for", "independently associated with", "could distinguish
@@ -200,6 +204,7 @@ UNANSWERED = {
     "diagnosis": "None of the quoted sentences says how it is diagnosed.",
     "symptoms": "None of the quoted sentences names a symptom or sign.",
     "outcome": "None of the quoted sentences says how patients fared.",
+    "barriers": "None of the quoted sentences names what stood in the way.",
     "factors": "None of the quoted sentences says what predicts it or raises its risk.",
 }
 

@@ -1,6 +1,6 @@
 """What kind of answer a question asks for: how many were studied, the study's results, how it was
 done, how long it followed those studied, a rate or a number, the harms, what to use, how a condition
-is treated, how patients fare, or what predicts an outcome.
+is treated, how patients fare, what stands in the way, or what predicts an outcome.
 
 Each pattern reads one question (a follow-up's first sentence: ``asked`` starts with it) from its start.
 """
@@ -114,6 +114,19 @@ _OUTCOME_QUESTION = re.compile(
     r"children|adults|victims|survivors|he|she)\b[^?]*?\b(?:recover|survive|return\s+to\s+normal)\w*"
     r"|(?:is|was|are|were)\s+(?:the\s+)?recovery\b"
     r"|(?:is|was|are|were)\s+(?:it|this|that|they)\s+(?:\w+\s+)?(?:fatal|lethal|deadly|reversible)\b)",
+    re.IGNORECASE,
+)
+
+
+# what stands in the way, or helps ("What are the barriers to quality improvement in resource-limited
+# hospitals?", "what were the main challenges?", "what hinders …?")
+OBSTACLES = (
+    r"(?:barriers?|obstacles?|challenges?|constraints?|impediments?|bottlenecks?|problems?|facilitators?|"
+    r"enablers?)"
+)
+_BARRIERS_QUESTION = re.compile(
+    rf"{_LEAD}(?:what|which)\s+(?:(?:are|were|is|was)\s+)?(?:the\s+|its\s+|their\s+)?{_MODIFIERS}{OBSTACLES}\b"
+    rf"|{_LEAD}(?:what|which)\s+{_MODIFIERS}(?:hinders?|hampers?|impedes?|stands?\s+in\s+the\s+way)\b",
     re.IGNORECASE,
 )
 
@@ -249,6 +262,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("diagnosis", _DIAGNOSIS_QUESTION),
     ("symptoms", _SYMPTOMS_QUESTION),
     ("outcome", _OUTCOME_QUESTION),
+    ("barriers", _BARRIERS_QUESTION),
     ("factors", _FACTORS_QUESTION),
 )
 
@@ -259,7 +273,7 @@ _CONTRACTED = re.compile(r"\b(what|how|who|where|when|which)['’]s\b", re.IGNOR
 def kind_of(question: str) -> str | None:
     """``size``, ``results``, ``design``, ``follow-up``, ``limitations``, ``rate``, ``duration``,
     ``number``, ``harms``, ``recommendation``, ``advice``, ``timing``, ``treatment``, ``diagnosis``,
-    ``symptoms``, ``outcome``, ``factors`` or ``None``: the kind of answer one question asks for
+    ``symptoms``, ``outcome``, ``barriers``, ``factors`` or ``None``: the kind of answer one question asks for
     ("what's" read as "what is")."""
     question = _CONTRACTED.sub(r"\1 is", question)
     return next((kind for kind, pattern in _KINDS if pattern.match(question)), None)

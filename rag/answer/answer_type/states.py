@@ -1,12 +1,12 @@
 """What a sentence states: how many were studied, a number or a rate, harms, what to use, how a
-condition is treated, how patients fared, or what predicts an outcome."""
+condition is treated, how patients fared, what stood in the way, or what predicts an outcome."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 
-from rag.answer.answer_type.asks import PEOPLE, UNITS
+from rag.answer.answer_type.asks import OBSTACLES, PEOPLE, UNITS
 from rag.answer.markers import MARKER
 from rag.text.terms import content_terms
 
@@ -304,6 +304,25 @@ def states_outcome(text: str) -> bool:
     return bool(_OUTCOME.search(text))
 
 
+# what stood in the way, or helped: «Human resource shortages, staff attitudes and shortage of equipment
+# were identified as major constraints …», "barriers included …", "was hampered by …"; not a remark on
+# "the host of challenges that these facilities face", nor a theme's name ("problematic areas hindering
+# good quality practices")
+_BARRIERS = re.compile(
+    rf"\b{OBSTACLES}\b[^.;]{{0,40}}?\b(?:include[ds]?|were|was|such\s+as)\b"
+    r"|\b(?:identified|cited|reported|named|perceived|seen|described)\b[^.;]{0,40}?\bas\s+(?:the\s+|a\s+)?"
+    rf"(?:[\w-]+\s+){{0,2}}{OBSTACLES}"
+    r"|\b(?:hindered|impeded|hampered|limited)\s+by\b",
+    re.IGNORECASE,
+)
+
+
+def names_barriers(text: str) -> bool:
+    """Does the sentence name what stood in the way, or helped ("were identified as major
+    constraints", "barriers included", "was hampered by")?"""
+    return bool(_BARRIERS.search(text))
+
+
 # a kind of answer a sentence gives or not
 SAYS: dict[str, Callable[[str], bool]] = {
     "recommendation": recommends,
@@ -313,6 +332,7 @@ SAYS: dict[str, Callable[[str], bool]] = {
     "diagnosis": diagnoses,
     "symptoms": names_symptoms,
     "outcome": states_outcome,
+    "barriers": names_barriers,
     "factors": names_factors,
 }
 
