@@ -125,3 +125,18 @@ def test_a_study_naming_no_limitation_keeps_its_answer_and_says_so() -> None:
     asked = "any limitations? Is a clinically positive axilla a contraindication to sentinel node biopsy?"
     assert with_answer_type(asked, candidates, np.full(2, 0.5), [0], shown=[True, False]) == [0]
     assert unanswered(asked, candidates, [0]) == UNANSWERED["limitations"]
+
+
+def test_a_weakness_is_not_quoted_as_the_answer_to_a_follow_up_or_a_question_of_a_kind() -> None:
+    """ "what did patients dislike?" after the heart-failure question: the selector's best sentence was
+    «… may not represent views held by the wider population …», a weakness of the study, not what the
+    patients said. A first question of no kind keeps the selector's quotes (SciFact's evidence holds
+    findings said with their caveat: «The available data are limited by their nonrandomized design,
+    but overall they do not suggest …»)."""
+    candidates = _pool("10.1155/2010/157939", [EFFECTIVE, RECRUITED])
+    probabilities = np.array([0.2, 0.3])
+    follow_up = f"what did patients dislike? {FIRST}"
+    assert with_answer_type(follow_up, candidates, probabilities, [1, 0]) == [0]
+    assert with_answer_type(follow_up, candidates, probabilities, [1]) == [1]  # nothing else: kept
+    assert with_answer_type(FIRST, candidates, probabilities, [1, 0]) == [1, 0]
+    assert with_answer_type(f"what are the limitations? {FIRST}", candidates, probabilities, [1]) == [1]

@@ -132,6 +132,7 @@ from rag.answer.answer_type.states import (
     states_harms_in_general,
     states_quantity,
     states_size,
+    states_weakness,
 )
 from rag.answer.answer_type.studies import placed
 from rag.answer.select.candidates import Candidate
@@ -177,6 +178,11 @@ def with_answer_type(
     ``shown`` marks the sentences quoted in earlier turns: a question about the study ("how was it
     done?") asks about theirs (``rag.answer.answer_type.of_study``)."""
     this, earlier, kind, inherited = asked_parts(question)
+    if (earlier or kind) and kind != "limitations":
+        # a study's weakness does not answer a follow-up or a question of a kind ("what did patients
+        # dislike?" is not answered by «… may not represent views held by the wider population …»); a
+        # first question's quotes are the selector's, which may weigh a finding said with its caveat
+        chosen = [i for i in chosen if not states_weakness(candidates[i].text)] or chosen
     if chosen and kind in OF_STUDY:
         return _of_study(kind, this, candidates, probabilities, chosen, shown)
     added = with_kind(this, earlier, kind, inherited, candidates, probabilities, chosen, answering)
