@@ -334,6 +334,30 @@ def test_harms_named_less_the_questions_own() -> None:
     assert harms_named("Their disease had not been controlled with oral hypoglycemic agents alone.") == set()
 
 
+def test_the_harms_the_earlier_questions_name_are_their_topic_not_an_answer() -> None:
+    """ "what are the risks of hyperbaric treatment?" after "Is hyperbaric oxygen effective for venous
+    air embolism?" (demo corpus): «We report our experience with iatrogenic cerebral air embolism and
+    hyperbaric oxygen treatment.» names the embolism treated, not a harm of the treatment."""
+    experience = (
+        "We report our experience with iatrogenic cerebral air embolism and hyperbaric oxygen treatment."
+    )
+    barotrauma = "One patient developed pulmonary barotrauma and seizures during hyperbaric treatment."
+    pool = evidence_pool(
+        "hyperbaric", [make_hit("21924628", f"{experience} {barotrauma}")], HashingEmbedder(), {}
+    )
+    texts = [c.text for c in pool.candidates]
+    asked = (
+        "what are the risks of hyperbaric treatment? Is hyperbaric oxygen effective for venous air embolism?"
+    )
+    assert unanswered(asked, pool.candidates, [0]) == UNANSWERED["harms"]
+    assert [texts[i] for i in with_answer_type(asked, pool.candidates, np.array([0.5, 0.1]), [0])] == [
+        barotrauma,
+        experience,
+    ]
+    # asked first, the embolism is a harm the sentence names
+    assert unanswered("what are the risks of hyperbaric treatment?", pool.candidates, [0]) is None
+
+
 def test_a_contracted_question_asks_as_spelt_out() -> None:
     assert kind_of("what's the mortality?") == kind_of("what is the mortality?") == "rate"
     assert asks_quantity("what’s the risk of bleeding?") == "rate"

@@ -242,7 +242,7 @@ def answers_asked(question: str, candidates: Sequence[Candidate], chosen: list[i
     return [
         i
         for i in chosen
-        if gives(kind, candidates[i].text, this)
+        if gives(kind, candidates[i].text, question)  # the harms the questions so far name are their topic
         or (kind == "harms" and states_harms_in_general(candidates[i].text))
         or (kind == "design" and says_how_done(candidates[i]))
     ]

@@ -38,7 +38,10 @@ def with_kind(
 ) -> list[int]:
     """``chosen`` with a sentence of ``kind`` added when none of it is one: the cited studies', or
     another study's that clears ``answering`` (``rag.answer.answer_type.with_answer_type``)."""
-    if not chosen or kind is None or any(gives(kind, candidates[i].text, this) for i in chosen):
+    # the harms the questions so far name are their topic, not an answer: "what are the risks of hyperbaric
+    # treatment?" after a question on air embolism is not answered by a sentence naming the embolism
+    topic = " ".join([this, *earlier])
+    if not chosen or kind is None or any(gives(kind, candidates[i].text, topic) for i in chosen):
         return chosen
     if kind in ("rate", "duration", "number"):
         # "how often does it happen?" names nothing: it asks about the earlier questions' subject
@@ -52,7 +55,7 @@ def with_kind(
             )
         return placed(chosen, added, candidates)
     if kind == "harms":
-        return placed(chosen, _harms(this, candidates, probabilities, chosen, inherited), candidates)
+        return placed(chosen, _harms(this, topic, candidates, probabilities, chosen, inherited), candidates)
     says = SAYS[kind]  # what to use, how it is treated, what predicts it
     added = _saying(says, candidates, probabilities, cited_findings(candidates, chosen))
     if not added and kind not in ("recommendation", "advice") and answering is not None:
@@ -106,15 +109,21 @@ def _quantity(
 
 
 def _harms(
-    question: str, candidates: Sequence[Candidate], probabilities: np.ndarray, chosen: list[int], about: bool
+    question: str,
+    topic: str,
+    candidates: Sequence[Candidate],
+    probabilities: np.ndarray,
+    chosen: list[int],
+    about: bool,
 ) -> list[int]:
     """``about``: the question is a follow-up naming what it asks about ("what about IVC filters?"),
-    and the sentences that name it come first; the others only when none does."""
+    and the sentences that name it come first; the others only when none does. The harms ``topic``
+    (the questions so far) names are not answers."""
     asked = words_of(question) - NOT_ASKED_ABOUT if about else set()
     keys = {}
     for i in cited_findings(candidates, chosen):
         c = candidates[i]
-        if named := harms_named(c.text, question):
+        if named := harms_named(c.text, topic):
             about_it = bool(named_in(asked, words_of(c.text)))
             keys[i] = (about_it, in_abstract(c), len(named), float(probabilities[i]))
     if any(key[0] for key in keys.values()):
