@@ -5,6 +5,7 @@ from rag.answer.followup import (
     names_topic,
     referenced_number,
     referenced_year,
+    topic_of,
 )
 from rag.answer.references import make_reference
 from rag.conversation import renumber
@@ -146,6 +147,15 @@ def test_renumber_maps_bottom_line_and_findings() -> None:
     assert out.bottom_line == "A 2020 study [2] found: «S0»"
     assert out.findings[0].n == 3 and out.findings[0].citation.n == 3
     assert out.findings[0].text == "A 2020 study [3] found: «S1»"
+
+
+def test_the_topic_of_a_question_leaves_out_how_and_of_whom_it_asks() -> None:
+    """ "Should children with undescended testis have ultrasonography?": its topic is what a later
+    "how accurate was it?" asks about; "have" and "children" are not."""
+    assert topic_of("Should children with undescended testis have ultrasonography?") == (
+        "undescended testis ultrasonography"
+    )
+    assert topic_of("What are the risk factors for air embolism in children?") == "air embolism"
 
 
 def test_a_question_that_names_nothing_to_search_for() -> None:

@@ -71,6 +71,7 @@ REMISSION = [
         ("what was the control group?", "design"),
         ("compared with what?", "design"),
         ("what concentration was used?", "design"),
+        ("what was measured?", "design"),
         ("What drug was used for sedation in the ICU?", None),  # a question of its own
         ("which markers were measured?", "design"),
         ("in humans or animals?", "design"),

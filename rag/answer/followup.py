@@ -82,7 +82,7 @@ _PEOPLE_WORDS = frozenset("adults adult people persons older".split())  # noqa: 
 # words the shared stopword list keeps that name nothing: "how many patients had a complete response?"
 # counts two content words, not four
 _FUNCTION = frozenset(stem(w) for w in ["had", "has", "have", "having", "many", "much", "studied"])
-_NOT_A_TOPIC = _ASKING | frozenset(stem(w) for w in _PEOPLE_WORDS | _REQUEST_WORDS)
+_NOT_A_TOPIC = _ASKING | _FUNCTION | frozenset(stem(w) for w in _PEOPLE_WORDS | _REQUEST_WORDS)
 
 
 def _whom(question: str) -> frozenset[str]:

@@ -194,7 +194,7 @@ _DESIGN_QUESTION = re.compile(
     # "what concentration was used?")
     r"|what\s+(?:was|were)\s+(?:the|their|its)\s+(?:control|comparator|comparison|placebo)s?(?:\s+(?:group|arm)s?)?\s*[?.!]*\s*$"
     r"|compared\s+(?:with|to|against)\s+what\b|what\s+(?:was|were)\s+(?:it|they)\s+compared\s+(?:with|to)\b"
-    r"|(?:what|which)\s+(?:[\w-]+\s+){1,3}(?:was|were)\s+(?:used|measured|assessed|tested|recorded|examined)\s*[?.!]*\s*$"
+    r"|(?:what|which)\s+(?:[\w-]+\s+){0,3}(?:was|were)\s+(?:used|measured|assessed|tested|recorded|examined)\s*[?.!]*\s*$"
     # in whom or what it was done ("in humans or animals?", "was it done in mice?")
     rf"|(?:was|were)\s+(?:it|this|that|they|the\s+study)\s+(?:done\s+|performed\s+|conducted\s+)?in\s+{_SUBJECTS}"
     rf"|in\s+{_SUBJECTS}\s+or\s+(?:in\s+)?{_SUBJECTS}\s*[?.!]*\s*$"
