@@ -990,3 +990,48 @@ def test_a_hyphenated_word_is_found_in_its_parts() -> None:
     texts = [c.text for c in pool.candidates]
     chosen = with_answer_type(question, pool.candidates, np.array([0.1, 0.9]), [texts.index(conclusion)])
     assert [texts[i] for i in chosen] == [rate, conclusion]
+
+
+def test_a_rate_of_deaths_must_name_them() -> None:
+    """ "What is the mortality of systemic air embolism after lung biopsy?" (demo corpus): how often the
+    embolism occurs names all the question's words but the one it asks about; a count of deaths answers."""
+    question = "What is the mortality of systemic air embolism after lung biopsy?"
+    advice = "If air embolism occurs, we recommend performing a delayed chest CT scan."
+    occurs = "Systemic air embolism occurs in around 0.001-0.003% of lung biopsy procedures."
+    died = "Two of the nine patients (22%) with systemic air embolism died."
+    title = "Systemic air embolism as a complication of percutaneous lung biopsy"
+    pool = evidence_pool(
+        question, [make_hit("28660818", f"{advice} {occurs}", title=title)], HashingEmbedder(), {}
+    )
+    assert with_answer_type(question, pool.candidates, np.array([0.5, 0.1]), [0]) == [0]
+    assert unanswered(question, pool.candidates, [0]) == UNANSWERED["rate"]
+    hits = [make_hit("28660818", f"{advice} {occurs} {died}", title=title)]
+    pool = evidence_pool(question, hits, HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    chosen = with_answer_type(question, pool.candidates, np.array([0.5, 0.2, 0.1]), [0])
+    assert [texts[i] for i in chosen] == [died, advice]
+    # how often it occurs answers how often it occurs
+    asked = "How often does systemic air embolism occur after lung biopsy?"
+    chosen = with_answer_type(asked, pool.candidates, np.array([0.5, 0.2, 0.1]), [0])
+    assert [texts[i] for i in chosen] == [occurs, advice]
+
+
+def test_how_long_something_takes_names_no_topic_word() -> None:
+    """ "How long does hook wire localization take?": "take" is how the question asks, not what the
+    procedure-time sentence must name (PubMed 25539609, demo corpus)."""
+    question = "How long does hook wire localization take?"
+    useful = "Intraoperative CT-guided hook wire localization is useful in VATS wedge resection."
+    time = (
+        "The mean procedure time for the CT-guided hook wire localization was 8.4 min (range: 4 min-18 min)."
+    )
+    title = "Intra-operative computed tomography guided localization with a hook-wire system"
+    pool = evidence_pool(
+        question, [make_hit("25539609", f"{time} {useful}", title=title)], HashingEmbedder(), {}
+    )
+    texts = [c.text for c in pool.candidates]
+    chosen = with_answer_type(question, pool.candidates, np.array([0.1, 0.6]), [texts.index(useful)])
+    assert [texts[i] for i in chosen] == [time, useful]
+    assert kind_of("Which patients benefit most from hyperbaric oxygen for gas embolism?") == "factors"
+    assert not names_factors(
+        "Gas embolism takes two forms, venous and arterial, distinguished by the mechanism."
+    )

@@ -138,6 +138,9 @@ _FACTORS_QUESTION = re.compile(
     rf"{_LEAD}(?:what|which)\s+(?:(?:are|were|is|was)\s+)?(?:the\s+)?{_MODIFIERS}"
     r"(?:(?:risk|prognostic)\s+factors?|predictors?|determinants?|factors)\b"
     rf"|{_LEAD}(?:what|which)\s+{_MODIFIERS}(?:predicts?|determines?|(?:is|are)\s+associated\s+with)\b"
+    # "which patients benefit most from …?", "who responds best?"
+    rf"|{_LEAD}(?:which|what)\s+(?:patients|people|subgroups?|groups?)\s+(?:benefit|respond|do\s+(?:best|better|worse))\w*\b"
+    rf"|{_LEAD}who\s+(?:benefits?|responds?|does\s+(?:best|better|worse))\b"
     # "Which needle type carries more risk of air embolism?", "what increases the risk of …?"
     rf"|{_LEAD}(?:what|which)\s+{_MODIFIERS}(?:carr(?:y|ies)|increases?|raises?|lowers?|reduces?|decreases?)\s+"
     r"(?:the\s+|a\s+)?(?:more\s+|less\s+|higher\s+|lower\s+|greater\s+)?risks?\b",

@@ -12,22 +12,23 @@ from rag.text.abbreviations import long_forms, spelled_out
 from rag.text.spelling import in_american
 from rag.text.terms import content_terms
 
-# how much or how often a question asks, or when: never what makes a sentence the answer
+# how much or how often a question asks, or when, or how long something takes: never what makes a
+# sentence the answer
 NOT_ASKED_ABOUT = content_terms(
     "often frequent frequently frequency common commonly likely likelihood many much long accurate "
     "accuracy sensitive sensitivity specific specificity percentage proportion fraction share number "
     "rate rates risk risks incidence prevalence odds chance probability yield occur occurs occurred "
-    "occurrence happen develop after before during following since within"
+    "occurrence happen develop after before during following since within take takes took last lasts lasted"
 )
 # words that name no aspect: "what did they conclude?", "any other findings?", "is that true too?",
 # "tell me more", "is there a safer alternative?", "is the evidence strong?", "what did they compare?",
-# "is there newer evidence?", "does position matter?"
+# "is there newer evidence?", "does position matter?", "what are the advantages of methylene blue?"
 VAGUE = content_terms(
     "most more too also true they them their conclude conclusion concluded find finding findings found "
     "other others else result results show shown say said report reported reports study studies paper "
     "article data evidence tell explain describe detail details elaborate please know mean safer safest "
     "riskier riskiest strong stronger strength weak weaker good compare compared comparison newer newest "
-    "latest recent recently update updated matter matters"
+    "latest recent recently update updated matter matters advantage advantages disadvantage disadvantages"
 )
 
 

@@ -20,8 +20,19 @@ from rag.answer.answer_type.states import SAYS, gives, harms_named, states_harms
 from rag.answer.answer_type.studies import answering_studies, cited_findings, findings, in_abstract, placed
 from rag.answer.followup import topic_of
 from rag.answer.select.candidates import Candidate
+from rag.text.terms import content_terms
 
 MAX_HARM_SENTENCES = 2  # a list question: the two sentences naming most
+# what a rate is of, when a question names it: a sentence must name it in some word ("What is the mortality
+# of systemic air embolism …?" is not answered by how often the embolism occurs)
+_MEASURES = [
+    content_terms(words)
+    for words in (
+        "mortality death deaths died die dies dying fatal fatality fatalities dead",
+        "survival survived survive survives surviving alive",
+        "recurrence recurrences recurred recur recurs relapse relapses relapsed",
+    )
+]
 MOST_ASKED = 0.5  # a quantity's sentence naming none of what the question adds to a study's topic names this
 # share of all it asks about (each word weighted by its rarity)
 
@@ -94,15 +105,20 @@ def _quantity(
     }
     weight = rarity(asked, terms)
     whole = weight_named(weight, asked, asked)
+    measures = [group for group in _MEASURES if group & asked]
     keys = {}
     for i in among:
         text = candidates[i].text
+        if not all(group & terms[i] for group in measures):
+            continue
+        # "died" names the "mortality" asked about
+        words = terms[i].union(*(group & asked for group in measures))
         about = asked - topic[candidates[i].hit.doc_id] or asked
-        focus = weight_named(weight, about, terms[i])
+        focus = weight_named(weight, about, words)
         # or one that names most of what is asked, its study's topic included: «Systemic air embolism
         # occurs in around 0.001-0.003% of lung biopsy procedures.» in a study titled with all the
         # question names but "needle"
-        named = weight_named(weight, asked, terms[i])
+        named = weight_named(weight, asked, words)
         if (focus or named >= MOST_ASKED * whole) and states_quantity(text, kind):
             keys[i] = (focus, named, states_quantity(text, "rate"), float(probabilities[i]))
     return sorted(keys, key=keys.__getitem__, reverse=True)[:1]

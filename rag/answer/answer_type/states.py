@@ -101,7 +101,8 @@ _FACTORS = re.compile(
     # avoided"): that names none
     r"\b(?:risk\s+factors?\b(?!\s+(?:be|should|must|need|to\s+be)\b)|(?:significant|major|main|independent|important|key|only)\s+factors?|"
     r"factors?\s+(?:for|of|associated|that|influencing|affecting)|predict\w*|prognostic|determinants?|associat\w*|link(?:s|ed)?\b|correlat\w*|"
-    r"distinguish\w*|(?:odds|hazard)\s+ratios?|relative\s+risks?|(?:increase|decrease|reduce|raise|lower)[sd]?\s+"
+    r"distinguish\w*\s+(?:between\s+)?(?:\w+\s+){0,2}?(?:survivors|non-?survivors|responders|non-?responders|"
+    r"patients|those|cases)|(?:odds|hazard)\s+ratios?|relative\s+risks?|(?:increase|decrease|reduce|raise|lower)[sd]?\s+"
     r"the\s+(?:risk|odds|likelihood|chance))",
     re.IGNORECASE,
 )
