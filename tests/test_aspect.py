@@ -91,6 +91,8 @@ def test_an_answer_that_names_none_of_the_aspect_says_so() -> None:
     assert unanswered(f"is it safe? {FIRST}", pool.candidates, chosen) is None  # how, not what, it asks
     assert unanswered(f"is the evidence strong? {FIRST}", pool.candidates, chosen) is None
     assert unanswered(f"what did they compare? {FIRST}", pool.candidates, chosen) is None
+    assert unanswered(f"which ones were the worst? {FIRST}", pool.candidates, chosen) is None
+    assert unanswered(f"what are the advantages? {FIRST}", pool.candidates, chosen) is None
     assert unanswered(f"what about cost? {FIRST}", pool.candidates, []) is None  # a refusal says so
     selector = FixedSelector(PROBABILITY, POLICY)
     answer = compose(f"{FIRST} cost", pool, selector, exclude=SHOWN, asked=f"what about cost? {FIRST}")
