@@ -14,7 +14,7 @@ from conftest import make_hit
 
 from rag.answer.answer_type import UNANSWERED, unanswered, with_answer_type
 from rag.answer.answer_type.asks import kind_of
-from rag.answer.answer_type.states import states_limitation, states_weakness
+from rag.answer.answer_type.states_study import states_limitation, states_weakness
 from rag.answer.select import evidence_pool
 from rag.embed.embedder import HashingEmbedder
 

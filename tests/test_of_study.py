@@ -14,7 +14,7 @@ from conftest import FixedSelector, labelled_hits, make_hit
 
 from rag.answer.answer_type import UNANSWERED, unanswered, with_answer_type
 from rag.answer.answer_type.asks import asked_parts, kind_of
-from rag.answer.answer_type.states import states_design, states_duration, states_follow_up
+from rag.answer.answer_type.states_study import states_design, states_duration, states_follow_up
 from rag.answer.compose import compose
 from rag.answer.select import Policy, evidence_pool
 from rag.embed.embedder import HashingEmbedder

@@ -126,14 +126,8 @@ from rag.answer.answer_type.asks import (
 from rag.answer.answer_type.aspect import on_aspect, unnamed_aspect
 from rag.answer.answer_type.of_study import OF_STUDY, Asked, asked_studies, says_how_done
 from rag.answer.answer_type.of_subject import with_kind
-from rag.answer.answer_type.states import (
-    gives,
-    harms_named,
-    states_harms_in_general,
-    states_quantity,
-    states_size,
-    states_weakness,
-)
+from rag.answer.answer_type.states import gives, harms_named, states_harms_in_general, states_quantity
+from rag.answer.answer_type.states_study import states_size, states_weakness
 from rag.answer.answer_type.studies import placed
 from rag.answer.select.candidates import Candidate
 

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import re
 
+from rag.answer.answer_type.asks_study import (
+    DESIGN_QUESTION,
+    FOLLOW_UP_QUESTION,
+    LIMITATIONS_QUESTION,
+    RESULTS_QUESTION,
+    SIZE_QUESTION,
+)
 from rag.answer.answer_type.focus import aspect_words
+from rag.answer.answer_type.phrasing import LEAD, MODIFIERS
 from rag.answer.followup import is_follow_up
 
-_LEAD = r"^\W*(?:(?:and|but|so|also|then)\W+)?"  # a follow-up's opening: "and how often …?"
-_MODIFIERS = r"(?:[\w-]+\s+){0,2}"  # "the overall complication rate", "the 5-year survival"
 # how often: the answer is a rate ("in 4 patients (2.1%)", "10 of 350", "63%")
 _HOW_OFTEN = re.compile(
-    rf"{_LEAD}(?:how\s+(?:often|frequent(?:ly)?|common(?:ly)?|likely)\b"
-    rf"|what\s+(?:is|are|was|were)\s+the\s+{_MODIFIERS}(?:(?:percentage|proportion|rate|incidence|prevalence|"
+    rf"{LEAD}(?:how\s+(?:often|frequent(?:ly)?|common(?:ly)?|likely)\b"
+    rf"|what\s+(?:is|are|was|were)\s+the\s+{MODIFIERS}(?:(?:percentage|proportion|rate|incidence|prevalence|"
     r"frequency|odds|chance|likelihood|probability|mortality|survival)s?"
     r"|risk(?!\s+factor))\b(?!-)"  # "the risk of" is a rate, "the risks of" and "risk factors" are not
     r"|what\s+(?:percentage|proportion|fraction|share)\b)",
@@ -25,23 +31,23 @@ _HOW_OFTEN = re.compile(
 )
 # how many, how much: the answer is any number
 _HOW_MANY = re.compile(
-    rf"{_LEAD}(?:how\s+(?:many|much|accurate|sensitive|specific)\b"
-    rf"|what\s+(?:is|are|was|were)\s+the\s+{_MODIFIERS}(?:number|sensitivity|specificity|accuracy|yield)s?\b"
+    rf"{LEAD}(?:how\s+(?:many|much|accurate|sensitive|specific)\b"
+    rf"|what\s+(?:is|are|was|were)\s+the\s+{MODIFIERS}(?:number|sensitivity|specificity|accuracy|yield)s?\b"
     r"|what\s+number\b"
     # "what about sensitivity?", "and the specificity?": a test's figure, not an aspect to find in words
     r"|(?:(?:what|how)\s+about\s+)?(?:the\s+|its\s+)?(?:sensitivity|specificity|accuracy)\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
 # how long: the answer is a length of time ("10 min", "a 4-year period")
-_HOW_LONG = re.compile(rf"{_LEAD}(?:for\s+)?how\s+long\b", re.IGNORECASE)
+_HOW_LONG = re.compile(rf"{LEAD}(?:for\s+)?how\s+long\b", re.IGNORECASE)
 # the harms are what is asked for ("what are the most common complications of …", "which adverse
 # events …"), not what something is for ("what is the treatment for complications of …")
 _HARM_QUESTION = re.compile(
-    rf"{_LEAD}(?:what|which)\s+(?:(?:are|were|is|was)\s+)?(?:the\s+)?(?:(?!(?:for|of|in|after|with)\b)[\w-]+\s+){{0,2}}"
+    rf"{LEAD}(?:what|which)\s+(?:(?:are|were|is|was)\s+)?(?:the\s+)?(?:(?!(?:for|of|in|after|with)\b)[\w-]+\s+){{0,2}}"
     r"(?:complications?|risks|dangers?|harms?|adverse\s+(?:effects?|events?|reactions?|outcomes?)|"
     r"side[- ]effects?|toxicit(?:y|ies))\b"  # "the risk of" asks a rate, above
     # asked in a word or two ("side effects?", "any complications?", "adverse events?")
-    rf"|{_LEAD}(?:any\s+(?:other\s+)?)?(?:complications?|risks|harms?|adverse\s+(?:effects?|events?|reactions?)|"
+    rf"|{LEAD}(?:any\s+(?:other\s+)?)?(?:complications?|risks|harms?|adverse\s+(?:effects?|events?|reactions?)|"
     r"side[- ]effects?|toxicit(?:y|ies))\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
@@ -52,7 +58,7 @@ _TREATMENT = (
     r"approach(?:es)?)"
 )
 _RECOMMENDATION_QUESTION = re.compile(
-    rf"{_LEAD}(?:what|which)\b[^?]*?\b(?:{_CHOICE}\b[^?]*?\b{_TREATMENT}|{_TREATMENT}\b[^?]*?\b{_CHOICE})\b",
+    rf"{LEAD}(?:what|which)\b[^?]*?\b(?:{_CHOICE}\b[^?]*?\b{_TREATMENT}|{_TREATMENT}\b[^?]*?\b{_CHOICE})\b",
     re.IGNORECASE,
 )
 
@@ -60,7 +66,7 @@ _RECOMMENDATION_QUESTION = re.compile(
 # "how soon?"); not when a condition occurs ("when does pneumothorax develop?" asks a time too, but of
 # what befalls patients: the quantity kinds')
 _TIMING_QUESTION = re.compile(
-    rf"{_LEAD}(?:when\s+(?:should|must|to|is|are|do|does|can)\b[^?]*?\b(?:start\w*|begin|initiat\w*|given|give|"
+    rf"{LEAD}(?:when\s+(?:should|must|to|is|are|do|does|can)\b[^?]*?\b(?:start\w*|begin|initiat\w*|given|give|"
     r"administer\w*|perform\w*|done|stop\w*|discontinu\w*|resum\w*|remov\w*|repeat\w*|operat\w*|used|use|"
     r"applied|inserted|placed|intubat\w*|treat(?:ed)?|refer\w*)\b"
     r"|how\s+(?:soon|early|quickly|late)\b)",
@@ -70,14 +76,14 @@ _TIMING_QUESTION = re.compile(
 # whether to do something ("Should trauma patients receive low molecular weight heparin …?", "Should
 # coronary angiography be done before …?"): a finding may answer it; a sentence saying what to use or
 # do ("Level one evidence currently supports the use of …") answers it best
-_ADVICE_QUESTION = re.compile(rf"{_LEAD}should\b", re.IGNORECASE)
+_ADVICE_QUESTION = re.compile(rf"{LEAD}should\b", re.IGNORECASE)
 
 # how something is treated ("how is venous air embolism treated?", "how should … be managed?", "what is
 # the treatment of …?"); "what is the treatment of choice …?" asks what to use, above
 _TREATMENT_QUESTION = re.compile(
-    rf"{_LEAD}(?:how\s+(?:is|are|was|were|should|can|could|do|does|would|to)\b[^?]*?\b"
+    rf"{LEAD}(?:how\s+(?:is|are|was|were|should|can|could|do|does|would|to)\b[^?]*?\b"
     r"(?:treat(?:ed|ing)?|manag(?:e|ed|ing)|palliat\w*)\b"
-    rf"|what\s+(?:is|are|was|were)\s+(?:the\s+)?{_MODIFIERS}(?:treatments?|management|therap(?:y|ies)|options?)\s+"
+    rf"|what\s+(?:is|are|was|were)\s+(?:the\s+)?{MODIFIERS}(?:treatments?|management|therap(?:y|ies)|options?)\s+"
     r"(?:of|for|in)\b"
     r"|what\s+(?:treatments?|therap(?:y|ies)|options?)\s+(?:are|is|exist|were)\b)",
     re.IGNORECASE,
@@ -86,9 +92,9 @@ _TREATMENT_QUESTION = re.compile(
 # how a condition is diagnosed ("How is cerebral air embolism diagnosed?", "how can it be detected?",
 # "what is the best test for …?", "which imaging …?")
 _DIAGNOSIS_QUESTION = re.compile(
-    rf"{_LEAD}(?:how\s+(?:is|are|was|were|should|can|could|do|does|would|to)\b[^?]*?\b(?:diagnos\w*|detect\w*|"
+    rf"{LEAD}(?:how\s+(?:is|are|was|were|should|can|could|do|does|would|to)\b[^?]*?\b(?:diagnos\w*|detect\w*|"
     r"confirm\w*|recogni[sz]\w*)\b"
-    rf"|(?:what|which)\s+(?:is|are|was|were)\s+(?:the\s+)?{_MODIFIERS}(?:diagnos\w*|tests?|investigations?|imaging|"
+    rf"|(?:what|which)\s+(?:is|are|was|were)\s+(?:the\s+)?{MODIFIERS}(?:diagnos\w*|tests?|investigations?|imaging|"
     r"work-?up)\s+(?:of|for|in|to)\b"
     r"|(?:what|which)\s+(?:(?:diagnostic\s+)?tests?|imaging|investigations?|scans?)\b)",
     re.IGNORECASE,
@@ -97,7 +103,7 @@ _DIAGNOSIS_QUESTION = re.compile(
 # what a condition looks like ("What are the symptoms of cerebral air embolism after lung biopsy?",
 # "what are its signs?", "how does it present?")
 _SYMPTOMS_QUESTION = re.compile(
-    rf"{_LEAD}(?:(?:what|which)\s+(?:are|were|is|was)\s+(?:the\s+|its\s+|their\s+)?{_MODIFIERS}(?:symptoms?|signs?|"
+    rf"{LEAD}(?:(?:what|which)\s+(?:are|were|is|was)\s+(?:the\s+|its\s+|their\s+)?{MODIFIERS}(?:symptoms?|signs?|"
     r"(?:clinical\s+)?(?:features|manifestations|presentations?))\b"
     r"|how\s+(?:does|do|did|is|are|was|were)\b[^?]*?\bpresent(?:ed|ing)?\b)",
     re.IGNORECASE,
@@ -108,7 +114,7 @@ _SYMPTOMS_QUESTION = re.compile(
 # of …?", "what are the outcomes of …?", "is it fatal?"); "what was the outcome?" asks for the study's
 # results, above, and "what is the survival …?" for a rate
 _OUTCOME_QUESTION = re.compile(
-    rf"{_LEAD}(?:(?:what|which)\s+(?:is|are|was|were)\s+(?:the\s+)?{_MODIFIERS}(?:prognos[ie]s|outcomes?)\s+"
+    rf"{LEAD}(?:(?:what|which)\s+(?:is|are|was|were)\s+(?:the\s+)?{MODIFIERS}(?:prognos[ie]s|outcomes?)\s+"
     r"(?:of|for|after|with|among)\b"  # "what were the outcomes in children?" asks of a group: an aspect
     r"|(?:can|could|do|does|did|will|would)\s+(?:the\s+|most\s+|all\s+|such\s+)?(?:patients?|they|people|"
     r"children|adults|victims|survivors|he|she)\b[^?]*?\b(?:recover|survive|return\s+to\s+normal)\w*"
@@ -125,8 +131,8 @@ OBSTACLES = (
     r"enablers?)"
 )
 _BARRIERS_QUESTION = re.compile(
-    rf"{_LEAD}(?:what|which)\s+(?:(?:are|were|is|was)\s+)?(?:the\s+|its\s+|their\s+)?{_MODIFIERS}{OBSTACLES}\b"
-    rf"|{_LEAD}(?:what|which)\s+{_MODIFIERS}(?:hinders?|hampers?|impedes?|stands?\s+in\s+the\s+way)\b",
+    rf"{LEAD}(?:what|which)\s+(?:(?:are|were|is|was)\s+)?(?:the\s+|its\s+|their\s+)?{MODIFIERS}{OBSTACLES}\b"
+    rf"|{LEAD}(?:what|which)\s+{MODIFIERS}(?:hinders?|hampers?|impedes?|stands?\s+in\s+the\s+way)\b",
     re.IGNORECASE,
 )
 
@@ -135,110 +141,15 @@ _BARRIERS_QUESTION = re.compile(
 # "which factors are associated with …?", "which needle carries more risk?"); "the risk of" asks a
 # rate, above
 _FACTORS_QUESTION = re.compile(
-    rf"{_LEAD}(?:what|which)\s+(?:(?:are|were|is|was)\s+)?(?:the\s+)?{_MODIFIERS}"
+    rf"{LEAD}(?:what|which)\s+(?:(?:are|were|is|was)\s+)?(?:the\s+)?{MODIFIERS}"
     r"(?:(?:risk|prognostic)\s+factors?|predictors?|determinants?|factors)\b"
-    rf"|{_LEAD}(?:what|which)\s+{_MODIFIERS}(?:predicts?|determines?|(?:is|are)\s+associated\s+with)\b"
+    rf"|{LEAD}(?:what|which)\s+{MODIFIERS}(?:predicts?|determines?|(?:is|are)\s+associated\s+with)\b"
     # "which patients benefit most from …?", "who responds best?"
-    rf"|{_LEAD}(?:which|what)\s+(?:patients|people|subgroups?|groups?)\s+(?:benefit|respond|do\s+(?:best|better|worse))\w*\b"
-    rf"|{_LEAD}who\s+(?:benefits?|responds?|does\s+(?:best|better|worse))\b"
+    rf"|{LEAD}(?:which|what)\s+(?:patients|people|subgroups?|groups?)\s+(?:benefit|respond|do\s+(?:best|better|worse))\w*\b"
+    rf"|{LEAD}who\s+(?:benefits?|responds?|does\s+(?:best|better|worse))\b"
     # "Which needle type carries more risk of air embolism?", "what increases the risk of …?"
-    rf"|{_LEAD}(?:what|which)\s+{_MODIFIERS}(?:carr(?:y|ies)|increases?|raises?|lowers?|reduces?|decreases?)\s+"
+    rf"|{LEAD}(?:what|which)\s+{MODIFIERS}(?:carr(?:y|ies)|increases?|raises?|lowers?|reduces?|decreases?)\s+"
     r"(?:the\s+|a\s+)?(?:more\s+|less\s+|higher\s+|lower\s+|greater\s+)?risks?\b",
-    re.IGNORECASE,
-)
-
-
-# how many were studied ("how many patients were studied?", "how big was the study?", "what was the sample
-# size?"): the study's size, which a labelled abstract states in its methods as often as in its results
-PEOPLE = (
-    r"patients|participants|subjects|people|persons|individuals|women|men|children|infants|adults|cases|"
-    r"couples|volunteers"
-)
-# what else a study counts as its size ("We studied 114 formalin-fixed paraffin-embedded specimens …")
-UNITS = r"specimens|samples|records|charts|procedures|operations|examinations|eyes|implants|biopsies"
-_STUDY = r"(?:(?:the|this|that|it)\b|\[\d+\]|(?:study|reference|source|article|paper)\s*\d+\b)"  # "in [1]"
-_SIZE_QUESTION = re.compile(
-    rf"{_LEAD}(?:how\s+many\s+(?:{PEOPLE}|{UNITS})\b(?:\s+(?:were|was|are|did)\b[^?]*?\b(?:studied|enrolled|included|"
-    r"recruited|randomi[sz]ed|analy[sz]ed|reviewed|involved|participat\w*|surveyed|interviewed|questioned|"
-    rf"sampled|screened|followed|in\s+{_STUDY})"
-    rf"|\s+in\s+{_STUDY}|\s*\?|\s*$)"
-    r"|how\s+(?:large|big)\s+(?:was|is|were)\s+(?:the|this|that|it|they)\b"
-    r"|what\s+(?:was|is)\s+the\s+(?:sample|study|trial)\s+size)",
-    re.IGNORECASE,
-)
-
-
-# the study's results in general, asked as a whole question ("what were the results?", "what did they
-# find?", "show me the numbers", "tell me more about [1]"); not "what did they conclude?", nor "what
-# did [1] find about pain?"
-_RESULTS_QUESTION = re.compile(
-    rf"{_LEAD}(?:(?:what|which)\s+(?:were|are|was|is)\s+(?:the|its|their)\s+(?:(?:main|key|actual|exact)\s+)?"
-    r"(?:results?|findings?|numbers|figures|data|outcomes?)"
-    rf"|how\s+did\s+(?:the\s+)?(?:they|{PEOPLE})\s+(?:do|fare)"
-    r"|what\s+did\s+(?:they|it|the\s+(?:study|trial|authors|review|paper)|\[\d+\])\s+(?:find|show|report)"
-    r"|(?:show|give|tell)\s+me\s+(?:the\s+)?(?:numbers|figures|data|results|details)"
-    r"|(?:any|the)\s+(?:numbers|figures|data)"
-    r"|(?:please\s+)?tell\s+me\s+more(?:\s+about\s+(?:\[\d+\]|it|this|that|them|the\s+(?:study|trial|review|paper)))?"
-    r"|(?:any\s+)?more\s+details?)\s*[?.!]*\s*$",
-    re.IGNORECASE,
-)
-
-
-# in whom or what a study was done ("in humans or animals?")
-_SUBJECTS = r"(?:humans|people|patients|animals|mice|rats|pigs|swine|dogs|rabbits|vitro|vivo)\b"
-# how the study was done ("what was the study design?", "was it randomised?", "how was the study done?",
-# "how was erosion measured?", "what methods did they use?"), in the past tense of a study: "how are
-# patients with DVT diagnosed?" asks about practice
-_DESIGN_QUESTION = re.compile(
-    rf"{_LEAD}(?:what\s+(?:was|is|were|are)\s+(?:the|its|their)\s+(?:(?:study|trial)\s+)?(?:design|methods?|"
-    r"methodology)\b"
-    r"|what\s+(?:kind|type|sort)\s+of\s+(?:a\s+)?(?:study|trial|evidence|research)\b"
-    # what it was compared with, and what it used ("what was the control group?", "compared with what?",
-    # "what concentration was used?")
-    r"|what\s+(?:was|were)\s+(?:the|their|its)\s+(?:control|comparator|comparison|placebo)s?(?:\s+(?:group|arm)s?)?\s*[?.!]*\s*$"
-    r"|compared\s+(?:with|to|against)\s+what\b|what\s+(?:was|were)\s+(?:it|they)\s+compared\s+(?:with|to)\b"
-    r"|(?:what|which)\s+(?:[\w-]+\s+){0,3}(?:was|were)\s+(?:used|measured|assessed|tested|recorded|examined)\s*[?.!]*\s*$"
-    # in whom or what it was done ("in humans or animals?", "was it done in mice?")
-    rf"|(?:was|were)\s+(?:it|this|that|they|the\s+study)\s+(?:done\s+|performed\s+|conducted\s+)?in\s+{_SUBJECTS}"
-    rf"|in\s+{_SUBJECTS}\s+or\s+(?:in\s+)?{_SUBJECTS}\s*[?.!]*\s*$"
-    r"|what\s+(?:methods?|design)\s+(?:did|do|was|were)\b"
-    rf"|(?:was|is|were|are)\s+(?:it|this|that|they|the\s+(?:study|trial|studies)|{_STUDY})\s+(?:an?\s+)?"
-    r"(?:\w+\s+){0,2}(?:randomi[sz]ed|prospective|retrospective|blind(?:ed)?|double[- ]blind|controlled|"
-    r"placebo[- ]controlled|observational|cohort|case[- ]control|cross[- ]sectional|trial|rct)\b"
-    r"|how\s+(?:was|were)\s+(?:[\w-]+\s+){0,4}?(?:done|designed|conducted|performed|carried\s+out|"
-    r"measured|assessed|tested|evaluated|defined|determined|collected|recorded|quantified|"
-    r"sampled|selected|recruited|randomi[sz]ed|blinded)\b"
-    r"|how\s+did\s+(?:they|it|the\s+(?:study|trial|authors|researchers)|\[\d+\])\s+(?:measure|assess|test|"
-    r"evaluate|define|determine|do(?!\s*[?.!]*\s*$)|study|select|recruit|compare)\b)",
-    re.IGNORECASE,
-)
-# how long those studied were followed ("how long was follow-up?", "how long were patients followed?",
-# "what was the median follow-up?")
-_FOLLOW_UP_QUESTION = re.compile(
-    rf"{_LEAD}(?:(?:for\s+)?how\s+long\s+(?:was|were|is|are|did|do|does)\b[^?]*?\bfollow"
-    rf"|what\s+(?:was|is)\s+the\s+{_MODIFIERS}?(?:(?:length|duration)\s+of\s+(?:the\s+)?follow|"
-    r"follow[- ]?up(?:\s+(?:period|duration|time|length))?\s*(?:\?|$|of\b|in\b|for\b))"
-    # "over what period?", "what was the study period?": how long those studied were followed
-    r"|(?:over|during|in|for|across)\s+(?:what|which)\s+(?:time\s+)?(?:period|time\s*frame|span)"
-    r"(?:\s*[?.!]*\s*$|\s+(?:was|were|did)\b)"
-    r"|what\s+(?:was|is)\s+the\s+(?:study|observation|time)\s+(?:period|span|time\s*frame)\b)",
-    re.IGNORECASE,
-)
-
-
-# the study's weaknesses ("what are the limitations?", "any limitations?", "what are its weaknesses?",
-# "was it biased?", "what are the caveats?"); not "what are the limitations of ultrasound?", a subject
-_LIMITATIONS_QUESTION = re.compile(
-    rf"{_LEAD}(?:(?:what|which)\s+(?:are|were|is|was)\s+(?:the|its|their|any)\s+(?:(?:main|major|key|potential)\s+)?"
-    r"(?:limitations?|weakness(?:es)?|caveats?|shortcomings?|flaws?|biases)"
-    rf"(?:\s+(?:of|in)\s+{_STUDY}(?:\s+(?:study|trial|review|paper))?)?"
-    r"|(?:any|the)\s+(?:(?:main|major|key|potential)\s+)?(?:limitations?|weakness(?:es)?|caveats?|biases)"
-    rf"(?:\s+(?:of|in)\s+{_STUDY}(?:\s+(?:study|trial|review|paper))?)?"
-    r"|(?:limitations?|weakness(?:es)?)"
-    rf"|(?:was|is|were|are)\s+(?:it|this|that|they|the\s+(?:study|trial|studies|results?|findings?)|{_STUDY})\s+"
-    r"(?:\w+\s+)?(?:biased|flawed|underpowered|limited)"
-    r"|how\s+(?:reliable|robust|trustworthy|strong)\s+(?:is|are|was|were)\s+(?:it|this|that|they|the\s+"
-    r"(?:study|trial|evidence|results?|findings?|data)))\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 
@@ -251,11 +162,11 @@ _QUANTITIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("number", _HOW_MANY),
 )
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("size", _SIZE_QUESTION),
-    ("follow-up", _FOLLOW_UP_QUESTION),
-    ("design", _DESIGN_QUESTION),
-    ("limitations", _LIMITATIONS_QUESTION),
-    ("results", _RESULTS_QUESTION),
+    ("size", SIZE_QUESTION),
+    ("follow-up", FOLLOW_UP_QUESTION),
+    ("design", DESIGN_QUESTION),
+    ("limitations", LIMITATIONS_QUESTION),
+    ("results", RESULTS_QUESTION),
     *_QUANTITIES,
     ("harms", _HARM_QUESTION),
     ("recommendation", _RECOMMENDATION_QUESTION),

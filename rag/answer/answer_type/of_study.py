@@ -25,7 +25,7 @@ from rag.answer.answer_type.focus import (
     weight_named,
     words_of,
 )
-from rag.answer.answer_type.states import (
+from rag.answer.answer_type.states_study import (
     states_design,
     states_follow_up,
     states_limitation,
