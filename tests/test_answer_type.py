@@ -317,6 +317,11 @@ DVT_PROBS = {
         ("side effects?", True),  # in a word or two
         ("any complications?", True),
         ("complications of surgery are common", False),  # a claim
+        ("is it safe?", True),  # a follow-up on what was answered: what harms it did
+        ("how safe is it?", True),
+        ("any safety concerns?", True),
+        ("Is laparoscopic cholecystectomy safe as a day case procedure?", False),  # answered by its finding
+        ("Is it safe and effective?", False),
     ],
 )
 def test_which_questions_ask_for_harms(question: str, asks: bool) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from conftest import FixedSelector, labelled_hits, make_hit
 
-from rag.answer.answer_type import on_aspect, unanswered, with_answer_type
+from rag.answer.answer_type import UNANSWERED, on_aspect, unanswered, with_answer_type
 from rag.answer.answer_type.asks import asked_parts, kind_of
 from rag.answer.compose import REPEATED, compose
 from rag.answer.select import Policy, document_policy, evidence_pool
@@ -88,10 +88,12 @@ def test_an_answer_that_names_none_of_the_aspect_says_so() -> None:
     assert unanswered(f"what about women? {FIRST}", pool.candidates, chosen) is None
     assert unanswered(f"what about pain? {FIRST}", pool.candidates, [texts.index(PAIN)]) is None
     assert unanswered(f"what did they conclude? {FIRST}", pool.candidates, chosen) is None
-    assert unanswered(f"is it safe? {FIRST}", pool.candidates, chosen) is None  # how, not what, it asks
+    # "is it safe?" names no aspect; it asks what harms were found, and these quotes name none
+    assert unanswered(f"is it safe? {FIRST}", pool.candidates, chosen) == UNANSWERED["harms"]
     assert unanswered(f"is the evidence strong? {FIRST}", pool.candidates, chosen) is None
     assert unanswered(f"what did they compare? {FIRST}", pool.candidates, chosen) is None
     assert unanswered(f"which ones were the worst? {FIRST}", pool.candidates, chosen) is None
+    assert unanswered(f"which patients should get one? {FIRST}", pool.candidates, chosen) is None
     assert unanswered(f"what are the advantages? {FIRST}", pool.candidates, chosen) is None
     assert unanswered(f"what about cost? {FIRST}", pool.candidates, []) is None  # a refusal says so
     selector = FixedSelector(PROBABILITY, POLICY)

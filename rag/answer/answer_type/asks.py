@@ -48,7 +48,13 @@ _HARM_QUESTION = re.compile(
     r"side[- ]effects?|toxicit(?:y|ies))\b"  # "the risk of" asks a rate, above
     # asked in a word or two ("side effects?", "any complications?", "adverse events?")
     rf"|{LEAD}(?:any\s+(?:other\s+)?)?(?:complications?|risks|harms?|adverse\s+(?:effects?|events?|reactions?)|"
-    r"side[- ]effects?|toxicit(?:y|ies))\s*[?.!]*\s*$",
+    r"side[- ]effects?|toxicit(?:y|ies))\s*[?.!]*\s*$"
+    # a follow-up asking whether what was answered is safe ("is it safe?", "how safe is it?", "any safety
+    # concerns?"): what harms it did; "Is day-case cholecystectomy safe?", a question of its own, is
+    # answered by its finding
+    rf"|{LEAD}(?:(?:is|are|was|were)\s+(?:it|they|this|that|these|those)\s+(?:also\s+|really\s+)?safe"
+    r"|how\s+safe\s+(?:is|are|was|were)\s+(?:it|they|this|that)"
+    r"|(?:any|what\s+about|and)\s+(?:the\s+)?safety(?:\s+(?:concerns?|issues?|problems?|data))?)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 
