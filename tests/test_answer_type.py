@@ -1040,3 +1040,43 @@ def test_how_long_something_takes_names_no_topic_word() -> None:
     assert not names_factors(
         "Gas embolism takes two forms, venous and arterial, distinguished by the mechanism."
     )
+
+
+def test_a_study_in_people_is_quoted_when_only_an_animal_study_gives_the_kind_asked_for() -> None:
+    """ "when should it be started?" after "How is cerebral arterial gas embolism treated?" (demo corpus):
+    the selector puts the swine study's sentences far first (p 0.89); the patients' study (p 0.15, over
+    the abstention bar) says when, and it is quoted too."""
+    asked = "when should it be started? How is cerebral arterial gas embolism treated?"
+    swine = "We did not observe an effect of hyperbaric oxygenation after a delay of 2 or 4 hours."
+    patients = "Time-to-HBO2 ≤ 6 h increased the odds of favorable outcome."
+    hits = [
+        make_hit("23632435", swine, title="Hyperbaric oxygen does not improve cerebral function in swine"),
+        make_hit("22396189", patients, rank=2, title="Factors associated with favorable response to HBO2"),
+    ]
+    pool = evidence_pool(asked, hits, HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    chosen = with_answer_type(asked, pool.candidates, np.array([0.89, 0.15]), [0], answering=0.09)
+    assert [texts[i] for i in chosen] == [swine, patients]
+    # below the abstention bar the patients' study does not answer; in people, the first one stands
+    assert with_answer_type(asked, pool.candidates, np.array([0.89, 0.05]), [0], answering=0.09) == [0]
+    hits[0] = make_hit("23632435", swine, title="Hyperbaric oxygen and cerebral function in divers")
+    pool = evidence_pool(asked, hits, HashingEmbedder(), {})
+    assert with_answer_type(asked, pool.candidates, np.array([0.89, 0.15]), [0], answering=0.09) == [0]
+
+
+def test_a_follow_up_answer_keeps_the_quote_in_people_that_an_animal_study_would_replace() -> None:
+    """In the conversation the patients' sentence was shown; the follow-up's new quotes are the swine
+    study's only, so the shown one is quoted again, first (the bottom line), not dropped for them."""
+    asked = "when should it be started? How is cerebral arterial gas embolism treated?"
+    swine = "We did not observe an effect of hyperbaric oxygenation after a delay of 2 or 4 hours."
+    patients = "Time-to-HBO2 ≤ 6 h increased the odds of favorable outcome."
+    hits = [
+        make_hit("23632435", swine, title="Hyperbaric oxygen does not improve cerebral function in swine"),
+        make_hit("22396189", patients, rank=2, title="Factors associated with favorable response to HBO2"),
+    ]
+    pool = evidence_pool(asked, hits, HashingEmbedder(), {})
+    policy = Policy(abstain=0.09, include=0.2, relative=0.3, max_sentences=3, max_documents=2)
+    selector = FixedSelector({swine: 0.89, patients: 0.15}, policy)
+    answer = compose(asked, pool, selector, exclude=frozenset({patients}), asked=asked)
+    assert [c.quote for c in answer.citations] == [patients, swine]
+    assert answer.bottom_line is not None and patients in answer.bottom_line

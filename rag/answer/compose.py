@@ -95,8 +95,11 @@ def compose(
     chosen = with_answer_type(asked or question, cands, probs, chosen, answering=policy.abstain, shown=shown)
     # "what about pain?", "what did [1] find about pain?": the cited studies' sentences on it
     chosen = on_aspect(asked or question, cands, probs, chosen, shown)
-    if any(not shown[i] for i in chosen):  # something new (a number the rules added): not the old quotes too
-        chosen = [i for i in chosen if not shown[i]]
+    new = [i for i in chosen if not shown[i]]
+    # something new (a number the rules added): not the old quotes too, unless only animal studies say it
+    # (a study in people that answers stays: ``answer_type.of_subject.in_people_too``)
+    if new and (not all(animal[i] for i in new) or all(animal[i] for i in chosen if shown[i])):
+        chosen = new
     top = float(probs.max()) if len(probs) else None
     if not chosen:
         closest = _closest(pool, cands, probs)

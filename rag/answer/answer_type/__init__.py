@@ -125,7 +125,7 @@ from rag.answer.answer_type.asks import (
 )
 from rag.answer.answer_type.aspect import on_aspect, unnamed_aspect
 from rag.answer.answer_type.of_study import OF_STUDY, Asked, asked_studies, says_how_done
-from rag.answer.answer_type.of_subject import with_kind
+from rag.answer.answer_type.of_subject import in_people_too, with_kind
 from rag.answer.answer_type.states import gives, harms_named, states_harms_in_general, states_quantity
 from rag.answer.answer_type.states_study import states_size, states_weakness
 from rag.answer.answer_type.studies import placed
@@ -180,6 +180,8 @@ def with_answer_type(
     if chosen and kind in OF_STUDY:
         return _of_study(kind, this, candidates, probabilities, chosen, shown)
     added = with_kind(this, earlier, kind, inherited, candidates, probabilities, chosen, answering)
+    if kind not in OF_STUDY:  # a study in people before one in animals
+        added = in_people_too(question, kind, candidates, probabilities, added, answering)
     if kind not in ONLY_ANSWERING:
         return added
     # a study none of whose quotes is of the kind asked for does not answer it: "What is the incidence

@@ -18,6 +18,7 @@ from rag.answer.answer_type.focus import (
 )
 from rag.answer.answer_type.states import SAYS, gives, harms_named, states_harms_in_general, states_quantity
 from rag.answer.answer_type.studies import answering_studies, cited_findings, findings, in_abstract, placed
+from rag.answer.evidence_level import ANIMAL_STUDY, level_of
 from rag.answer.followup import topic_of
 from rag.answer.select.candidates import Candidate
 from rag.text.terms import content_terms
@@ -152,3 +153,37 @@ def _harms(
         }
         return sorted(general, key=general.__getitem__, reverse=True)[:1]
     return sorted(keys, key=keys.__getitem__, reverse=True)[:MAX_HARM_SENTENCES]
+
+
+def in_people_too(
+    question: str,
+    kind: str | None,
+    candidates: Sequence[Candidate],
+    probabilities: np.ndarray,
+    chosen: list[int],
+    answering: float | None,
+) -> list[int]:
+    """``chosen`` with a study in people's sentence of ``kind`` when only animal studies' quotes give
+    it: "when should it be started?" after "How is cerebral arterial gas embolism treated?" is not
+    answered by a rat study's «… after a delay of 2 or 4 hours» alone while the patients' study says
+    «Time-to-HBO2 ≤ 6 h increased the odds of favorable outcome …». The study's best sentence must
+    clear ``answering``; it takes its place before the animal study's (``rag.answer.compose``).
+    ``question``: the questions so far (the harms they name are their topic)."""
+    if not chosen or kind is None or answering is None:
+        return chosen
+    giving = [i for i in chosen if gives(kind, candidates[i].text, question)]
+    if not giving or not all(_in_animals(candidates[i]) for i in giving):
+        return chosen
+    people = {
+        doc
+        for doc in answering_studies(candidates, probabilities, chosen, answering)
+        | {candidates[i].hit.doc_id for i in chosen}
+        if not _in_animals(next(c for c in candidates if c.hit.doc_id == doc))
+    }
+    among = [i for i in findings(candidates, chosen, people) if gives(kind, candidates[i].text, question)]
+    best = sorted(among, key=lambda i: float(probabilities[i]), reverse=True)[:1]
+    return placed(chosen, best, candidates)
+
+
+def _in_animals(c: Candidate) -> bool:
+    return level_of(c.hit.document) == ANIMAL_STUDY
