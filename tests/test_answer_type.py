@@ -42,6 +42,13 @@ from rag.answer.compose import compose
 from rag.answer.select import EvidencePool, Policy, evidence_pool
 from rag.embed.embedder import HashingEmbedder
 
+
+def _one_study(question: str, doc: str, text: str, **fields: object) -> tuple[EvidencePool, list[str]]:
+    """The evidence pool of one retrieved study ``doc`` holding ``text``, and its sentences."""
+    pool = evidence_pool(question, [make_hit(doc, text, **fields)], HashingEmbedder(), {})
+    return pool, [c.text for c in pool.candidates]
+
+
 QUESTION = "What is the risk of pneumothorax after CT-guided hook wire localization?"
 TITLE = (
     "Pre-operative localization of solitary pulmonary nodules with computed tomography-guided hook wire: "
@@ -117,8 +124,7 @@ def test_which_sentences_state_a_quantity(text: str, number: bool, rate: bool) -
 
 def _pool() -> tuple[EvidencePool, list[str]]:
     text = " ".join([ENROLLED, MIGRATION, PNEUMOTHORAX, CONCLUSION])
-    pool = evidence_pool(QUESTION, [make_hit("26772183", text, title=TITLE)], HashingEmbedder(), {})
-    texts = [c.text for c in pool.candidates]
+    pool, texts = _one_study(QUESTION, "26772183", text, title=TITLE)
     assert texts == [ENROLLED, MIGRATION, PNEUMOTHORAX, CONCLUSION]
     return pool, texts
 
@@ -489,8 +495,7 @@ def test_a_should_question_quotes_what_the_study_says_to_do_beside_the_selectors
     question = "Should trauma patients receive low molecular weight heparin for DVT prophylaxis?"
     assert kind_of(question) == "advice"
     text = " ".join([THROMBOSIS, LMWH, HEPARIN, REMARK])
-    pool = evidence_pool(question, [make_hit("10.1186/1752-2897-4-1", text)], HashingEmbedder(), {})
-    texts = [c.text for c in pool.candidates]
+    pool, texts = _one_study(question, "10.1186/1752-2897-4-1", text)
     probs = np.array([{LMWH: 0.131, REMARK: 0.140}.get(t, 0.05) for t in texts])
     chosen = [texts.index(REMARK)]
     assert [texts[i] for i in with_answer_type(question, pool.candidates, probs, chosen)] == [LMWH, REMARK]
@@ -523,8 +528,7 @@ def test_a_timing_question_quotes_the_cited_studys_sentence_saying_when() -> Non
         "Hyperbaric oxygen therapy is the treatment of choice for cerebral arterial gas embolism, with "
         "earlier treatments resulting in better outcomes."
     )
-    pool = evidence_pool(question, [make_hit("25916498", f"{narrative} {earlier}")], HashingEmbedder(), {})
-    texts = [c.text for c in pool.candidates]
+    pool, texts = _one_study(question, "25916498", f"{narrative} {earlier}")
     chosen = with_answer_type(question, pool.candidates, np.array([0.6, 0.05]), [0])
     assert [texts[i] for i in chosen] == [earlier, narrative]  # before the study's quote
     assert unanswered(question, pool.candidates, [0]) == UNANSWERED["timing"]
@@ -578,8 +582,7 @@ def test_a_symptoms_question_quotes_the_cited_studys_sentence_naming_them() -> N
     question = "What are the symptoms of cerebral air embolism after lung biopsy?"
     arrest = "Immediately after the procedure, the patient went into cardio-respiratory arrest."
     aware = "Radiologists and physicians need to be aware of this rare but potentially fatal complication."
-    pool = evidence_pool(question, [make_hit("21841875", f"{arrest} {aware}")], HashingEmbedder(), {})
-    texts = [c.text for c in pool.candidates]
+    pool, texts = _one_study(question, "21841875", f"{arrest} {aware}")
     chosen = with_answer_type(question, pool.candidates, np.array([0.1, 0.6]), [1])
     assert [texts[i] for i in chosen] == [arrest, aware]
     assert unanswered(question, pool.candidates, [1]) == UNANSWERED["symptoms"]
@@ -592,10 +595,7 @@ def test_a_rate_naming_what_is_asked_in_an_abbreviation_the_question_spells_out_
     question = "What is the risk of heparin-induced thrombocytopenia with unfractionated heparin?"
     risks = "The risks of heparin include bleeding and heparin induced thrombocytopenia."
     rate = "In this review we calculated the risk of bleeding and HIT to be 3.9% and 0.7% respectively."
-    pool = evidence_pool(
-        question, [make_hit("10.1186/1752-2897-4-1", f"{risks} {rate}")], HashingEmbedder(), {}
-    )
-    texts = [c.text for c in pool.candidates]
+    pool, texts = _one_study(question, "10.1186/1752-2897-4-1", f"{risks} {rate}")
     chosen = with_answer_type(question, pool.candidates, np.array([0.5, 0.05]), [0])
     assert [texts[i] for i in chosen] == [rate, risks]  # placed first among its study's
     assert unanswered(question, pool.candidates, chosen) is None
@@ -656,8 +656,7 @@ def test_a_recovery_question_quotes_the_cited_studys_sentence_saying_how_patient
         "compression of air bubbles to a much smaller size."
     )
     fared = "Eight patients (50%) had complete relief of symptoms, and two patients died."
-    pool = evidence_pool(question, [make_hit("3918516", f"{how} {fared}")], HashingEmbedder(), {})
-    texts = [c.text for c in pool.candidates]
+    pool, texts = _one_study(question, "3918516", f"{how} {fared}")
     assert unanswered(question, pool.candidates, [0]) == UNANSWERED["outcome"]
     chosen = with_answer_type(question, pool.candidates, np.array([0.23, 0.08]), [0])
     assert [texts[i] for i in chosen] == [fared, how]  # placed first among its study's
@@ -701,10 +700,7 @@ def test_a_barriers_question_quotes_the_cited_studys_sentence_naming_them() -> N
         "constraints to patient care."
     )
     question = "What are the barriers to quality improvement in resource-limited hospitals?"
-    pool = evidence_pool(
-        question, [make_hit("10.1186/1472-6963-14-1", f"{TASK} {THEMES} {STAFF}")], HashingEmbedder(), {}
-    )
-    texts = [c.text for c in pool.candidates]
+    pool, texts = _one_study(question, "10.1186/1472-6963-14-1", f"{TASK} {THEMES} {STAFF}")
     assert unanswered(question, pool.candidates, [0]) == UNANSWERED["barriers"]
     chosen = with_answer_type(question, pool.candidates, np.array([0.4, 0.3, 0.05]), [0])
     assert [texts[i] for i in chosen] == [STAFF, TASK]
@@ -831,8 +827,7 @@ def test_a_factors_question_quotes_the_cited_studys_sentence_naming_a_predictor(
         "Prevention is the best course and it is essential that possible risk factors be avoided."
     )
     assert names_factors("Lesions in the lower lobe may be risk factors for systemic air embolism.")
-    pool = evidence_pool(IVF, [make_hit("11411430", f"{PREDICTOR} {MARKER_OF_AGE}")], HashingEmbedder(), {})
-    texts = [c.text for c in pool.candidates]
+    pool, texts = _one_study(IVF, "11411430", f"{PREDICTOR} {MARKER_OF_AGE}")
     assert texts == [PREDICTOR, MARKER_OF_AGE]
     probs = np.array([0.2, 0.6])
     assert [texts[i] for i in with_answer_type(IVF, pool.candidates, probs, [1])] == [
@@ -1030,10 +1025,7 @@ def test_how_long_something_takes_names_no_topic_word() -> None:
         "The mean procedure time for the CT-guided hook wire localization was 8.4 min (range: 4 min-18 min)."
     )
     title = "Intra-operative computed tomography guided localization with a hook-wire system"
-    pool = evidence_pool(
-        question, [make_hit("25539609", f"{time} {useful}", title=title)], HashingEmbedder(), {}
-    )
-    texts = [c.text for c in pool.candidates]
+    pool, texts = _one_study(question, "25539609", f"{time} {useful}", title=title)
     chosen = with_answer_type(question, pool.candidates, np.array([0.1, 0.6]), [texts.index(useful)])
     assert [texts[i] for i in chosen] == [time, useful]
     assert kind_of("Which patients benefit most from hyperbaric oxygen for gas embolism?") == "factors"
