@@ -152,8 +152,12 @@ def test_nothing_is_added_when_not_asked_already_stated_or_not_a_finding() -> No
     unchanged = [conclusion]
     assert with_answer_type("Is hook wire localization safe?", pool.candidates, probs, unchanged) == unchanged
     assert with_answer_type(QUESTION, pool.candidates, probs, []) == []  # a refusal stays one
-    with_number = [texts.index(MIGRATION)]
+    with_number = [pneumothorax]  # the rate asked for is quoted already
     assert with_answer_type(QUESTION, pool.candidates, probs, with_number) == with_number
+    # a rate of something else does not answer: the pneumothorax rate comes first
+    migration = [texts.index(MIGRATION)]
+    assert with_answer_type(QUESTION, pool.candidates, probs, migration) == [pneumothorax, *migration]
+    assert unanswered(QUESTION, pool.candidates, migration) == UNANSWERED["rate"]
     # a labelled abstract's results state findings; its background and methods do not
     labelled = replace(pool.candidates[pneumothorax].hit.passage, section="METHODS")
     moved = [replace(c, hit=replace(c.hit, passage=labelled)) for c in pool.candidates]

@@ -125,7 +125,7 @@ from rag.answer.answer_type.asks import (
 )
 from rag.answer.answer_type.aspect import on_aspect, unnamed_aspect
 from rag.answer.answer_type.of_study import OF_STUDY, Asked, asked_studies, says_how_done
-from rag.answer.answer_type.of_subject import in_people_too, with_kind
+from rag.answer.answer_type.of_subject import QUANTITIES, in_people_too, quantities_asked, with_kind
 from rag.answer.answer_type.states import gives, harms_named, states_harms_in_general, states_quantity
 from rag.answer.answer_type.states_study import states_size, states_weakness
 from rag.answer.answer_type.studies import placed
@@ -232,9 +232,11 @@ def answers_asked(question: str, candidates: Sequence[Candidate], chosen: list[i
     "how often …?", a harm or "No complications occurred." for "which complications?"); none when it
     asks for no such kind, or for the results, which any finding is. A labelled abstract's methods
     say how its study was done, whatever their words."""
-    this, _, kind, _ = asked_parts(question)
+    this, earlier, kind, _ = asked_parts(question)
     if kind not in UNANSWERED:
         return []
+    if kind in QUANTITIES:  # a number about what is asked
+        return quantities_asked(this, earlier, kind, candidates, chosen)
     return [
         i
         for i in chosen

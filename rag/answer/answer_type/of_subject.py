@@ -53,12 +53,15 @@ def with_kind(
     # the harms the questions so far name are their topic, not an answer: "what are the risks of hyperbaric
     # treatment?" after a question on air embolism is not answered by a sentence naming the embolism
     topic = " ".join([this, *earlier])
-    if not chosen or kind is None or any(gives(kind, candidates[i].text, topic) for i in chosen):
+    if not chosen or kind is None:
         return chosen
-    if kind in ("rate", "duration", "number"):
-        # "how often does it happen?" names nothing: it asks about the earlier questions' subject
-        asked = words_of(this) - NOT_ASKED_ABOUT or words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT
-        terms = sentence_words(candidates, " ".join([this, *earlier]))  # once, for all studies
+    if kind in QUANTITIES:
+        asked = _asked_about(this, earlier)
+        terms = sentence_words(candidates, topic)  # once, for all studies
+        # a quote with a number answers when it is one about what is asked: "how many patients improved?"
+        # is not answered by «… followed for 3 years»
+        if _quantity(asked, kind, candidates, terms, probabilities, chosen):
+            return chosen
         added = _quantity(asked, kind, candidates, terms, probabilities, cited_findings(candidates, chosen))
         if not added and answering is not None:
             others = answering_studies(candidates, probabilities, chosen, answering)
@@ -66,6 +69,8 @@ def with_kind(
                 asked, kind, candidates, terms, probabilities, findings(candidates, chosen, others)
             )
         return placed(chosen, added, candidates)
+    if any(gives(kind, candidates[i].text, topic) for i in chosen):
+        return chosen
     if kind == "harms":
         return placed(chosen, _harms(this, topic, candidates, probabilities, chosen, inherited), candidates)
     says = SAYS[kind]  # what to use, how it is treated, what predicts it
@@ -87,6 +92,26 @@ def _saying(
         i: (in_abstract(candidates[i]), float(probabilities[i])) for i in among if says(candidates[i].text)
     }
     return sorted(keys, key=keys.__getitem__, reverse=True)[:1]
+
+
+QUANTITIES = ("rate", "duration", "number")
+
+
+def _asked_about(this: str, earlier: list[str]) -> set[str]:
+    """What a quantity question asks about: "how often does it happen?" names nothing, and asks about
+    the earlier questions' subject."""
+    return words_of(this) - NOT_ASKED_ABOUT or words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT
+
+
+def quantities_asked(
+    this: str, earlier: list[str], kind: str, candidates: Sequence[Candidate], among: list[int]
+) -> list[int]:
+    """The sentences of ``among`` that state a quantity of ``kind`` about what is asked, as
+    ``with_kind`` picks one: «… followed for 3 years» does not answer "how many patients improved?"."""
+    asked = _asked_about(this, earlier)
+    terms = sentence_words(candidates, " ".join([this, *earlier]))
+    unscored = np.zeros(len(candidates))
+    return [i for i in among if _quantity(asked, kind, candidates, terms, unscored, [i])]
 
 
 def _quantity(
