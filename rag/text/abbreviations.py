@@ -61,12 +61,20 @@ def _abbreviates(short: str, long: str) -> bool:
     return True
 
 
+_TOKEN = re.compile(r"[\w-]+")
+
+
 def long_forms(text: str, defined: dict[str, str]) -> list[str]:
     """The long forms of the abbreviations of ``defined`` that ``text`` uses as whole words ("Among the
-    10 cases with CR, …" uses "complete response")."""
-    return [
-        long for short, long in defined.items() if re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text)
-    ]
+    10 cases with CR, …" uses "complete response"; not "CRT-related" nor "CR-like")."""
+    words = set(_TOKEN.findall(text))
+
+    def used(short: str) -> bool:
+        if _TOKEN.fullmatch(short):  # a word of letters, digits and hyphens: looked up, not searched
+            return short in words
+        return bool(re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text))
+
+    return [long for short, long in defined.items() if used(short)]
 
 
 _LETTERS = re.compile(r"[A-Za-z]+")

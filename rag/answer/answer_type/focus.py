@@ -6,6 +6,7 @@ import math
 import os
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rag.answer.select.candidates import Candidate, defined_abbreviations
 from rag.text.abbreviations import long_forms, spelled_out
@@ -83,15 +84,23 @@ def weight_named(weight: dict[str, float], asked: set[str], terms: set[str]) -> 
     return math.fsum(weight[w] for w in named_in(asked, terms))
 
 
+SHARED = 5  # the letters two forms of a word share at least ("pregnant", "pregnanc")
+
+
 def named_in(asked: set[str], terms: set[str]) -> set[str]:
     """The words of ``asked`` that ``terms`` name: the same stem, or one a stem's other form ("esophag"
     and "esophagus", "pregnant" and "pregnanc": all but the last letter of the shorter shared, at
     least five)."""
     named = asked & terms
     for w in asked - named:
+        head = w[:SHARED]
+        if len(head) < SHARED:
+            continue  # too short to share five letters with anything
         for t in terms:
+            if not t.startswith(head):  # a cheap test first: the pool's words times the question's
+                continue
             shared = len(os.path.commonprefix((w, t)))
-            if shared >= 5 and shared >= min(len(w), len(t)) - 1:
+            if shared >= min(len(w), len(t)) - 1:
                 named.add(w)
                 break
     return named
@@ -105,6 +114,12 @@ def sentence_words(candidates: Sequence[Candidate], question: str = "") -> list[
     defined = defined_abbreviations(candidates)
     spelled = spelled_out(question)
     return [
-        words_of(" ".join([c.text, *long_forms(c.text, {**spelled, **defined[c.hit.doc_id]})]))
+        set(_words_cached(" ".join([c.text, *long_forms(c.text, {**spelled, **defined[c.hit.doc_id]})])))
         for c in candidates
     ]
+
+
+@lru_cache(maxsize=8192)
+def _words_cached(text: str) -> frozenset[str]:
+    """``words_of`` a candidate, once per text: an answer's rules read the pool's words several times."""
+    return frozenset(words_of(text))

@@ -110,8 +110,8 @@ def quantities_asked(
     ``with_kind`` picks one: «… followed for 3 years» does not answer "how many patients improved?"."""
     asked = _asked_about(this, earlier)
     terms = sentence_words(candidates, " ".join([this, *earlier]))
-    unscored = np.zeros(len(candidates))
-    return [i for i in among if _quantity(asked, kind, candidates, terms, unscored, [i])]
+    answering = _quantities(asked, kind, candidates, terms, np.zeros(len(candidates)), among)
+    return [i for i in among if i in answering]
 
 
 def _quantity(
@@ -125,6 +125,19 @@ def _quantity(
     """The best sentence of ``among`` stating a quantity of ``kind`` about ``asked`` (less its study's
     topic, unless that is all that is asked about: "how often does systemic air embolism occur?");
     ``terms``: each candidate's ``words_of``."""
+    keys = _quantities(asked, kind, candidates, terms, probabilities, among)
+    return sorted(keys, key=keys.__getitem__, reverse=True)[:1]
+
+
+def _quantities(
+    asked: set[str],
+    kind: str,
+    candidates: Sequence[Candidate],
+    terms: list[set[str]],
+    probabilities: np.ndarray,
+    among: list[int],
+) -> dict[int, tuple[float, float, bool, float]]:
+    """The sentences of ``among`` that ``_quantity`` may pick, with the keys it orders them by."""
     # a study's topic: the asked words its title names
     topic = {
         c.hit.doc_id: named_in(asked, words_of(c.hit.document.title)) for c in (candidates[i] for i in among)
@@ -147,7 +160,7 @@ def _quantity(
         named = weight_named(weight, asked, words)
         if (focus or named >= MOST_ASKED * whole) and states_quantity(text, kind):
             keys[i] = (focus, named, states_quantity(text, "rate"), float(probabilities[i]))
-    return sorted(keys, key=keys.__getitem__, reverse=True)[:1]
+    return keys
 
 
 def _harms(
