@@ -48,10 +48,11 @@ def with_kind(
     chosen: list[int],
     answering: float | None,
 ) -> list[int]:
-    """``chosen`` with a sentence of ``kind`` added when none of it is one: the cited studies', or
-    another study's that clears ``answering`` (``rag.answer.answer_type.with_answer_type``)."""
-    # the harms the questions so far name are their topic, not an answer: "what are the risks of hyperbaric
-    # treatment?" after a question on air embolism is not answered by a sentence naming the embolism
+    """``chosen`` with a sentence of ``kind`` added when none of it is one (for a quantity: none states
+    one about what is asked): the cited studies', or another study's that clears ``answering``
+    (``rag.answer.answer_type.with_answer_type``)."""
+    # the questions so far: the harms they name are their topic, not an answer ("what are the risks of
+    # hyperbaric treatment?" after a question on air embolism is not answered by a sentence naming it)
     topic = " ".join([this, *earlier])
     if not chosen or kind is None:
         return chosen
