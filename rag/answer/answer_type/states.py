@@ -237,7 +237,8 @@ SAYS: dict[str, Callable[[str], bool]] = {
 
 
 def gives(kind: str, text: str, question: str) -> bool:
-    """Is ``text`` an answer of ``kind`` to ``question`` (this one: the harms it names are its topic)?"""
+    """Is ``text`` an answer of ``kind`` to ``question`` (a follow-up's questions so far: the harms they
+    name are their topic, not an answer)?"""
     if kind == "size":
         return states_size(text)
     if kind == "design":
