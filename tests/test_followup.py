@@ -166,6 +166,7 @@ def test_a_question_that_names_nothing_to_search_for() -> None:
         "and in children?",
         "is it safe in pregnancy?",
         "and for preterm infants?",
+        "Is it fatal?",
         "What are the side effects?",
         "Tell me more",
         "How is it treated?",
@@ -178,6 +179,8 @@ def test_a_question_that_names_nothing_to_search_for() -> None:
         "Is surgery safe?",
         "is pregnancy a risk factor for thrombosis?",
         "What are the outcomes of preterm birth?",
+        "Is air embolism fatal?",
+        "What is the survival of preterm infants?",
         "gluten tolerance?",
         "What is the mortality?",
     ]:

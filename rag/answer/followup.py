@@ -59,13 +59,13 @@ _REQUEST_WORDS = frozenset(
 
 
 # the kind of answer a question asks for: "is it safe?", "what are the risk factors?", "how is it
-# treated?", "how often?"
+# treated?", "how often?", "is it fatal?"
 _KIND_WORDS = frozenset(
     """safe safety effective effectiveness efficacy efficacious harm harms harmful risk risks risky
     danger dangerous recommend recommended indicated indication necessary complication complications
     adverse side effect effects outcome outcomes treat treated treating treatment treatments therapy
     therapies manage managed managing management factor factors predictor predictors predict predicts
-    often frequent frequently incidence rate rates prevent prevented prevention""".split()  # noqa: SIM905
+    often frequent frequently incidence rate rates prevent prevented prevention fatal deadly lethal""".split()  # noqa: SIM905
 )
 _KIND = frozenset(stem(w) for w in _KIND_WORDS)
 # what is asked about a topic without naming one: "Is it safe?", "what are the side effects?", "how

@@ -117,10 +117,10 @@ _SYMPTOMS_QUESTION = re.compile(
 
 
 # how patients fare ("Can patients with cerebral air embolism recover completely?", "What is the prognosis
-# of …?", "what are the outcomes of …?", "is it fatal?"); "what was the outcome?" asks for the study's
-# results, above, and "what is the survival …?" for a rate
+# of …?", "is it fatal?"); "what was the outcome?" asks for the study's results, above, "what is the
+# survival …?" for a rate, and "what are the outcomes of …?" for any finding (continence scores too)
 _OUTCOME_QUESTION = re.compile(
-    rf"{LEAD}(?:(?:what|which)\s+(?:is|are|was|were)\s+(?:the\s+)?{MODIFIERS}(?:prognos[ie]s|outcomes?)\s+"
+    rf"{LEAD}(?:(?:what|which)\s+(?:is|are|was|were)\s+(?:the\s+)?{MODIFIERS}prognos[ie]s\s+"
     r"(?:of|for|after|with|among)\b"  # "what were the outcomes in children?" asks of a group: an aspect
     r"|(?:can|could|do|does|did|will|would)\s+(?:the\s+|most\s+|all\s+|such\s+)?(?:patients?|they|people|"
     r"children|adults|victims|survivors|he|she)\b[^?]*?\b(?:recover|survive|return\s+to\s+normal)\w*"

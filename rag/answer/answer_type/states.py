@@ -208,7 +208,7 @@ def states_outcome(text: str) -> bool:
 # "the host of challenges that these facilities face", nor a theme's name ("problematic areas hindering
 # good quality practices")
 _BARRIERS = re.compile(
-    rf"\b{OBSTACLES}\b[^.;]{{0,40}}?\b(?:include[ds]?|were|was|such\s+as)\b"
+    rf"\b{OBSTACLES}\b[^.;]{{0,40}}?\b(?:include[ds]?|were|was|is|are|will\s+be|remains?|such\s+as)\b"
     r"|\b(?:identified|cited|reported|named|perceived|seen|described)\b[^.;]{0,40}?\bas\s+(?:the\s+|a\s+)?"
     rf"(?:[\w-]+\s+){{0,2}}{OBSTACLES}"
     r"|\b(?:hindered|impeded|hampered|limited)\s+by\b",
