@@ -27,7 +27,7 @@ import numpy as np
 from rag.answer.answer_type import answers_asked, on_aspect, unanswered, with_answer_type
 from rag.answer.answer_type.asks import asked_parts
 from rag.answer.caveats import caveats_for, cited_texts
-from rag.answer.evidence_level import ANIMAL_STUDY, LEVELS, level_of
+from rag.answer.evidence_level import ANIMAL_STUDY, LEVELS, in_animals, level_of
 from rag.answer.markers import display
 from rag.answer.references import make_reference
 from rag.answer.select import Candidate, EvidencePool, Policy, Selector, choose
@@ -82,7 +82,7 @@ def compose(
     probs = selector.score(question, pool.question_vector, cands, vectors)
     # a study in people before one in animals, for the places among the cited sentences too
     studies = {c.hit.doc_id: c.hit.document for c in cands}
-    animal_study = {doc: level_of(info) == ANIMAL_STUDY for doc, info in studies.items()}  # once a study
+    animal_study = {doc: in_animals(info) for doc, info in studies.items()}  # once a study
     animal = [animal_study[c.hit.doc_id] for c in cands]
     shown = [c.text in exclude for c in cands]
     chosen = choose(probs, [c.hit.doc_id for c in cands], vectors, policy, later=animal, shown=shown)

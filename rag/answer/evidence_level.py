@@ -103,3 +103,8 @@ def evidence_level(publication_types: Iterable[str] = (), title: str = "", mesh:
 def level_of(document: DocumentInfo) -> str:
     """The evidence level of a retrieved document (from its stored publication types and title)."""
     return evidence_level(document.publication_types, document.title, document.mesh)
+
+
+def in_animals(document: DocumentInfo) -> bool:
+    """Was the retrieved document's study done in animals (its level is ``ANIMAL_STUDY``)?"""
+    return level_of(document) == ANIMAL_STUDY

@@ -18,7 +18,7 @@ from rag.answer.answer_type.focus import (
 )
 from rag.answer.answer_type.states import SAYS, gives, harms_named, states_harms_in_general, states_quantity
 from rag.answer.answer_type.studies import answering_studies, cited_findings, findings, in_abstract, placed
-from rag.answer.evidence_level import ANIMAL_STUDY, level_of
+from rag.answer.evidence_level import in_animals
 from rag.answer.followup import topic_of
 from rag.answer.select.candidates import Candidate
 from rag.text.terms import content_terms
@@ -211,18 +211,13 @@ def in_people_too(
     if not chosen or kind is None or answering is None:
         return chosen
     giving = [i for i in chosen if gives(kind, candidates[i].text, question)]
-    if not giving or not all(_in_animals(candidates[i]) for i in giving):
+    if not giving or not all(in_animals(candidates[i].hit.document) for i in giving):
         return chosen
-    people = {
-        doc
-        for doc in answering_studies(candidates, probabilities, chosen, answering)
-        | {candidates[i].hit.doc_id for i in chosen}
-        if not _in_animals(next(c for c in candidates if c.hit.doc_id == doc))
+    documents = {c.hit.doc_id: c.hit.document for c in candidates}
+    studies = answering_studies(candidates, probabilities, chosen, answering) | {
+        candidates[i].hit.doc_id for i in chosen
     }
+    people = {doc for doc in studies if not in_animals(documents[doc])}
     among = [i for i in findings(candidates, chosen, people) if gives(kind, candidates[i].text, question)]
     best = sorted(among, key=lambda i: float(probabilities[i]), reverse=True)[:1]
     return placed(chosen, best, candidates)
-
-
-def _in_animals(c: Candidate) -> bool:
-    return level_of(c.hit.document) == ANIMAL_STUDY
