@@ -111,11 +111,10 @@ def sentence_words(candidates: Sequence[Candidate], question: str = "") -> list[
     the retrieved passages ("Among the 10 cases with CR, …" also names "complete response", defined
     as "complete response (CR)" in the study's methods; ``rag.text.abbreviations``), or that
     ``question`` spells out ("heparin-induced thrombocytopenia": «… bleeding and HIT …»)."""
-    defined = defined_abbreviations(candidates)
     spelled = spelled_out(question)
+    known = {doc: {**spelled, **defined} for doc, defined in defined_abbreviations(candidates).items()}
     return [
-        set(_words_cached(" ".join([c.text, *long_forms(c.text, {**spelled, **defined[c.hit.doc_id]})])))
-        for c in candidates
+        set(_words_cached(" ".join([c.text, *long_forms(c.text, known[c.hit.doc_id])]))) for c in candidates
     ]
 
 
