@@ -1077,3 +1077,66 @@ def test_a_follow_up_answer_keeps_the_quote_in_people_that_an_animal_study_would
     answer = compose(asked, pool, selector, exclude=frozenset({patients}), asked=asked)
     assert [c.quote for c in answer.citations] == [patients, swine]
     assert answer.bottom_line is not None and patients in answer.bottom_line
+
+
+def test_a_study_in_people_is_sought_by_the_same_test_of_the_kind_as_the_caveat() -> None:
+    """An animal study's «No complications occurred.» answers "what are the complications?" (the caveat
+    says nothing is missing), so it is an answer only animals give: the patients' study that names a
+    harm is quoted before it, as for any other kind (``answer_type.answers.of_kind``)."""
+    asked = "What are the complications of hyperbaric oxygen for gas embolism?"
+    rats = "No complications occurred in the hyperbaric group."
+    patients = "Ear pain occurred in 4 of 31 patients during the first session."
+    hits = [
+        make_hit("1", rats, title="Hyperbaric oxygen after arterial gas embolism in rats"),
+        make_hit("2", patients, rank=2, title="Hyperbaric oxygen for gas embolism: a case series"),
+    ]
+    pool = evidence_pool(asked, hits, HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    assert unanswered(asked, pool.candidates, [0]) is None  # «No complications occurred.» answers
+    chosen = with_answer_type(asked, pool.candidates, np.array([0.89, 0.15]), [0], answering=0.09)
+    assert [texts[i] for i in chosen] == [rats, patients]
+
+
+# PubMed 17916877 (demo corpus): metoclopramide for headache, by bolus or slow infusion
+METOCLOPRAMIDE = "Does a 15 minute metoclopramide infusion cause fewer side effects than a bolus?"
+SLOWING = (
+    "Slowing the infusion rate of metoclopramide is an effective strategy for the improvement of headache "
+    "and reducing the incidence of akathisia in patients with vascular type headache."
+)
+AKATHISIA = (
+    "17 of the 58 patients in the BIG group (29.3%) and 4 of the 62 patients (6.5%) in the SIG group had "
+    "akathisia (p = 0.001)."
+)
+SCORES = (
+    "There were no significant differences between the BIG and SIG groups in terms of mean headache scores "
+    "(p = 0.34) and no adverse reactions in the study period."
+)
+RELIEVED = (
+    "Metoclopramide successfully relieved the headache symptom(s) of patients in both the BIG and SIG groups."
+)
+
+
+def test_a_harm_word_naming_what_was_treated_or_measured_names_no_harm() -> None:
+    assert "akathisia" in harms_named(SLOWING)  # its "improvement of headache" names no harm
+    assert harms_named(RELIEVED) == set()
+    assert harms_named(SCORES) == set()
+    assert harms_named("Pain relief was better with ketorolac.") == set()
+    assert harms_named("Postoperative pain was higher in group A.") == {"pain"}
+    assert harms_named(AKATHISIA) == {"akathisia"}
+
+
+def test_a_follow_up_shown_its_answer_quotes_the_studys_sentence_of_the_kind_not_shown_yet() -> None:
+    """ "what side effects occurred?" after the conclusion that names akathisia: the asker has read it,
+    and the study's rates are quoted instead of «As quoted above …» (compose keeps the new quote only);
+    not shown, the conclusion answers as it stands."""
+    asked = f"what side effects occurred? {METOCLOPRAMIDE}"
+    pool, texts = _one_study(asked, "17916877", f"{SLOWING} {AKATHISIA} {SCORES} {RELIEVED}")
+    probabilities = np.array([0.876, 0.014, 0.036, 0.043])
+    shown = [True, False, False, False]
+    chosen = with_answer_type(asked, pool.candidates, probabilities, [0], shown=shown)
+    assert [texts[i] for i in chosen] == [AKATHISIA, SLOWING]  # the added one placed first
+    assert with_answer_type(asked, pool.candidates, probabilities, [0]) == [0]
+    policy = Policy(abstain=0.09, include=0.2, relative=0.3, max_sentences=3, max_documents=2)
+    selector = FixedSelector(dict(zip(texts, probabilities.tolist(), strict=True)), policy)
+    answer = compose(asked, pool, selector, exclude=frozenset({SLOWING}), asked=asked)
+    assert [c.quote for c in answer.citations] == [AKATHISIA]

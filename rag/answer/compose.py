@@ -105,7 +105,7 @@ def compose(
         closest = _closest(pool, cands, probs)
         return _answer(question, closest, insufficient=True, mode=mode, top=top, selector=selector.name)
     cited = {cands[i].hit.doc_id for i in chosen}
-    answers = frozenset(cands[i].hit.doc_id for i in answers_asked(asked or question, cands, chosen))
+    answering = answers_asked(asked or question, cands, chosen)  # once: it matches words, slow for quantities
     return _answer(
         question,
         [(cands[i], float(probs[i])) for i in chosen],
@@ -115,10 +115,10 @@ def compose(
         selector=selector.name,
         caveats=[
             *caveats_for(asked or question, cited_texts(pool.hits, cited)),
-            *filter(None, [unanswered(asked or question, cands, chosen)]),
+            *filter(None, [unanswered(asked or question, cands, chosen, answering)]),
         ],
         repeated=all(shown[i] for i in chosen),
-        answers=answers,
+        answers=frozenset(cands[i].hit.doc_id for i in answering),
     )
 
 

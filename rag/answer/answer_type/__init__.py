@@ -115,6 +115,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from rag.answer.answer_type.answers import of_kind
 from rag.answer.answer_type.asks import (
     asked_parts,
     asks_factors,
@@ -124,9 +125,9 @@ from rag.answer.answer_type.asks import (
     asks_treatment,
 )
 from rag.answer.answer_type.aspect import on_aspect, unnamed_aspect
-from rag.answer.answer_type.of_study import OF_STUDY, Asked, asked_studies, says_how_done
-from rag.answer.answer_type.of_subject import QUANTITIES, in_people_too, quantities_asked, with_kind
-from rag.answer.answer_type.states import gives, harms_named, states_harms_in_general, states_quantity
+from rag.answer.answer_type.of_study import OF_STUDY, Asked, asked_studies
+from rag.answer.answer_type.of_subject import in_people_too, with_kind
+from rag.answer.answer_type.states import gives, harms_named, states_quantity
 from rag.answer.answer_type.states_study import states_size, states_weakness
 from rag.answer.answer_type.studies import placed
 from rag.answer.select.candidates import Candidate
@@ -179,7 +180,7 @@ def with_answer_type(
         chosen = [i for i in chosen if not states_weakness(candidates[i].text)] or chosen
     if chosen and kind in OF_STUDY:
         return _of_study(kind, this, candidates, probabilities, chosen, shown)
-    added = with_kind(this, earlier, kind, inherited, candidates, probabilities, chosen, answering)
+    added = with_kind(this, earlier, kind, inherited, candidates, probabilities, chosen, answering, shown)
     if kind not in OF_STUDY:  # a study in people before one in animals
         added = in_people_too(question, kind, candidates, probabilities, added, answering)
     if kind not in ONLY_ANSWERING:
@@ -211,39 +212,33 @@ UNANSWERED = {
 }
 
 
-def unanswered(question: str, candidates: Sequence[Candidate], chosen: list[int]) -> str | None:
+def unanswered(
+    question: str, candidates: Sequence[Candidate], chosen: list[int], answering: list[int] | None = None
+) -> str | None:
     """The sentence an answer adds when the question asks for a kind of answer (a number, the harms,
     what to use, how it is treated, what predicts it) and none of ``chosen`` (after
     ``with_answer_type``) is of it, or when a follow-up names something none of them mentions
     (``unnamed_aspect``): the asker sees that the quotes are the closest the cited studies come, not
-    the answer."""
+    the answer. ``answering``: ``answers_asked`` of ``chosen``, when the caller has it."""
     if not chosen:
         return None  # a refusal says so already
     if caveat := unnamed_aspect(question, candidates, chosen):  # "what about preterm delivery?"
         return caveat
     kind = asked_parts(question)[2]
-    if kind not in UNANSWERED or answers_asked(question, candidates, chosen):
+    if kind not in UNANSWERED:
         return None  # "what were the results?" is answered by findings with or without figures
-    return UNANSWERED[kind]
+    if answering is None:
+        answering = answers_asked(question, candidates, chosen)
+    return None if answering else UNANSWERED[kind]
 
 
 def answers_asked(question: str, candidates: Sequence[Candidate], chosen: list[int]) -> list[int]:
     """The sentences of ``chosen`` that are of the kind of answer ``question`` asks for (a rate for
-    "how often …?", a harm or "No complications occurred." for "which complications?"); none when it
-    asks for no such kind, or for the results, which any finding is. A labelled abstract's methods
-    say how its study was done, whatever their words."""
-    this, earlier, kind, _ = asked_parts(question)
-    if kind not in UNANSWERED:
-        return []
-    if kind in QUANTITIES:  # a number about what is asked
-        return quantities_asked(this, earlier, kind, candidates, chosen)
-    return [
-        i
-        for i in chosen
-        if gives(kind, candidates[i].text, question)  # the harms the questions so far name are their topic
-        or (kind == "harms" and states_harms_in_general(candidates[i].text))
-        or (kind == "design" and says_how_done(candidates[i]))
-    ]
+    "how often …?", a harm or "No complications occurred." for "which complications?";
+    ``rag.answer.answer_type.answers``); none when it asks for no such kind, or for the results, which
+    any finding is."""
+    kind = asked_parts(question)[2]
+    return of_kind(kind, question, candidates, chosen) if kind in UNANSWERED else []
 
 
 def _of_study(

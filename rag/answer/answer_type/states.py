@@ -39,7 +39,10 @@ _HARM = re.compile(
     r"displace\w*|dislodg\w*|fractur\w*|ulcer\w*|dehiscence|delirium|dysphagia|"
     # a drug's ("fewer hypoglycemic events", "less weight gain"), not its class ("oral hypoglycemic agents")
     r"hypoglyca?emi(?:a|as|c\s+(?:events?|episodes?|reactions?|attacks?))|weight\s+gain|diarrho?ea|headaches?|"
-    r"dizziness|constipation|lactic\s+acidosis|bradycardia)\b",
+    r"dizziness|constipation|lactic\s+acidosis|bradycardia|"
+    # a drug's or a treatment's own: metoclopramide's akathisia, hyperbaric oxygen's barotrauma
+    r"akathisia|dystoni\w*|extrapyramidal|drowsiness|somnolence|restlessness|pruritus|tremors?|"
+    r"palpitations?|barotrauma\w*)\b",
     re.IGNORECASE,
 )
 # what a study says to use, or not to
@@ -85,9 +88,28 @@ def states_harms_in_general(text: str) -> bool:
     return bool(_HARMS_IN_GENERAL.search(text))
 
 
+# a harm word that names what was treated or measured, not a harm: "successfully relieved the headache
+# symptom(s)", "the improvement of headache", "mean headache scores", "pain relief"
+_TREATED_BEFORE = re.compile(
+    r"\b(?:reliev\w*|relief|improv\w*|alleviat\w*|resol\w*|treat\w*|manag\w*)\s+(?:(?:of|in|from|for)\s+)?"
+    r"(?:(?:the|their|his|her|its)\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+_MEASURED_AFTER = re.compile(
+    r"^\s+(?:scores?|scales?|relief|control|management|intensity|severity|free)\b", re.IGNORECASE
+)
+
+
 def harms_named(text: str, question: str = "") -> set[str]:
-    """The harms ``text`` names (as word stems), less those ``question`` names (its topic)."""
-    named = {term for m in _HARM.finditer(text) for term in content_terms(m.group(0))}
+    """The harms ``text`` names (as word stems), less those ``question`` names (its topic) and those it
+    names as what was treated or measured ("relieved the headache", "headache scores")."""
+    named = {
+        term
+        for m in _HARM.finditer(text)
+        if not _TREATED_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+        and not _MEASURED_AFTER.match(text[m.end() :])
+        for term in content_terms(m.group(0))
+    }
     return named - content_terms(question)
 
 
