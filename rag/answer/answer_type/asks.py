@@ -22,7 +22,7 @@ from rag.answer.followup import is_follow_up
 
 # how often: the answer is a rate ("in 4 patients (2.1%)", "10 of 350", "63%")
 _HOW_OFTEN = re.compile(
-    rf"{LEAD}(?:how\s+(?:often|frequent(?:ly)?|common(?:ly)?|likely)\b"
+    rf"{LEAD}(?:how\s+(?:often|frequent(?:ly)?|common(?:ly)?|likely|prevalent|resistant)\b"
     rf"|what\s+(?:is|are|was|were)\s+the\s+{MODIFIERS}(?:(?:percentage|proportion|rate|incidence|prevalence|"
     r"frequency|odds|chance|likelihood|probability|mortality|survival)s?"
     r"|risk(?!\s+factor))\b(?!-)"  # "the risk of" is a rate, "the risks of" and "risk factors" are not

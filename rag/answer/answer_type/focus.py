@@ -11,6 +11,7 @@ from functools import lru_cache
 from rag.answer.select.candidates import Candidate, defined_abbreviations
 from rag.text.abbreviations import long_forms, spelled_out
 from rag.text.spelling import in_american
+from rag.text.synonyms import in_study_terms
 from rag.text.terms import content_terms
 
 # how much or how often a question asks, or when, or how long something takes: never what makes a
@@ -38,9 +39,10 @@ VAGUE = content_terms(
 def words_of(text: str) -> set[str]:
     """``content_terms`` of ``text`` in American spelling ("oesophagus", "haemorrhage", "paediatric";
     ``rag.text.spelling``), both sides alike: what a question asks about is matched in the sentences.
-    A hyphenated word counts whole and in its parts ("false-positive" is also "false" and "positive":
-    «… was falsely positive in 53% of patients …»)."""
-    american = in_american(text)
+    A clinician's word counts as the study's ("lung" as "pulmonary", "miscarriage" as "abortion";
+    ``rag.text.synonyms``). A hyphenated word counts whole and in its parts ("false-positive" is also
+    "false" and "positive": «… was falsely positive in 53% of patients …»)."""
+    american = in_study_terms(in_american(text))
     return content_terms(american) | (content_terms(american.replace("-", " ")) if "-" in american else set())
 
 
