@@ -29,6 +29,7 @@ from rag.answer.answer_type import (
 )
 from rag.answer.answer_type.asks import asked_parts, kind_of
 from rag.answer.answer_type.focus import words_of
+from rag.answer.answer_type.quantities import asked_about
 from rag.answer.answer_type.states import (
     diagnoses,
     names_barriers,
@@ -1140,3 +1141,35 @@ def test_a_follow_up_shown_its_answer_quotes_the_studys_sentence_of_the_kind_not
     selector = FixedSelector(dict(zip(texts, probabilities.tolist(), strict=True)), policy)
     answer = compose(asked, pool, selector, exclude=frozenset({SLOWING}), asked=asked)
     assert [c.quote for c in answer.citations] == [AKATHISIA]
+
+
+def test_by_how_much_asks_about_the_earlier_subject_not_the_comparison() -> None:
+    """ "how much less?" after "Does a slow metoclopramide infusion reduce akathisia?" asks for the
+    akathisia figures; "less" names nothing to find. A comparison word beside a subject is asked about:
+    "How often is end-tidal CO2 higher than arterial CO2 …?" is answered by «… the EtCO(2) was higher
+    than the PaCO(2)»."""
+    assert "akathisia" in asked_about(
+        "how much less?", ["Does a slow metoclopramide infusion reduce akathisia?"]
+    )
+    assert "less" not in asked_about(
+        "how much less?", ["Does a slow metoclopramide infusion reduce akathisia?"]
+    )
+    assert "higher" in asked_about("How often is end-tidal CO2 higher than arterial CO2 in infants?", [])
+    assert kind_of("how much less?") == "number"
+    assert kind_of("how large was each group?") == "number"
+    assert kind_of("how big was the study?") == "size"
+    asked = "how much less? Does a slow metoclopramide infusion reduce akathisia?"
+    pool, texts = _one_study(asked, "17916877", f"{SLOWING} {AKATHISIA} {SCORES}")
+    chosen = with_answer_type(asked, pool.candidates, np.array([0.95, 0.04, 0.05]), [0])
+    assert [texts[i] for i in chosen] == [AKATHISIA, SLOWING]
+
+
+def test_an_experiments_injury_is_no_harm_of_the_treatment() -> None:
+    """ "is it safe?" after the gas embolism treatment questions: the swine study's «The injury caused
+    in our model …» is the embolism's, which the treatment is for (PubMed 23632435, demo corpus)."""
+    injury = (
+        "The injury caused in our model could be too severe for a single session of hyperbaric oxygenation "
+        "to be effective."
+    )
+    assert harms_named(injury) == set()
+    assert harms_named("Pulmonary injury occurred in two patients.") == {"injuri"}

@@ -31,7 +31,7 @@ _HOW_OFTEN = re.compile(
 )
 # how many, how much: the answer is any number
 _HOW_MANY = re.compile(
-    rf"{LEAD}(?:how\s+(?:many|much|accurate|sensitive|specific)\b"
+    rf"{LEAD}(?:how\s+(?:many|much|accurate|sensitive|specific|large|big|small|high|low)\b"
     rf"|what\s+(?:is|are|was|were)\s+the\s+{MODIFIERS}(?:number|sensitivity|specificity|accuracy|yield)s?\b"
     r"|what\s+number\b"
     # "what about sensitivity?", "and the specificity?": a test's figure, not an aspect to find in words

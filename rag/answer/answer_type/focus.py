@@ -22,6 +22,13 @@ NOT_ASKED_ABOUT = content_terms(
     "rate rates risk risks incidence prevalence odds chance probability yield occur occurs occurred "
     "occurrence happen develop after before during following since within take takes took last lasts lasted"
 )
+# by how much one differs: "how much less?", "how large was each group?", "by how much did it differ?"
+# name nothing on their own, but "How often is end-tidal CO2 higher than arterial CO2 …?" asks about
+# "higher" (``rag.answer.answer_type.quantities.asked_about``)
+COMPARING = content_terms(
+    "less fewer lower higher greater smaller larger bigger large big small high low more reduce reduced "
+    "reduction increase increased decrease decreased differ differed difference change changed each every"
+)
 # words that name no aspect: "what did they conclude?", "any other findings?", "is that true too?",
 # "tell me more", "is there a safer alternative?", "is the evidence strong?", "what did they compare?",
 # "is there newer evidence?", "does position matter?", "what are the advantages of methylene blue?",

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from rag.answer.answer_type.focus import (
+    COMPARING,
     NOT_ASKED_ABOUT,
     named_in,
     rarity,
@@ -37,9 +38,12 @@ QUANTITIES = ("rate", "duration", "number")
 
 
 def asked_about(this: str, earlier: list[str]) -> set[str]:
-    """What a quantity question asks about: "how often does it happen?" names nothing, and asks about
-    the earlier questions' subject."""
-    return words_of(this) - NOT_ASKED_ABOUT or words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT
+    """What a quantity question asks about: "how often does it happen?" names nothing, and "how much
+    less?" only how one differs (``COMPARING``): both ask about the earlier questions' subject."""
+    own = words_of(this) - NOT_ASKED_ABOUT
+    if own - COMPARING:
+        return own
+    return words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT or own
 
 
 def quantities_asked(

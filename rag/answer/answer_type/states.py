@@ -89,14 +89,17 @@ def states_harms_in_general(text: str) -> bool:
 
 
 # a harm word that names what was treated or measured, not a harm: "successfully relieved the headache
-# symptom(s)", "the improvement of headache", "mean headache scores", "pain relief"
+# symptom(s)", "the improvement of headache", "mean headache scores", "pain relief", "The injury caused in
+# our model" (an experiment's, to treat)
 _TREATED_BEFORE = re.compile(
     r"\b(?:reliev\w*|relief|improv\w*|alleviat\w*|resol\w*|treat\w*|manag\w*)\s+(?:(?:of|in|from|for)\s+)?"
     r"(?:(?:the|their|his|her|its)\s+)?(?:[\w-]+\s+)?$",
     re.IGNORECASE,
 )
 _MEASURED_AFTER = re.compile(
-    r"^\s+(?:scores?|scales?|relief|control|management|intensity|severity|free)\b", re.IGNORECASE
+    r"^\s+(?:(?:scores?|scales?|relief|control|management|intensity|severity|free)\b"
+    r"|(?:caused|induced|created|produced)\s+(?:in|by)\s+(?:our|the|this|an?)\s+(?:[\w-]+\s+)?model)",
+    re.IGNORECASE,
 )
 
 
