@@ -209,3 +209,23 @@ def test_a_follow_up_asking_its_own_kind_of_question_does_not_search_for_the_ear
         contextualise("and in children?", [safe]).retrieval_query
         == "and in children? hook wire localization safe"
     )
+
+
+def test_a_question_naming_only_the_previous_turns_subject_continues_it() -> None:
+    """ "how often does air embolism happen?" names four content words, but beyond how it asks only
+    "air embolism", which the previous answer's source is titled with: it asks how often it happens
+    after a lung biopsy, and is retrieved with the conversation's words (demo corpus: alone, it was
+    refused). A question naming something new is still a topic shift."""
+    biopsy = PriorTurn(
+        "What are the complications of CT-guided lung biopsy?",
+        "What are the complications of CT-guided lung biopsy?",
+        True,
+        ("Risk factors for systemic air embolism as a complication of percutaneous CT-guided lung biopsy",),
+    )
+    assert not is_follow_up("how often does air embolism happen?")
+    ctx = contextualise("how often does air embolism happen?", [biopsy])
+    assert ctx.follow_up and "biopsy" in ctx.retrieval_query
+    assert ctx.asked == f"how often does air embolism happen? {biopsy.question}"
+    shift = "how often does heparin-induced thrombocytopenia happen?"
+    assert not contextualise(shift, [biopsy]).follow_up
+    assert not contextualise("how often does air embolism happen?", [FIRST]).follow_up

@@ -8,8 +8,10 @@ Method (shown to users as ``retrieval_query``):
 2. **Follow-up detection.** A question is treated as a follow-up of the conversation when it refers
    back (pronouns and demonstratives such as *it, they, this, these, that, those, them, their*; openers
    such as *and …, what about …, how about …, also …, any others*), or when it has at most
-   ``SHORT_QUESTION_TERMS`` content words (not counting *had, many, much, studied*). Any other
-   question is self-contained: a topic shift, retrieved on its own.
+   ``SHORT_QUESTION_TERMS`` content words (not counting *had, many, much, studied*), or when what it
+   names beyond how it asks is at most that many words, all named by the previous question or the titles
+   it cited ("how often does air embolism happen?" after an answer from a study of air embolism after
+   lung biopsy). Any other question is self-contained: a topic shift, retrieved on its own.
 3. **Expansion.** A follow-up's retrieval query is the question plus the conversation's topic: the
    content words of the questions since the last topic shift (most recent first) and the most
    frequent content words of the titles of the sources cited in the previous turn (none when it was
@@ -161,7 +163,7 @@ def _words(text: str) -> list[str]:
 
 def contextualise(question: str, history: Sequence[PriorTurn]) -> Contextualised:
     """The retrieval query for ``question`` given the earlier turns (module docstring, step 3)."""
-    if not history or not is_follow_up(question):
+    if not history or not (is_follow_up(question) or _continues(question, history[-1])):
         return Contextualised(retrieval_query=question, follow_up=False, asked=question)
     topic: list[str] = []
     asked = [question]
@@ -182,6 +184,17 @@ def contextualise(question: str, history: Sequence[PriorTurn]) -> Contextualised
             extra.append(word)
     query = f"{question} {' '.join(extra[:MAX_TOPIC_TERMS])}".strip()
     return Contextualised(retrieval_query=query, follow_up=True, asked=" ".join(map(_as_question, asked)))
+
+
+def _continues(question: str, previous: PriorTurn) -> bool:
+    """Does ``question`` ask about no more than the previous turn's subject: what it names (at most
+    ``SHORT_QUESTION_TERMS`` words beyond how it asks) all named by the previous question or the titles
+    of the sources it cited? "how often does air embolism happen?" after "What are the complications
+    of CT-guided lung biopsy?" (answered from a study of air embolism after lung biopsy) asks how often
+    it happens after a lung biopsy."""
+    named = content_terms(question) - _NOT_A_TOPIC - _whom(question)
+    before = content_terms(" ".join([previous.question, *previous.cited_titles]))
+    return 0 < len(named) <= SHORT_QUESTION_TERMS and named <= before
 
 
 def _as_question(text: str) -> str:
