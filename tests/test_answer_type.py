@@ -1173,3 +1173,51 @@ def test_an_experiments_injury_is_no_harm_of_the_treatment() -> None:
     )
     assert harms_named(injury) == set()
     assert harms_named("Pulmonary injury occurred in two patients.") == {"injuri"}
+
+
+def test_in_how_many_asks_for_a_share_of_the_earlier_subject() -> None:
+    """ "in how many patients?" after "Is troponin elevated in pulmonary embolism?" (PubMed 17276801, demo
+    corpus): «Thirty-three patients (42%) had elevated cTnI levels.», not a sentence of P values."""
+    assert kind_of("in how many patients?") == "rate"
+    assert kind_of("how many patients?") == "size"
+    assert asked_about("in how many patients?", ["Is troponin elevated in pulmonary embolism?"]) >= {
+        "troponin",
+        "elev",
+    }
+    asked = "in how many patients? Is troponin elevated in pulmonary embolism?"
+    conclusion = "Troponin I may play an important role for the risk assessment of patients with PE."
+    share = "Thirty-three patients (42%) had elevated cTnI levels."
+    values = "Elevated cTnI levels were associated with inhospital mortality (P = .02)."
+    title = "Can elevated troponin I levels predict inhospital mortality in acute pulmonary embolism?"
+    pool, texts = _one_study(asked, "17276801", f"{share} {values} {conclusion}", title=title)
+    chosen = with_answer_type(asked, pool.candidates, np.array([0.01, 0.07, 0.9]), [2])
+    assert [texts[i] for i in chosen] == [share, conclusion]
+
+
+def test_how_many_had_a_high_value_counts_those_with_it_in_a_study_of_it() -> None:
+    """ "how many had high cholesterol?" of a cholesterol screening study (PubMed 17971187): "high"
+    adds nothing the figure must name (it says ">or=200 mg/dL"), and "had" is how it asks."""
+    asked = "how many had high cholesterol? Does a family history identify children with high cholesterol?"
+    count = "In 135 of the subjects' serum cholesterol level was>or=200 mg/dL."
+    advice = "We suggest that regardless of family history, all children over 5 years should be screened."
+    title = (
+        "Cholesterol screening in school children: is family history reliable to choose the ones to screen?"
+    )
+    pool, texts = _one_study(asked, "17971187", f"{count} {advice}", title=title)
+    chosen = with_answer_type(asked, pool.candidates, np.array([0.01, 0.6]), [1])
+    assert [texts[i] for i in chosen] == [count, advice]
+
+
+def test_should_consider_prescribing_says_what_to_use() -> None:
+    text = (
+        "Physicians who opt to treat UTI in postmenopausal women empirically should consider prescribing "
+        "drugs other than fluoroquinolones."
+    )
+    assert (
+        unanswered(
+            "What is the first-line treatment of uncomplicated UTI in older women?",
+            _one_study("UTI", "17105833", text)[0].candidates,
+            [0],
+        )
+        is None
+    )

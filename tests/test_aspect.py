@@ -324,3 +324,20 @@ def test_a_class_is_found_by_the_names_of_its_members() -> None:
     assert on_aspect(asked, pool.candidates, probs, [texts.index(conclusion)], shown) == [
         texts.index(conclusion)
     ]
+
+
+def test_a_study_in_animals_answers_what_was_found_in_the_animals() -> None:
+    """ "what did they find in the animals?" after the 6 bar question: the quote is the dog study's
+    (PubMed 6506335, titled "… in dogs"), which the caveat must not say misses "animals"; a study in
+    people's quote still gets it."""
+    finding = (
+        "It appeared that there was no advantage in preceding 2.8-bar (60-ft) oxygen treatments with "
+        "compression to 6 bar (165 ft) on air for the treatment of arterial air embolism in this model."
+    )
+    asked = "what did they find in the animals? Can a 6 bar HBO treatment help cerebral air embolism?"
+    dogs = make_hit("6506335", finding, title="Cerebral arterial air embolism: 6 bar HBO treatment in dogs")
+    pool = evidence_pool(asked, [dogs], HashingEmbedder(), {})
+    assert unanswered(asked, pool.candidates, [0]) is None
+    people = make_hit("6506335", finding, title="Cerebral arterial air embolism: 6 bar HBO treatment")
+    pool = evidence_pool(asked, [people], HashingEmbedder(), {})
+    assert unanswered(asked, pool.candidates, [0]) == "None of the quoted sentences mentions “animals”."

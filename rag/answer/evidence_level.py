@@ -105,6 +105,11 @@ def level_of(document: DocumentInfo) -> str:
     return evidence_level(document.publication_types, document.title, document.mesh)
 
 
+def names_animals(word: str) -> bool:
+    """Is ``word`` "animals" or a laboratory species ("rats", "swine")?"""
+    return bool(re.fullmatch(r"animals?", word, re.IGNORECASE) or _ANIMALS.fullmatch(word))
+
+
 def in_animals(document: DocumentInfo) -> bool:
     """Was the retrieved document's study done in animals (its level is ``ANIMAL_STUDY``)?"""
     return level_of(document) == ANIMAL_STUDY

@@ -26,7 +26,8 @@ _HOW_OFTEN = re.compile(
     rf"|what\s+(?:is|are|was|were)\s+the\s+{MODIFIERS}(?:(?:percentage|proportion|rate|incidence|prevalence|"
     r"frequency|odds|chance|likelihood|probability|mortality|survival)s?"
     r"|risk(?!\s+factor))\b(?!-)"  # "the risk of" is a rate, "the risks of" and "risk factors" are not
-    r"|what\s+(?:percentage|proportion|fraction|share)\b)",
+    r"|what\s+(?:percentage|proportion|fraction|share)\b"
+    r"|(?:in|among)\s+how\s+many\b)",  # "in how many patients?": a share of them
     re.IGNORECASE,
 )
 # how many, how much: the answer is any number

@@ -38,6 +38,7 @@ from rag.answer.answer_type.focus import (
     words_of,
 )
 from rag.answer.answer_type.studies import cited_findings, in_abstract
+from rag.answer.evidence_level import in_animals, names_animals
 from rag.answer.followup import is_follow_up, topic_of
 from rag.answer.select.candidates import Candidate
 
@@ -96,7 +97,10 @@ def unnamed_aspect(question: str, candidates: Sequence[Candidate], chosen: list[
     if not earlier or not is_follow_up(this) or (kind is not None and not inherited):
         return None
     new = _new_words(this, earlier)
-    # as asked, in order; of whom it asks ("and in women?") is the population caveats' (rag.answer.caveats)
+    # as asked, in order; of whom it asks ("and in women?") is the population caveats' (rag.answer.caveats),
+    # and "what did they find in the animals?" is answered by a study in animals
+    if any(in_animals(candidates[i].hit.document) for i in chosen):
+        new -= set().union(*(words_of(w) for w in topic_of(this).split() if names_animals(w)))
     named = [w for w in topic_of(this).split() if words_of(w) & new]
     if not named:
         return None

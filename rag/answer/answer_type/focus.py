@@ -20,14 +20,16 @@ NOT_ASKED_ABOUT = content_terms(
     "often frequent frequently frequency common commonly likely likelihood many much long accurate "
     "accuracy sensitive sensitivity specific specificity percentage proportion fraction share number "
     "rate rates risk risks incidence prevalence odds chance probability yield occur occurs occurred "
-    "occurrence happen develop after before during following since within take takes took last lasts lasted"
+    "occurrence happen develop after before during following since within take takes took last lasts lasted "
+    "had has have having"  # "how many had high cholesterol?"
 )
-# by how much one differs: "how much less?", "how large was each group?", "by how much did it differ?"
-# name nothing on their own, but "How often is end-tidal CO2 higher than arterial CO2 …?" asks about
-# "higher" (``rag.answer.answer_type.quantities.asked_about``)
-COMPARING = content_terms(
+# by how much one differs ("how much less?", "how large was each group?", "by how much did it differ?")
+# or of whom in general ("in how many patients?"): no subject on their own, but "How often is end-tidal
+# CO2 higher than arterial CO2 …?" asks about "higher" (``rag.answer.answer_type.quantities``)
+NO_SUBJECT = content_terms(
     "less fewer lower higher greater smaller larger bigger large big small high low more reduce reduced "
-    "reduction increase increased decrease decreased differ differed difference change changed each every"
+    "reduction increase increased decrease decreased differ differed difference change changed each every "
+    "patients patient people persons subjects participants individuals cases"
 )
 # words that name no aspect: "what did they conclude?", "any other findings?", "is that true too?",
 # "tell me more", "is there a safer alternative?", "is the evidence strong?", "what did they compare?",

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from rag.answer.answer_type.focus import (
-    COMPARING,
+    NO_SUBJECT,
     NOT_ASKED_ABOUT,
     named_in,
     rarity,
@@ -39,9 +39,10 @@ QUANTITIES = ("rate", "duration", "number")
 
 def asked_about(this: str, earlier: list[str]) -> set[str]:
     """What a quantity question asks about: "how often does it happen?" names nothing, and "how much
-    less?" only how one differs (``COMPARING``): both ask about the earlier questions' subject."""
+    less?" or "in how many patients?" no subject (``NO_SUBJECT``): both ask about the earlier
+    questions' subject."""
     own = words_of(this) - NOT_ASKED_ABOUT
-    if own - COMPARING:
+    if own - NO_SUBJECT:
         return own
     return words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT or own
 
@@ -101,7 +102,11 @@ def _quantities(
             continue
         # "died" names the "mortality" asked about
         words = terms[i].union(*(group & asked for group in measures))
-        about = asked - topic[candidates[i].hit.doc_id] or asked
+        # what the question adds to the study's topic; none, or no subject ("how many had high
+        # cholesterol?" of a cholesterol study): all it asks about
+        about = asked - topic[candidates[i].hit.doc_id]
+        if not about - NO_SUBJECT:
+            about = asked
         focus = weight_named(weight, about, words)
         # or one that names most of what is asked, its study's topic included: «Systemic air embolism
         # occurs in around 0.001-0.003% of lung biopsy procedures.» in a study titled with all the

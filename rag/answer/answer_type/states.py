@@ -49,7 +49,9 @@ _HARM = re.compile(
 _RECOMMENDS = re.compile(
     r"\b(?:supports?\s+the\s+use|recommend\w*|(?:first|second)[- ]line|of\s+choice|preferred|"
     r"standard\s+of\s+care|mainstay|cornerstone|should\s+(?:not\s+)?be\s+(?:used|considered|given|administered|preferred|initiated|"
-    r"started|offered|performed)|(?:is|are|be)\s+(?:not\s+)?(?:indicated|necessary|needed|required|warranted))\b",
+    r"started|offered|performed)|(?:is|are|be)\s+(?:not\s+)?(?:indicated|necessary|needed|required|warranted)|"
+    # "Physicians who opt to treat UTI … empirically should consider prescribing drugs other than …"
+    r"should\s+(?:consider|use|prescribe|receive|avoid))\b",
     re.IGNORECASE,
 )
 
