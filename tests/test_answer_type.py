@@ -327,6 +327,9 @@ DVT_PROBS = {
         ("and what are the complications?", True),  # a follow-up
         ("side effects?", True),  # in a word or two
         ("any complications?", True),
+        ("were there complications?", True),  # whether there were any: which they were
+        ("did any side effects occur?", True),
+        ("Is there a risk?", False),
         ("complications of surgery are common", False),  # a claim
         ("is it safe?", True),  # a follow-up on what was answered: what harms it did
         ("how safe is it?", True),
@@ -1221,3 +1224,16 @@ def test_should_consider_prescribing_says_what_to_use() -> None:
         )
         is None
     )
+
+
+def test_by_how_much_asks_for_the_figure() -> None:
+    """ "by how much?" after "Does insulin with metformin cause less weight gain?" (PubMed 15125825):
+    «… less weight gain than those in the IM group (1.3 vs 4.2 kg; P=.01) …»."""
+    assert kind_of("by how much?") == "number"
+    assert kind_of("and by how much did it differ?") == "number"
+    asked = "by how much? Does insulin with metformin cause less weight gain?"
+    gain = "Patients in the IC group had less weight gain than those in the IM group (1.3 vs 4.2 kg; P=.01)."
+    conclusion = "Bedtime NPH insulin added to metformin is an effective, simple, well-tolerated approach."
+    pool, texts = _one_study(asked, "15125825", f"{gain} {conclusion}")
+    chosen = with_answer_type(asked, pool.candidates, np.array([0.05, 0.9]), [1])
+    assert [texts[i] for i in chosen] == [gain, conclusion]

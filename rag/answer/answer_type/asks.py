@@ -32,7 +32,7 @@ _HOW_OFTEN = re.compile(
 )
 # how many, how much: the answer is any number
 _HOW_MANY = re.compile(
-    rf"{LEAD}(?:how\s+(?:many|much|accurate|sensitive|specific|large|big|small|high|low)\b"
+    rf"{LEAD}(?:(?:by\s+)?how\s+(?:many|much|accurate|sensitive|specific|large|big|small|high|low)\b"
     rf"|what\s+(?:is|are|was|were)\s+the\s+{MODIFIERS}(?:number|sensitivity|specificity|accuracy|yield)s?\b"
     r"|what\s+number\b"
     # "what about sensitivity?", "and the specificity?": a test's figure, not an aspect to find in words
@@ -50,6 +50,9 @@ _HARM_QUESTION = re.compile(
     # asked in a word or two ("side effects?", "any complications?", "adverse events?")
     rf"|{LEAD}(?:any\s+(?:other\s+)?)?(?:complications?|risks|harms?|adverse\s+(?:effects?|events?|reactions?)|"
     r"side[- ]effects?|toxicit(?:y|ies))\s*[?.!]*\s*$"
+    # asked whether there were any: "were there complications?", "did any side effects occur?"
+    rf"|{LEAD}(?:(?:were|was|are|is)\s+there|did|do|does)\s+(?:any\s+(?:other\s+|serious\s+|major\s+)?)?"
+    r"(?:complications?|adverse\s+(?:effects?|events?|reactions?)|side[- ]effects?)\b"
     # a follow-up asking whether what was answered is safe ("is it safe?", "how safe is it?", "any safety
     # concerns?"): what harms it did; "Is day-case cholecystectomy safe?", a question of its own, is
     # answered by its finding
