@@ -1237,3 +1237,21 @@ def test_by_how_much_asks_for_the_figure() -> None:
     pool, texts = _one_study(asked, "15125825", f"{gain} {conclusion}")
     chosen = with_answer_type(asked, pool.candidates, np.array([0.05, 0.9]), [1])
     assert [texts[i] for i in chosen] == [gain, conclusion]
+
+
+def test_a_follow_up_keeps_the_shown_quote_that_alone_answers_its_kind() -> None:
+    """ "how often do filters migrate?" after the quote with the migration rate (the trauma DVT review):
+    the selector's new pick calls for more studies; the rate, shown before, is still the answer and
+    stays beside it instead of the caveat that nothing states how often."""
+    asked = "how often do filters migrate? and with IVC filters? What are the risks of DVT prophylaxis?"
+    rate = (
+        "In studies involving non-trauma patients with permanent retrievable filters, filter migration "
+        "occurred between 3% and 8%, and IVC occlusion rates were reported between 4% and 15%."
+    )
+    more = "Long-term follow-up studies of permanent IVC filtration using retrievable filters are required."
+    pool, texts = _one_study(asked, "10.1186/1752-2897-4-1", f"{rate} {more}", title="DVT prophylaxis")
+    policy = Policy(abstain=0.09, include=0.2, relative=0.3, max_sentences=3, max_documents=2)
+    selector = FixedSelector({rate: 0.3, more: 0.5}, policy)
+    answer = compose(asked, pool, selector, exclude=frozenset({rate}), asked=asked)
+    assert rate in [c.quote for c in answer.citations]
+    assert answer.caveats == []

@@ -96,16 +96,22 @@ def compose(
     # "what about pain?", "what did [1] find about pain?": the cited studies' sentences on it
     chosen = on_aspect(asked or question, cands, probs, chosen, shown)
     new = [i for i in chosen if not shown[i]]
+    answering = answers_asked(asked or question, cands, chosen)  # once: it matches words, slow for quantities
     # something new (a number the rules added): not the old quotes too, unless only animal studies say it
-    # (a study in people that answers stays: ``answer_type.of_subject.in_people_too``)
+    # (a study in people that answers stays: ``answer_type.of_subject.in_people_too``), or only old ones
+    # are of the kind asked for ("how often do filters migrate?" after the quote with the migration rate,
+    # when the selector's new pick is a call for more studies)
     if new and (not all(animal[i] for i in new) or all(animal[i] for i in chosen if shown[i])):
-        chosen = new
+        if answering and all(shown[i] for i in answering):
+            chosen = [i for i in chosen if not shown[i] or i in answering]
+        else:
+            chosen = new
+            answering = [i for i in answering if i in new]
     top = float(probs.max()) if len(probs) else None
     if not chosen:
         closest = _closest(pool, cands, probs)
         return _answer(question, closest, insufficient=True, mode=mode, top=top, selector=selector.name)
     cited = {cands[i].hit.doc_id for i in chosen}
-    answering = answers_asked(asked or question, cands, chosen)  # once: it matches words, slow for quantities
     return _answer(
         question,
         [(cands[i], float(probs[i])) for i in chosen],
