@@ -23,6 +23,7 @@ from rag.text.synonyms import in_study_terms
         ("kidney failure and liver failure", "renal failure and hepatic failure"),
         ("high blood pressure in pregnancy", "hypertension in pregnancy"),
         ("emergency c-section", "emergency cesarean"),
+        ("how often did the wire dislodge?", "how often did the wire displacement?"),
         ("brainstem", "brainstem"),  # a whole word only
         ("heartburn", "heartburn"),
     ],
