@@ -676,6 +676,9 @@ def test_a_recovery_question_quotes_the_cited_studys_sentence_saying_how_patient
     ("question", "kind"),
     [
         ("What are the barriers to quality improvement in resource-limited hospitals?", "barriers"),
+        ("Why is quality improvement hard in resource-limited hospitals?", "barriers"),
+        ("why was it so difficult?", "barriers"),
+        ("Why does it work?", None),
         ("what were the main challenges?", "barriers"),
         ("What hinders adherence to exercise?", "barriers"),
         ("What are the risk factors for systemic air embolism?", "factors"),

@@ -142,7 +142,9 @@ OBSTACLES = (
 )
 _BARRIERS_QUESTION = re.compile(
     rf"{LEAD}(?:what|which)\s+(?:(?:are|were|is|was)\s+)?(?:the\s+|its\s+|their\s+)?{MODIFIERS}{OBSTACLES}\b"
-    rf"|{LEAD}(?:what|which)\s+{MODIFIERS}(?:hinders?|hampers?|impedes?|stands?\s+in\s+the\s+way)\b",
+    rf"|{LEAD}(?:what|which)\s+{MODIFIERS}(?:hinders?|hampers?|impedes?|stands?\s+in\s+the\s+way)\b"
+    # "Why is quality improvement hard in resource-limited hospitals?"
+    rf"|{LEAD}why\s+(?:is|are|was|were)\s+[^?]{{0,80}}?\b(?:so\s+)?(?:hard|difficult|challenging)\b",
     re.IGNORECASE,
 )
 
