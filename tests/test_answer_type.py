@@ -1258,3 +1258,32 @@ def test_a_follow_up_keeps_the_shown_quote_that_alone_answers_its_kind() -> None
     answer = compose(asked, pool, selector, exclude=frozenset({rate}), asked=asked)
     assert rate in [c.quote for c in answer.citations]
     assert answer.caveats == []
+
+
+def test_a_follow_up_finds_its_kind_in_the_study_quoted_before_when_its_pick_is_another() -> None:
+    """ "what are the risks?" after the DVT review was quoted: this turn's pick is a study of medical
+    wards that names no harm; the review, read in earlier turns, does, and its sentence answers (the
+    other study, naming none, is left out)."""
+    asked = (
+        "what are the risks? Tell me more about [1]? What complications are related to deep venous "
+        "thrombosis prophylaxis in trauma patients?"
+    )
+    devices = (
+        "Mechanical compression devices can result in local soft tissue injury, bleeding and non-compliance."
+    )
+    shown_before = "Level one evidence currently supports the use of low molecular weight heparins."
+    ward = "Cancer is a strong risk factor for hospital-acquired thrombosis in the medical ward."
+    hits = [
+        make_hit(
+            "10.1186/1752-2897-4-1", f"{shown_before} {devices}", title="Complications of DVT prophylaxis"
+        ),
+        make_hit("10874110", ward, rank=2, title="Venous thrombosis in internal medicine"),
+    ]
+    pool = evidence_pool(asked, hits, HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    shown = [t == shown_before for t in texts]
+    probabilities = np.array([0.2, 0.05, 0.6])
+    chosen = with_answer_type(asked, pool.candidates, probabilities, [texts.index(ward)], shown=shown)
+    assert [texts[i] for i in chosen] == [devices]
+    # in a first question (nothing shown), the other study's pick stands, with its caveat
+    assert with_answer_type(asked, pool.candidates, probabilities, [texts.index(ward)]) == [texts.index(ward)]

@@ -341,3 +341,25 @@ def test_a_study_in_animals_answers_what_was_found_in_the_animals() -> None:
     people = make_hit("6506335", finding, title="Cerebral arterial air embolism: 6 bar HBO treatment")
     pool = evidence_pool(asked, [people], HashingEmbedder(), {})
     assert unanswered(asked, pool.candidates, [0]) == "None of the quoted sentences mentions “animals”."
+
+
+def test_an_aspect_named_only_by_the_study_quoted_before_is_quoted_again() -> None:
+    """ "what position should the patient be in?" after «… placing the patient in lateral decubitus,
+    and Trendelenburg position …» was quoted (PubMed 21877559): this turn's pick is another study's
+    advice to give oxygen, which names no position."""
+    techniques = (
+        "Techniques used to eliminate embolisms including administration of 100% oxygen, placing the patient "
+        "in lateral decubitus, and Trendelenburg position for no longer than 10 minutes."
+    )
+    advice = "When neurologic findings remain after air embolism, hyperbaric oxygen should be arranged."
+    hits = [
+        make_hit("21877559", techniques, title="Hyperbaric oxygen to eliminate a venous air embolism"),
+        make_hit("22233444", advice, rank=2, title="Cerebral air embolism after biopsy"),
+    ]
+    asked = "what position should the patient be in? How is venous air embolism treated?"
+    pool = evidence_pool(asked, hits, HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    shown = [t == techniques for t in texts]
+    chosen = on_aspect(asked, pool.candidates, np.array([0.3, 0.5]), [texts.index(advice)], shown)
+    assert [texts[i] for i in chosen] == [techniques]
+    assert unanswered(asked, pool.candidates, chosen) is None

@@ -37,7 +37,7 @@ from rag.answer.answer_type.focus import (
     weight_named,
     words_of,
 )
-from rag.answer.answer_type.studies import cited_findings, in_abstract
+from rag.answer.answer_type.studies import cited_findings, earlier_findings, in_abstract
 from rag.answer.evidence_level import in_animals, names_animals
 from rag.answer.followup import is_follow_up, topic_of
 from rag.answer.select.candidates import Candidate
@@ -76,11 +76,17 @@ def on_aspect(
     # a sentence quoted in an earlier turn that names it as much as any other is the answer still
     # ("and hypoglycaemia?" after «… less weight gain …, and they reported fewer hypoglycemic events …»,
     # not the methods' «… oral hypoglycemic agents …»); quoted again, it is introduced "As quoted above"
-    keys = {
-        i: (f, shown[i], in_abstract(candidates[i]), float(probabilities[i]))
-        for i in cited_findings(candidates, chosen)
-        if (f := focus(i)) > said
-    }
+    # the cited studies', then those quoted in earlier turns ("what position should the patient be in?"
+    # after «… placing the patient in lateral decubitus, and Trendelenburg position …» was quoted)
+    keys = {}
+    for among in (cited_findings(candidates, chosen), earlier_findings(candidates, chosen, shown)):
+        keys = {
+            i: (f, shown[i], in_abstract(candidates[i]), float(probabilities[i]))
+            for i in among
+            if (f := focus(i)) > said
+        }
+        if keys:
+            break
     if not keys:
         return chosen
     ranked = sorted(keys, key=keys.__getitem__, reverse=True)

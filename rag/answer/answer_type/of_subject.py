@@ -12,7 +12,14 @@ from rag.answer.answer_type.answers import of_kind
 from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, sentence_words, words_of
 from rag.answer.answer_type.quantities import QUANTITIES, asked_about, best_quantity, quantities_among
 from rag.answer.answer_type.states import SAYS, gives, harms_named, states_harms_in_general
-from rag.answer.answer_type.studies import answering_studies, cited_findings, findings, in_abstract, placed
+from rag.answer.answer_type.studies import (
+    answering_studies,
+    cited_findings,
+    earlier_findings,
+    findings,
+    in_abstract,
+    placed,
+)
 from rag.answer.evidence_level import in_animals
 from rag.answer.followup import topic_of
 from rag.answer.select.candidates import Candidate
@@ -48,7 +55,8 @@ def with_kind(
             return chosen
         fresh = [i for i in cited_findings(candidates, chosen) if not shown[i]]
         return placed(chosen, pick(fresh), candidates)
-    added = pick(cited_findings(candidates, chosen))
+    # the cited studies', or those the asker read in earlier turns (a follow-up's pick may be another)
+    added = pick(cited_findings(candidates, chosen)) or pick(earlier_findings(candidates, chosen, shown))
     if added or answering is None or kind in ("harms", "recommendation", "advice"):
         return placed(chosen, added, candidates)
     theirs = findings(candidates, chosen, answering_studies(candidates, probabilities, chosen, answering))

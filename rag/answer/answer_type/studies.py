@@ -1,5 +1,6 @@
 """The sentences of an answer's studies that the answer-type rules may add: the cited studies' other
-findings (never a labelled abstract's background or methods), or those of a study that answers too."""
+findings (never a labelled abstract's background or methods), those of the studies quoted in earlier
+turns, or those of a study that answers too."""
 
 from __future__ import annotations
 
@@ -18,6 +19,19 @@ _NOT_FINDINGS = ("background", "methods")
 def cited_findings(candidates: Sequence[Candidate], chosen: list[int]) -> list[int]:
     """The cited studies' other sentences (module docstring)."""
     return findings(candidates, chosen, {candidates[i].hit.doc_id for i in chosen})
+
+
+def earlier_findings(
+    candidates: Sequence[Candidate], chosen: list[int], shown: Sequence[bool] | None
+) -> list[int]:
+    """The findings of the studies quoted in earlier turns (``shown``) that ``chosen`` does not cite:
+    what the asker has been reading about ("what are the risks?" after the DVT review was quoted, when
+    this turn's pick is another study)."""
+    if shown is None:
+        return []
+    cited = {candidates[i].hit.doc_id for i in chosen}
+    earlier = {c.hit.doc_id for c, was in zip(candidates, shown, strict=True) if was} - cited
+    return findings(candidates, chosen, earlier) if earlier else []
 
 
 def answering_studies(
