@@ -330,6 +330,8 @@ DVT_PROBS = {
         ("were there complications?", True),  # whether there were any: which they were
         ("did any side effects occur?", True),
         ("Is there a risk?", False),
+        ("which is safest?", True),  # which of the options harms least: their harms
+        ("which method is safer?", True),
         ("complications of surgery are common", False),  # a claim
         ("is it safe?", True),  # a follow-up on what was answered: what harms it did
         ("how safe is it?", True),

@@ -50,6 +50,9 @@ _HARM_QUESTION = re.compile(
     # asked in a word or two ("side effects?", "any complications?", "adverse events?")
     rf"|{LEAD}(?:any\s+(?:other\s+)?)?(?:complications?|risks|harms?|adverse\s+(?:effects?|events?|reactions?)|"
     r"side[- ]effects?|toxicit(?:y|ies))\s*[?.!]*\s*$"
+    # which of the options harms least: "which is safest?", "which method is safer?"
+    rf"|{LEAD}(?:which|what)\s+(?:[\w-]+\s+)?(?:is|are|was|were|seems?)\s+(?:the\s+)?(?:safest|safer|riskiest|"
+    r"least\s+(?:risky|harmful|dangerous)|most\s+(?:risky|dangerous))\b"
     # asked whether there were any: "were there complications?", "did any side effects occur?"
     rf"|{LEAD}(?:(?:were|was|are|is)\s+there|did|do|does)\s+(?:any\s+(?:other\s+|serious\s+|major\s+)?)?"
     r"(?:complications?|adverse\s+(?:effects?|events?|reactions?)|side[- ]effects?)\b"
