@@ -96,7 +96,8 @@ def compose(
     # "what about pain?", "what did [1] find about pain?": the cited studies' sentences on it
     chosen = on_aspect(asked or question, cands, probs, chosen, shown)
     new = [i for i in chosen if not shown[i]]
-    answering = answers_asked(asked or question, cands, chosen)  # once: it matches words, slow for quantities
+    # once: it matches words, slow for quantities
+    answering = answers_asked(asked or question, cands, chosen) if chosen else []
     # something new (a number the rules added): not the old quotes too, unless only animal studies say it
     # (a study in people that answers stays: ``answer_type.of_subject.in_people_too``), or only old ones
     # are of the kind asked for ("how often do filters migrate?" after the quote with the migration rate,
