@@ -1289,3 +1289,26 @@ def test_a_follow_up_finds_its_kind_in_the_study_quoted_before_when_its_pick_is_
     assert [texts[i] for i in chosen] == [devices]
     # in a first question (nothing shown), the other study's pick stands, with its caveat
     assert with_answer_type(asked, pool.candidates, probabilities, [texts.index(ward)]) == [texts.index(ward)]
+
+
+def test_a_question_pointing_back_asks_about_the_earlier_subject_too() -> None:
+    """ "in how many tumours was it found?" after "Does HER2 matter in bladder cancer?" (PubMed 17940352):
+    "it" is HER2, and a tumour is the study's carcinoma; «… bladder had a significantly higher frequency
+    of HER2 immunoreactivity than that of the upper urinary tract (60.7 vs. 20.7%, p<0.0001).» answers."""
+    asked_words = asked_about("in how many tumours was it found?", ["Does HER2 matter in bladder cancer?"])
+    assert {"her2", "bladder", "cancer"} <= asked_words and "found" not in asked_words
+    assert "her2" not in asked_about("in how many tumours?", ["Does HER2 matter in bladder cancer?"])
+    asked = "in how many tumours was it found? Does HER2 matter in bladder cancer?"
+    frequency = (
+        "Urothelial carcinoma of the bladder had a significantly higher frequency of HER2 immunoreactivity "
+        "than that of the upper urinary tract (60.7 vs. 20.7%, p<0.0001)."
+    )
+    conclusion = (
+        "HER2 immunoreactivity might have a limited prognostic value for advanced urothelial carcinoma."
+    )
+    title = (
+        "Does HER2 immunoreactivity provide prognostic information in locally advanced urothelial carcinoma?"
+    )
+    pool, texts = _one_study(asked, "17940352", f"{frequency} {conclusion}", title=title)
+    chosen = with_answer_type(asked, pool.candidates, np.array([0.05, 0.9]), [1])
+    assert [texts[i] for i in chosen] == [frequency, conclusion]

@@ -363,3 +363,23 @@ def test_an_aspect_named_only_by_the_study_quoted_before_is_quoted_again() -> No
     chosen = on_aspect(asked, pool.candidates, np.array([0.3, 0.5]), [texts.index(advice)], shown)
     assert [texts[i] for i in chosen] == [techniques]
     assert unanswered(asked, pool.candidates, chosen) is None
+
+
+def test_who_was_enrolled_does_not_say_what_was_found_about_an_aspect() -> None:
+    """ "what about hypoglycaemia?" after the insulin-with-metformin question (PubMed 15125825): the
+    abstract's POPULATION names the "oral hypoglycemic agents" the patients took; the results' «…
+    fewer hypoglycemic events (2.7 vs 4.3; P=.02).» is what was found."""
+    enrolled = (
+        "Persons younger than 76 years whose disease had not been controlled with oral hypoglycemic agents."
+    )
+    events = "Patients in the IC group reported fewer hypoglycemic events (2.7 vs 4.3; P=.02)."
+    conclusion = "Bedtime NPH insulin added to sulfonylurea and metformin is an effective, simple approach."
+    hits = labelled_hits(
+        "15125825", [("POPULATION", enrolled), ("RESULTS", events), ("CONCLUSIONS", conclusion)]
+    )
+    asked = "what about hypoglycaemia? Should metformin be continued when starting insulin?"
+    pool = evidence_pool(asked, hits, HashingEmbedder(), {})
+    texts = [c.text for c in pool.candidates]
+    shown = [t == conclusion for t in texts]
+    chosen = on_aspect(asked, pool.candidates, np.array([0.6, 0.1, 0.9]), [texts.index(enrolled)], shown)
+    assert [texts[i] for i in chosen] == [events]

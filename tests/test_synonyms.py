@@ -24,6 +24,7 @@ from rag.text.synonyms import in_study_terms
         ("high blood pressure in pregnancy", "hypertension in pregnancy"),
         ("emergency c-section", "emergency cesarean"),
         ("how often did the wire dislodge?", "how often did the wire displacement?"),
+        ("urothelial carcinoma and bladder tumors", "urothelial cancer and bladder cancer"),
         ("brainstem", "brainstem"),  # a whole word only
         ("heartburn", "heartburn"),
     ],

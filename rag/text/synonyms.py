@@ -28,6 +28,7 @@ _SAME = {
     "cesarean": r"c-sections?|cesarean\s+sections?|cesarean\s+deliver(?:y|ies)",
     "seizures": r"fits|convulsions?",
     "displacement": r"dislodg(?:e|ed|es|ing|ement|ements)",
+    "cancer": r"cancers|carcinomas?|tumors?|neoplasms?|malignanc(?:y|ies)",
 }
 _PATTERN = re.compile(r"\b(?:" + "|".join(f"(?P<g{n}>{p})" for n, p in enumerate(_SAME.values())) + r")\b")
 _TERMS = list(_SAME)

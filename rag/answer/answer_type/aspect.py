@@ -37,7 +37,7 @@ from rag.answer.answer_type.focus import (
     weight_named,
     words_of,
 )
-from rag.answer.answer_type.studies import cited_findings, earlier_findings, in_abstract
+from rag.answer.answer_type.studies import cited_findings, earlier_findings, in_abstract, is_finding
 from rag.answer.evidence_level import in_animals, names_animals
 from rag.answer.followup import is_follow_up, topic_of
 from rag.answer.select.candidates import Candidate
@@ -70,7 +70,9 @@ def on_aspect(
     def focus(i: int) -> float:
         return weight_named(weight, new, terms[i])
 
-    said = max(focus(i) for i in chosen)
+    # what the quotes say of it: a labelled abstract's methods name the "oral hypoglycemic agents" the
+    # patients took, not the hypoglycaemia asked about
+    said = max((focus(i) for i in chosen if is_finding(candidates[i])), default=0.0)
     if said and not all(shown[i] for i in chosen):  # something new that names the aspect
         return chosen
     # a sentence quoted in an earlier turn that names it as much as any other is the answer still

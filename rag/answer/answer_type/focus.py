@@ -21,7 +21,7 @@ NOT_ASKED_ABOUT = content_terms(
     "accuracy sensitive sensitivity specific specificity percentage proportion fraction share number "
     "rate rates risk risks incidence prevalence odds chance probability yield occur occurs occurred "
     "occurrence happen develop after before during following since within take takes took last lasts lasted "
-    "had has have having"  # "how many had high cholesterol?"
+    "had has have having found detected seen observed"  # "how many had …?", "in how many was it found?"
 )
 # by how much one differs ("how much less?", "how large was each group?", "by how much did it differ?")
 # or of whom in general ("in how many patients?"): no subject on their own, but "How often is end-tidal

@@ -4,6 +4,7 @@ turns, or those of a study that answers too."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -42,10 +43,23 @@ def answering_studies(
     return {c.hit.doc_id for c, p in zip(candidates, probabilities, strict=True) if p >= bar} - cited
 
 
+def is_finding(c: Candidate) -> bool:
+    """Is the sentence one of its study's findings: not a labelled abstract's background or methods?"""
+    return section_of(c) not in _NOT_FINDINGS
+
+
+# labels of whom a study enrolled, which the selector's section features leave unnamed (it was trained so):
+# for these rules they are its methods ("POPULATION: Persons younger than 76 years … oral hypoglycemic
+# agents alone" names the drugs the patients took, not a finding about hypoglycaemia)
+_ENROLLED = re.compile(r"\b(?:population|sample|study\s+group|cohort)\b", re.IGNORECASE)
+
+
 def section_of(c: Candidate) -> str | None:
     """The kind of section the sentence stands in (a labelled abstract's label, or a heading opening
     it): ``background``, ``methods``, ``results``, ``conclusions`` or ``None``."""
-    return section_kind(c.hit.passage.section, c.text)
+    label = c.hit.passage.section
+    kind = section_kind(label, c.text)
+    return "methods" if kind is None and label and _ENROLLED.search(label) else kind
 
 
 def findings(
