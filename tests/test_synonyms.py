@@ -25,6 +25,7 @@ from rag.text.synonyms import in_study_terms
         ("emergency c-section", "emergency cesarean"),
         ("how often did the wire dislodge?", "how often did the wire displacement?"),
         ("urothelial carcinoma and bladder tumors", "urothelial cancer and bladder cancer"),
+        ("which myomas grew?", "which myomas enlarged?"),
         ("brainstem", "brainstem"),  # a whole word only
         ("heartburn", "heartburn"),
     ],
