@@ -624,6 +624,7 @@ def test_a_rate_naming_what_is_asked_in_an_abbreviation_the_question_spells_out_
         ("what was the outcome?", "results"),  # of the study read
         ("What is the 5-year survival?", "rate"),
         ("Which needle type carries more risk of air embolism?", "factors"),
+        ("Which biopsy needles are riskiest for air embolism?", "factors"),
         ("what increases the risk of pneumothorax?", "factors"),
         ("Does it reduce the risk?", None),
     ],

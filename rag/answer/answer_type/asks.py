@@ -50,9 +50,10 @@ _HARM_QUESTION = re.compile(
     # asked in a word or two ("side effects?", "any complications?", "adverse events?")
     rf"|{LEAD}(?:any\s+(?:other\s+)?)?(?:complications?|risks|harms?|adverse\s+(?:effects?|events?|reactions?)|"
     r"side[- ]effects?|toxicit(?:y|ies))\s*[?.!]*\s*$"
-    # which of the options harms least: "which is safest?", "which method is safer?"
-    rf"|{LEAD}(?:which|what)\s+(?:[\w-]+\s+)?(?:is|are|was|were|seems?)\s+(?:the\s+)?(?:safest|safer|riskiest|"
-    r"least\s+(?:risky|harmful|dangerous)|most\s+(?:risky|dangerous))\b"
+    # which of the options harms least: "which is safest?", "which method is safer?" (which needles are
+    # riskiest for an embolism asks what raises its risk, below)
+    rf"|{LEAD}(?:which|what)\s+(?:(?:one|option|method|approach|treatment|procedure|technique)s?\s+)?"
+    r"(?:is|are|was|were|seems?)\s+(?:the\s+)?(?:safest|safer|least\s+(?:risky|harmful|dangerous))\b"
     # asked whether there were any: "were there complications?", "did any side effects occur?"
     rf"|{LEAD}(?:(?:were|was|are|is)\s+there|did|do|does)\s+(?:any\s+(?:other\s+|serious\s+|major\s+)?)?"
     r"(?:complications?|adverse\s+(?:effects?|events?|reactions?)|side[- ]effects?)\b"
@@ -163,6 +164,7 @@ _FACTORS_QUESTION = re.compile(
     rf"|{LEAD}(?:which|what)\s+(?:patients|people|subgroups?|groups?)\s+(?:benefit|respond|do\s+(?:best|better|worse))\w*\b"
     rf"|{LEAD}who\s+(?:benefits?|responds?|does\s+(?:best|better|worse))\b"
     # "Which needle type carries more risk of air embolism?", "what increases the risk of …?"
+    rf"|{LEAD}(?:what|which)\s+{MODIFIERS}(?:is|are|was|were)\s+(?:the\s+)?(?:riskiest|most\s+(?:risky|dangerous))\b"
     rf"|{LEAD}(?:what|which)\s+{MODIFIERS}(?:carr(?:y|ies)|increases?|raises?|lowers?|reduces?|decreases?)\s+"
     r"(?:the\s+|a\s+)?(?:more\s+|less\s+|higher\s+|lower\s+|greater\s+)?risks?\b",
     re.IGNORECASE,
