@@ -23,6 +23,11 @@ twins, as the shipped selector does), and each lever is judged on the same docum
   more features (so "complications" can meet "risks" even where the sentence vectors do not). Served,
   it would need every candidate's token vectors per request or stored at ingest.
 
+- ``overlap-order``: the policy orders sentences by ``(1 - b) p + b s``, where ``s`` is the share of
+  the claim's words the sentence names, each weighted by its rarity in the pool (as the answer rules
+  weigh what a question asks about), abstaining on ``p`` as now; policy retuned for each ``b``. Among
+  a study's near-tied sentences (a PubMedQA conclusion's, all labelled evidence in training), the one
+  naming what is asked comes first.
 - ``missing-terms``: two more features for a question whose subject the corpus lacks ("Does aspirin
   prevent stroke?" answered from a statins study): the pool-rarest question word that the
   sentence's document lacks (its in-pool idf over the highest), and the share of the question's words
@@ -46,6 +51,7 @@ import numpy as np
 from benchmarks._common import append_result, markdown_table
 from benchmarks.abstention_model import pubmedqa_examples
 from benchmarks.selector_designs import arguments, training_examples
+from rag.answer.answer_type.focus import rarity, weight_named, words_of
 from rag.answer.select.features import SCALAR_FEATURES
 from rag.answer.select.policy import Policy, choose
 from rag.eval import train_selector
@@ -55,7 +61,15 @@ from rag.text.terms import content_terms
 
 COLUMN = {name: i for i, name in enumerate(SCALAR_FEATURES)}
 PRIOR_WEIGHTS = (0.05, 0.1, 0.2)
-LEVERS = ("contextual", "document-model", "document-prior", "scifact-twins", "maxsim", "missing-terms")
+LEVERS = (
+    "contextual",
+    "document-model",
+    "document-prior",
+    "scifact-twins",
+    "maxsim",
+    "missing-terms",
+    "overlap-order",
+)
 
 
 POLICY_FIGURES = ("f1", "citation_precision", "refusal_with_evidence", "refusal_without_evidence")
@@ -225,13 +239,31 @@ def document_model(examples: Sequence[ClaimExamples], probs: Sequence[np.ndarray
 
 def prior_policy(examples, probs, b: float) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """Policy figures with sentences ordered by probability and first-stage position (module docstring)."""
-    raw: dict[int, np.ndarray] = {}
-    mixed = []
-    for e, p in zip(examples, probs, strict=True):
+    priors = []
+    for e in examples:
         n = max(len(e.first_stage), 1)
         position = {d: r for r, d in enumerate(e.first_stage)}
-        prior = np.array([1 - position.get(d, n) / n for d in e.documents])
-        mixed.append((1 - b) * p + b * prior if len(p) else p)
+        priors.append(np.array([1 - position.get(d, n) / n for d in e.documents]))
+    return mixed_policy(examples, probs, priors, b)
+
+
+def overlap_shares(e: ClaimExamples) -> np.ndarray:
+    """Each candidate's share of the claim's words it names, each word weighted by its rarity in the
+    pool (``rag.answer.answer_type.focus``, as the answer rules weigh what a question asks about)."""
+    asked = words_of(e.claim)
+    terms = [words_of(t) for t in e.texts]
+    weight = rarity(asked, terms)
+    whole = weight_named(weight, asked, asked) or 1.0
+    return np.array([weight_named(weight, asked, t) / whole for t in terms])
+
+
+def mixed_policy(examples, probs, extra: Sequence[np.ndarray], b: float) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Policy figures with sentences ordered by ``(1 - b) p + b x`` for each claim's ``extra`` x,
+    abstaining on ``p`` as served."""
+    raw: dict[int, np.ndarray] = {}
+    mixed = []
+    for p, x in zip(probs, extra, strict=True):
+        mixed.append((1 - b) * p + b * x if len(p) else p)
         raw[id(mixed[-1])] = p
 
     def choose_mixed(q: np.ndarray, documents, vectors, policy: Policy) -> list[int]:  # type: ignore[no-untyped-def]
@@ -303,6 +335,10 @@ def main() -> None:
     for b in PRIOR_WEIGHTS if "document-prior" in only else ():
         m = prior_policy(examples, probs, b)
         add([f"document-prior: b = {b}", *policy_cells(m), ""])
+    shares = [overlap_shares(e) for e in examples] if "overlap-order" in only else []
+    for b in PRIOR_WEIGHTS if "overlap-order" in only else ():
+        m = mixed_policy(examples, probs, shares, b)
+        add([f"overlap-order: b = {b}", *policy_cells(m), ""])
     if "maxsim" in only:
         add(["maxsim: + token-level MaxSim", *figures(examples, maxsim([*examples, *extra], design)[:n])])
     if "missing-terms" in only:
