@@ -1,4 +1,5 @@
-"""PDF reader (pypdf): one section per page, normalised, reference list cut."""
+"""PDF reader (pypdf): one section per page, normalised, reference list cut, words run together split
+(``rag.text.spacing``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from rag.readers.bibliography import Bibliography
 from rag.readers.first_page import doi_of, printed_on, title_of
 from rag.readers.meta import build_document
 from rag.text.normalize import clean_inline, expand_ligatures, normalize_pages
+from rag.text.spacing import respace
 from rag.types import Document, Section
 
 MIN_TEXT_CHARS = 200
@@ -52,7 +54,7 @@ def read_pdf(
         for key, value in (record or {}).items():
             if value and not meta.get(key):
                 meta[key] = value
-    pages = normalize_pages(raw_pages)
+    pages = respace(normalize_pages(raw_pages))
     if sum(len(p) for p in pages) < MIN_TEXT_CHARS:
         raise ReaderError(
             str(path), "the PDF has no extractable text (a scanned image?); run OCR on it first"
