@@ -250,3 +250,27 @@ def test_title_and_doi_from_the_first_page() -> None:
     assert not printed_on("Microsoft Word - draft.docx", page) and printed_on(
         "Complications related to deep venous", page
     )
+
+
+def test_pubmed_inline_bold_labels_become_sections(tmp_path: Path) -> None:
+    """PubMed 28131105 sets an unstructured abstract's labels in bold: each starts a labelled part, so
+    «Conclusion CT-guided methylene blue staining …» is not quoted with its heading. Bold that is not
+    a heading stays text."""
+    xml = tmp_path / "inline.xml"
+    xml.write_text(
+        "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>28131105</PMID><Article>"
+        "<ArticleTitle>Computed Tomography-Guided Methylene Blue Labeling</ArticleTitle><Abstract>"
+        "<AbstractText><b>Background</b> Video-assisted thoracic surgery (VATS) is widely used. "
+        "<b>Method</b> From April 2013 to October 2016, 11 patients were evaluated. <b>Results</b> Mean "
+        "nodule size was 8.7 mm, in <b>all</b> patients. <b>Conclusion</b> CT-guided methylene blue "
+        "staining is a safe and feasible technique.</AbstractText></Abstract></Article></MedlineCitation>"
+        "</PubmedArticle></PubmedArticleSet>",
+        encoding="utf-8",
+    )
+    [doc] = read_file(xml)
+    assert [(s.label, s.text) for s in doc.sections] == [
+        ("Background", "Video-assisted thoracic surgery (VATS) is widely used."),
+        ("Method", "From April 2013 to October 2016, 11 patients were evaluated."),
+        ("Results", "Mean nodule size was 8.7 mm, in all patients."),
+        ("Conclusion", "CT-guided methylene blue staining is a safe and feasible technique."),
+    ]

@@ -26,6 +26,7 @@ from defusedxml import DefusedXmlException
 from rag.errors import ReaderError
 from rag.readers.meta import build_document, parse_year
 from rag.text.normalize import clean_inline
+from rag.text.quotable import heading_length
 from rag.types import Document, Notice, Section
 
 _ARTICLE_TAGS = {"PubmedArticle", "MedlineCitation"}
@@ -112,6 +113,31 @@ def _text(elem: ET.Element | None) -> str:
     return clean_inline("".join(elem.itertext())) if elem is not None else ""
 
 
+_INLINE_LABEL = frozenset({"b", "i", "u", "bold", "italic"})
+
+
+def _labelled_parts(part: ET.Element) -> list[tuple[str | None, str]]:
+    """An AbstractText's ``(label, text)`` parts. A structured abstract's part has its ``Label``; an
+    unstructured one may still set its labels inline in bold ("<b>Background</b> Video-assisted …
+    <b>Conclusion</b> CT-guided methylene blue staining …", PubMed 28131105): each becomes a part of
+    its own, so its heading is a label, not the first word of a quoted sentence."""
+    if part.get("Label") or not any(child.tag in _INLINE_LABEL and _is_label(child) for child in part):
+        return [(part.get("Label") or None, _text(part))]
+    parts: list[tuple[str | None, list[str]]] = [(None, [part.text or ""])]
+    for child in part:
+        if child.tag in _INLINE_LABEL and _is_label(child):
+            parts.append((clean_inline("".join(child.itertext())).rstrip(":. "), [child.tail or ""]))
+        else:
+            parts[-1][1].extend(["".join(child.itertext()), child.tail or ""])
+    return [(label, clean_inline("".join(texts))) for label, texts in parts]
+
+
+def _is_label(child: ET.Element) -> bool:
+    """Is the inline element a section heading ("Background", "Methods:", "Materials and Methods")?"""
+    words = clean_inline("".join(child.itertext())).rstrip(":. ")
+    return bool(words) and heading_length(f"{words}: x") > 0
+
+
 def _article(elem: ET.Element, source: str) -> Document | None:
     citation = elem if elem.tag == "MedlineCitation" else elem.find("MedlineCitation")
     if citation is None:
@@ -122,9 +148,10 @@ def _article(elem: ET.Element, source: str) -> Document | None:
         return None
     title = _text(article.find("ArticleTitle")) or _text(article.find("VernacularTitle"))
     sections = tuple(
-        Section(text=_text(part), label=(part.get("Label") or None))
+        Section(text=text, label=label)
         for part in article.findall("Abstract/AbstractText")
-        if _text(part)
+        for label, text in _labelled_parts(part)
+        if text
     )
     if not sections:
         if not title:
