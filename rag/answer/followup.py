@@ -143,11 +143,6 @@ def referenced_year(question: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def refers_back(question: str) -> bool:
-    """Does ``question`` point back at what was asked before ("in how many tumours was it found?")?"""
-    return bool(_ANAPHORA.search(question))
-
-
 def is_follow_up(question: str) -> bool:
     """Does ``question`` lean on the conversation (see module docstring, step 2)?"""
     if _OPENERS.search(question) or _ANAPHORA.search(question):

@@ -17,7 +17,7 @@ from rag.answer.answer_type.focus import (
     words_of,
 )
 from rag.answer.answer_type.states import states_quantity
-from rag.answer.followup import refers_back, topic_of
+from rag.answer.followup import topic_of
 from rag.answer.select.candidates import Candidate
 from rag.text.terms import content_terms
 
@@ -40,14 +40,12 @@ QUANTITIES = ("rate", "duration", "number")
 def asked_about(this: str, earlier: list[str]) -> set[str]:
     """What a quantity question asks about: "how often does it happen?" names nothing, and "how much
     less?" or "in how many patients?" no subject (``NO_SUBJECT``): both ask about the earlier
-    questions' subject, as does one that points back at it ("in how many tumours was it found?"),
-    with what it names itself."""
+    questions' subject. "in how many tumours was it found?" asks about tumours, which a study of
+    HER2 in urothelial carcinoma names in its word (``rag.text.synonyms``)."""
     own = words_of(this) - NOT_ASKED_ABOUT
-    before = words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT
-    if not own - NO_SUBJECT:
-        return before or own
-    # "in how many tumours was it found?" after "Does HER2 matter in bladder cancer?": HER2 too
-    return own | before if refers_back(this) else own
+    if own - NO_SUBJECT:
+        return own
+    return words_of(topic_of(" ".join(earlier))) - NOT_ASKED_ABOUT or own
 
 
 def quantities_asked(
