@@ -26,6 +26,7 @@ from rag.text.synonyms import in_study_terms
         ("how often did the wire dislodge?", "how often did the wire displacement?"),
         ("urothelial carcinoma and bladder tumors", "urothelial cancer and bladder cancer"),
         ("which myomas grew?", "which myomas enlarged?"),
+        ("Can ovarian stimulation cause twins?", "Can ovarian stimulation cause multiple pregnancy?"),
         ("brainstem", "brainstem"),  # a whole word only
         ("heartburn", "heartburn"),
     ],
