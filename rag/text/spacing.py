@@ -33,9 +33,8 @@ _CAPITAL_INSIDE = re.compile(r"(?<=.)(?!I)[A-Z]")
 def respace(pages: list[str]) -> list[str]:
     """``pages`` with the runs of letters a PDF glued together split into words (module docstring)."""
     counts = Counter(w.lower() for page in pages for w in _LETTERS.findall(page))
-    known = frozenset(w for w in counts if len(w) > 2 or w in _SHORT) | (
-        STOPWORDS - {w for w in STOPWORDS if len(w) < 3} | _SHORT
-    )
+    words = {w for w in counts if len(w) > 2} | {w for w in STOPWORDS if len(w) > 2}
+    known = frozenset(words | _SHORT)
     return [_RUN.sub(lambda m: _split(m.group(), known), page) for page in pages]
 
 

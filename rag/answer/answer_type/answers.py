@@ -1,5 +1,7 @@
-"""Which sentences are of the kind of answer asked for: one test, used to add a sentence of that kind,
-to order the studies, to leave out those that give none and to say when no quote answers."""
+"""Which sentences are of the kind of answer asked for: one test, used to order the studies, to leave
+out those that give none, to say when no quote answers, and to find a study in people that gives it.
+(Adding a sentence of the kind, ``of_subject.with_kind`` asks more of a harm: one named, not a word on
+harms in general, while a cited study names one.)"""
 
 from __future__ import annotations
 
