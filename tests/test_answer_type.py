@@ -573,6 +573,9 @@ def test_which_questions_ask_how_a_condition_is_diagnosed_or_presents(question: 
         ),
         ("Immediately after the procedure, the patient went into cardio-respiratory arrest.", False, True),
         ("Following the procedure, he developed seizures and cerebral edema.", False, True),
+        # an image's signs say how it was found, not how it presented
+        ("CT showed signs of air embolism in descending aorta and left atrium.", True, False),
+        ("Signs of air embolism included hypotension and desaturation.", False, True),
         (
             "Radiologists and physicians need to be aware of this rare but potentially fatal complication.",
             False,

@@ -27,6 +27,7 @@ from rag.text.synonyms import in_study_terms
         ("urothelial carcinoma and bladder tumors", "urothelial cancer and bladder cancer"),
         ("which myomas grew?", "which myomas enlarged?"),
         ("Can ovarian stimulation cause twins?", "Can ovarian stimulation cause multiple pregnancy?"),
+        ("do myomas shrink in pregnancy?", "do myomas decrease in pregnancy?"),
         ("brainstem", "brainstem"),  # a whole word only
         ("heartburn", "heartburn"),
     ],

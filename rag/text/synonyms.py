@@ -31,6 +31,7 @@ _SAME = {
     "cancer": r"cancers|carcinomas?|tumors?|neoplasms?|malignanc(?:y|ies)",
     "enlarged": r"gr[eo]w|grows|grown|growing|enlarges?|enlarging|enlargements?",
     "multiple pregnancy": r"twin\s+pregnanc(?:y|ies)|twins?|triplets?",
+    "decrease": r"shrinks?|shrank|shrunk(?:en)?|shrinking|shrinkage",
 }
 _PATTERN = re.compile(r"\b(?:" + "|".join(f"(?P<g{n}>{p})" for n, p in enumerate(_SAME.values())) + r")\b")
 _TERMS = list(_SAME)

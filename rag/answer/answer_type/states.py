@@ -193,8 +193,9 @@ _DIAGNOSES = re.compile(
 )
 # what a condition looks like in patients: how it presents, the symptoms and signs named
 _SYMPTOMS = re.compile(
-    r"\b(?:present(?:ed|s|ing)?\s+(?:with|as)|symptoms?\s+(?:include|included|were|was|of|such\s+as)|signs?\s+"
-    r"(?:include|included|were|of)|manifest\w*\s+(?:as|with|by)|complain\w*\s+of|(?:lost|loss\s+of)\s+"
+    # an image's signs are how it was diagnosed ("CT showed signs of air embolism …"), not how it presented
+    r"\b(?:present(?:ed|s|ing)?\s+(?:with|as)|symptoms?\s+(?:include|included|were|was|of|such\s+as)|"
+    r"(?<!showed\s)(?<!revealed\s)(?<!demonstrated\s)signs?\s+(?:include|included|were|of)|manifest\w*\s+(?:as|with|by)|complain\w*\s+of|(?:lost|loss\s+of)\s+"
     r"consciousness|unconscious\w*|hemipar\w*|hemipleg\w*|seizures?|convulsions?|confusion|coma|aphasia|"
     r"dysarthria|numbness|weakness|paralysis|dyspn\w*|chest\s+pain|hypotension|(?:cardiac|cardio-?respiratory)\s+"
     r"arrest|desaturation|headache|visual\s+(?:loss|disturbances?)|blindness|vertigo|dizziness|cyanosis|"
