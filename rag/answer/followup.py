@@ -99,10 +99,15 @@ def topic_of(question: str) -> str:
     return " ".join(w for w in _words(question) if stem(w) not in not_topic)
 
 
+def _topic_terms(question: str) -> frozenset[str]:
+    """The content words of ``question`` beyond how, or of whom, something is asked."""
+    return frozenset(content_terms(question) - _NOT_A_TOPIC - _whom(question))
+
+
 def names_topic(question: str) -> bool:
     """Whether ``question`` names anything to search for: a content word beyond how, or of whom,
     something is asked ("Is it safe?", "and in pregnancy?", "what are the side effects?" name none)."""
-    return bool(content_terms(question) - _NOT_A_TOPIC - _whom(question))
+    return bool(_topic_terms(question))
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +197,7 @@ def _continues(question: str, previous: PriorTurn) -> bool:
     of the sources it cited? "how often does air embolism happen?" after "What are the complications
     of CT-guided lung biopsy?" (answered from a study of air embolism after lung biopsy) asks how often
     it happens after a lung biopsy."""
-    named = content_terms(question) - _NOT_A_TOPIC - _whom(question)
+    named = _topic_terms(question)
     before = content_terms(" ".join([previous.question, *previous.cited_titles]))
     return 0 < len(named) <= SHORT_QUESTION_TERMS and named <= before
 

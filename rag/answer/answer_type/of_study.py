@@ -32,7 +32,7 @@ from rag.answer.answer_type.states_study import (
     states_size,
     states_weakness,
 )
-from rag.answer.answer_type.studies import findings, in_abstract, section_of
+from rag.answer.answer_type.studies import findings, in_abstract, quoted_before, section_of
 from rag.answer.select.candidates import Candidate
 from rag.text.cues import CUES
 
@@ -44,8 +44,7 @@ MAX_STUDIES = 2  # "how many patients were studied?", "how long was follow-up?":
 
 def asked_studies(candidates: Sequence[Candidate], chosen: list[int], shown: Sequence[bool]) -> list[str]:
     """The studies a question about "the study" means, first one first (module docstring)."""
-    earlier = [c.hit.doc_id for c, was in zip(candidates, shown, strict=True) if was]
-    return list(dict.fromkeys(earlier or [candidates[i].hit.doc_id for i in chosen]))
+    return quoted_before(candidates, shown) or list(dict.fromkeys(candidates[i].hit.doc_id for i in chosen))
 
 
 def how_done(c: Candidate) -> bool:

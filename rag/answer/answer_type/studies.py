@@ -30,9 +30,13 @@ def earlier_findings(
     this turn's pick is another study)."""
     if shown is None:
         return []
-    cited = {candidates[i].hit.doc_id for i in chosen}
-    earlier = {c.hit.doc_id for c, was in zip(candidates, shown, strict=True) if was} - cited
+    earlier = set(quoted_before(candidates, shown)) - {candidates[i].hit.doc_id for i in chosen}
     return findings(candidates, chosen, earlier) if earlier else []
+
+
+def quoted_before(candidates: Sequence[Candidate], shown: Sequence[bool]) -> list[str]:
+    """The studies with a sentence quoted in an earlier turn (``shown``), in retrieval order."""
+    return list(dict.fromkeys(c.hit.doc_id for c, was in zip(candidates, shown, strict=True) if was))
 
 
 def answering_studies(
