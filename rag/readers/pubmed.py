@@ -121,21 +121,25 @@ def _labelled_parts(part: ET.Element) -> list[tuple[str | None, str]]:
     unstructured one may still set its labels inline in bold ("<b>Background</b> Video-assisted …
     <b>Conclusion</b> CT-guided methylene blue staining …", PubMed 28131105): each becomes a part of
     its own, so its heading is a label, not the first word of a quoted sentence."""
-    if part.get("Label") or not any(child.tag in _INLINE_LABEL and _is_label(child) for child in part):
+    labels = [_label_of(child) for child in part]
+    if part.get("Label") or not any(labels):
         return [(part.get("Label") or None, _text(part))]
     parts: list[tuple[str | None, list[str]]] = [(None, [part.text or ""])]
-    for child in part:
-        if child.tag in _INLINE_LABEL and _is_label(child):
-            parts.append((clean_inline("".join(child.itertext())).rstrip(":. "), [child.tail or ""]))
+    for child, label in zip(part, labels, strict=True):
+        if label:
+            parts.append((label, [child.tail or ""]))
         else:
             parts[-1][1].extend(["".join(child.itertext()), child.tail or ""])
     return [(label, clean_inline("".join(texts))) for label, texts in parts]
 
 
-def _is_label(child: ET.Element) -> bool:
-    """Is the inline element a section heading ("Background", "Methods:", "Materials and Methods")?"""
+def _label_of(child: ET.Element) -> str | None:
+    """The section heading an inline element sets ("Background", "Methods:", "Materials and
+    Methods"), without its colon; ``None`` for any other inline text."""
+    if child.tag not in _INLINE_LABEL:
+        return None
     words = clean_inline("".join(child.itertext())).rstrip(":. ")
-    return bool(words) and heading_length(f"{words}: x") > 0
+    return words if words and heading_length(f"{words}: x") > 0 else None
 
 
 def _article(elem: ET.Element, source: str) -> Document | None:

@@ -35,14 +35,16 @@ def respace(pages: list[str]) -> list[str]:
     counts = Counter(w.lower() for page in pages for w in _LETTERS.findall(page))
     words = {w for w in counts if len(w) > 2} | {w for w in STOPWORDS if len(w) > 2}
     known = frozenset(words | _SHORT)
-    return [_RUN.sub(lambda m: _split(m.group(), known), page) for page in pages]
+    longest = max(map(len, known), default=0)
+    return [_RUN.sub(lambda m: _split(m.group(), known, longest), page) for page in pages]
 
 
-def _split(run: str, known: frozenset[str]) -> str:
-    """``run`` as words of ``known``, or unchanged when it is not prose (module docstring)."""
+def _split(run: str, known: frozenset[str], longest: int) -> str:
+    """``run`` as words of ``known`` (none longer than ``longest``), or unchanged when it is not prose
+    (module docstring)."""
     if _CAPITAL_INSIDE.search(run):
         return run
-    pieces = _fewest(run.lower(), known - {run.lower()})  # not itself, read once as a "word"
+    pieces = _fewest(run.lower(), known, longest)
     if pieces is None or len(pieces) < MIN_PIECES or not any(p in STOPWORDS for p in pieces):
         return run
     out, start = [], 0
@@ -52,16 +54,16 @@ def _split(run: str, known: frozenset[str]) -> str:
     return " ".join(out)
 
 
-def _fewest(text: str, known: frozenset[str]) -> list[str] | None:
-    """The split of ``text`` into the fewest words of ``known``; ``None`` when there is none."""
-    longest = max(map(len, known), default=0)
+def _fewest(text: str, known: frozenset[str], longest: int) -> list[str] | None:
+    """The split of ``text`` into the fewest words of ``known`` other than ``text`` itself (read once
+    as a "word"); ``None`` when there is none."""
 
     @cache
     def best(start: int) -> tuple[str, ...] | None:
         if start == len(text):
             return ()
         found: tuple[str, ...] | None = None
-        for end in range(min(len(text), start + longest), start, -1):
+        for end in range(min(len(text) - (start == 0), start + longest), start, -1):
             word = text[start:end]
             if (
                 word in known
