@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from rag.answer.compose import compose
+from rag.answer.compose import Further, compose
 from rag.answer.followup import names_topic
 from rag.answer.select import EvidencePool, Selector, document_policy, evidence_pool, load_selector
 from rag.answer.select.rerank import first_stage_documents, rerank_documents, rerank_hits
@@ -201,7 +201,10 @@ class Engine:
 
         def compute() -> Answer:
             pool = self.evidence_pool(query, mode=mode, index=index)
-            return compose(query, pool, self.selector, mode=mode, exclude=exclude, asked=asked)
+            further = self._further(query, pool, index)
+            return compose(
+                query, pool, self.selector, mode=mode, exclude=exclude, asked=asked, further=further
+            )
 
         answer = self.answers.get_or_compute(key, compute)
         return answer if answer.question == question else answer.model_copy(update={"question": question})
@@ -273,10 +276,35 @@ class Engine:
         )
         return self._pool(query, hits, pinned, index)
 
-    def _pool(self, query: str, hits: list[Hit], embedder: Embedder, index: IndexVersion) -> EvidencePool:
-        """The selector's candidates among the first ``answer_passages`` of ``hits``, with vectors."""
-        stored = index.store.sentence_vectors([h.passage_id for h in hits[: self.options.answer_passages]])
-        return evidence_pool(query, hits, embedder, stored, top_passages=self.options.answer_passages)
+    def _pool(
+        self, query: str, hits: list[Hit], embedder: Embedder, index: IndexVersion, top: int | None = None
+    ) -> EvidencePool:
+        """The selector's candidates among the first ``top`` (default ``answer_passages``) of ``hits``,
+        with vectors."""
+        top = top or self.options.answer_passages
+        stored = index.store.sentence_vectors([h.passage_id for h in hits[:top]])
+        return evidence_pool(query, hits, embedder, stored, top_passages=top)
+
+    def _further(self, query: str, pool: EvidencePool, index: IndexVersion) -> Further:
+        """``compose``'s wider pool: ``pool``'s passages, then the given studies' other passages closest
+        to ``query``, as many more as the pool holds at most (a full text has hundreds)."""
+        top = self.options.answer_passages
+        pinned = PinnedQuery(self.queries, query)
+
+        def wider(docs: frozenset[str]) -> EvidencePool:
+            hits = pool.hits[:top]
+            have = {h.passage_id for h in hits}
+            extra = [
+                h
+                for doc in sorted(docs)
+                for h in self.document_hits(doc, query, k=MAX_K, index=index, embedder=pinned)
+                if h.passage_id not in have
+            ]
+            extra = sorted(extra, key=lambda h: -h.score)[:top]
+            ranked = [*hits, *(replace(h, rank=len(hits) + n) for n, h in enumerate(extra, start=1))]
+            return self._pool(query, ranked, pinned, index, top=len(ranked))
+
+        return wider
 
     def document_hits(
         self,

@@ -348,10 +348,17 @@ def test_harms_named_less_the_questions_own() -> None:
     assert harms_named(HEPARIN) == {"bleed", "thrombocytopenia"}
     assert harms_named(REMARK) == set()  # "complications" names no harm
     assert harms_named(THROMBOSIS, DVT) == {"embol"}  # thrombosis is the question's topic
-    assert harms_named(INSERTION) == {"punctur", "hematoma", "infect", "pneumothorax"}
+    assert harms_named(INSERTION) == {"arteri punctur", "hematoma", "infect", "pneumothorax"}
+    # PubMed 12407608 asks about cannulation "before puncture": an arterial puncture is still a harm
+    arterial = "… and the incidence of arterial puncture (1.0% v 3.3%)."
+    assert harms_named(arterial, "Does ultrasound imaging before puncture facilitate cannulation?") == {
+        "arteri punctur"
+    }
+    died = "Three of nine patients in the MED group died primarily from i.v. access related problems."
+    assert harms_named(died) == {"die"}  # PubMed 15670262
     # a drug's adverse effects (PubMed 15125825), not its class
     insulin = "Patients had less weight gain (1.3 vs 4.2 kg), and they reported fewer hypoglycemic events."
-    assert harms_named(insulin) == {"weight", "gain", "hypoglycem", "event"}
+    assert harms_named(insulin) == {"gain weight", "event hypoglycem"}  # one each
     assert harms_named("Their disease had not been controlled with oral hypoglycemic agents alone.") == set()
 
 
@@ -893,6 +900,11 @@ def test_another_studys_treatment_sentence_must_name_what_is_asked_about() -> No
         ("how many people were surveyed?", "size"),
         ("how many patients were followed?", "size"),
         ("how many specimens?", "size"),  # what the study counts (PubMed 17940352: 114 specimens)
+        ("how many athletes were tested?", "size"),  # PubMed 10593212 counts its 383 patients
+        ("how many patients were interviewed?", "size"),
+        ("how many studies were reviewed?", "size"),  # a review's size
+        ("how many patients were treated?", "size"),  # a study of a treatment: all it studied
+        ("how many patients were treated with surgery?", "number"),  # some of them
         ("how many biopsies were complicated by pneumothorax?", "number"),
         ("how many patients had a complete response?", "number"),  # what befell some of them
         ("How many patients with renal cell carcinoma have an abnormality on pelvic CT?", "number"),
@@ -912,6 +924,23 @@ def test_which_questions_ask_how_many_were_studied(question: str, kind: str) -> 
         ("Three thousand four hundred and ninety-four patients participated (13% were black).", True),
         ("Eighty-nine operations were performed by consultants and 41 by senior colorectal trainees.", True),
         ("Of 324 patients studied, 317 (98%) had CT scans negative for abdominal injury.", True),
+        ("The total number of patients included in this study was 383.", True),  # PubMed 10593212
+        # the heart failure programmes' focus groups (doi 10.1155/2010/157939, a PDF of the demo corpus)
+        (
+            "Fifteen participants took part, seven from the rural hospital and eight from the urban "
+            "hospital.",
+            True,
+        ),
+        (
+            "Focus groups were conducted with fifteen participants (men, n = 12) attending one of two heart "
+            "failure rehabilitation programmes.",
+            True,
+        ),
+        (  # PubMed 12029402
+            "We retrieved the cases of 86 patients who benefited from an identical HBO and analyzed the "
+            "relationship between the time period before HBO and clinical outcome.",
+            True,
+        ),
         ("Thirty-nine patients had radical surgery.", False),
         ("Four patients (4.8%) developed septal hematoma in the second group.", False),
         ("The patients were randomly divided into 2 groups.", False),

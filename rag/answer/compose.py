@@ -20,7 +20,8 @@ Quotes stay verbatim; only their display renders a source's own reference marker
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -47,7 +48,19 @@ CLOSEST = 1  # sources listed when the evidence is insufficient: the closest one
 # designs that outrank the selector's probability for the bottom line; the rest (case reports, narrative
 # reviews, unknown) tie, and the selector decides among them; studies in animals come after all of them
 _STRONG = [level for level, _ in LEVELS][:5]
+# the pool widened by the given studies' passages the first stage did not reach (``compose``)
+Further = Callable[[frozenset[str]], EvidencePool]
 _RANK = {**{level: n for n, level in enumerate(_STRONG)}, ANIMAL_STUDY: len(_STRONG) + 1}
+
+
+class _Picked(NamedTuple):
+    """What ``_pick`` chose from a pool: indices into ``cands``, and which of them answer the kind asked."""
+
+    cands: list[Candidate]
+    probs: np.ndarray
+    chosen: list[int]
+    answering: list[int]
+    shown: list[bool]
 
 
 def compose(
@@ -60,6 +73,7 @@ def compose(
     policy: Policy | None = None,
     asked: str | None = None,
     more: bool = False,
+    further: Further | None = None,
 ) -> Answer:
     """Build an ``Answer`` for ``question`` from the candidates in ``pool`` (see module docstring).
 
@@ -72,8 +86,52 @@ def compose(
     ``asked`` (default ``question``) is what the asker asked in their own words, for the caveats
     (``rag.answer.caveats``): a follow-up's questions so far, without the title words its retrieval
     query adds.
+    ``further`` gives the pool widened by the cited studies' passages the first stage did not reach:
+    when none of the quotes is of the kind asked for or names the aspect asked about ("what
+    complications did they have?" whose answer sits in another passage of the cited study), the
+    answer is chosen again from the wider pool and kept if it answers.
     """
     policy = policy or selector.policy
+    asked = asked or question
+    picked = _pick(question, pool, selector, policy, exclude, asked, more)
+    cands, probs, chosen, answering, shown = picked
+    top = float(probs.max()) if len(probs) else None
+    if not chosen:
+        closest = _closest(pool, cands, probs)
+        return _answer(question, closest, insufficient=True, mode=mode, top=top, selector=selector.name)
+    cited = frozenset(cands[i].hit.doc_id for i in chosen)
+    missing = unanswered(asked, cands, chosen, answering)
+    if missing and further is not None:
+        wider = further(cited)
+        if len(wider.candidates) > len(pool.candidates):
+            again = _pick(question, wider, selector, policy, exclude, asked, more)
+            if again.chosen and not unanswered(asked, again.cands, again.chosen, again.answering):
+                pool, (cands, probs, chosen, answering, shown), missing = wider, again, None
+                top = float(probs.max())
+                cited = frozenset(cands[i].hit.doc_id for i in chosen)
+    return _answer(
+        question,
+        [(cands[i], float(probs[i])) for i in chosen],
+        insufficient=False,
+        mode=mode,
+        top=top,
+        selector=selector.name,
+        caveats=[*caveats_for(asked, cited_texts(pool.hits, cited)), *filter(None, [missing])],
+        repeated=all(shown[i] for i in chosen),
+        answers=frozenset(cands[i].hit.doc_id for i in answering),
+    )
+
+
+def _pick(
+    question: str,
+    pool: EvidencePool,
+    selector: Selector,
+    policy: Policy,
+    exclude: frozenset[str],
+    asked: str,
+    more: bool,
+) -> _Picked:
+    """The selector's choice from ``pool`` and the answer-type rules' amendments (``compose``)."""
     keep = list(range(len(pool.candidates)))
     if more:
         keep = [i for i in keep if pool.candidates[i].text not in exclude] or keep
@@ -87,17 +145,17 @@ def compose(
     shown = [c.text in exclude for c in cands]
     chosen = choose(probs, [c.hit.doc_id for c in cands], vectors, policy, later=animal, shown=shown)
     if not chosen:  # a study titled with the question's words answers it, however its sentences say it
-        this, earlier, _, _ = asked_parts(asked or question)  # a follow-up's: of the study titled so
+        this, earlier, _, _ = asked_parts(asked)  # a follow-up's: of the study titled so
         chosen = next(
             filter(None, (titled_study(q, cands, probs, vectors, policy) for q in [this, *earlier])), []
         )
     # a number, the complications …
-    chosen = with_answer_type(asked or question, cands, probs, chosen, answering=policy.abstain, shown=shown)
+    chosen = with_answer_type(asked, cands, probs, chosen, answering=policy.abstain, shown=shown)
     # "what about pain?", "what did [1] find about pain?": the cited studies' sentences on it
-    chosen = on_aspect(asked or question, cands, probs, chosen, shown)
+    chosen = on_aspect(asked, cands, probs, chosen, shown)
     new = [i for i in chosen if not shown[i]]
     # once: it matches words, slow for quantities
-    answering = answers_asked(asked or question, cands, chosen) if chosen else []
+    answering = answers_asked(asked, cands, chosen) if chosen else []
     # something new (a number the rules added): not the old quotes too, unless only animal studies say it
     # (a study in people that answers stays: ``answer_type.of_subject.in_people_too``), or only old ones
     # are of the kind asked for ("how often do filters migrate?" after the quote with the migration rate,
@@ -108,25 +166,7 @@ def compose(
         else:
             chosen = new
             answering = [i for i in answering if i in new]
-    top = float(probs.max()) if len(probs) else None
-    if not chosen:
-        closest = _closest(pool, cands, probs)
-        return _answer(question, closest, insufficient=True, mode=mode, top=top, selector=selector.name)
-    cited = {cands[i].hit.doc_id for i in chosen}
-    return _answer(
-        question,
-        [(cands[i], float(probs[i])) for i in chosen],
-        insufficient=False,
-        mode=mode,
-        top=top,
-        selector=selector.name,
-        caveats=[
-            *caveats_for(asked or question, cited_texts(pool.hits, cited)),
-            *filter(None, [unanswered(asked or question, cands, chosen, answering)]),
-        ],
-        repeated=all(shown[i] for i in chosen),
-        answers=frozenset(cands[i].hit.doc_id for i in answering),
-    )
+    return _Picked(cands, probs, chosen, answering, shown)
 
 
 def _closest(

@@ -11,15 +11,22 @@ from rag.answer.answer_type.phrasing import LEAD, MODIFIERS
 # size?"): the study's size, which a labelled abstract states in its methods as often as in its results
 PEOPLE = (
     r"patients|participants|subjects|people|persons|individuals|women|men|children|infants|adults|cases|"
-    r"couples|volunteers"
+    r"couples|volunteers|athletes|students|nurses|physicians|doctors|respondents|mothers|neonates|newborns|"
+    r"families|veterans|workers"
 )
 # what else a study counts as its size ("We studied 114 formalin-fixed paraffin-embedded specimens …")
-UNITS = r"specimens|samples|records|charts|procedures|operations|examinations|eyes|implants|biopsies"
+# or a review's ("22 studies were included")
+UNITS = (
+    r"specimens|samples|records|charts|procedures|operations|examinations|eyes|implants|biopsies|studies|"
+    r"trials|articles|papers|reports"
+)
 _STUDY = r"(?:(?:the|this|that|it)\b|\[\d+\]|(?:study|reference|source|article|paper)\s*\d+\b)"  # "in [1]"
 SIZE_QUESTION = re.compile(
     rf"{LEAD}(?:how\s+many\s+(?:{PEOPLE}|{UNITS})\b(?:\s+(?:were|was|are|did)\b[^?]*?\b(?:studied|enrolled|included|"
     r"recruited|randomi[sz]ed|analy[sz]ed|reviewed|involved|participat\w*|surveyed|interviewed|questioned|"
-    rf"sampled|screened|followed|in\s+{_STUDY})"
+    r"sampled|screened|followed|tested|examined|assessed|"
+    # "how many patients were treated?" in a study of a treatment, not "… treated with surgery?"
+    rf"treated(?=\s*[?.!]*\s*$)|in\s+{_STUDY})"
     rf"|\s+in\s+{_STUDY}|\s*\?|\s*$)"
     r"|how\s+(?:large|big)\s+(?:was|is|were)\s+(?:the|this|that|it|they)\b"
     r"|what\s+(?:was|is)\s+the\s+(?:sample|study|trial)\s+size)",

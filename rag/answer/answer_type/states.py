@@ -32,8 +32,11 @@ _THRESHOLD = re.compile(r"(?:[<>≤≥]/?=?|=<|=>)\s*\d+(?:[.,]\d+)?\s*%")
 # harms a study reports: complications of procedures and adverse effects of drugs, as abstracts name them
 _HARM = re.compile(
     r"\b(?:bleed\w*|ha?emorrhag\w*|thrombocytopeni\w*|infect\w*|seps[ie]s|septic|ha?ematomas?|"
-    r"pneumothora\w*|embol\w*|thrombos[ie]s|migrat\w*|occlu\w*|perforat\w*|penetrat\w*|punctur\w*|"
-    r"injur\w*|deaths?|necros[ie]s|stenos[ie]s|leak\w*|fistula\w*|nausea|vomiting|rash\w*|urticaria|"
+    r"pneumothora\w*|embol\w*|thrombos[ie]s|migrat\w*|occlu\w*|perforat\w*|penetrat\w*|"
+    # a puncture of what should not be punctured: a harm of a procedure done by puncture ("Does ultrasound
+    # imaging before puncture facilitate …?" is answered by «… the incidence of arterial puncture …»)
+    r"(?:arterial|carotid|dural|accidental|inadvertent)\s+punctur\w*|punctur\w*|"
+    r"injur\w*|deaths?|died|necros[ie]s|stenos[ie]s|leak\w*|fistula\w*|nausea|vomiting|rash\w*|urticaria|"
     r"hypersensitivity|anaphyla\w*|allerg\w*|toxicit\w*|hypotension|arrhythmi\w*|"
     r"(?:renal|kidney|liver|hepatic|heart|respiratory) failure|pain|fever|seizures?|strokes?|paralys[ie]s|"
     r"displace\w*|dislodg\w*|fractur\w*|ulcer\w*|dehiscence|delirium|dysphagia|"
@@ -106,16 +109,21 @@ _MEASURED_AFTER = re.compile(
 
 
 def harms_named(text: str, question: str = "") -> set[str]:
-    """The harms ``text`` names (as word stems), less those ``question`` names (its topic) and those it
-    names as what was treated or measured ("relieved the headache", "headache scores")."""
-    named = {
-        term
-        for m in _HARM.finditer(text)
-        if not _TREATED_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
-        and not _MEASURED_AFTER.match(text[m.end() :])
-        for term in content_terms(m.group(0))
-    }
-    return named - content_terms(question)
+    """The harms ``text`` names, each as its word stems ("arteri punctur" for "arterial puncture"), less
+    those ``question`` names all the words of (its topic: a question "before puncture" does not name
+    an arterial puncture) and those it names as what was treated or measured ("relieved the
+    headache", "headache scores")."""
+    asked = content_terms(question)
+    named = set()
+    for m in _HARM.finditer(text):
+        if _TREATED_BEFORE.search(text[max(0, m.start() - 40) : m.start()]):
+            continue
+        if _MEASURED_AFTER.match(text[m.end() :]):
+            continue
+        stems = content_terms(m.group(0))
+        if stems and not stems <= asked:
+            named.add(" ".join(sorted(stems)))
+    return named
 
 
 # how a condition is treated, as a study or a review states it
