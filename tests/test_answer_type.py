@@ -852,6 +852,12 @@ def test_a_factors_question_quotes_the_cited_studys_sentence_naming_a_predictor(
         "Prevention is the best course and it is essential that possible risk factors be avoided."
     )
     assert names_factors("Lesions in the lower lobe may be risk factors for systemic air embolism.")
+    # a group that fared better names what predicts survival (PubMed 14697414, demo corpus)
+    assert names_factors(
+        "Patients with<or =5 metastatic sites had significantly better survival rates than patients with>5 "
+        "lesions."
+    )
+    assert not names_factors("Treatment improved outcomes in most patients.")
     pool, texts = _one_study(IVF, "11411430", f"{PREDICTOR} {MARKER_OF_AGE}")
     assert texts == [PREDICTOR, MARKER_OF_AGE]
     probs = np.array([0.2, 0.6])
@@ -925,6 +931,16 @@ def test_which_questions_ask_how_many_were_studied(question: str, kind: str) -> 
         ("Eighty-nine operations were performed by consultants and 41 by senior colorectal trainees.", True),
         ("Of 324 patients studied, 317 (98%) had CT scans negative for abdominal injury.", True),
         ("The total number of patients included in this study was 383.", True),  # PubMed 10593212
+        (  # PubMed 15141797
+            "The morning following cardiac surgery, simultaneous arterial line and peripheral venous blood "
+            "samples were taken for APTT ratio in 49 randomly selected patients.",
+            True,
+        ),
+        (  # PubMed 10158597: three words between the number and the patients
+            "600 randomly sampled adult patients admitted to the medical wards of the study hospital, who "
+            "were resident in the district (but not in institutions), were discharged home.",
+            True,
+        ),
         # the heart failure programmes' focus groups (doi 10.1155/2010/157939, a PDF of the demo corpus)
         (
             "Fifteen participants took part, seven from the rural hospital and eight from the urban "

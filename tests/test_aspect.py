@@ -224,6 +224,8 @@ def test_an_aspect_is_found_under_the_abbreviation_the_study_defines() -> None:
         ("how did they do it?", "design"),
         ("what was the outcome of surgery in children?", None),  # a question of its own
         ("what were the outcomes in children?", None),
+        ("what are the differences?", "results"),  # what the findings compare (PubMed 14655021)
+        ("what are the differences in survival?", "rate"),  # the survival rates, not all findings
     ],
 )
 def test_which_questions_ask_for_the_results(question: str, kind: str | None) -> None:
@@ -383,3 +385,16 @@ def test_who_was_enrolled_does_not_say_what_was_found_about_an_aspect() -> None:
     shown = [t == conclusion for t in texts]
     chosen = on_aspect(asked, pool.candidates, np.array([0.6, 0.1, 0.9]), [texts.index(enrolled)], shown)
     assert [texts[i] for i in chosen] == [events]
+
+
+def test_asking_how_they_differ_names_no_aspect() -> None:
+    """PubMed 14655021 (demo corpus): its findings are the differences asked for, whatever their words."""
+    finding = "Hip and knee joint involvement was more common in JAS than AAS."
+    hit = make_hit("14655021", finding, title="Juvenile ankylosing spondylitis--is it the same disease?")
+    pool = evidence_pool("spondylitis", [hit], HashingEmbedder(), {})
+    first = "Is juvenile ankylosing spondylitis the same disease as the adult form?"
+    assert unanswered(f"how did they differ? {first}", pool.candidates, [0]) is None
+    assert unanswered(f"any similarities? {first}", pool.candidates, [0]) is None
+    assert unanswered(f"what about uveitis? {first}", pool.candidates, [0]) == (
+        "None of the quoted sentences mentions “uveitis”."
+    )

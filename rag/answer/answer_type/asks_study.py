@@ -35,11 +35,11 @@ SIZE_QUESTION = re.compile(
 
 
 # the study's results in general, asked as a whole question ("what were the results?", "what did they
-# find?", "show me the numbers", "tell me more about [1]"); not "what did they conclude?", nor "what
-# did [1] find about pain?"
+# find?", "show me the numbers", "tell me more about [1]", "what are the differences?"); not "what did
+# they conclude?", nor "what did [1] find about pain?"
 RESULTS_QUESTION = re.compile(
     rf"{LEAD}(?:(?:what|which)\s+(?:were|are|was|is)\s+(?:the|its|their)\s+(?:(?:main|key|actual|exact)\s+)?"
-    r"(?:results?|findings?|numbers|figures|data|outcomes?)"
+    r"(?:results?|findings?|numbers|figures|data|outcomes?|differences|similarities)"
     rf"|how\s+did\s+(?:the\s+)?(?:they|{PEOPLE})\s+(?:do|fare)"
     r"|what\s+did\s+(?:they|it|the\s+(?:study|trial|authors|review|paper)|\[\d+\])\s+(?:find|show|report)"
     r"|(?:show|give|tell)\s+me\s+(?:the\s+)?(?:numbers|figures|data|results|details)"

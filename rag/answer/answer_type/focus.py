@@ -34,14 +34,15 @@ NO_SUBJECT = content_terms(
 # words that name no aspect: "what did they conclude?", "any other findings?", "is that true too?",
 # "tell me more", "is there a safer alternative?", "is the evidence strong?", "what did they compare?",
 # "is there newer evidence?", "does position matter?", "what are the advantages of methylene blue?",
-# "which ones were the worst?", "which patients should get one?"
+# "which ones were the worst?", "which patients should get one?", "what are the differences?"
 VAGUE = content_terms(
     "most more too also true they them their conclude conclusion concluded find finding findings found "
     "other others else result results show shown say said report reported reports study studies paper "
     "article data evidence tell explain describe detail details elaborate please know mean safer safest "
     "riskier riskiest strong stronger strength weak weaker good compare compared comparison newer newest "
     "latest recent recently update updated matter matters advantage advantages disadvantage disadvantages "
-    "one ones best better worst worse get gets got getting"
+    "one ones best better worst worse get gets got getting difference differences differ similar "
+    "similarity similarities"  # "what are the differences?": what the findings compare
 )
 
 

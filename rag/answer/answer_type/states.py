@@ -27,8 +27,12 @@ _RATE = re.compile(
     r"infants|children|women|men|procedures|biopsies|eyes|events)\b",
     re.IGNORECASE,
 )
-# a threshold, not a rate: "large (>10%) pneumothorax", "minimal pneumothorax (</= 10%)"
-_THRESHOLD = re.compile(r"(?:[<>≤≥]/?=?|=<|=>)\s*\d+(?:[.,]\d+)?\s*%")
+# a threshold, not a rate: "large (>10%) pneumothorax", "minimal pneumothorax (</= 10%)"; nor is a
+# confidence interval's level ("95% CI, 2.31-23.28", "95% confidence interval")
+_THRESHOLD = re.compile(
+    r"(?:[<>≤≥]/?=?|=<|=>)\s*\d+(?:[.,]\d+)?\s*%|\b9[059](?:[.,]\d+)?\s*%\s*(?:CI|CIs|confidence)\b",
+    re.IGNORECASE,
+)
 # harms a study reports: complications of procedures and adverse effects of drugs, as abstracts name them
 _HARM = re.compile(
     r"\b(?:bleed\w*|ha?emorrhag\w*|thrombocytopeni\w*|infect\w*|seps[ie]s|septic|ha?ematomas?|"
@@ -146,7 +150,11 @@ _FACTORS = re.compile(
     r"factors?\s+(?:for|of|associated|that|influencing|affecting)|predict\w*|prognostic|determinants?|associat\w*|link(?:s|ed)?\b|correlat\w*|"
     r"distinguish\w*\s+(?:between\s+)?(?:\w+\s+){0,2}?(?:survivors|non-?survivors|responders|non-?responders|"
     r"patients|those|cases)|(?:odds|hazard)\s+ratios?|relative\s+risks?|(?:increase|decrease|reduce|raise|lower)[sd]?\s+"
-    r"the\s+(?:risk|odds|likelihood|chance))",
+    r"the\s+(?:risk|odds|likelihood|chance)|"
+    # a group that fared better: «Patients with<or =5 metastatic sites had significantly better survival
+    # rates than patients with>5 lesions.»
+    r"(?:better|worse|superior|inferior|poorer|longer|shorter|improved)\s+(?:\w+\s+){0,2}?(?:survival|"
+    r"prognosis|outcomes?)\b(?:\s+\w+){0,3}?\s+(?:than|compared|relative)|fared\s+(?:better|worse))",
     re.IGNORECASE,
 )
 

@@ -17,7 +17,7 @@ _WORD_NUMBER = (
     r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand"
 )
 _COUNT = re.compile(
-    rf"(?:\b\d[\d,]*|\b(?:(?:{_WORD_NUMBER})(?:[\s-]+(?:and\s+)?|\b))+)\s*(?:\([^)]*\)\s+)?(?:[a-z-]+\s+){{0,2}}"
+    rf"(?:\b\d[\d,]*|\b(?:(?:{_WORD_NUMBER})(?:[\s-]+(?:and\s+)?|\b))+)\s*(?:\([^)]*\)\s+)?(?:[a-z-]+\s+){{0,3}}"
     rf"(?:{PEOPLE}|{UNITS}|pregnancies|deliveries)\b"
     # "The total number of patients included in this study was 383."
     rf"|\bnumber\s+of\s+(?:[a-z-]+\s+)?(?:{PEOPLE}|{UNITS})\b[^.;]*?\b(?:was|were|is)\s+\d",
@@ -25,10 +25,11 @@ _COUNT = re.compile(
 )
 _STUDIED = re.compile(
     r"\b(?:a\s+total\s+of|underw[ea]nt|undergoing|were\s+(?:included|enrolled|studied|recruited|randomi[sz]ed|"
-    r"reviewed|analy[sz]ed|evaluated|examined|performed|identified|followed|interviewed|surveyed)|included|"
+    r"reviewed|analy[sz]ed|evaluated|examined|performed|identified|followed|interviewed|surveyed|tested|"
+    r"questioned|screened)|included|"
     r"enrolled|recruited|participated|studied|study\s+(?:population|group|sample|cohort)|consist\w*\s+of|"
     r"compris\w*|we\s+(?:\w+ly\s+)?(?:reviewed|analy[sz]ed|evaluated|examined)|took\s+part|"
-    r"(?:conducted|carried\s+out)\s+with|retrieved|were\s+(?:tested|interviewed|surveyed|questioned|screened))\b",
+    r"(?:conducted|carried\s+out)\s+with|retrieved|(?:randomly\s+)?sampled|randomly\s+selected)\b",
     re.IGNORECASE,
 )
 
