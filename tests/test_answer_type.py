@@ -911,6 +911,7 @@ def test_another_studys_treatment_sentence_must_name_what_is_asked_about() -> No
         ("how many studies were reviewed?", "size"),  # a review's size
         ("how many patients were treated?", "size"),  # a study of a treatment: all it studied
         ("how many patients were treated with surgery?", "number"),  # some of them
+        ("how many carriers were studied?", "size"),  # PubMed 17113061
         ("how many biopsies were complicated by pneumothorax?", "number"),
         ("how many patients had a complete response?", "number"),  # what befell some of them
         ("How many patients with renal cell carcinoma have an abnormality on pelvic CT?", "number"),
@@ -931,6 +932,15 @@ def test_which_questions_ask_how_many_were_studied(question: str, kind: str) -> 
         ("Eighty-nine operations were performed by consultants and 41 by senior colorectal trainees.", True),
         ("Of 324 patients studied, 317 (98%) had CT scans negative for abdominal injury.", True),
         ("The total number of patients included in this study was 383.", True),  # PubMed 10593212
+        (  # PubMed 10877371
+            "Central anterior chamber depth was measured in 39 patients with clinically apparent unilateral "
+            "pseudoexfoliation and elevated intraocular pressure.",
+            True,
+        ),
+        (
+            "In a 1:2 case-control study of sex and age-related (+/-5 y) subjects (n=114), cIMT was similar.",
+            True,
+        ),
         (  # PubMed 15141797
             "The morning following cardiac surgery, simultaneous arterial line and peripheral venous blood "
             "samples were taken for APTT ratio in 49 randomly selected patients.",

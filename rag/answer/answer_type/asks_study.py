@@ -12,7 +12,7 @@ from rag.answer.answer_type.phrasing import LEAD, MODIFIERS
 PEOPLE = (
     r"patients|participants|subjects|people|persons|individuals|women|men|children|infants|adults|cases|"
     r"couples|volunteers|athletes|students|nurses|physicians|doctors|respondents|mothers|neonates|newborns|"
-    r"families|veterans|workers"
+    r"families|veterans|workers|carriers"
 )
 # what else a study counts as its size ("We studied 114 formalin-fixed paraffin-embedded specimens …")
 # or a review's ("22 studies were included")

@@ -20,7 +20,9 @@ _COUNT = re.compile(
     rf"(?:\b\d[\d,]*|\b(?:(?:{_WORD_NUMBER})(?:[\s-]+(?:and\s+)?|\b))+)\s*(?:\([^)]*\)\s+)?(?:[a-z-]+\s+){{0,3}}"
     rf"(?:{PEOPLE}|{UNITS}|pregnancies|deliveries)\b"
     # "The total number of patients included in this study was 383."
-    rf"|\bnumber\s+of\s+(?:[a-z-]+\s+)?(?:{PEOPLE}|{UNITS})\b[^.;]*?\b(?:was|were|is)\s+\d",
+    rf"|\bnumber\s+of\s+(?:[a-z-]+\s+)?(?:{PEOPLE}|{UNITS})\b[^.;]*?\b(?:was|were|is)\s+\d"
+    # "… subjects (n=114)"
+    rf"|\b(?:{PEOPLE}|{UNITS})\s*\(\s*n\s*=\s*\d",
     re.IGNORECASE,
 )
 _STUDIED = re.compile(
@@ -29,7 +31,9 @@ _STUDIED = re.compile(
     r"questioned|screened)|included|"
     r"enrolled|recruited|participated|studied|study\s+(?:population|group|sample|cohort)|consist\w*\s+of|"
     r"compris\w*|we\s+(?:\w+ly\s+)?(?:reviewed|analy[sz]ed|evaluated|examined)|took\s+part|"
-    r"(?:conducted|carried\s+out)\s+with|retrieved|(?:randomly\s+)?sampled|randomly\s+selected)\b",
+    r"(?:conducted|carried\s+out)\s+with|retrieved|(?:randomly\s+)?sampled|randomly\s+selected|"
+    # "was measured in 39 patients", "a 1:2 case-control study of … subjects"
+    r"(?:measured|assessed|evaluated|examined|investigated)\s+in\s+\d+|study\s+of)\b",
     re.IGNORECASE,
 )
 
