@@ -636,6 +636,8 @@ def test_a_rate_naming_what_is_asked_in_an_abbreviation_the_question_spells_out_
         ("Which needle type carries more risk of air embolism?", "factors"),
         ("Which biopsy needles are riskiest for air embolism?", "factors"),
         ("what increases the risk of pneumothorax?", "factors"),
+        ("Which patients with Cushing's disease are cured by transsphenoidal surgery?", "factors"),
+        ("What are the reasons African Americans delay seeking help for heart attack symptoms?", "factors"),
         ("Does it reduce the risk?", None),
     ],
 )
@@ -858,6 +860,14 @@ def test_a_factors_question_quotes_the_cited_studys_sentence_naming_a_predictor(
         "lesions."
     )
     assert not names_factors("Treatment improved outcomes in most patients.")
+    # a group's likelihood, or its longer or shorter delay (PubMed 11380492, 17682349)
+    assert names_factors(
+        "When both radiological and histological findings were positive, the likelihood of achieving "
+        "remission was significantly higher than if both modalities were negative (P = 0.038)."
+    )
+    assert names_factors("Single women delayed longer than single men (P = .03).")
+    assert names_factors("Women who received advice to call 911 had shorter delays (P = .01).")
+    assert not names_factors("Median delay time was 4.4 hours.")
     pool, texts = _one_study(IVF, "11411430", f"{PREDICTOR} {MARKER_OF_AGE}")
     assert texts == [PREDICTOR, MARKER_OF_AGE]
     probs = np.array([0.2, 0.6])

@@ -154,7 +154,12 @@ _FACTORS = re.compile(
     # a group that fared better: «Patients with<or =5 metastatic sites had significantly better survival
     # rates than patients with>5 lesions.»
     r"(?:better|worse|superior|inferior|poorer|longer|shorter|improved)\s+(?:\w+\s+){0,2}?(?:survival|"
-    r"prognosis|outcomes?)\b(?:\s+\w+){0,3}?\s+(?:than|compared|relative)|fared\s+(?:better|worse))",
+    r"prognosis|outcomes?)\b(?:\s+\w+){0,3}?\s+(?:than|compared|relative)|fared\s+(?:better|worse)|"
+    # «Single women delayed longer than single men», «… the likelihood of achieving remission was
+    # significantly higher …»
+    r"\w+ed\s+(?:significantly\s+)?(?:longer|shorter)\s+than|(?:shorter|longer)\s+delays?\b|"
+    r"(?:likelihood|odds|chance)\s+of\s+(?:[\w-]+\s+){0,4}?(?:was|were|is)\s+(?:significantly\s+)?"
+    r"(?:higher|lower|greater|increased|reduced))",
     re.IGNORECASE,
 )
 
