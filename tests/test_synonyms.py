@@ -28,6 +28,8 @@ from rag.text.synonyms import in_study_terms
         ("which myomas grew?", "which myomas enlarged?"),
         ("Can ovarian stimulation cause twins?", "Can ovarian stimulation cause multiple pregnancy?"),
         ("do myomas shrink in pregnancy?", "do myomas decrease in pregnancy?"),
+        ("and bleeding?", "and hemorrhage?"),  # PubMed 12070552: «… secondary hemorrhage …»
+        ("patients who bled", "patients who hemorrhage"),
         ("brainstem", "brainstem"),  # a whole word only
         ("heartburn", "heartburn"),
     ],

@@ -32,6 +32,7 @@ _SAME = {
     "enlarged": r"gr[eo]w|grows|grown|growing|enlarges?|enlarging|enlargements?",
     "multiple pregnancy": r"twin\s+pregnanc(?:y|ies)|twins?|triplets?",
     "decrease": r"shrinks?|shrank|shrunk(?:en)?|shrinking|shrinkage",
+    "hemorrhage": r"bleeds?|bleeding|bled|hemorrhages|hemorrhagic",
 }
 _PATTERN = re.compile(r"\b(?:" + "|".join(f"(?P<g{n}>{p})" for n, p in enumerate(_SAME.values())) + r")\b")
 _TERMS = list(_SAME)
