@@ -655,6 +655,10 @@ def test_which_questions_ask_how_patients_fare(question: str, kind: str | None) 
         ),
         ("Patient fully recovered after hyperbaric oxygen treatment with complete resolution of air.", True),
         (
+            "Seven years later, the patient was functioning at his pre-event baseline.",
+            True,
+        ),  # PubMed 26591982
+        (
             "Radiologists and physicians need to be aware of this rare but potentially fatal complication.",
             False,
         ),

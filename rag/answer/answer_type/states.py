@@ -242,7 +242,9 @@ _OUTCOME = re.compile(
     r"sequelae|"
     r"(?:neurologic(?:al)?\s+)?deficits?|resolved|resolution|relief\s+of|discharged|disabilit\w*|"
     r"(?:good|favou?rable|poor|excellent|unfavou?rable|uneventful|full|complete)\s+(?:\w+\s+)?(?:outcomes?|recovery)|"
-    r"prognosis\s+(?:is|was|remains|of)|returned\s+to\s+(?:normal|baseline|work))\b",
+    r"prognosis\s+(?:is|was|remains|of)|returned\s+to\s+(?:normal|baseline|work)|"
+    # «Seven years later, the patient was functioning at his pre-event baseline.»
+    r"(?:functioning|function)\s+at\s+(?:his|her|their|the)\s+(?:pre-?[\w-]+\s+)?baseline)\b",
     re.IGNORECASE,
 )
 
