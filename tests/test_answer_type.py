@@ -583,6 +583,11 @@ def test_which_questions_ask_how_a_condition_is_diagnosed_or_presents(question: 
         # an image's signs say how it was found, not how it presented
         ("CT showed signs of air embolism in descending aorta and left atrium.", True, False),
         ("Signs of air embolism included hypotension and desaturation.", False, True),
+        (  # PubMed 19943152: symptoms it names by their kind
+            "The patient experienced cardiac symptoms, and systemic air embolism was confirmed on CT images.",
+            True,
+            True,
+        ),
         (
             "Radiologists and physicians need to be aware of this rare but potentially fatal complication.",
             False,

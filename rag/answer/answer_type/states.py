@@ -216,6 +216,8 @@ _DIAGNOSES = re.compile(
 _SYMPTOMS = re.compile(
     # an image's signs are how it was diagnosed ("CT showed signs of air embolism …"), not how it presented
     r"\b(?:present(?:ed|s|ing)?\s+(?:with|as)|symptoms?\s+(?:include|included|were|was|of|such\s+as)|"
+    # «The patient experienced cardiac symptoms, …», «Neurological symptoms included …»
+    r"(?:experienced|developed|had|showed)\s+(?:\w+\s+)?symptoms|"
     r"(?<!showed\s)(?<!revealed\s)(?<!demonstrated\s)signs?\s+(?:include|included|were|of)|manifest\w*\s+(?:as|with|by)|complain\w*\s+of|(?:lost|loss\s+of)\s+"
     r"consciousness|unconscious\w*|hemipar\w*|hemipleg\w*|seizures?|convulsions?|confusion|coma|aphasia|"
     r"dysarthria|numbness|weakness|paralysis|dyspn\w*|chest\s+pain|hypotension|(?:cardiac|cardio-?respiratory)\s+"
