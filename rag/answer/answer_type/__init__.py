@@ -99,6 +99,11 @@ the follow-up and the limitations are quoted without the other findings beside t
   survivors from nonsurvivors", "unable to show a link"), a full text's abstract first, then the
   selector's best.
 
+- **Prevention** ("how can it be prevented?", "is it avoidable?", "how to reduce the risk?"): one
+  sentence saying how to prevent it or what to avoid («… treatment of the PAVM, irrespective of its
+  size, could prevent the type of complication that occurred in our present case»), as for how it is
+  treated.
+
 A quantity, a treatment or a factor that none of the cited studies states may come from another
 study whose best sentence clears the abstention bar (one the policy's limit on documents left out)
 and that names what is asked about: "how often is there a pneumothorax?" after "Is hook wire
@@ -209,6 +214,7 @@ UNANSWERED = {
     "outcome": "None of the quoted sentences says how patients fared.",
     "barriers": "None of the quoted sentences names what stood in the way.",
     "factors": "None of the quoted sentences says what predicts it or raises its risk.",
+    "prevention": "None of the quoted sentences says how to prevent it.",
 }
 
 

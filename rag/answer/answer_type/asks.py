@@ -175,6 +175,17 @@ _FACTORS_QUESTION = re.compile(
 )
 
 
+# how to prevent it ("how can it be prevented?", "How can air embolism be avoided during lung biopsy?",
+# "is it preventable?", "how to reduce the risk?"); "what reduces the risk of …?" asks what predicts it
+_PREVENTION_QUESTION = re.compile(
+    rf"{LEAD}(?:how\s+(?:is|are|was|were|should|can|could|do|does|would|to|might|may)\b[^?]*?\b"
+    r"(?:prevent\w*|avoid\w*|(?:reduc|minimi[sz]|lower|decreas)\w*\s+(?:the\s+)?(?:risk|chance|incidence)s?)\b"
+    r"|(?:is|are|was|were)\s+(?:it|this|that|they|[^?]{1,80}?)\s+(?:preventable|avoidable)\b"
+    r"|(?:can|could)\s+(?:it|this|that|they|[^?]{1,80}?)\s+be\s+(?:prevented|avoided)\b)",
+    re.IGNORECASE,
+)
+
+
 # the kinds in the order they are tried: "how many patients were studied?" asks for the study's size
 # before a number, "how long was follow-up?" for the follow-up before a length of time
 _QUANTITIES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -199,6 +210,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("outcome", _OUTCOME_QUESTION),
     ("barriers", _BARRIERS_QUESTION),
     ("factors", _FACTORS_QUESTION),
+    ("prevention", _PREVENTION_QUESTION),
 )
 
 
@@ -208,8 +220,8 @@ _CONTRACTED = re.compile(r"\b(what|how|who|where|when|which)['’]s\b", re.IGNOR
 def kind_of(question: str) -> str | None:
     """``size``, ``results``, ``design``, ``follow-up``, ``limitations``, ``rate``, ``duration``,
     ``number``, ``harms``, ``recommendation``, ``advice``, ``timing``, ``treatment``, ``diagnosis``,
-    ``symptoms``, ``outcome``, ``barriers``, ``factors`` or ``None``: the kind of answer one question asks for
-    ("what's" read as "what is")."""
+    ``symptoms``, ``outcome``, ``barriers``, ``factors``, ``prevention`` or ``None``: the kind of answer
+    one question asks for ("what's" read as "what is")."""
     question = _CONTRACTED.sub(r"\1 is", question)
     return next((kind for kind, pattern in _KINDS if pattern.match(question)), None)
 

@@ -275,6 +275,21 @@ def names_barriers(text: str) -> bool:
     return bool(_BARRIERS.search(text))
 
 
+# how to prevent it: «… treatment of the PAVM … could prevent the type of complication that occurred …»,
+# «… it is essential that possible risk factors be avoided.», «… may provide clues toward minimizing the
+# risk of this complication.»
+_PREVENTS = re.compile(
+    r"\b(?:prevent\w*|avoid\w*|precautions?|(?:minimi[sz]|reduc|lower|decreas)\w*\s+(?:the\s+)?(?:risk|"
+    r"chance|incidence)s?)\b",
+    re.IGNORECASE,
+)
+
+
+def says_prevention(text: str) -> bool:
+    """Does the sentence say how to prevent something, or what to avoid?"""
+    return bool(_PREVENTS.search(text))
+
+
 # a kind of answer a sentence gives or not
 SAYS: dict[str, Callable[[str], bool]] = {
     "recommendation": recommends,
@@ -286,6 +301,7 @@ SAYS: dict[str, Callable[[str], bool]] = {
     "outcome": states_outcome,
     "barriers": names_barriers,
     "factors": names_factors,
+    "prevention": says_prevention,
 }
 
 
