@@ -13,6 +13,7 @@ from rag.config import EngineOptions
 from rag.embed.embedder import HashingEmbedder
 from rag.engine import Engine
 from rag.errors import InvalidInput
+from rag.eval import cache as cache_module
 from rag.eval.beir import load_beir, load_qrels
 from rag.eval.cache import cached_index
 from rag.eval.evidence import evaluate_evidence, load_rationales, load_sentences, sentence_offsets
@@ -75,6 +76,16 @@ def mini_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     other, reused = cached_index(MINI / "corpus.jsonl", cache, emb, ChunkingParams(chunk_words=80))
     assert not reused and other != path  # changed chunking never reuses
     return Engine(path, embedder=emb, selector=cosine_selector(0.2, max_sentences=3))
+
+
+def test_an_index_cached_under_other_sentence_rules_is_built_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emb, params = HashingEmbedder(), ChunkingParams(chunk_words=60)
+    path, _ = cached_index(MINI / "corpus.jsonl", tmp_path, emb, params)
+    monkeypatch.setattr(cache_module, "SENTENCE_RULES", "edited-since")  # "U.S." no longer ends a sentence
+    other, reused = cached_index(MINI / "corpus.jsonl", tmp_path, emb, params)
+    assert not reused and other != path
 
 
 def test_evidence_scoring_on_hand_built_rationales(mini_engine: Engine) -> None:

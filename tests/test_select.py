@@ -102,6 +102,22 @@ def test_back_matter_is_not_evidence() -> None:
         assert quotable(line), line
 
 
+def test_a_findings_bracketed_statistics_are_not_a_list() -> None:
+    # PubMed 17276801 of the demo corpus: the complications' odds ratios, its commas and semicolons in
+    # brackets; a list of keywords stays no prose
+    finding = (
+        "In patients with elevated cTnI levels, inhospital mortality (odds ratio [OR], 3.31; 95% confidence "
+        "interval [CI], 1.82-9.29), hypotension (OR, 7.37; 95% CI, 2.31-23.28), thrombolysis (OR, 5.71; 95% "
+        "CI, 1.63-19.92), need for mechanical ventilation (OR, 5.00; 95% CI, 1.42-17.57), and need for "
+        "inotropic support (OR, 3.02; 95% CI, 1.03-8.85) were more prevalent."
+    )
+    assert quotable(finding)
+    assert not quotable(
+        "Keywords: heart; failure; rehabilitation; general practice; qualitative; focus groups."
+    )
+    assert not quotable("Age, sex, BMI, smoking, diabetes, hypertension, statins, aspirin (n, %), and CRP.")
+
+
 def test_headings_and_fragments_without_a_sentence_end_are_not_evidence() -> None:
     # section headings and a sentence cut by a figure, as the shared PDFs extract them
     for line in [

@@ -18,6 +18,18 @@ def test_split_keeps_abbreviations_initials_and_decimals() -> None:
     ]
 
 
+def test_a_countrys_initials_end_no_sentence() -> None:
+    # PubMed 23632435 of the demo corpus: the delay was cut off its sentence at "U.S."
+    text = (
+        "Hyperbaric oxygenation was administered using U.S. Navy Treatment Table 6 after 2- or 4-hour "
+        "delay. Control animals were maintained on an inspiratory oxygen fraction of 0.4."
+    )
+    assert sentences(text) == [
+        "Hyperbaric oxygenation was administered using U.S. Navy Treatment Table 6 after 2- or 4-hour delay.",
+        "Control animals were maintained on an inspiratory oxygen fraction of 0.4.",
+    ]
+
+
 def test_line_breaks_are_boundaries_and_spans_are_exact() -> None:
     text = "Methods\nWe enrolled 40 patients. Outcomes were recorded."
     spans = split_sentences(text)

@@ -1,7 +1,8 @@
 """Evaluation indexes built through the normal ingestion path, cached by configuration.
 
-The cache key hashes the corpus file, the model and the chunking parameters; a cached index is
-reused only when its manifest agrees with all three, so a changed model or chunking rebuilds.
+The cache key hashes the corpus file, the model, the chunking parameters and the sentence-splitting
+rules; a cached index is reused only when its manifest agrees with all four, so a changed model,
+chunking or splitting rebuilds.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rag.index.manifest import Manifest, file_digest
 from rag.index.options import WriteOptions
 from rag.index.upgrade import upgrade
 from rag.readers import read_paths
+from rag.text.sentences import RULES as SENTENCE_RULES
 
 
 def cached_index(
@@ -27,7 +29,7 @@ def cached_index(
     """The index of ``corpus`` for this configuration: ``(path, reused)``."""
     corpus_sha = file_digest(corpus)["sha256"]
     key = hashlib.sha256(
-        f"{corpus_sha}|{embedder.name}|{sorted(asdict(chunking).items())}".encode()
+        f"{corpus_sha}|{embedder.name}|{sorted(asdict(chunking).items())}|{SENTENCE_RULES}".encode()
     ).hexdigest()
     path = cache_dir / f"{corpus.parent.name}-{key[:12]}"
     if layout.current_version(path) is not None:
@@ -41,6 +43,7 @@ def cached_index(
             and manifest.model == embedder.name
             and manifest.chunking == asdict(chunking)
             and manifest.extra.get("corpus_sha256") == corpus_sha
+            and manifest.extra.get("sentence_rules") == SENTENCE_RULES
         ):
             return path, True
     report = ingest(
@@ -48,7 +51,7 @@ def cached_index(
         path,
         embedder,
         WriteOptions(chunking=chunking, progress=progress),
-        extra={"corpus_sha256": corpus_sha},
+        extra={"corpus_sha256": corpus_sha, "sentence_rules": SENTENCE_RULES},
     )
     if report.failed:
         raise InvalidInput(f"could not ingest {corpus}: {report.failures}")

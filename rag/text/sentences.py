@@ -9,7 +9,9 @@ character starts a new sentence, or directly before a capitalised heading and co
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 
 _ABBREVIATIONS = frozenset(
     [
@@ -22,6 +24,9 @@ _ABBREVIATIONS = frozenset(
         "refs",
         "e.g",
         "i.e",
+        "u.s",  # "administered using U.S. Navy Treatment Table 6"
+        "u.k",
+        "u.s.a",
         "vs",
         "etc",
         "approx",
@@ -113,3 +118,7 @@ def _append(text: str, start: int, end: int, spans: list[tuple[int, int]], offse
         end -= 1
     if end > start:
         spans.append((offset + start, offset + end))
+
+
+# a digest of these rules: an evaluation index cached under other ones is built again (``rag.eval.cache``)
+RULES = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
