@@ -356,6 +356,10 @@ def test_harms_named_less_the_questions_own() -> None:
     }
     died = "Three of nine patients in the MED group died primarily from i.v. access related problems."
     assert harms_named(died) == {"die"}  # PubMed 15670262
+    # the condition of those studied is not a harm (PubMed 17916877), a harm in some of them is
+    slowing = "… reducing the incidence of akathisia in patients with vascular type headache."
+    assert harms_named(slowing) == {"akathisia"}
+    assert harms_named("Three patients with pneumothorax required a chest tube.") == {"pneumothorax"}
     # a drug's adverse effects (PubMed 15125825), not its class
     insulin = "Patients had less weight gain (1.3 vs 4.2 kg), and they reported fewer hypoglycemic events."
     assert harms_named(insulin) == {"gain weight", "event hypoglycem"}  # one each

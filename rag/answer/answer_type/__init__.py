@@ -39,9 +39,13 @@ question that asks for none of these kinds is left alone.
   limited generalisation: "The small size of the focus groups … does not allow for statistically
   significant generalisation …"), in its order; most abstracts name none, and the answer says so.
 
-These five ask about the study the asker has read: the one quoted in an earlier turn, when the
-follow-up's retrieval put another first (``rag.answer.answer_type.of_study``); the size, the design,
-the follow-up and the limitations are quoted without the other findings beside them.
+- **Dose** ("dose?", "what dose was used?", "how much was given?"): for each of the first two cited
+  studies, its first sentence stating a dose ("… were given 10 mg metoclopramide as a slow intravenous
+  infusion over 15 min …", "… a mean dose of 65 Gy"), its methods included.
+
+These six ask about the study the asker has read: the one quoted in an earlier turn, when the
+follow-up's retrieval put another first (``rag.answer.answer_type.of_study``); the size, the dose, the
+design, the follow-up and the limitations are quoted without the other findings beside them.
 
 - **Quantity** ("how often …?", "what is the risk of …?", "how many …?", "how long …?"): one sentence
   that states a number (for "how often", "what proportion", "what is the risk": a rate, such as "63%"
@@ -199,6 +203,7 @@ def with_answer_type(
 # what an answer says when none of its quotes is of the kind asked for
 UNANSWERED = {
     "size": "None of the quoted sentences states how many were studied.",
+    "dose": "None of the quoted sentences states a dose.",
     "design": "None of the quoted sentences says how the study was done.",
     "follow-up": "None of the quoted sentences says how long those studied were followed.",
     "limitations": "None of the quoted sentences names a limitation of the study.",

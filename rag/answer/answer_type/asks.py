@@ -11,6 +11,7 @@ import re
 
 from rag.answer.answer_type.asks_study import (
     DESIGN_QUESTION,
+    DOSE_QUESTION,
     FOLLOW_UP_QUESTION,
     LIMITATIONS_QUESTION,
     RESULTS_QUESTION,
@@ -195,6 +196,7 @@ _QUANTITIES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("size", SIZE_QUESTION),
+    ("dose", DOSE_QUESTION),
     ("follow-up", FOLLOW_UP_QUESTION),
     ("design", DESIGN_QUESTION),
     ("limitations", LIMITATIONS_QUESTION),
@@ -218,7 +220,7 @@ _CONTRACTED = re.compile(r"\b(what|how|who|where|when|which)['’]s\b", re.IGNOR
 
 
 def kind_of(question: str) -> str | None:
-    """``size``, ``results``, ``design``, ``follow-up``, ``limitations``, ``rate``, ``duration``,
+    """``size``, ``dose``, ``results``, ``design``, ``follow-up``, ``limitations``, ``rate``, ``duration``,
     ``number``, ``harms``, ``recommendation``, ``advice``, ``timing``, ``treatment``, ``diagnosis``,
     ``symptoms``, ``outcome``, ``barriers``, ``factors``, ``prevention`` or ``None``: the kind of answer
     one question asks for ("what's" read as "what is")."""

@@ -107,3 +107,16 @@ LIMITATIONS_QUESTION = re.compile(
     r"(?:study|trial|evidence|results?|findings?|data)))\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+
+
+# the dose the study gave ("what dose was used?", "dose?", "what was the dosage?", "how much was
+# given?"): where a labelled abstract says it, in its methods as often as in its results
+DOSE_QUESTION = re.compile(
+    rf"{LEAD}(?:(?:what|which)\s+(?:(?:was|is|were|are)\s+)?(?:the\s+|its\s+|their\s+)?{MODIFIERS}"
+    r"(?:doses?|dosages?|dosing|regimens?)(?:\s+(?:of|for|was|were|is|are|did|used|given|administered)\b|"
+    r"\s*[?.!]*\s*$)"  # not "what about the dose form?"
+    r"|(?:the\s+)?(?:[\w-]+\s+)?(?:doses?|dosages?|dosing)\s*[?.!]*\s*$"
+    r"|how\s+much\s+(?:[\w-]+\s+){0,3}?(?:was|were|is|are|should\s+be|did\s+they)\s+(?:given|administered|"
+    r"used|prescribed|infused|injected|taken|give|use)\b)",
+    re.IGNORECASE,
+)

@@ -27,6 +27,7 @@ from rag.answer.answer_type.focus import (
 )
 from rag.answer.answer_type.states_study import (
     states_design,
+    states_dose,
     states_follow_up,
     states_limitation,
     states_size,
@@ -87,6 +88,19 @@ def size(a: Asked) -> list[int]:
     added = []
     for doc in studies:
         theirs = [i for i in among if candidates[i].hit.doc_id == doc and states_size(candidates[i].text)]
+        added.extend(sorted(theirs, key=lambda i: candidates[i].offset)[:1])
+    return added
+
+
+def dose(a: Asked) -> list[int]:
+    """For each of the first two studies, its first sentence that states a dose ("… were given 10 mg
+    metoclopramide as a slow intravenous infusion over 15 min …"), its methods included."""
+    candidates = a.candidates
+    studies = a.studies[:MAX_STUDIES]
+    among = findings(candidates, a.chosen, set(studies), leave_out=("background",))
+    added = []
+    for doc in studies:
+        theirs = [i for i in among if candidates[i].hit.doc_id == doc and states_dose(candidates[i].text)]
         added.extend(sorted(theirs, key=lambda i: candidates[i].offset)[:1])
     return added
 
@@ -169,6 +183,7 @@ def limitations(a: Asked) -> list[int]:
 Pick = Callable[[Asked], list[int]]
 OF_STUDY: dict[str, Pick] = {
     "size": size,
+    "dose": dose,
     "results": results,
     "design": design,
     "follow-up": follow_up,

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from rag.answer.answer_type.asks import OBSTACLES
 from rag.answer.answer_type.states_study import (
     states_design,
+    states_dose,
     states_duration,
     states_follow_up,
     states_size,
@@ -101,8 +102,13 @@ def states_harms_in_general(text: str) -> bool:
 # symptom(s)", "the improvement of headache", "mean headache scores", "pain relief", "The injury caused in
 # our model" (an experiment's, to treat)
 _TREATED_BEFORE = re.compile(
-    r"\b(?:reliev\w*|relief|improv\w*|alleviat\w*|resol\w*|treat\w*|manag\w*)\s+(?:(?:of|in|from|for)\s+)?"
-    r"(?:(?:the|their|his|her|its)\s+)?(?:[\w-]+\s+)?$",
+    r"\b(?:(?:reliev\w*|relief|improv\w*|alleviat\w*|resol\w*|treat\w*|manag\w*)\s+(?:(?:of|in|from|for)\s+)?"
+    r"(?:(?:the|their|his|her|its)\s+)?(?:[\w-]+\s+)?"
+    # the condition of those studied: "in patients with vascular type headache" (not "Three patients with
+    # pneumothorax required a chest tube")
+    r"|\b(?:in|among|for)\s+(?:the\s+)?(?:patients|people|subjects|participants|adults|children|women|men)\s+"
+    r"(?:with|suffering\s+from)\s+"
+    r"(?:[\w-]+\s+){0,3})$",
     re.IGNORECASE,
 )
 _MEASURED_AFTER = re.compile(
@@ -316,6 +322,8 @@ def gives(kind: str, text: str, question: str) -> bool:
         return states_follow_up(text)
     if kind == "limitations":
         return states_weakness(text)
+    if kind == "dose":
+        return states_dose(text)
     if kind in ("rate", "duration", "number"):
         return states_quantity(text, kind)
     if kind == "harms":

@@ -124,3 +124,16 @@ def states_weakness(text: str) -> bool:
 def states_limitation(text: str) -> bool:
     """Does the sentence name a study's weakness, or say that it names its limitations?"""
     return states_weakness(text) or bool(_LIMITATIONS.search(text))
+
+
+# a dose: an amount in a unit of drug or radiation, perhaps per weight or time ("10 mg metoclopramide",
+# "0.5 mg/kg", "4 mg/day", "2.5-5 mg", "60 Gy", "5000 IU")
+_DOSE = re.compile(
+    r"\b\d+(?:[.,]\d+)?(?:\s*(?:-|–|to)\s*\d+(?:[.,]\d+)?)?\s*(?:mg|g|µg|μg|mcg|ug|ng|ml|mL|IU|units?|mmol|"
+    r"mEq|Gy|cGy)(?:\s*/\s*(?:kg|day|d|h|hr|min|m2|m²|week))?(?![\w/])"
+)
+
+
+def states_dose(text: str) -> bool:
+    """Does the sentence state a dose (an amount of a drug or of radiation)?"""
+    return bool(_DOSE.search(text))
