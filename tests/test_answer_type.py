@@ -81,6 +81,11 @@ CONCLUSION = (
         ("What is the overall complication rate of coil localization?", "rate"),
         ("What is the 5-year survival of stage I non-small cell lung carcinoma?", "rate"),
         ("What percentage of patients develop pneumothorax after transbronchial biopsy?", "rate"),
+        # asked in a word or two
+        ("mortality?", "rate"),
+        ("success rate?", "rate"),
+        ("bleeding risk?", "rate"),
+        ("what about mortality?", None),  # an aspect, which a finding without a figure may answer
         ("How many infants were studied? Does folic acid prevent heart defects?", "number"),  # a follow-up
         ("How long does oral intubation take in a helicopter?", "duration"),
         ("and how often does it occur?", "rate"),  # a follow-up
@@ -935,6 +940,7 @@ def test_another_studys_treatment_sentence_must_name_what_is_asked_about() -> No
         ("how many patients were treated?", "size"),  # a study of a treatment: all it studied
         ("how many patients were treated with surgery?", "number"),  # some of them
         ("how many carriers were studied?", "size"),  # PubMed 17113061
+        ("sample size?", "size"),  # asked in a word or two
         ("how many biopsies were complicated by pneumothorax?", "number"),
         ("how many patients had a complete response?", "number"),  # what befell some of them
         ("How many patients with renal cell carcinoma have an abnormality on pelvic CT?", "number"),

@@ -63,6 +63,8 @@ REMISSION = [
         ("was [2] randomised?", "design"),
         ("how long was follow-up?", "follow-up"),
         ("how long were patients followed?", "follow-up"),
+        ("follow-up?", "follow-up"),
+        ("length of follow-up?", "follow-up"),
         ("what was the median follow-up?", "follow-up"),
         ("over what period?", "follow-up"),
         ("what was the study period?", "follow-up"),

@@ -28,7 +28,10 @@ _HOW_OFTEN = re.compile(
     r"frequency|odds|chance|likelihood|probability|mortality|survival)s?"
     r"|risk(?!\s+factor))\b(?!-)"  # "the risk of" is a rate, "the risks of" and "risk factors" are not
     r"|what\s+(?:percentage|proportion|fraction|share)\b"
-    r"|(?:in|among)\s+how\s+many\b)",  # "in how many patients?": a share of them
+    r"|(?:in|among)\s+how\s+many\b"  # "in how many patients?": a share of them
+    # asked in a word or two: "mortality?", "success rate?", "bleeding risk?"
+    r"|(?:the\s+|its\s+)?(?:[\w-]+\s+)?(?:rates?|incidence|prevalence|mortality|survival|frequency|risk)"
+    r"\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
 # how many, how much: the answer is any number

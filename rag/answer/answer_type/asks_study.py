@@ -29,7 +29,8 @@ SIZE_QUESTION = re.compile(
     rf"treated(?=\s*[?.!]*\s*$)|in\s+{_STUDY})"
     rf"|\s+in\s+{_STUDY}|\s*\?|\s*$)"
     r"|how\s+(?:large|big)\s+(?:was|is|were)\s+(?:the|this|that|it|they)\b"
-    r"|what\s+(?:was|is)\s+the\s+(?:sample|study|trial)\s+size)",
+    r"|what\s+(?:was|is)\s+the\s+(?:sample|study|trial)\s+size"
+    r"|(?:the\s+)?(?:sample|study|trial)\s+size\s*[?.!]*\s*$)",  # "sample size?"
     re.IGNORECASE,
 )
 
@@ -87,7 +88,10 @@ FOLLOW_UP_QUESTION = re.compile(
     # "over what period?", "what was the study period?": how long those studied were followed
     r"|(?:over|during|in|for|across)\s+(?:what|which)\s+(?:time\s+)?(?:period|time\s*frame|span)"
     r"(?:\s*[?.!]*\s*$|\s+(?:was|were|did)\b)"
-    r"|what\s+(?:was|is)\s+the\s+(?:study|observation|time)\s+(?:period|span|time\s*frame)\b)",
+    r"|what\s+(?:was|is)\s+the\s+(?:study|observation|time)\s+(?:period|span|time\s*frame)\b"
+    # "follow-up?", "length of follow-up?"
+    r"|(?:the\s+)?(?:(?:length|duration)\s+of\s+(?:the\s+)?)?follow[- ]?up(?:\s+(?:period|duration|time))?"
+    r"\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
 
