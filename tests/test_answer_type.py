@@ -1401,3 +1401,24 @@ def test_in_how_many_tumours_is_answered_by_the_share_of_carcinomas() -> None:
     pool, texts = _one_study(asked, "17940352", f"{frequency} {conclusion}", title=title)
     chosen = with_answer_type(asked, pool.candidates, np.array([0.05, 0.9]), [1])
     assert [texts[i] for i in chosen] == [frequency, conclusion]
+
+
+def test_by_how_much_asks_for_a_sentence_that_compares() -> None:
+    """PubMed 12484580 (demo corpus): how many got the sheet is a number, not by how much recall rose;
+    PubMed 17916877: two shares side by side compare."""
+    from rag.answer.answer_type.quantities import comparing
+
+    size = (
+        "The test group was 126 patients undergoing revision or primary total hip arthroplasty; 65 patients "
+        "were given information verbally, 61 patients were given written information."
+    )
+    higher = (
+        "The patients receiving written information scored significantly higher (48% correct answers) than "
+        "the patients receiving verbal information (38% correct answers)."
+    )
+    shares = "17 of the 58 patients in the BIG group (29.3%) and 4 of the 62 patients (6.5%) had akathisia."
+    pool, texts = _one_study("written information", "12484580", " ".join([size, higher, shares]))
+    assert texts == [size, higher, shares]
+    assert comparing("by how much?", pool.candidates, [0, 1, 2]) == [1, 2]
+    assert comparing("how much less?", pool.candidates, [0, 1, 2]) == [1, 2]
+    assert comparing("how many patients?", pool.candidates, [0, 1, 2]) == [0, 1, 2]

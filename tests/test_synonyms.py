@@ -30,6 +30,8 @@ from rag.text.synonyms import in_study_terms
         ("do myomas shrink in pregnancy?", "do myomas decrease in pregnancy?"),
         ("and bleeding?", "and hemorrhage?"),  # PubMed 12070552: «… secondary hemorrhage …»
         ("patients who bled", "patients who hemorrhage"),
+        ("consent for hip replacement", "consent for hip arthroplasty"),  # PubMed 12484580
+        ("hormone replacement therapy", "hormone replacement therapy"),  # a joint's only
         ("brainstem", "brainstem"),  # a whole word only
         ("heartburn", "heartburn"),
     ],

@@ -33,6 +33,8 @@ _SAME = {
     "multiple pregnancy": r"twin\s+pregnanc(?:y|ies)|twins?|triplets?",
     "decrease": r"shrinks?|shrank|shrunk(?:en)?|shrinking|shrinkage",
     "hemorrhage": r"bleeds?|bleeding|bled|hemorrhages|hemorrhagic",
+    # a joint's replacement, not a hormone's or a valve's
+    "arthroplasty": r"(?<=hip\s)replacements?|(?<=knee\s)replacements?|(?<=joint\s)replacements?",
 }
 _PATTERN = re.compile(r"\b(?:" + "|".join(f"(?P<g{n}>{p})" for n, p in enumerate(_SAME.values())) + r")\b")
 _TERMS = list(_SAME)

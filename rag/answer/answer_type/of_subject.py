@@ -10,7 +10,13 @@ import numpy as np
 
 from rag.answer.answer_type.answers import of_kind
 from rag.answer.answer_type.focus import NOT_ASKED_ABOUT, named_in, sentence_words, words_of
-from rag.answer.answer_type.quantities import QUANTITIES, asked_about, best_quantity, quantities_among
+from rag.answer.answer_type.quantities import (
+    QUANTITIES,
+    asked_about,
+    best_quantity,
+    comparing,
+    quantities_among,
+)
 from rag.answer.answer_type.states import SAYS, gives, harms_named, states_harms_in_general
 from rag.answer.answer_type.studies import (
     answering_studies,
@@ -87,8 +93,10 @@ def _rules(
         asked = asked_about(this, earlier)
         terms = sentence_words(candidates, topic)  # once, for all studies
         return (
-            lambda among: best_quantity(asked, kind, candidates, terms, probabilities, among),
-            lambda among: quantities_among(asked, kind, candidates, terms, among),
+            lambda among: best_quantity(asked, kind, candidates, terms, probabilities, among, this),
+            lambda among: comparing(
+                this, candidates, quantities_among(asked, kind, candidates, terms, among)
+            ),
         )
     give: _Rule = lambda among: [i for i in among if gives(kind, candidates[i].text, topic)]  # noqa: E731
     if kind == "harms":

@@ -3,6 +3,7 @@ what is asked (the rule is described in ``rag.answer.answer_type``)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -54,7 +55,17 @@ def quantities_asked(
     """The sentences of ``among`` that state a quantity of ``kind`` about what is asked, as
     ``best_quantity`` picks one: «… followed for 3 years» does not answer "how many patients improved?"."""
     terms = sentence_words(candidates, " ".join([this, *earlier]))
-    return quantities_among(asked_about(this, earlier), kind, candidates, terms, among)
+    return comparing(
+        this, candidates, quantities_among(asked_about(this, earlier), kind, candidates, terms, among)
+    )
+
+
+def comparing(question: str, candidates: Sequence[Candidate], among: list[int]) -> list[int]:
+    """``among``, or those that compare when ``question`` asks for a difference ("by how much?"): how
+    many were given written information does not say by how much they recalled more."""
+    if not _DIFFERENCE.search(question):
+        return among
+    return [i for i in among if _COMPARES.search(candidates[i].text)]
 
 
 def quantities_among(
@@ -72,12 +83,29 @@ def best_quantity(
     terms: list[set[str]],
     probabilities: np.ndarray,
     among: list[int],
+    question: str = "",
 ) -> list[int]:
     """The best sentence of ``among`` stating a quantity of ``kind`` about ``asked`` (less its study's
     topic, unless that is all that is asked about: "how often does systemic air embolism occur?");
-    ``terms``: each candidate's ``words_of``."""
-    keys = _quantities(asked, kind, candidates, terms, probabilities, among)
+    ``terms``: each candidate's ``words_of``. When ``question`` asks for a difference ("by how
+    much?"), one that compares (``comparing``): «The patients receiving written information scored
+    significantly higher (48% correct answers) than …», not how many were given it."""
+    keys = _quantities(asked, kind, candidates, terms, probabilities, comparing(question, candidates, among))
     return sorted(keys, key=keys.__getitem__, reverse=True)[:1]
+
+
+# a question asking by how much one differs from another, and a sentence that compares
+_DIFFERENCE = re.compile(
+    r"\bby\s+how\s+much\b|\bhow\s+much\s+(?:more|less|higher|lower|better|worse|greater|smaller|fewer)\b",
+    re.IGNORECASE,
+)
+_COMPARES = re.compile(
+    r"\b(?:than|compared|versus|vs|differ\w*|increas\w*|decreas\w*|reduc\w*|higher|lower|fewer|greater|"
+    r"smaller)\b"
+    # two shares side by side: «17 of the 58 patients in the BIG group (29.3%) and 4 of the 62 (6.5%) …»
+    r"|\d\s*%.*?\d\s*%",
+    re.IGNORECASE,
+)
 
 
 def _quantities(
