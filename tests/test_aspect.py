@@ -225,6 +225,9 @@ def test_an_aspect_is_found_under_the_abbreviation_the_study_defines() -> None:
         ("what was the outcome of surgery in children?", None),  # a question of its own
         ("what were the outcomes in children?", None),
         ("what are the differences?", "results"),  # what the findings compare (PubMed 14655021)
+        ("what differs?", "results"),  # PubMed 16414216
+        ("how did they differ?", "results"),
+        ("what differs in children?", None),
         ("what are the differences in survival?", "rate"),  # the survival rates, not all findings
     ],
 )

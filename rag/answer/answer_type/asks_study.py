@@ -46,7 +46,10 @@ RESULTS_QUESTION = re.compile(
     r"|(?:show|give|tell)\s+me\s+(?:the\s+)?(?:numbers|figures|data|results|details)"
     r"|(?:any|the)\s+(?:numbers|figures|data)"
     r"|(?:please\s+)?tell\s+me\s+more(?:\s+about\s+(?:\[\d+\]|it|this|that|them|the\s+(?:study|trial|review|paper)))?"
-    r"|(?:any\s+)?more\s+details?)\s*[?.!]*\s*$",
+    r"|(?:any\s+)?more\s+details?"
+    # "what differs?", "how did they differ?": what the findings compare
+    r"|what\s+(?:differs|differed|(?:is|was|were|are)\s+different)"
+    r"|how\s+(?:do|did|does)\s+(?:they|the\s+(?:groups?|two))\s+differ)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 
