@@ -29,7 +29,7 @@ from rag.answer.answer_type import (
 )
 from rag.answer.answer_type.asks import asked_parts, kind_of
 from rag.answer.answer_type.focus import words_of
-from rag.answer.answer_type.quantities import asked_about
+from rag.answer.answer_type.quantities import asked_about, comparing
 from rag.answer.answer_type.states import (
     diagnoses,
     names_barriers,
@@ -1406,8 +1406,6 @@ def test_in_how_many_tumours_is_answered_by_the_share_of_carcinomas() -> None:
 def test_by_how_much_asks_for_a_sentence_that_compares() -> None:
     """PubMed 12484580 (demo corpus): how many got the sheet is a number, not by how much recall rose;
     PubMed 17916877: two shares side by side compare."""
-    from rag.answer.answer_type.quantities import comparing
-
     size = (
         "The test group was 126 patients undergoing revision or primary total hip arthroplasty; 65 patients "
         "were given information verbally, 61 patients were given written information."

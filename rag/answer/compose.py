@@ -93,8 +93,7 @@ def compose(
     """
     policy = policy or selector.policy
     asked = asked or question
-    picked = _pick(question, pool, selector, policy, exclude, asked, more)
-    cands, probs, chosen, answering, shown = picked
+    cands, probs, chosen, answering, shown = _pick(question, pool, selector, policy, exclude, asked, more)
     top = float(probs.max()) if len(probs) else None
     if not chosen:
         closest = _closest(pool, cands, probs)

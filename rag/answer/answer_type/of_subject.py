@@ -14,7 +14,6 @@ from rag.answer.answer_type.quantities import (
     QUANTITIES,
     asked_about,
     best_quantity,
-    comparing,
     quantities_among,
 )
 from rag.answer.answer_type.states import SAYS, gives, harms_named, states_harms_in_general
@@ -94,9 +93,7 @@ def _rules(
         terms = sentence_words(candidates, topic)  # once, for all studies
         return (
             lambda among: best_quantity(asked, kind, candidates, terms, probabilities, among, this),
-            lambda among: comparing(
-                this, candidates, quantities_among(asked, kind, candidates, terms, among)
-            ),
+            lambda among: quantities_among(asked, kind, candidates, terms, among, this),
         )
     give: _Rule = lambda among: [i for i in among if gives(kind, candidates[i].text, topic)]  # noqa: E731
     if kind == "harms":

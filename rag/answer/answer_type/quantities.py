@@ -55,9 +55,7 @@ def quantities_asked(
     """The sentences of ``among`` that state a quantity of ``kind`` about what is asked, as
     ``best_quantity`` picks one: «… followed for 3 years» does not answer "how many patients improved?"."""
     terms = sentence_words(candidates, " ".join([this, *earlier]))
-    return comparing(
-        this, candidates, quantities_among(asked_about(this, earlier), kind, candidates, terms, among)
-    )
+    return quantities_among(asked_about(this, earlier), kind, candidates, terms, among, this)
 
 
 def comparing(question: str, candidates: Sequence[Candidate], among: list[int]) -> list[int]:
@@ -69,10 +67,15 @@ def comparing(question: str, candidates: Sequence[Candidate], among: list[int]) 
 
 
 def quantities_among(
-    asked: set[str], kind: str, candidates: Sequence[Candidate], terms: list[set[str]], among: list[int]
+    asked: set[str],
+    kind: str,
+    candidates: Sequence[Candidate],
+    terms: list[set[str]],
+    among: list[int],
+    question: str,
 ) -> list[int]:
     """``quantities_asked`` for what is ``asked`` about, with each candidate's ``terms`` given."""
-    answering = _quantities(asked, kind, candidates, terms, np.zeros(len(candidates)), among)
+    answering = _quantities(asked, kind, candidates, terms, np.zeros(len(candidates)), among, question)
     return [i for i in among if i in answering]
 
 
@@ -83,14 +86,14 @@ def best_quantity(
     terms: list[set[str]],
     probabilities: np.ndarray,
     among: list[int],
-    question: str = "",
+    question: str,
 ) -> list[int]:
     """The best sentence of ``among`` stating a quantity of ``kind`` about ``asked`` (less its study's
     topic, unless that is all that is asked about: "how often does systemic air embolism occur?");
     ``terms``: each candidate's ``words_of``. When ``question`` asks for a difference ("by how
     much?"), one that compares (``comparing``): «The patients receiving written information scored
     significantly higher (48% correct answers) than …», not how many were given it."""
-    keys = _quantities(asked, kind, candidates, terms, probabilities, comparing(question, candidates, among))
+    keys = _quantities(asked, kind, candidates, terms, probabilities, among, question)
     return sorted(keys, key=keys.__getitem__, reverse=True)[:1]
 
 
@@ -115,8 +118,11 @@ def _quantities(
     terms: list[set[str]],
     probabilities: np.ndarray,
     among: list[int],
+    question: str,
 ) -> dict[int, tuple[float, float, bool, float]]:
-    """The sentences of ``among`` that ``best_quantity`` may pick, with the keys it orders them by."""
+    """The sentences of ``among`` that ``best_quantity`` may pick, with the keys it orders them by
+    (for a difference asked by ``question``, only those that compare: ``comparing``)."""
+    among = comparing(question, candidates, among)
     # a study's topic: the asked words its title names
     topic = {
         c.hit.doc_id: named_in(asked, words_of(c.hit.document.title)) for c in (candidates[i] for i in among)
